@@ -1,0 +1,51 @@
+//! Collectors: the only code that reads the repository, runs git or cargo, or opens the
+//! advisory database. Each one returns [`Collected`](crate::facts::Collected): a collector
+//! that cannot run never aborts the others.
+
+pub mod files;
+
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+use crate::config::Config;
+use crate::facts::Facts;
+
+/// What every collector may need to know about the run.
+#[derive(Debug, Clone)]
+pub struct CollectCtx {
+    /// The workspace root (where Cargo.toml and sdl.toml are).
+    pub root: PathBuf,
+    pub offline: bool,
+    pub now: OffsetDateTime,
+}
+
+/// Run every collector.
+pub fn collect_all(ctx: &CollectCtx, config: &Config, progress: &dyn Fn(&str)) -> Facts {
+    progress("repository files");
+    let files = files::collect(&ctx.root, config);
+    Facts {
+        collected_at: crate::timefmt::rfc3339(ctx.now),
+        files,
+    }
+}
+
+/// Hex SHA-256 of a byte string.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// Repository-relative path with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,434 @@
+//! Configuration: `sdl.toml` at the workspace root, or `[workspace.metadata.sdl]` /
+//! `[package.metadata.sdl]` in Cargo.toml. Loaded raw (serde, unknown keys rejected), then
+//! validated against the catalogue and the repository.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Catalog, Level};
+
+/// The commented template `cargo sdl init` writes; a test parses it.
+pub const TEMPLATE: &str = include_str!("../templates/sdl.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {message}")]
+    Syntax { path: String, message: String },
+    #[error("{path}: `{key}`: {message}")]
+    Invalid {
+        path: String,
+        key: String,
+        message: String,
+    },
+    #[error("reading {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// A TOML error as `line L, column C: message`, the form every config error uses.
+pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("line {line}, column {col}: {message}")
+        }
+        None => message,
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// `sdl.toml` as written.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawConfig {
+    #[serde(default)]
+    pub product: RawProduct,
+    #[serde(default)]
+    pub documents: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RawRuleSettings>,
+    #[serde(default)]
+    pub not_applicable: Vec<NotApplicable>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawProduct {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    /// The capability security level (SL-C) the product claims, 1–4 (SR-4).
+    pub security_level: Option<u8>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RawRuleSettings {
+    pub level: Option<Level>,
+    /// Threshold overrides; each must be a parameter the rule declares, of the same type.
+    #[serde(flatten)]
+    pub params: BTreeMap<String, toml::Value>,
+}
+
+/// An SM-5 scoping decision: a requirement that does not apply to this product.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NotApplicable {
+    pub requirement: String,
+    pub justification: String,
+    pub approver: String,
+}
+
+/// The kinds of document whose location can be configured.
+pub const DOCUMENT_KINDS: &[(&str, &str)] = &[
+    (
+        "security-policy",
+        "vulnerability reporting and disclosure policy (SECURITY.md)",
+    ),
+    ("threat-model", "threat model (SR-2)"),
+    ("security-context", "product security context (SR-1)"),
+    (
+        "security-requirements",
+        "product security requirements (SR-3, SR-4)",
+    ),
+    (
+        "design",
+        "secure design and interface description (SD-1, SD-2)",
+    ),
+    ("design-practices", "secure design best practices (SD-4)"),
+    ("coding-standard", "secure coding standard (SI-2)"),
+    ("process", "the development process description (SM-1)"),
+    ("guidelines", "user security guidelines (SG-1 … SG-6)"),
+    (
+        "update-documentation",
+        "security update documentation (SUM-2, SUM-3)",
+    ),
+    ("changelog", "release notes"),
+];
+
+/// Product identity as the report shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub name: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_level: Option<u8>,
+}
+
+/// Per-rule settings after validation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleSettings {
+    pub level: Option<Level>,
+    pub params: BTreeMap<String, toml::Value>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Where the configuration came from (repository-relative), if anywhere.
+    pub source: Option<String>,
+    pub product: Product,
+    /// Document kind → repository-relative paths, checked to exist inside the repository.
+    pub documents: BTreeMap<String, Vec<String>>,
+    pub rules: BTreeMap<String, RuleSettings>,
+    pub not_applicable: Vec<NotApplicable>,
+}
+
+impl Config {
+    pub fn not_applicable(&self, requirement: &str) -> Option<&NotApplicable> {
+        self.not_applicable
+            .iter()
+            .find(|n| n.requirement == requirement)
+    }
+
+    /// Load the configuration of the workspace at `root`. `explicit` is a `--config` path.
+    /// `fallback_product` names the product when the configuration does not.
+    pub fn load(
+        root: &Path,
+        explicit: Option<&Path>,
+        catalog: &Catalog,
+        fallback_product: Product,
+    ) -> Result<Config, Error> {
+        let (display, raw) = match explicit {
+            Some(path) => {
+                let text = read(path)?;
+                (
+                    path.display().to_string(),
+                    Some(parse(&path.display().to_string(), &text)?),
+                )
+            }
+            None => {
+                let sdl = root.join("sdl.toml");
+                let from_manifest = metadata_section(root)?;
+                if sdl.exists() {
+                    if from_manifest.is_some() {
+                        return Err(Error::Invalid {
+                            path: "sdl.toml".into(),
+                            key: "metadata.sdl".into(),
+                            message: "configuration is given both in sdl.toml and in Cargo.toml's \
+                                      metadata.sdl; keep one of them"
+                                .into(),
+                        });
+                    }
+                    let text = read(&sdl)?;
+                    ("sdl.toml".to_string(), Some(parse("sdl.toml", &text)?))
+                } else if let Some((key, raw)) = from_manifest {
+                    (format!("Cargo.toml [{key}]"), Some(raw))
+                } else {
+                    ("(defaults)".to_string(), None)
+                }
+            }
+        };
+        let source = raw.is_some().then(|| display.clone());
+        let raw = raw.unwrap_or_default();
+        let mut cfg = validate(&display, raw, root, catalog, fallback_product)?;
+        cfg.source = source;
+        Ok(cfg)
+    }
+}
+
+fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Parse `sdl.toml` text; errors carry the line and column.
+pub fn parse(path: &str, text: &str) -> Result<RawConfig, Error> {
+    toml::from_str(text).map_err(|e| Error::Syntax {
+        path: path.to_string(),
+        message: describe_toml_error(text, &e),
+    })
+}
+
+/// `[workspace.metadata.sdl]` or `[package.metadata.sdl]` from `root/Cargo.toml`.
+fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig)>, Error> {
+    let manifest = root.join("Cargo.toml");
+    let Ok(text) = std::fs::read_to_string(&manifest) else {
+        return Ok(None);
+    };
+    let table: toml::Table = toml::from_str(&text).map_err(|e| Error::Syntax {
+        path: "Cargo.toml".into(),
+        message: describe_toml_error(&text, &e),
+    })?;
+    for section in ["workspace", "package"] {
+        let found = table
+            .get(section)
+            .and_then(|s| s.get("metadata"))
+            .and_then(|m| m.get("sdl"));
+        if let Some(value) = found {
+            let key = format!("{section}.metadata.sdl");
+            let raw = RawConfig::deserialize(value.clone()).map_err(|e| Error::Invalid {
+                path: "Cargo.toml".into(),
+                key: key.clone(),
+                message: e.message().trim().to_string(),
+            })?;
+            return Ok(Some((key, raw)));
+        }
+    }
+    Ok(None)
+}
+
+/// Validate a raw configuration against the catalogue and the repository at `root`.
+pub fn validate(
+    path: &str,
+    raw: RawConfig,
+    root: &Path,
+    catalog: &Catalog,
+    fallback_product: Product,
+) -> Result<Config, Error> {
+    let invalid = |key: String, message: String| Error::Invalid {
+        path: path.to_string(),
+        key,
+        message,
+    };
+    if let Some(sl) = raw.product.security_level
+        && !(1..=4).contains(&sl)
+    {
+        return Err(invalid(
+            "product.security-level".into(),
+            format!("{sl} is not a capability security level; use 1, 2, 3 or 4"),
+        ));
+    }
+    let product = Product {
+        name: raw.product.name.unwrap_or(fallback_product.name),
+        version: raw.product.version.unwrap_or(fallback_product.version),
+        description: raw.product.description.or(fallback_product.description),
+        security_level: raw.product.security_level,
+    };
+
+    let mut documents = BTreeMap::new();
+    for (kind, paths) in raw.documents {
+        if !DOCUMENT_KINDS.iter().any(|(k, _)| *k == kind) {
+            let known: Vec<&str> = DOCUMENT_KINDS.iter().map(|(k, _)| *k).collect();
+            return Err(invalid(
+                format!("documents.{kind}"),
+                format!("unknown document kind; known kinds: {}", known.join(", ")),
+            ));
+        }
+        let mut checked = Vec::new();
+        for p in paths.into_vec() {
+            let rel = inside_repository(root, &p)
+                .map_err(|message| invalid(format!("documents.{kind}"), message))?;
+            checked.push(rel);
+        }
+        documents.insert(kind, checked);
+    }
+
+    let mut rules = BTreeMap::new();
+    for (id, settings) in raw.rules {
+        let Some(rule) = catalog.rule(&id) else {
+            return Err(invalid(
+                format!("rules.{id}"),
+                "no rule has this id; `cargo sdl rules` lists them".into(),
+            ));
+        };
+        for (name, value) in &settings.params {
+            let Some(default) = rule.params.get(name) else {
+                let known: Vec<&str> = rule.params.keys().map(String::as_str).collect();
+                return Err(invalid(
+                    format!("rules.{id}.{name}"),
+                    if known.is_empty() {
+                        "unknown setting; this rule takes only `level`".to_string()
+                    } else {
+                        format!(
+                            "unknown setting; this rule takes `level`, {}",
+                            known.join(", ")
+                        )
+                    },
+                ));
+            };
+            let same_type = default.type_str() == value.type_str()
+                || (default.is_float() && value.is_integer());
+            if !same_type {
+                return Err(invalid(
+                    format!("rules.{id}.{name}"),
+                    format!(
+                        "expected {} like the default `{default}`, found {}",
+                        default.type_str(),
+                        value.type_str()
+                    ),
+                ));
+            }
+        }
+        rules.insert(
+            id,
+            RuleSettings {
+                level: settings.level,
+                params: settings.params,
+            },
+        );
+    }
+
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, na) in raw.not_applicable.iter().enumerate() {
+        let key = format!("not-applicable[{i}]");
+        if catalog.requirement(&na.requirement).is_none() {
+            return Err(invalid(
+                format!("{key}.requirement"),
+                format!(
+                    "`{}` is not a requirement id; `cargo sdl rules` lists them",
+                    na.requirement
+                ),
+            ));
+        }
+        if !seen.insert(na.requirement.clone()) {
+            return Err(invalid(
+                format!("{key}.requirement"),
+                format!("{} is scoped out twice", na.requirement),
+            ));
+        }
+        if na.justification.trim().len() < 20 {
+            return Err(invalid(
+                format!("{key}.justification"),
+                "SM-5 needs a justification from a security analysis; write at least a sentence"
+                    .into(),
+            ));
+        }
+        if na.approver.trim().is_empty() {
+            return Err(invalid(
+                format!("{key}.approver"),
+                "SM-5 needs the security expert who approved the scoping decision".into(),
+            ));
+        }
+    }
+
+    Ok(Config {
+        source: None,
+        product,
+        documents,
+        rules,
+        not_applicable: raw.not_applicable,
+    })
+}
+
+/// Check that a configured path stays inside the repository at `root` and exists; return it
+/// repository-relative with `/` separators.
+pub fn inside_repository(root: &Path, configured: &str) -> Result<String, String> {
+    let p = Path::new(configured);
+    if configured.is_empty() {
+        return Err("the path is empty".into());
+    }
+    if p.is_absolute() || p.has_root() {
+        return Err(format!(
+            "`{configured}` is absolute; give a path relative to the repository root"
+        ));
+    }
+    if p.components().any(|c| matches!(c, Component::ParentDir)) {
+        return Err(format!(
+            "`{configured}` climbs out with `..`; give a path inside the repository"
+        ));
+    }
+    let full = root.join(p);
+    let real = full
+        .canonicalize()
+        .map_err(|e| format!("`{configured}` cannot be read ({e}); create it or remove the key"))?;
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| format!("repository root cannot be resolved: {e}"))?;
+    if !real.starts_with(&real_root) {
+        return Err(format!(
+            "`{configured}` resolves through a symlink to a place outside the repository; \
+             point at a file inside it"
+        ));
+    }
+    let rel: PathBuf = p
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    Ok(rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/"))
+}

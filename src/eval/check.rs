@@ -1,0 +1,87 @@
+//! Declarative checks for organisation rules (`[rule.check]` in a `--practices` file):
+//! a comparison over the JSON form of the facts, so that an organisation can add a rule
+//! without writing Rust.
+
+use serde_json::Value;
+
+use super::RuleResult;
+use crate::catalog::{Check, CompareOp};
+use crate::facts::Facts;
+
+pub(super) fn run(check: &Check, facts: &Facts) -> RuleResult {
+    let Check::Fact { fact, op, value } = check;
+    let json = match serde_json::to_value(facts) {
+        Ok(v) => v,
+        Err(e) => return RuleResult::unknown(format!("facts could not be serialised: {e}")),
+    };
+    let mut node = &json;
+    for part in fact.split('.') {
+        let next = match node {
+            Value::Object(map) => map.get(part),
+            Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => {
+                // A missing collector (`state = absent|failed`) cannot tell; a missing key inside
+                // collected facts is a real absence.
+                if let Some(state) = node.get("state").and_then(Value::as_str)
+                    && state != "present"
+                {
+                    return RuleResult::unknown(format!("`{fact}` was not collected ({state})"));
+                }
+                node = &Value::Null;
+                break;
+            }
+        }
+    }
+    let expected = value
+        .as_ref()
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or(Value::Null);
+    let ok = match op {
+        CompareOp::Present => match node {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_f64() != Some(0.0),
+            Value::String(s) => !s.is_empty(),
+            Value::Array(a) => !a.is_empty(),
+            Value::Object(o) => !o.is_empty(),
+        },
+        CompareOp::Eq => *node == expected,
+        CompareOp::Ne => *node != expected,
+        CompareOp::Ge | CompareOp::Gt | CompareOp::Le | CompareOp::Lt => {
+            match (node.as_f64(), expected.as_f64()) {
+                (Some(a), Some(b)) => match op {
+                    CompareOp::Ge => a >= b,
+                    CompareOp::Gt => a > b,
+                    CompareOp::Le => a <= b,
+                    _ => a < b,
+                },
+                _ => {
+                    return RuleResult::unknown(format!(
+                        "`{fact}` is {node}, which cannot be compared with {expected}"
+                    ));
+                }
+            }
+        }
+    };
+    let shown = match node {
+        Value::Null => "absent".to_string(),
+        other => {
+            let s = other.to_string();
+            if s.len() > 80 {
+                format!("{}…", &s[..s.floor_char_boundary(80)])
+            } else {
+                s
+            }
+        }
+    };
+    let message = format!("`{fact}` is {shown} ({op:?} {expected})").to_lowercase();
+    if ok {
+        RuleResult::pass(message, vec![])
+    } else {
+        RuleResult::fail(message, vec![])
+    }
+}

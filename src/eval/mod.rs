@@ -1,0 +1,387 @@
+//! Evaluation: pure functions from facts, catalogue, configuration and a point in time to
+//! findings and requirement statuses. Nothing here reads a file or the clock.
+
+mod check;
+pub mod rules;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::catalog::{Catalog, Level, Rule};
+use crate::config::Config;
+use crate::facts::{EvidenceRef, Facts};
+
+/// The result of one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    /// The rule could not evaluate: its evidence is missing, partial or unreadable.
+    /// Never counted as a pass.
+    Unknown,
+}
+
+/// What a rule implementation returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    pub outcome: Outcome,
+    /// Lower-case, no trailing period: what was found.
+    pub message: String,
+    pub evidence: Vec<EvidenceRef>,
+}
+
+impl RuleResult {
+    pub fn pass(message: impl Into<String>, evidence: Vec<EvidenceRef>) -> Self {
+        Self {
+            outcome: Outcome::Pass,
+            message: message.into(),
+            evidence,
+        }
+    }
+
+    pub fn fail(message: impl Into<String>, evidence: Vec<EvidenceRef>) -> Self {
+        Self {
+            outcome: Outcome::Fail,
+            message: message.into(),
+            evidence,
+        }
+    }
+
+    pub fn unknown(message: impl Into<String>) -> Self {
+        Self {
+            outcome: Outcome::Unknown,
+            message: message.into(),
+            evidence: Vec::new(),
+        }
+    }
+}
+
+/// Everything a rule may read.
+pub struct RuleCtx<'a> {
+    pub facts: &'a Facts,
+    pub config: &'a Config,
+    pub rule: &'a Rule,
+    /// The rule's parameters: catalogue defaults overridden by `[rules.<id>]`.
+    pub params: BTreeMap<String, toml::Value>,
+    pub now: OffsetDateTime,
+}
+
+impl RuleCtx<'_> {
+    /// A numeric parameter. The catalogue meta-tests make sure every parameter a built-in rule
+    /// reads has a default, so a missing one is a programming error reported as unknown.
+    pub fn param_f64(&self, name: &str) -> Result<f64, RuleResult> {
+        match self.params.get(name) {
+            Some(toml::Value::Float(f)) => Ok(*f),
+            Some(toml::Value::Integer(i)) => Ok(*i as f64),
+            _ => Err(RuleResult::unknown(format!(
+                "rule {} has no numeric parameter `{name}`",
+                self.rule.id
+            ))),
+        }
+    }
+
+    pub fn param_u64(&self, name: &str) -> Result<u64, RuleResult> {
+        match self.params.get(name) {
+            Some(toml::Value::Integer(i)) if *i >= 0 => Ok(*i as u64),
+            _ => Err(RuleResult::unknown(format!(
+                "rule {} has no non-negative integer parameter `{name}`",
+                self.rule.id
+            ))),
+        }
+    }
+
+    pub fn param_str(&self, name: &str) -> Result<&str, RuleResult> {
+        match self.params.get(name) {
+            Some(toml::Value::String(s)) => Ok(s),
+            _ => Err(RuleResult::unknown(format!(
+                "rule {} has no string parameter `{name}`",
+                self.rule.id
+            ))),
+        }
+    }
+
+    pub fn param_strs(&self, name: &str) -> Result<Vec<&str>, RuleResult> {
+        match self.params.get(name) {
+            Some(toml::Value::Array(a)) => Ok(a.iter().filter_map(|v| v.as_str()).collect()),
+            _ => Err(RuleResult::unknown(format!(
+                "rule {} has no list parameter `{name}`",
+                self.rule.id
+            ))),
+        }
+    }
+}
+
+/// One evaluated rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub requirements: Vec<String>,
+    /// The effective level: the catalogue default or the configured override.
+    pub level: Level,
+    pub outcome: Outcome,
+    pub message: String,
+    pub evidence: Vec<EvidenceRef>,
+    /// Present when the outcome is not a pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
+}
+
+impl Finding {
+    /// Fails the run: a deny-level rule that failed.
+    pub fn is_denied(&self) -> bool {
+        self.level == Level::Deny && self.outcome == Outcome::Fail
+    }
+}
+
+/// A requirement's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Satisfied,
+    Partial,
+    NotSatisfied,
+    Unknown,
+    NotApplicable,
+    Waived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Satisfied => "satisfied",
+            Status::Partial => "partial",
+            Status::NotSatisfied => "not-satisfied",
+            Status::Unknown => "unknown",
+            Status::NotApplicable => "not-applicable",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+/// The status of one requirement and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementStatus {
+    pub id: String,
+    pub status: Status,
+    /// One sentence: which evidence decided the status.
+    pub reason: String,
+    /// The rules whose findings counted (level warn or deny).
+    pub decided_by: Vec<String>,
+}
+
+/// Everything evaluation produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// One finding per rule, sorted by rule id.
+    pub findings: Vec<Finding>,
+    /// One status per requirement, in catalogue order.
+    pub requirements: Vec<RequirementStatus>,
+}
+
+/// Evaluate every rule and derive every requirement's status.
+///
+/// Status from automated findings (rules at level allow are shown but do not count):
+/// - declared not applicable (SM-5 scoping in the configuration) → not-applicable;
+/// - no counted rule → unknown, and the reason says which attestation would decide it;
+/// - every counted rule passes → satisfied;
+/// - some pass and some fail, or some pass and some are unknown → partial;
+/// - none passes and at least one fails → not-satisfied;
+/// - all unknown → unknown.
+pub fn evaluate(
+    facts: &Facts,
+    catalog: &Catalog,
+    config: &Config,
+    now: OffsetDateTime,
+) -> Evaluation {
+    let mut findings: Vec<Finding> = catalog
+        .rules
+        .iter()
+        .map(|rule| evaluate_rule(facts, rule, config, now))
+        .collect();
+    findings.sort_by(|a, b| a.rule.cmp(&b.rule));
+
+    let requirements = catalog
+        .requirements
+        .iter()
+        .map(|req| {
+            if let Some(na) = config.not_applicable(&req.id) {
+                return RequirementStatus {
+                    id: req.id.clone(),
+                    status: Status::NotApplicable,
+                    reason: format!(
+                        "declared not applicable: {} (approved by {})",
+                        na.justification, na.approver
+                    ),
+                    decided_by: Vec::new(),
+                };
+            }
+            let counted: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.level != Level::Allow && f.requirements.contains(&req.id))
+                .collect();
+            requirement_status(&req.id, &req.attestation, &counted)
+        })
+        .collect();
+    Evaluation {
+        findings,
+        requirements,
+    }
+}
+
+fn requirement_status(id: &str, attestation: &str, counted: &[&Finding]) -> RequirementStatus {
+    let decided_by = counted.iter().map(|f| f.rule.clone()).collect::<Vec<_>>();
+    let count = |o: Outcome| counted.iter().filter(|f| f.outcome == o).count();
+    let (pass, fail, unknown) = (
+        count(Outcome::Pass),
+        count(Outcome::Fail),
+        count(Outcome::Unknown),
+    );
+    let names = |o: Outcome| {
+        counted
+            .iter()
+            .filter(|f| f.outcome == o)
+            .map(|f| f.rule.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (status, reason) = if counted.is_empty() {
+        (
+            Status::Unknown,
+            format!(
+                "no automated evidence; an attestation must state: {}",
+                attestation.split_whitespace().collect::<Vec<_>>().join(" ")
+            ),
+        )
+    } else if fail == 0 && unknown == 0 {
+        (
+            Status::Satisfied,
+            format!("automated rules pass: {}", names(Outcome::Pass)),
+        )
+    } else if pass > 0 && fail > 0 {
+        (
+            Status::Partial,
+            format!(
+                "rules fail: {}; rules pass: {}",
+                names(Outcome::Fail),
+                names(Outcome::Pass)
+            ),
+        )
+    } else if fail > 0 {
+        (
+            Status::NotSatisfied,
+            format!("rules fail: {}", names(Outcome::Fail)),
+        )
+    } else if pass > 0 {
+        (
+            Status::Partial,
+            format!(
+                "rules pass: {}; rules could not evaluate: {}",
+                names(Outcome::Pass),
+                names(Outcome::Unknown)
+            ),
+        )
+    } else {
+        (
+            Status::Unknown,
+            format!("rules could not evaluate: {}", names(Outcome::Unknown)),
+        )
+    };
+    RequirementStatus {
+        id: id.to_string(),
+        status,
+        reason,
+        decided_by,
+    }
+}
+
+fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTime) -> Finding {
+    let settings = config.rules.get(&rule.id);
+    let level = settings.and_then(|s| s.level).unwrap_or(rule.default_level);
+    let mut params = rule.params.clone();
+    if let Some(s) = settings {
+        params.extend(s.params.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    let ctx = RuleCtx {
+        facts,
+        config,
+        rule,
+        params,
+        now,
+    };
+    let result = match (&rule.check, rules::builtin(&rule.id)) {
+        (Some(c), _) => check::run(c, facts),
+        (None, Some(f)) => f(&ctx),
+        (None, None) => RuleResult::unknown(format!("rule {} has no implementation", rule.id)),
+    };
+    let remediation =
+        (result.outcome != Outcome::Pass).then(|| rule.remediation.trim().to_string());
+    let mut evidence = result.evidence;
+    evidence.sort();
+    evidence.dedup();
+    Finding {
+        rule: rule.id.clone(),
+        requirements: rule.requirements.clone(),
+        level,
+        outcome: result.outcome,
+        message: result.message,
+        evidence,
+        remediation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, outcome: Outcome) -> Finding {
+        Finding {
+            rule: rule.into(),
+            requirements: vec!["DM-1".into()],
+            level: Level::Warn,
+            outcome,
+            message: String::new(),
+            evidence: vec![],
+            remediation: None,
+        }
+    }
+
+    #[test]
+    fn status_combinations() {
+        use Outcome::*;
+        let cases: &[(&[Outcome], Status)] = &[
+            (&[], Status::Unknown),
+            (&[Pass], Status::Satisfied),
+            (&[Pass, Pass], Status::Satisfied),
+            (&[Pass, Fail], Status::Partial),
+            (&[Pass, Unknown], Status::Partial),
+            (&[Fail], Status::NotSatisfied),
+            (&[Fail, Unknown], Status::NotSatisfied),
+            (&[Unknown], Status::Unknown),
+            (&[Unknown, Unknown], Status::Unknown),
+        ];
+        for (outcomes, want) in cases {
+            let fs: Vec<Finding> = outcomes
+                .iter()
+                .enumerate()
+                .map(|(i, o)| finding(&format!("r{i}"), *o))
+                .collect();
+            let refs: Vec<&Finding> = fs.iter().collect();
+            let got = requirement_status("DM-1", "a statement", &refs);
+            assert_eq!(got.status, *want, "{outcomes:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_without_rules_says_what_attestation_is_needed() {
+        let got = requirement_status("SM-4", "the training register is current", &[]);
+        assert_eq!(got.status, Status::Unknown);
+        assert!(
+            got.reason.contains("the training register is current"),
+            "{}",
+            got.reason
+        );
+    }
+}

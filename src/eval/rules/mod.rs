@@ -1,0 +1,36 @@
+//! The built-in rules, one function each, grouped by the evidence source they read.
+//! Every id here is declared in `practices/rules/*.toml` and vice versa (a meta-test checks).
+
+mod files;
+
+use super::{RuleCtx, RuleResult};
+
+/// A built-in rule implementation.
+pub type RuleFn = fn(&RuleCtx<'_>) -> RuleResult;
+
+/// All built-in rules by id.
+pub const BUILTIN: &[&[(&str, RuleFn)]] = &[files::RULES];
+
+/// The implementation of a built-in rule.
+pub fn builtin(id: &str) -> Option<RuleFn> {
+    BUILTIN
+        .iter()
+        .flat_map(|group| group.iter())
+        .find(|(rule, _)| *rule == id)
+        .map(|(_, f)| *f)
+}
+
+/// True when `id` names a built-in rule.
+pub fn is_builtin(id: &str) -> bool {
+    builtin(id).is_some()
+}
+
+/// Every built-in rule id, sorted.
+pub fn builtin_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&str> = BUILTIN
+        .iter()
+        .flat_map(|group| group.iter().map(|(id, _)| *id))
+        .collect();
+    ids.sort_unstable();
+    ids
+}

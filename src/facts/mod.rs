@@ -1,0 +1,127 @@
+//! Collected evidence. Every fact carries its provenance ([`EvidenceRef`]) and every source is
+//! wrapped in [`Collected`], so that "no evidence" and "evidence unreadable" stay different
+//! facts and neither can be mistaken for a pass.
+
+pub mod files;
+
+use serde::{Deserialize, Serialize};
+
+pub use files::FileFacts;
+
+/// The outcome of one collector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Collected<T> {
+    /// The collector ran; `value` holds what it found.
+    Present { value: T },
+    /// There was nothing to collect (no git repository, no advisory database, …).
+    Absent { reason: String },
+    /// The source exists but could not be read.
+    Failed { error: String },
+}
+
+impl<T> Collected<T> {
+    pub fn present(value: T) -> Self {
+        Collected::Present { value }
+    }
+
+    pub fn absent(reason: impl Into<String>) -> Self {
+        Collected::Absent {
+            reason: reason.into(),
+        }
+    }
+
+    pub fn failed(error: impl Into<String>) -> Self {
+        Collected::Failed {
+            error: error.into(),
+        }
+    }
+
+    /// The value, or why there is none.
+    pub fn get(&self) -> Result<&T, String> {
+        match self {
+            Collected::Present { value } => Ok(value),
+            Collected::Absent { reason } => Err(reason.clone()),
+            Collected::Failed { error } => Err(format!("collection failed: {error}")),
+        }
+    }
+}
+
+/// A repository file as evidence: where it is, and what exactly it contained.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileRef {
+    /// Path relative to the repository root, with `/` separators.
+    pub path: String,
+    /// Hex SHA-256 of the file's bytes when it was collected.
+    pub sha256: String,
+}
+
+/// Where a piece of evidence came from. Renderers link these into the evidence package.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum EvidenceRef {
+    File {
+        path: String,
+        sha256: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        line: Option<u32>,
+    },
+    Commit {
+        id: String,
+    },
+    Tag {
+        name: String,
+        target: String,
+    },
+    Package {
+        name: String,
+        version: String,
+    },
+    Advisory {
+        id: String,
+    },
+    Sbom {
+        path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bom_ref: Option<String>,
+    },
+    Attestation {
+        path: String,
+        sha256: String,
+    },
+    Config {
+        path: String,
+        key: String,
+    },
+}
+
+impl From<&FileRef> for EvidenceRef {
+    fn from(f: &FileRef) -> Self {
+        EvidenceRef::File {
+            path: f.path.clone(),
+            sha256: f.sha256.clone(),
+            line: None,
+        }
+    }
+}
+
+impl FileRef {
+    /// Evidence pointing at one line of this file.
+    pub fn at_line(&self, line: u32) -> EvidenceRef {
+        EvidenceRef::File {
+            path: self.path.clone(),
+            sha256: self.sha256.clone(),
+            line: Some(line),
+        }
+    }
+}
+
+/// Everything the collectors found. Evaluation reads only this (and the catalogue, the
+/// configuration and the time it is given).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    /// When collection ran (RFC 3339, UTC).
+    pub collected_at: String,
+    /// Repository documents, CI and tool configuration.
+    pub files: Collected<FileFacts>,
+}

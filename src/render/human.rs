@@ -1,0 +1,139 @@
+//! The terminal summary: per practice its requirements and status, then the findings that
+//! need attention with their remediation.
+
+use std::fmt::Write;
+
+use anstyle::Style;
+
+use super::{one_line, outcome_str, outcome_style, paint, status_style};
+use crate::catalog::Level;
+use crate::eval::{Outcome, Status};
+use crate::report::Report;
+
+/// How many non-passing findings the summary details.
+const WORST: usize = 10;
+
+pub fn render(report: &Report, color: bool) -> String {
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    let mut out = String::new();
+    let p = &report.product;
+    let _ = writeln!(
+        out,
+        "{} {} {} — IEC 62443-4-1 self-assessment at {}",
+        paint(color, bold, "cargo sdl:"),
+        p.name,
+        p.version,
+        report.generated_at
+    );
+    if let Some(sl) = p.security_level {
+        let _ = writeln!(out, "claimed capability security level: SL-C {sl}");
+    }
+    let _ = writeln!(
+        out,
+        "configuration: {}",
+        report.config.as_deref().unwrap_or("none (defaults)")
+    );
+    for practice in &report.practices {
+        let _ = writeln!(
+            out,
+            "\n{} {}{}",
+            paint(color, bold, &practice.id),
+            practice.name,
+            practice
+                .maturity
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default()
+        );
+        for req in report
+            .requirements
+            .iter()
+            .filter(|r| r.practice == practice.id)
+        {
+            let _ = writeln!(
+                out,
+                "  {:<7} {:<15} {}",
+                req.id,
+                paint(color, status_style(req.status), req.status.as_str()),
+                req.title
+            );
+            if req.status != Status::Satisfied && req.status != Status::Unknown {
+                let _ = writeln!(
+                    out,
+                    "  {:<7} {:<15} {}",
+                    "",
+                    "",
+                    paint(color, dim, &req.reason)
+                );
+            }
+        }
+    }
+
+    let mut attention: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.outcome != Outcome::Pass && f.level != Level::Allow)
+        .collect();
+    // Deny before warn, fail before unknown, then by id: the order is stable.
+    attention.sort_by_key(|f| (std::cmp::Reverse(f.level), f.outcome, f.rule.clone()));
+    if !attention.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(color, bold, "Findings that need attention")
+        );
+        for f in attention.iter().take(WORST) {
+            let _ = writeln!(
+                out,
+                "  {} [{}] {}: {}",
+                paint(color, outcome_style(f.outcome), outcome_str(f.outcome)),
+                f.level,
+                f.rule,
+                f.message
+            );
+            if let Some(r) = &f.remediation {
+                let _ = writeln!(out, "      {} {}", paint(color, dim, "fix:"), one_line(r));
+            }
+        }
+        if attention.len() > WORST {
+            let _ = writeln!(
+                out,
+                "  … and {} more (`--format json` lists them all)",
+                attention.len() - WORST
+            );
+        }
+    }
+
+    let s = &report.summary;
+    let counts: Vec<String> = s
+        .requirements
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n{} {} requirements: {}; rules: {} pass, {} fail, {} unknown",
+        paint(color, bold, "Summary:"),
+        report.requirements.len(),
+        counts.join(", "),
+        s.rules_passed,
+        s.rules_failed,
+        s.rules_unknown
+    );
+    if s.denied.is_empty() {
+        let _ = writeln!(out, "no deny-level rule failed");
+    } else {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            paint(
+                color,
+                outcome_style(Outcome::Fail),
+                "deny-level rules failed:"
+            ),
+            s.denied.join(", ")
+        );
+    }
+    out
+}

@@ -1,0 +1,172 @@
+//! The report: everything a renderer may show. Its serde form is `report.json`, a stable
+//! contract (see `schema_version`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Catalog;
+use crate::config::{Config, Product};
+use crate::eval::{Evaluation, Finding, Outcome, Status};
+use crate::facts::Facts;
+
+/// Bumped on every incompatible change of the JSON form.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// RFC 3339, from `--current-time`, `SOURCE_DATE_EPOCH` or the clock.
+    pub generated_at: String,
+    pub product: Product,
+    /// Where the configuration came from, if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    pub summary: Summary,
+    pub practices: Vec<PracticeReport>,
+    pub requirements: Vec<RequirementReport>,
+    /// Every rule's finding, sorted by rule id.
+    pub findings: Vec<Finding>,
+    /// The collected facts, with provenance.
+    pub evidence: Facts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Requirements per status.
+    pub requirements: BTreeMap<String, usize>,
+    pub rules_passed: usize,
+    pub rules_failed: usize,
+    pub rules_unknown: usize,
+    /// Rules at level deny that failed: each one makes `check` exit 1.
+    pub denied: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeReport {
+    pub id: String,
+    pub name: String,
+    /// Self-assessment maturity indicator; `null` until attestations are evaluated.
+    pub maturity: Option<String>,
+    /// Requirements per status.
+    pub statuses: BTreeMap<String, usize>,
+    pub requirements: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementReport {
+    pub id: String,
+    pub practice: String,
+    pub title: String,
+    pub status: Status,
+    /// Which evidence decided the status.
+    pub reason: String,
+    pub decided_by: Vec<String>,
+    pub ssdf: Vec<String>,
+    pub cra: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_period_days: Option<u32>,
+    /// The findings of every rule that supports this requirement.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn new(
+        catalog: &Catalog,
+        config: &Config,
+        facts: Facts,
+        evaluation: Evaluation,
+        generated_at: String,
+    ) -> Report {
+        let requirements: Vec<RequirementReport> = catalog
+            .requirements
+            .iter()
+            .zip(&evaluation.requirements)
+            .map(|(req, st)| RequirementReport {
+                id: req.id.clone(),
+                practice: req.practice.clone(),
+                title: req.title.clone(),
+                status: st.status,
+                reason: st.reason.clone(),
+                decided_by: st.decided_by.clone(),
+                ssdf: req.ssdf.clone(),
+                cra: req.cra.clone(),
+                review_period_days: req.review_period_days,
+                findings: evaluation
+                    .findings
+                    .iter()
+                    .filter(|f| f.requirements.contains(&req.id))
+                    .cloned()
+                    .collect(),
+            })
+            .collect();
+        let count_statuses = |reqs: &mut dyn Iterator<Item = &RequirementReport>| {
+            let mut m = BTreeMap::new();
+            for r in reqs {
+                *m.entry(r.status.as_str().to_string()).or_insert(0) += 1;
+            }
+            m
+        };
+        let practices = catalog
+            .practices
+            .iter()
+            .map(|p| PracticeReport {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                maturity: None,
+                statuses: count_statuses(&mut requirements.iter().filter(|r| r.practice == p.id)),
+                requirements: requirements
+                    .iter()
+                    .filter(|r| r.practice == p.id)
+                    .map(|r| r.id.clone())
+                    .collect(),
+            })
+            .collect();
+        let outcome_count = |o: Outcome| {
+            evaluation
+                .findings
+                .iter()
+                .filter(|f| f.outcome == o)
+                .count()
+        };
+        let summary = Summary {
+            requirements: count_statuses(&mut requirements.iter()),
+            rules_passed: outcome_count(Outcome::Pass),
+            rules_failed: outcome_count(Outcome::Fail),
+            rules_unknown: outcome_count(Outcome::Unknown),
+            denied: evaluation
+                .findings
+                .iter()
+                .filter(|f| f.is_denied())
+                .map(|f| f.rule.clone())
+                .collect(),
+        };
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME").to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            generated_at,
+            product: config.product.clone(),
+            config: config.source.clone(),
+            summary,
+            practices,
+            requirements,
+            findings: evaluation.findings,
+            evidence: facts,
+        }
+    }
+
+    /// True when a deny-level rule failed: `check` exits 1.
+    pub fn has_denied(&self) -> bool {
+        !self.summary.denied.is_empty()
+    }
+}
