@@ -35,6 +35,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "practices/rules/files.toml",
         include_str!("../../practices/rules/files.toml"),
     ),
+    (
+        "practices/rules/git.toml",
+        include_str!("../../practices/rules/git.toml"),
+    ),
+    (
+        "practices/rules/supply.toml",
+        include_str!("../../practices/rules/supply.toml"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -18,3 +18,15 @@ pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
     });
     Collected::present(FileFacts { security_policy })
 }
+
+/// Repository paths of every document found, for the git collector's document history.
+pub fn document_paths(files: &Collected<FileFacts>) -> Vec<String> {
+    match files {
+        Collected::Present { value } => value
+            .security_policy
+            .iter()
+            .map(|f| f.path.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}

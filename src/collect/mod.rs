@@ -2,7 +2,11 @@
 //! advisory database. Each one returns [`Collected`](crate::facts::Collected): a collector
 //! that cannot run never aborts the others.
 
+pub mod advisories;
+pub mod cargo;
 pub mod files;
+pub mod git;
+pub mod sbom;
 
 use std::path::{Path, PathBuf};
 
@@ -24,9 +28,22 @@ pub struct CollectCtx {
 pub fn collect_all(ctx: &CollectCtx, config: &Config, progress: &dyn Fn(&str)) -> Facts {
     progress("repository files");
     let files = files::collect(&ctx.root, config);
+    progress("git history");
+    let documents = files::document_paths(&files);
+    let git = git::collect(&ctx.root, &documents);
+    progress("cargo metadata");
+    let cargo = cargo::collect(&ctx.root, ctx.offline);
+    progress("SBOMs");
+    let sbom = sbom::collect(&ctx.root, &cargo);
+    progress("advisories");
+    let advisories = advisories::collect(&ctx.root);
     Facts {
         collected_at: crate::timefmt::rfc3339(ctx.now),
         files,
+        git,
+        cargo,
+        sbom,
+        advisories,
     }
 }
 

@@ -2,11 +2,15 @@
 //! wrapped in [`Collected`], so that "no evidence" and "evidence unreadable" stay different
 //! facts and neither can be mistaken for a pass.
 
+pub mod cargo;
 pub mod files;
+pub mod git;
 
 use serde::{Deserialize, Serialize};
 
+pub use cargo::{AdvisoryFacts, CargoFacts, SbomFacts};
 pub use files::FileFacts;
+pub use git::GitFacts;
 
 /// The outcome of one collector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,4 +128,12 @@ pub struct Facts {
     pub collected_at: String,
     /// Repository documents, CI and tool configuration.
     pub files: Collected<FileFacts>,
+    /// Git history, tags, releases and document history.
+    pub git: Collected<GitFacts>,
+    /// Packages and the dependency graph from cargo metadata / Cargo.lock.
+    pub cargo: Collected<CargoFacts>,
+    /// SBOMs found in the repository and the one generated from the workspace.
+    pub sbom: Collected<SbomFacts>,
+    /// RustSec advisories that apply to the lockfile.
+    pub advisories: Collected<AdvisoryFacts>,
 }

@@ -2,6 +2,8 @@
 //! Every id here is declared in `practices/rules/*.toml` and vice versa (a meta-test checks).
 
 mod files;
+mod git;
+mod supply;
 
 use super::{RuleCtx, RuleResult};
 
@@ -9,7 +11,7 @@ use super::{RuleCtx, RuleResult};
 pub type RuleFn = fn(&RuleCtx<'_>) -> RuleResult;
 
 /// All built-in rules by id.
-pub const BUILTIN: &[&[(&str, RuleFn)]] = &[files::RULES];
+pub const BUILTIN: &[&[(&str, RuleFn)]] = &[files::RULES, git::RULES, supply::RULES];
 
 /// The implementation of a built-in rule.
 pub fn builtin(id: &str) -> Option<RuleFn> {

@@ -1,0 +1,5 @@
+//! Rules over git facts (`facts::git`).
+
+use super::RuleFn;
+
+pub(super) const RULES: &[(&str, RuleFn)] = &[];
