@@ -60,6 +60,51 @@ pub struct RawConfig {
     pub rules: BTreeMap<String, RawRuleSettings>,
     #[serde(default)]
     pub not_applicable: Vec<NotApplicable>,
+    #[serde(default)]
+    pub waiver: Vec<RawWaiver>,
+}
+
+/// An accepted deviation as written: `[[waiver]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawWaiver {
+    /// A rule id, or an advisory id (RUSTSEC-…, CVE-…, GHSA-…).
+    pub id: String,
+    pub reason: String,
+    pub owner: String,
+    /// Last day the waiver holds: a TOML date or "YYYY-MM-DD".
+    pub expires: toml::Value,
+}
+
+/// An accepted deviation from a rule or an advisory, valid through `expires` (inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    pub id: String,
+    pub reason: String,
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    pub expires: String,
+    #[serde(skip)]
+    pub expires_on: Option<time::Date>,
+}
+
+impl Waiver {
+    /// True while the waiver holds on the day of `now` (UTC).
+    pub fn is_active(&self, now: time::OffsetDateTime) -> bool {
+        self.expires_on
+            .is_some_and(|d| now.to_offset(time::UtcOffset::UTC).date() <= d)
+    }
+}
+
+/// True when `id` has the shape of an advisory id the waivers may name.
+pub fn is_advisory_id(id: &str) -> bool {
+    static ADVISORY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(RUSTSEC-\d{4}-\d{4}|CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$",
+        )
+        .expect("valid regex")
+    });
+    ADVISORY.is_match(id)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -161,9 +206,15 @@ pub struct Config {
     pub documents: BTreeMap<String, Vec<String>>,
     pub rules: BTreeMap<String, RuleSettings>,
     pub not_applicable: Vec<NotApplicable>,
+    pub waivers: Vec<Waiver>,
 }
 
 impl Config {
+    /// The waiver for `id` that holds at `now`, if any.
+    pub fn active_waiver(&self, id: &str, now: time::OffsetDateTime) -> Option<&Waiver> {
+        self.waivers.iter().find(|w| w.id == id && w.is_active(now))
+    }
+
     pub fn not_applicable(&self, requirement: &str) -> Option<&NotApplicable> {
         self.not_applicable
             .iter()
@@ -383,12 +434,46 @@ pub fn validate(
         }
     }
 
+    let mut waivers = Vec::new();
+    for (i, w) in raw.waiver.into_iter().enumerate() {
+        let key = format!("waiver[{i}]");
+        if catalog.rule(&w.id).is_none() && !is_advisory_id(&w.id) {
+            return Err(invalid(
+                format!("{key}.id"),
+                format!(
+                    "`{}` is neither a rule id nor an advisory id (RUSTSEC-…, CVE-…, GHSA-…)",
+                    w.id
+                ),
+            ));
+        }
+        for (field, text) in [("reason", &w.reason), ("owner", &w.owner)] {
+            if text.trim().is_empty() {
+                return Err(invalid(
+                    format!("{key}.{field}"),
+                    format!(
+                        "a waiver needs its {field}; it is shown next to every result it hides"
+                    ),
+                ));
+            }
+        }
+        let expires_on =
+            parse_date(&w.expires).map_err(|message| invalid(format!("{key}.expires"), message))?;
+        waivers.push(Waiver {
+            id: w.id,
+            reason: w.reason,
+            owner: w.owner,
+            expires: crate::timefmt::date(expires_on.midnight().assume_utc()),
+            expires_on: Some(expires_on),
+        });
+    }
+
     Ok(Config {
         source: None,
         product,
         documents,
         rules,
         not_applicable: raw.not_applicable,
+        waivers,
     })
 }
 
@@ -431,4 +516,21 @@ pub fn inside_repository(root: &Path, configured: &str) -> Result<String, String
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/"))
+}
+
+/// A date given as a TOML date (`2027-01-31`) or a string (`"2027-01-31"`).
+pub fn parse_date(value: &toml::Value) -> Result<time::Date, String> {
+    let text = match value {
+        toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+        toml::Value::String(s) => s.clone(),
+        other => {
+            return Err(format!(
+                "expected a date like 2027-01-31, found {} `{other}`",
+                other.type_str()
+            ));
+        }
+    };
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &fmt)
+        .map_err(|_| format!("`{text}` is not a valid date; write it as YYYY-MM-DD"))
 }

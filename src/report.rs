@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::config::{Config, Product};
-use crate::eval::{Evaluation, Finding, Outcome, Status};
+use crate::eval::{Evaluation, Finding, Outcome, Status, WaiverStatus};
 use crate::facts::Facts;
 
 /// Bumped on every incompatible change of the JSON form.
@@ -28,6 +28,8 @@ pub struct Report {
     pub requirements: Vec<RequirementReport>,
     /// Every rule's finding, sorted by rule id.
     pub findings: Vec<Finding>,
+    /// Every configured waiver with its reason and whether it was used, unused or expired.
+    pub waivers: Vec<WaiverStatus>,
     /// The collected facts, with provenance.
     pub evidence: Facts,
 }
@@ -161,6 +163,7 @@ impl Report {
             practices,
             requirements,
             findings: evaluation.findings,
+            waivers: evaluation.waivers,
             evidence: facts,
         }
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::catalog::{Catalog, Level, Rule};
-use crate::config::Config;
+use crate::config::{Config, Waiver};
 use crate::facts::{EvidenceRef, Facts};
 
 /// The result of one rule.
@@ -31,14 +31,23 @@ pub struct RuleResult {
     /// Lower-case, no trailing period: what was found.
     pub message: String,
     pub evidence: Vec<EvidenceRef>,
+    /// Advisory waivers (`[[waiver]]` with an advisory id) this rule applied.
+    pub waivers_used: Vec<String>,
 }
 
 impl RuleResult {
+    /// Record the advisory waivers that this result applied.
+    pub fn with_waivers(mut self, ids: Vec<String>) -> Self {
+        self.waivers_used = ids;
+        self
+    }
+
     pub fn pass(message: impl Into<String>, evidence: Vec<EvidenceRef>) -> Self {
         Self {
             outcome: Outcome::Pass,
             message: message.into(),
             evidence,
+            waivers_used: Vec::new(),
         }
     }
 
@@ -47,6 +56,7 @@ impl RuleResult {
             outcome: Outcome::Fail,
             message: message.into(),
             evidence,
+            waivers_used: Vec::new(),
         }
     }
 
@@ -55,6 +65,7 @@ impl RuleResult {
             outcome: Outcome::Unknown,
             message: message.into(),
             evidence: Vec::new(),
+            waivers_used: Vec::new(),
         }
     }
 }
@@ -127,13 +138,44 @@ pub struct Finding {
     /// Present when the outcome is not a pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// The waiver that accepts this failure, if one holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waived: Option<Waiver>,
+    /// Advisory waivers the rule applied to its own evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers_used: Vec<String>,
 }
 
 impl Finding {
-    /// Fails the run: a deny-level rule that failed.
+    /// Fails the run: a deny-level rule that failed and is not waived.
     pub fn is_denied(&self) -> bool {
-        self.level == Level::Deny && self.outcome == Outcome::Fail
+        self.level == Level::Deny && self.counts_as_failure()
     }
+
+    /// A failure that no waiver accepts.
+    pub fn counts_as_failure(&self) -> bool {
+        self.outcome == Outcome::Fail && self.waived.is_none()
+    }
+}
+
+/// What became of a configured waiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WaiverState {
+    /// It holds and accepted at least one failure.
+    Used,
+    /// It holds but matched nothing: remove it.
+    Unused,
+    /// Past its expiry: counts as absent.
+    Expired,
+}
+
+/// A configured waiver and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaiverStatus {
+    #[serde(flatten)]
+    pub waiver: Waiver,
+    pub state: WaiverState,
 }
 
 /// A requirement's status.
@@ -179,6 +221,8 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// One status per requirement, in catalogue order.
     pub requirements: Vec<RequirementStatus>,
+    /// Every configured waiver, in configuration order.
+    pub waivers: Vec<WaiverStatus>,
 }
 
 /// Evaluate every rule and derive every requirement's status.
@@ -186,9 +230,11 @@ pub struct Evaluation {
 /// Status from automated findings (rules at level allow are shown but do not count):
 /// - declared not applicable (SM-5 scoping in the configuration) → not-applicable;
 /// - no counted rule → unknown, and the reason says which attestation would decide it;
-/// - every counted rule passes → satisfied;
+/// - a failure accepted by an active waiver counts as neither pass nor fail;
 /// - some pass and some fail, or some pass and some are unknown → partial;
 /// - none passes and at least one fails → not-satisfied;
+/// - no failure left, but at least one waived → waived;
+/// - every counted rule passes → satisfied;
 /// - all unknown → unknown.
 pub fn evaluate(
     facts: &Facts,
@@ -225,28 +271,52 @@ pub fn evaluate(
             requirement_status(&req.id, &req.attestation, &counted)
         })
         .collect();
+    let waivers = config
+        .waivers
+        .iter()
+        .map(|w| {
+            let state = if !w.is_active(now) {
+                WaiverState::Expired
+            } else if findings.iter().any(|f| {
+                f.waived.as_ref().is_some_and(|x| x.id == w.id) || f.waivers_used.contains(&w.id)
+            }) {
+                WaiverState::Used
+            } else {
+                WaiverState::Unused
+            };
+            WaiverStatus {
+                waiver: w.clone(),
+                state,
+            }
+        })
+        .collect();
     Evaluation {
         findings,
         requirements,
+        waivers,
     }
 }
 
 fn requirement_status(id: &str, attestation: &str, counted: &[&Finding]) -> RequirementStatus {
     let decided_by = counted.iter().map(|f| f.rule.clone()).collect::<Vec<_>>();
-    let count = |o: Outcome| counted.iter().filter(|f| f.outcome == o).count();
-    let (pass, fail, unknown) = (
-        count(Outcome::Pass),
-        count(Outcome::Fail),
-        count(Outcome::Unknown),
-    );
-    let names = |o: Outcome| {
+    let is_pass = |f: &&&Finding| f.outcome == Outcome::Pass;
+    let is_fail = |f: &&&Finding| f.counts_as_failure();
+    let is_waived = |f: &&&Finding| f.outcome == Outcome::Fail && f.waived.is_some();
+    let is_unknown = |f: &&&Finding| f.outcome == Outcome::Unknown;
+    let names = |pred: &dyn Fn(&&&Finding) -> bool| {
         counted
             .iter()
-            .filter(|f| f.outcome == o)
+            .filter(|f| pred(f))
             .map(|f| f.rule.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let (pass, fail, waived, unknown) = (
+        names(&is_pass),
+        names(&is_fail),
+        names(&is_waived),
+        names(&is_unknown),
+    );
     let (status, reason) = if counted.is_empty() {
         (
             Status::Unknown,
@@ -255,39 +325,30 @@ fn requirement_status(id: &str, attestation: &str, counted: &[&Finding]) -> Requ
                 attestation.split_whitespace().collect::<Vec<_>>().join(" ")
             ),
         )
-    } else if fail == 0 && unknown == 0 {
-        (
-            Status::Satisfied,
-            format!("automated rules pass: {}", names(Outcome::Pass)),
-        )
-    } else if pass > 0 && fail > 0 {
+    } else if !fail.is_empty() && !pass.is_empty() {
         (
             Status::Partial,
-            format!(
-                "rules fail: {}; rules pass: {}",
-                names(Outcome::Fail),
-                names(Outcome::Pass)
-            ),
+            format!("rules fail: {fail}; rules pass: {pass}"),
         )
-    } else if fail > 0 {
+    } else if !fail.is_empty() {
+        (Status::NotSatisfied, format!("rules fail: {fail}"))
+    } else if !waived.is_empty() {
         (
-            Status::NotSatisfied,
-            format!("rules fail: {}", names(Outcome::Fail)),
+            Status::Waived,
+            format!("failures accepted by waivers: {waived}"),
         )
-    } else if pass > 0 {
+    } else if !unknown.is_empty() && !pass.is_empty() {
         (
             Status::Partial,
-            format!(
-                "rules pass: {}; rules could not evaluate: {}",
-                names(Outcome::Pass),
-                names(Outcome::Unknown)
-            ),
+            format!("rules pass: {pass}; rules could not evaluate: {unknown}"),
         )
-    } else {
+    } else if !unknown.is_empty() {
         (
             Status::Unknown,
-            format!("rules could not evaluate: {}", names(Outcome::Unknown)),
+            format!("rules could not evaluate: {unknown}"),
         )
+    } else {
+        (Status::Satisfied, format!("automated rules pass: {pass}"))
     };
     RequirementStatus {
         id: id.to_string(),
@@ -321,6 +382,9 @@ fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTim
     let mut evidence = result.evidence;
     evidence.sort();
     evidence.dedup();
+    let waived = (result.outcome == Outcome::Fail)
+        .then(|| config.active_waiver(&rule.id, now).cloned())
+        .flatten();
     Finding {
         rule: rule.id.clone(),
         requirements: rule.requirements.clone(),
@@ -329,6 +393,8 @@ fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTim
         message: result.message,
         evidence,
         remediation,
+        waived,
+        waivers_used: result.waivers_used,
     }
 }
 
@@ -345,6 +411,8 @@ mod tests {
             message: String::new(),
             evidence: vec![],
             remediation: None,
+            waived: None,
+            waivers_used: vec![],
         }
     }
 
@@ -372,6 +440,35 @@ mod tests {
             let got = requirement_status("DM-1", "a statement", &refs);
             assert_eq!(got.status, *want, "{outcomes:?}");
         }
+    }
+
+    #[test]
+    fn waived_failures_count_as_neither_pass_nor_fail() {
+        let waiver = Waiver {
+            id: "r0".into(),
+            reason: "accepted".into(),
+            owner: "someone".into(),
+            expires: "2027-01-01".into(),
+            expires_on: None,
+        };
+        let mut waived = finding("r0", Outcome::Fail);
+        waived.waived = Some(waiver);
+        let pass = finding("r1", Outcome::Pass);
+        let fail = finding("r2", Outcome::Fail);
+        let unknown = finding("r3", Outcome::Unknown);
+        let status = |fs: &[&Finding]| requirement_status("DM-1", "x", fs).status;
+        assert_eq!(status(&[&waived]), Status::Waived);
+        assert_eq!(status(&[&waived, &pass]), Status::Waived);
+        assert_eq!(status(&[&waived, &fail]), Status::NotSatisfied);
+        assert_eq!(status(&[&waived, &unknown]), Status::Waived);
+        let mut denied = waived.clone();
+        denied.level = Level::Deny;
+        assert!(
+            !denied.is_denied(),
+            "a waived failure must not fail the run"
+        );
+        denied.waived = None;
+        assert!(denied.is_denied());
     }
 
     #[test]
