@@ -35,7 +35,14 @@ pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start);
-            format!("line {line}, column {col}: {message}")
+            // The offending line names the key, which the parser's message often does not.
+            let source = text.lines().nth(line - 1).unwrap_or("").trim();
+            if source.is_empty() {
+                format!("line {line}, column {col}: {message}")
+            } else {
+                let source: String = source.chars().take(80).collect();
+                format!("line {line}, column {col} (`{source}`): {message}")
+            }
         }
         None => message,
     }

@@ -71,8 +71,8 @@ pub(super) fn run(check: &Check, facts: &Facts) -> RuleResult {
         Value::Null => "absent".to_string(),
         other => {
             let s = other.to_string();
-            if s.len() > 80 {
-                format!("{}…", &s[..s.floor_char_boundary(80)])
+            if s.chars().count() > 80 {
+                format!("{}…", s.chars().take(80).collect::<String>())
             } else {
                 s
             }

@@ -1,0 +1,284 @@
+//! Meta-tests that keep the catalogue honest: the 47 requirements of IEC 62443-4-1, no empty
+//! prose, every rule implemented and every implementation declared, well-formed crosswalks.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cargo_sdl::catalog::{self, Catalog, PRACTICES};
+
+fn catalog() -> Catalog {
+    Catalog::embedded().expect("the embedded catalogue loads")
+}
+
+#[test]
+fn exactly_the_47_requirements_in_their_practices() {
+    let cat = catalog();
+    let want: BTreeMap<&str, usize> = [
+        ("SM", 13),
+        ("SR", 5),
+        ("SD", 4),
+        ("SI", 2),
+        ("SVV", 5),
+        ("DM", 6),
+        ("SUM", 5),
+        ("SG", 7),
+    ]
+    .into_iter()
+    .collect();
+    let mut got: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &cat.requirements {
+        *got.entry(r.practice.as_str()).or_default() += 1;
+    }
+    assert_eq!(got, want);
+    let ids: BTreeSet<&str> = cat.requirements.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), 47, "requirement ids are unique");
+    for (practice, n) in &want {
+        for i in 1..=*n {
+            let id = format!("{practice}-{i}");
+            assert!(ids.contains(id.as_str()), "{id} is missing");
+        }
+    }
+    let practice_ids: Vec<&str> = cat.practices.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(practice_ids, PRACTICES, "practices in the standard's order");
+}
+
+#[test]
+fn requirements_are_in_catalogue_order() {
+    let cat = catalog();
+    assert_eq!(
+        cat.requirements.first().map(|r| r.id.as_str()),
+        Some("SM-1")
+    );
+    assert_eq!(
+        cat.requirements.get(9).map(|r| r.id.as_str()),
+        Some("SM-10")
+    );
+    assert_eq!(cat.requirements.last().map(|r| r.id.as_str()), Some("SG-7"));
+}
+
+#[test]
+fn no_empty_prose() {
+    let cat = catalog();
+    for p in &cat.practices {
+        assert!(
+            !p.name.trim().is_empty() && p.summary.trim().len() > 20,
+            "{}",
+            p.id
+        );
+    }
+    for r in &cat.requirements {
+        for (field, text) in [
+            ("title", &r.title),
+            ("summary", &r.summary),
+            ("automated", &r.automated),
+            ("attestation", &r.attestation),
+        ] {
+            assert!(text.trim().len() >= 3, "{} has an empty {field}", r.id);
+        }
+        assert!(
+            r.summary.split_whitespace().count() >= 15,
+            "{}: summary too thin",
+            r.id
+        );
+    }
+    for rule in &cat.rules {
+        for (field, text) in [
+            ("title", &rule.title),
+            ("motivation", &rule.motivation),
+            ("implementation", &rule.implementation),
+            ("remediation", &rule.remediation),
+        ] {
+            assert!(
+                text.trim().len() >= 10,
+                "rule {} has a thin {field}",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_declared_rule_is_implemented_and_every_implementation_declared() {
+    let cat = catalog();
+    let declared: BTreeSet<&str> = cat.rules.iter().map(|r| r.id.as_str()).collect();
+    let implemented: BTreeSet<&str> = cargo_sdl::eval::rules::builtin_ids().into_iter().collect();
+    assert_eq!(declared, implemented);
+    assert_eq!(
+        implemented.len(),
+        cargo_sdl::eval::rules::builtin_ids().len(),
+        "no built-in id is registered twice"
+    );
+}
+
+#[test]
+fn crosswalk_ids_are_well_formed() {
+    let cat = catalog();
+    for r in &cat.requirements {
+        assert!(!r.ssdf.is_empty(), "{} maps to no SSDF task", r.id);
+        for id in &r.ssdf {
+            assert!(catalog::is_ssdf_id(id), "{}: ssdf {id}", r.id);
+        }
+        for id in &r.cra {
+            assert!(catalog::is_cra_id(id), "{}: cra {id}", r.id);
+        }
+    }
+    assert!(catalog::is_ssdf_id("PW.4.1"));
+    assert!(!catalog::is_ssdf_id("PW.4"));
+    assert!(!catalog::is_ssdf_id("XX.1.1"));
+    assert!(catalog::is_cra_id("I.2(a)"));
+    assert!(catalog::is_cra_id("Art.13(1)"));
+    assert!(!catalog::is_cra_id("I.2(z)"));
+    assert!(!catalog::is_cra_id("Annex I"));
+}
+
+#[test]
+fn review_periods_where_the_standard_implies_them() {
+    let cat = catalog();
+    for id in ["SR-2", "DM-6"] {
+        assert_eq!(
+            cat.requirement(id).and_then(|r| r.review_period_days),
+            Some(365),
+            "{id} is reviewed at least yearly"
+        );
+    }
+}
+
+#[test]
+fn rule_ids_are_kebab_case_and_params_have_defaults() {
+    for rule in &catalog().rules {
+        assert!(
+            rule.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}",
+            rule.id
+        );
+        assert!(!rule.requirements.is_empty());
+    }
+}
+
+#[test]
+fn the_rules_json_contract_is_stable() {
+    let json = cargo_sdl::render::catalog::json(&catalog()).expect("renders");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let reqs = value["requirements"]
+        .as_array()
+        .expect("requirements array");
+    assert_eq!(reqs.len(), 47);
+    for r in reqs {
+        for key in ["id", "practice", "title", "summary", "rules", "ssdf", "cra"] {
+            assert!(r.get(key).is_some(), "{key} missing in {}", r["id"]);
+        }
+    }
+    insta::assert_snapshot!("rules_json", json);
+}
+
+#[test]
+fn organisation_catalogue_adds_requirements_and_declarative_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("org.toml"),
+        r#"
+[practice]
+id = "ORG"
+name = "Organisation practices"
+summary = "Requirements our quality system adds on top of IEC 62443-4-1."
+
+[[requirement]]
+id = "ORG-1"
+title = "Security champion named"
+summary = "Every product names a security champion who attends the monthly security guild and owns the product's SDL records."
+ssdf = ["PO.2.1"]
+automated = "A security policy file exists."
+attestation = "The champion's name and the date of appointment."
+
+[[rule]]
+id = "org-security-policy"
+requirements = ["ORG-1", "DM-1"]
+default-level = "warn"
+title = "The security policy file is present"
+motivation = "The champion maintains it."
+implementation = "Passes when the files collector found a security policy."
+remediation = "Write SECURITY.md."
+[rule.check]
+kind = "fact"
+fact = "files.value.documents"
+op = "present"
+"#,
+    )
+    .unwrap();
+    let cat = Catalog::with_extra_dir(dir.path()).expect("loads");
+    assert_eq!(cat.requirements.len(), 48);
+    assert_eq!(
+        cat.requirement("ORG-1").unwrap().rules,
+        ["org-security-policy"]
+    );
+    assert!(
+        cat.requirement("DM-1")
+            .unwrap()
+            .rules
+            .contains(&"org-security-policy".to_string())
+    );
+
+    // An organisation rule without a check, or reusing a built-in id, is refused.
+    std::fs::write(
+        dir.path().join("org.toml"),
+        std::fs::read_to_string(dir.path().join("org.toml"))
+            .unwrap()
+            .replace("[rule.check]\nkind = \"fact\"\nfact = \"files.value.documents\"\nop = \"present\"\n", ""),
+    )
+    .unwrap();
+    let err = Catalog::with_extra_dir(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("org-security-policy") && err.contains("no [rule.check]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_and_dangling_ids_are_refused_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.toml");
+    std::fs::write(
+        &path,
+        r#"
+[[requirement]]
+id = "SM-1"
+practice = "SM"
+title = "x"
+summary = "x"
+automated = "x"
+attestation = "x"
+"#,
+    )
+    .unwrap();
+    let err = Catalog::with_extra_dir(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("SM-1 is declared twice"), "{err}");
+
+    std::fs::write(
+        &path,
+        r#"
+[[rule]]
+id = "dangling"
+requirements = ["XX-9"]
+default-level = "warn"
+title = "t"
+motivation = "m"
+implementation = "i"
+remediation = "r"
+[rule.check]
+kind = "fact"
+fact = "files"
+op = "present"
+"#,
+    )
+    .unwrap();
+    let err = Catalog::with_extra_dir(dir.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("dup.toml") && err.contains("unknown requirement XX-9"),
+        "{err}"
+    );
+
+    std::fs::write(&path, "[[rule]]\nid = \n").unwrap();
+    let err = Catalog::with_extra_dir(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("dup.toml") && err.contains("line 2"), "{err}");
+}
