@@ -34,7 +34,8 @@ pub struct RunOutcome {
     pub failed: bool,
 }
 
-/// Where human-readable progress goes; `main` decides whether it is shown.
+/// Where human-readable progress goes (`"Collecting git history"`: a verb, then what);
+/// `main` decides whether it is shown.
 pub type Progress<'a> = &'a dyn Fn(&str);
 
 /// The point in time the run evaluates at: `--current-time`, else `SOURCE_DATE_EPOCH`, else the
@@ -122,8 +123,14 @@ pub fn build_report(
         offline: global.offline,
         now,
     };
-    let facts = collect::collect_all(&ctx, &config, progress);
-    progress("evaluating");
+    let facts = collect::collect_all(&ctx, &config, &|what| {
+        progress(&format!("Collecting {what}"))
+    });
+    progress(&format!(
+        "Evaluating {} requirements, {} rules",
+        catalog.requirements.len(),
+        catalog.rules.len()
+    ));
     let evaluation = eval::evaluate(&facts, catalog, &config, now);
     Ok(Report::new(
         catalog,

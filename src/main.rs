@@ -28,13 +28,37 @@ fn main() -> ExitCode {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let show_progress = !global.quiet && std::io::stderr().is_terminal();
+    // A spinner only on a terminal; with -v each step is also logged, terminal or not.
+    let spinner = (!global.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner:.cyan} {prefix:>12.cyan.bold} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let started = std::time::Instant::now();
+    let verbose = global.verbose > 0 && !global.quiet;
     let progress = |step: &str| {
-        if show_progress {
-            eprintln!("{:>12} {step}", "Collecting");
+        let (verb, what) = step.split_once(' ').unwrap_or((step, ""));
+        if let Some(bar) = &spinner {
+            bar.set_prefix(verb.to_string());
+            bar.set_message(what.to_string());
+        }
+        if verbose {
+            let line = format!("{verb:>12} {what} (at {:.2?})", started.elapsed());
+            match &spinner {
+                Some(bar) => bar.println(line),
+                None => eprintln!("{line}"),
+            }
         }
     };
-    match cargo_sdl::run(&global, &command, color, &progress) {
+    let result = cargo_sdl::run(&global, &command, color, &progress);
+    if let Some(bar) = &spinner {
+        bar.finish_and_clear();
+    }
+    match result {
         Ok(outcome) => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not a failure of the assessment.
