@@ -103,7 +103,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Collect evidence, evaluate every requirement and print the result (the default)
-    Check,
+    Check(GateArgs),
     /// List the catalogue: requirements, their crosswalks and automated rules
     Rules,
     /// Explain one requirement (e.g. SR-2) or rule (e.g. security-policy-present)
@@ -113,4 +113,74 @@ pub enum Command {
     },
     /// Write a commented sdl.toml and the folder layout for SDL records (never overwrites)
     Init,
+    /// Write an attestation for a requirement from flags (or prompts on a terminal), validated
+    Attest(Box<AttestArgs>),
+}
+
+/// Release-gate policy for `check`: each option adds reasons to fail (exit code 1).
+#[derive(Debug, Clone, Default, Args)]
+pub struct GateArgs {
+    /// Fail when any practice's maturity indicator is below this level (ML1 … ML4)
+    #[arg(long, value_name = "LEVEL", value_parser = parse_level)]
+    pub deny_below: Option<u8>,
+    /// Fail when an attestation has expired and nothing current replaces it
+    #[arg(long)]
+    pub deny_expired: bool,
+    /// Fail when any of these requirements is unknown (comma-separated ids, or `all`)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub deny_unknown: Vec<String>,
+}
+
+fn parse_level(s: &str) -> Result<u8, String> {
+    let digits = s.trim().trim_start_matches(['M', 'L', 'm', 'l']);
+    match digits.parse::<u8>() {
+        Ok(n @ 1..=4) => Ok(n),
+        _ => Err(format!(
+            "`{s}` is not a maturity level; use ML1, ML2, ML3 or ML4"
+        )),
+    }
+}
+
+/// `cargo sdl attest`: the fields of an attestation. Missing ones are asked for on a terminal.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AttestArgs {
+    /// The requirement ids it covers (e.g. SR-2, or SR-2,SR-5)
+    #[arg(value_delimiter = ',', required = true)]
+    pub requirements: Vec<String>,
+    /// What is attested, in a sentence or more
+    #[arg(long)]
+    pub statement: Option<String>,
+    /// Who makes the statement
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// The owner's SDL role (as in sdl/roles.toml)
+    #[arg(long)]
+    pub owner_role: Option<String>,
+    /// Who approves it
+    #[arg(long)]
+    pub approver: Option<String>,
+    /// The approver's SDL role
+    #[arg(long)]
+    pub approver_role: Option<String>,
+    /// When it was made (YYYY-MM-DD; default: today)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Last day it counts (YYYY-MM-DD; default: the requirement's review period, or a year)
+    #[arg(long)]
+    pub valid_until: Option<String>,
+    /// Evidence: a repository path, commit:ID, ticket:ID or an https URL (repeatable)
+    #[arg(long = "reference", value_name = "REF")]
+    pub references: Vec<String>,
+    /// A release this records the practice for (repeatable)
+    #[arg(long = "release", value_name = "TAG")]
+    pub releases: Vec<String>,
+    /// The product it applies to
+    #[arg(long)]
+    pub product: Option<String>,
+    /// The version range it applies to, e.g. ">=1.2, <2"
+    #[arg(long)]
+    pub versions: Option<String>,
+    /// Where to write it (default: sdl/attestations/<requirement>-<date>.toml)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

@@ -69,6 +69,28 @@ pub struct RawConfig {
     pub not_applicable: Vec<NotApplicable>,
     #[serde(default)]
     pub waiver: Vec<RawWaiver>,
+    #[serde(default)]
+    pub records: Records,
+    #[serde(default)]
+    pub maturity: RawMaturity,
+}
+
+/// `[maturity]`: how the ML3 indicator counts records.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawMaturity {
+    /// ML3 needs records for each of the last N releases (default 2).
+    pub releases: Option<usize>,
+}
+
+/// Where the human records live (defaults: `sdl/attestations`, `sdl/roles.toml`,
+/// `sdl/training.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Records {
+    pub attestations: Option<String>,
+    pub roles: Option<String>,
+    pub training: Option<String>,
 }
 
 /// An accepted deviation as written: `[[waiver]]`.
@@ -214,6 +236,9 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleSettings>,
     pub not_applicable: Vec<NotApplicable>,
     pub waivers: Vec<Waiver>,
+    pub records: Records,
+    /// ML3 needs records for each of the last N releases.
+    pub maturity_releases: usize,
 }
 
 impl Config {
@@ -474,6 +499,26 @@ pub fn validate(
         });
     }
 
+    for (key, value) in [
+        ("records.attestations", &raw.records.attestations),
+        ("records.roles", &raw.records.roles),
+        ("records.training", &raw.records.training),
+    ] {
+        if let Some(p) = value
+            && root.join(p).exists()
+        {
+            inside_repository(root, p).map_err(|m| invalid(key.into(), m))?;
+        } else if let Some(p) = value {
+            let path = Path::new(p);
+            if path.has_root() || path.components().any(|c| matches!(c, Component::ParentDir)) {
+                return Err(invalid(
+                    key.into(),
+                    format!("`{p}` must be a path inside the repository"),
+                ));
+            }
+        }
+    }
+
     Ok(Config {
         source: None,
         product,
@@ -481,6 +526,17 @@ pub fn validate(
         rules,
         not_applicable: raw.not_applicable,
         waivers,
+        records: raw.records,
+        maturity_releases: match raw.maturity.releases {
+            Some(0) => {
+                return Err(invalid(
+                    "maturity.releases".into(),
+                    "must be at least 1".into(),
+                ));
+            }
+            Some(n) => n,
+            None => 2,
+        },
     })
 }
 

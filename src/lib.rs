@@ -3,12 +3,14 @@
 //!
 //! Data flows one way: [`collect`] → [`facts`] → [`eval`] → [`report`] → [`render`].
 
+pub mod attest;
 pub mod catalog;
 pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod eval;
 pub mod facts;
+pub mod gate;
 pub mod init;
 pub mod render;
 pub mod report;
@@ -87,16 +89,38 @@ pub fn run(
                 failed: false,
             })
         }
-        Command::Check => {
+        Command::Attest(args) => {
+            let ws = workspace::locate(global.manifest_path.as_deref())?;
+            let now = resolve_now(global.current_time.as_deref())?;
+            let config = Config::load(&ws.root, global.config.as_deref(), &catalog, ws.product)
+                .context("invalid configuration")?;
+            let written = attest::write(&ws.root, &config, &catalog, args, now)?;
+            Ok(RunOutcome {
+                stdout: format!(
+                    "wrote {written}\ncommit it: its git record is part of the evidence\n"
+                ),
+                failed: false,
+            })
+        }
+        Command::Check(gate) => {
             let report = build_report(global, &catalog, progress)?;
-            let stdout = match global.format {
+            let mut stdout = match global.format {
                 Format::Human => render::human::render(&report, color),
                 Format::Json => render::json::render(&report)?,
                 Format::Markdown => render::markdown::render(&report),
             };
+            let reasons = gate::reasons(&report, gate, &catalog)?;
+            if !reasons.is_empty() {
+                let text = gate::describe(&reasons);
+                // Machine-readable output stays pure; the reasons then go to stderr.
+                match global.format {
+                    Format::Human => stdout.push_str(&text),
+                    _ => eprint!("{text}"),
+                }
+            }
             Ok(RunOutcome {
                 stdout,
-                failed: report.has_denied(),
+                failed: report.has_denied() || !reasons.is_empty(),
             })
         }
     }
@@ -123,7 +147,10 @@ pub fn build_report(
         offline: global.offline,
         now,
     };
-    let facts = collect::collect_all(&ctx, &config, &|what| {
+    // Human records are validated like the configuration: a malformed one stops the run.
+    let human =
+        collect::attest::collect(&ws.root, &config, catalog, now).context("invalid SDL records")?;
+    let facts = collect::collect_all(&ctx, &config, human, &|what| {
         progress(&format!("Collecting {what}"))
     });
     progress(&format!(
@@ -132,11 +159,14 @@ pub fn build_report(
         catalog.rules.len()
     ));
     let evaluation = eval::evaluate(&facts, catalog, &config, now);
+    let maturity =
+        eval::maturity::assess(&facts, catalog, &evaluation, config.maturity_releases, now);
     Ok(Report::new(
         catalog,
         &config,
         facts,
         evaluation,
+        maturity,
         timefmt::rfc3339(now),
     ))
 }

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         }
     };
     let global = sdl.global;
-    let command = sdl.command.unwrap_or(Command::Check);
+    let command = sdl.command.unwrap_or(Command::Check(Default::default()));
     let color = match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::config::{Config, Product};
+use crate::eval::maturity::{PracticeMaturity, RequirementMaturity};
 use crate::eval::{Evaluation, Finding, Outcome, Status, WaiverStatus};
 use crate::facts::Facts;
 
@@ -55,8 +56,8 @@ pub struct Summary {
 pub struct PracticeReport {
     pub id: String,
     pub name: String,
-    /// Self-assessment maturity indicator; `null` until attestations are evaluated.
-    pub maturity: Option<String>,
+    /// Self-assessment maturity indicator (not an auditor's verdict), with why and what next.
+    pub maturity: PracticeMaturity,
     /// Requirements per status.
     pub statuses: BTreeMap<String, usize>,
     pub requirements: Vec<String>,
@@ -71,6 +72,14 @@ pub struct RequirementReport {
     /// Which evidence decided the status.
     pub reason: String,
     pub decided_by: Vec<String>,
+    /// Current attestations that cover the requirement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attestations: Vec<String>,
+    /// Expired attestations: they count as absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_attestations: Vec<String>,
+    /// `None` when the requirement is scoped out.
+    pub maturity: Option<RequirementMaturity>,
     pub ssdf: Vec<String>,
     pub cra: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,8 +94,16 @@ impl Report {
         config: &Config,
         facts: Facts,
         evaluation: Evaluation,
+        maturity: Vec<(String, PracticeMaturity)>,
         generated_at: String,
     ) -> Report {
+        let requirement_maturity = |id: &str| {
+            maturity
+                .iter()
+                .flat_map(|(_, m)| m.requirements.iter())
+                .find(|r| r.id == id)
+                .cloned()
+        };
         let requirements: Vec<RequirementReport> = catalog
             .requirements
             .iter()
@@ -98,6 +115,9 @@ impl Report {
                 status: st.status,
                 reason: st.reason.clone(),
                 decided_by: st.decided_by.clone(),
+                attestations: st.attestations.clone(),
+                expired_attestations: st.expired_attestations.clone(),
+                maturity: requirement_maturity(&req.id),
                 ssdf: req.ssdf.clone(),
                 cra: req.cra.clone(),
                 review_period_days: req.review_period_days,
@@ -122,7 +142,11 @@ impl Report {
             .map(|p| PracticeReport {
                 id: p.id.clone(),
                 name: p.name.clone(),
-                maturity: None,
+                maturity: maturity
+                    .iter()
+                    .find(|(id, _)| *id == p.id)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_else(|| crate::eval::maturity::practice_maturity(Vec::new())),
                 statuses: count_statuses(&mut requirements.iter().filter(|r| r.practice == p.id)),
                 requirements: requirements
                     .iter()

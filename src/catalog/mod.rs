@@ -40,6 +40,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../practices/rules/git.toml"),
     ),
     (
+        "practices/rules/human.toml",
+        include_str!("../../practices/rules/human.toml"),
+    ),
+    (
         "practices/rules/supply.toml",
         include_str!("../../practices/rules/supply.toml"),
     ),
@@ -116,6 +120,10 @@ pub struct Requirement {
     pub automated: String,
     /// What a human attestation for this requirement must state.
     pub attestation: String,
+    /// Document kinds (see `config::DOCUMENT_KINDS`) that describe this requirement's process;
+    /// one of them, current, lifts the requirement to ML2.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<String>,
     /// Automated rules that support this requirement (filled in from the rules when loaded).
     #[serde(default)]
     pub rules: Vec<String>,
@@ -365,6 +373,16 @@ impl Catalog {
                         "requirement {}: `{bad}` is not a CRA reference like I.2(a), II.3, AII.4 or Art.13(1)",
                         r.id
                     ),
+                ));
+            }
+            if let Some(bad) = r
+                .documents
+                .iter()
+                .find(|d| !crate::config::DOCUMENT_KINDS.iter().any(|(k, _)| k == d))
+            {
+                return Err(invalid(
+                    &r.id,
+                    format!("requirement {}: `{bad}` is not a document kind", r.id),
                 ));
             }
             if !r.rules.is_empty() {

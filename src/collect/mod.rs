@@ -3,6 +3,7 @@
 //! that cannot run never aborts the others.
 
 pub mod advisories;
+pub mod attest;
 pub mod cargo;
 pub mod files;
 pub mod git;
@@ -25,7 +26,12 @@ pub struct CollectCtx {
 }
 
 /// Run every collector.
-pub fn collect_all(ctx: &CollectCtx, config: &Config, progress: &dyn Fn(&str)) -> Facts {
+pub fn collect_all(
+    ctx: &CollectCtx,
+    config: &Config,
+    human: crate::facts::attest::HumanFacts,
+    progress: &dyn Fn(&str),
+) -> Facts {
     progress("repository files");
     let files = files::collect(&ctx.root, config);
     progress("git history");
@@ -44,6 +50,7 @@ pub fn collect_all(ctx: &CollectCtx, config: &Config, progress: &dyn Fn(&str)) -
         cargo,
         sbom,
         advisories,
+        human,
     }
 }
 

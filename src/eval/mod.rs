@@ -2,6 +2,7 @@
 //! findings and requirement statuses. Nothing here reads a file or the clock.
 
 mod check;
+pub mod maturity;
 pub mod rules;
 
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::catalog::{Catalog, Level, Rule};
 use crate::config::{Config, Waiver};
+use crate::facts::attest::Attestation;
 use crate::facts::{EvidenceRef, Facts};
 
 /// The result of one rule.
@@ -212,6 +214,12 @@ pub struct RequirementStatus {
     pub reason: String,
     /// The rules whose findings counted (level warn or deny).
     pub decided_by: Vec<String>,
+    /// Current attestations for the requirement (file paths).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attestations: Vec<String>,
+    /// Attestations for the requirement that have expired: they count as absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_attestations: Vec<String>,
 }
 
 /// Everything evaluation produced.
@@ -227,15 +235,20 @@ pub struct Evaluation {
 
 /// Evaluate every rule and derive every requirement's status.
 ///
-/// Status from automated findings (rules at level allow are shown but do not count):
-/// - declared not applicable (SM-5 scoping in the configuration) → not-applicable;
-/// - no counted rule → unknown, and the reason says which attestation would decide it;
-/// - a failure accepted by an active waiver counts as neither pass nor fail;
-/// - some pass and some fail, or some pass and some are unknown → partial;
-/// - none passes and at least one fails → not-satisfied;
-/// - no failure left, but at least one waived → waived;
-/// - every counted rule passes → satisfied;
-/// - all unknown → unknown.
+/// A requirement's status combines automated findings (rules at level allow are shown but do
+/// not count) and current attestations, in this order:
+/// 1. declared not applicable (SM-5 scoping in the configuration) → not-applicable;
+/// 2. a counted rule fails and no waiver accepts it → not-satisfied: an attestation cannot
+///    override failing evidence;
+/// 3. failures remain only where waivers accept them → waived;
+/// 4. every counted rule passes and a current attestation covers the requirement → satisfied;
+/// 5. no counted rule, and a current attestation → satisfied (by attestation);
+/// 6. every counted rule passes but nothing attests the organisational part → partial;
+/// 7. some rules could not evaluate, but something passes or is attested → partial;
+/// 8. otherwise → unknown, and the reason says what evidence would decide it.
+///
+/// An attestation is current from its `date` through its `valid-until` day; an expired one
+/// counts as absent and is listed.
 pub fn evaluate(
     facts: &Facts,
     catalog: &Catalog,
@@ -262,13 +275,29 @@ pub fn evaluate(
                         na.justification, na.approver
                     ),
                     decided_by: Vec::new(),
+                    attestations: Vec::new(),
+                    expired_attestations: Vec::new(),
                 };
             }
             let counted: Vec<&Finding> = findings
                 .iter()
                 .filter(|f| f.level != Level::Allow && f.requirements.contains(&req.id))
                 .collect();
-            requirement_status(&req.id, &req.attestation, &counted)
+            let (current, expired): (Vec<&Attestation>, Vec<&Attestation>) = facts
+                .human
+                .attestations
+                .iter()
+                .filter(|a| a.requirements.contains(&req.id))
+                .partition(|a| attestation_is_current(a, now));
+            let mut status = requirement_status(&req.id, &req.attestation, &counted, &current);
+            status.expired_attestations = expired.iter().map(|a| a.file.path.clone()).collect();
+            if !status.expired_attestations.is_empty() {
+                status.reason.push_str(&format!(
+                    "; expired attestations count as absent: {}",
+                    status.expired_attestations.join(", ")
+                ));
+            }
+            status
         })
         .collect();
     let waivers = config
@@ -297,13 +326,20 @@ pub fn evaluate(
     }
 }
 
-fn requirement_status(id: &str, attestation: &str, counted: &[&Finding]) -> RequirementStatus {
-    let decided_by = counted.iter().map(|f| f.rule.clone()).collect::<Vec<_>>();
-    let is_pass = |f: &&&Finding| f.outcome == Outcome::Pass;
-    let is_fail = |f: &&&Finding| f.counts_as_failure();
-    let is_waived = |f: &&&Finding| f.outcome == Outcome::Fail && f.waived.is_some();
-    let is_unknown = |f: &&&Finding| f.outcome == Outcome::Unknown;
-    let names = |pred: &dyn Fn(&&&Finding) -> bool| {
+/// True on the days from the attestation's `date` through its `valid-until` (UTC).
+pub fn attestation_is_current(a: &Attestation, now: OffsetDateTime) -> bool {
+    let today = now.to_offset(time::UtcOffset::UTC).date().to_string();
+    // ISO dates compare correctly as strings.
+    a.date.as_str() <= today.as_str() && today.as_str() <= a.valid_until.as_str()
+}
+
+fn requirement_status(
+    id: &str,
+    attestation_needs: &str,
+    counted: &[&Finding],
+    attested: &[&Attestation],
+) -> RequirementStatus {
+    let names = |pred: &dyn Fn(&Finding) -> bool| {
         counted
             .iter()
             .filter(|f| pred(f))
@@ -311,50 +347,72 @@ fn requirement_status(id: &str, attestation: &str, counted: &[&Finding]) -> Requ
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let (pass, fail, waived, unknown) = (
-        names(&is_pass),
-        names(&is_fail),
-        names(&is_waived),
-        names(&is_unknown),
-    );
-    let (status, reason) = if counted.is_empty() {
-        (
-            Status::Unknown,
-            format!(
-                "no automated evidence; an attestation must state: {}",
-                attestation.split_whitespace().collect::<Vec<_>>().join(" ")
-            ),
-        )
-    } else if !fail.is_empty() && !pass.is_empty() {
-        (
-            Status::Partial,
-            format!("rules fail: {fail}; rules pass: {pass}"),
-        )
-    } else if !fail.is_empty() {
-        (Status::NotSatisfied, format!("rules fail: {fail}"))
+    let pass = names(&|f| f.outcome == Outcome::Pass);
+    let fail = names(&|f| f.counts_as_failure());
+    let waived = names(&|f| f.outcome == Outcome::Fail && f.waived.is_some());
+    let unknown = names(&|f| f.outcome == Outcome::Unknown);
+    let attestations: Vec<String> = attested.iter().map(|a| a.file.path.clone()).collect();
+    let by = if attestations.is_empty() {
+        String::new()
+    } else {
+        format!("attested in {}", attestations.join(", "))
+    };
+    let needs = attestation_needs
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (status, reason) = if !fail.is_empty() {
+        let mut r = format!("rules fail: {fail}");
+        if !by.is_empty() {
+            r.push_str("; an attestation cannot override failing evidence");
+        }
+        (Status::NotSatisfied, r)
     } else if !waived.is_empty() {
         (
             Status::Waived,
             format!("failures accepted by waivers: {waived}"),
         )
-    } else if !unknown.is_empty() && !pass.is_empty() {
+    } else if unknown.is_empty() && !pass.is_empty() && !by.is_empty() {
+        (Status::Satisfied, format!("rules pass: {pass}; {by}"))
+    } else if counted.is_empty() && !by.is_empty() {
+        (Status::Satisfied, format!("satisfied by attestation: {by}"))
+    } else if unknown.is_empty() && !pass.is_empty() {
         (
             Status::Partial,
-            format!("rules pass: {pass}; rules could not evaluate: {unknown}"),
+            format!("rules pass: {pass}; no current attestation states: {needs}"),
+        )
+    } else if !unknown.is_empty() && (!pass.is_empty() || !by.is_empty()) {
+        let mut known = Vec::new();
+        if !pass.is_empty() {
+            known.push(format!("rules pass: {pass}"));
+        }
+        if !by.is_empty() {
+            known.push(by.clone());
+        }
+        (
+            Status::Partial,
+            format!("rules could not evaluate: {unknown}; {}", known.join("; ")),
         )
     } else if !unknown.is_empty() {
         (
             Status::Unknown,
-            format!("rules could not evaluate: {unknown}"),
+            format!("rules could not evaluate: {unknown}; no current attestation states: {needs}"),
         )
     } else {
-        (Status::Satisfied, format!("automated rules pass: {pass}"))
+        (
+            Status::Unknown,
+            format!("no automated evidence; an attestation must state: {needs}"),
+        )
     };
+    let mut decided_by: Vec<String> = counted.iter().map(|f| f.rule.clone()).collect();
+    decided_by.extend(attestations.iter().cloned());
     RequirementStatus {
         id: id.to_string(),
         status,
         reason,
         decided_by,
+        attestations,
+        expired_attestations: Vec::new(),
     }
 }
 
@@ -401,6 +459,7 @@ fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTim
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::FileRef;
 
     fn finding(rule: &str, outcome: Outcome) -> Finding {
         Finding {
@@ -416,29 +475,68 @@ mod tests {
         }
     }
 
+    pub(crate) fn attestation(path: &str, date: &str, valid_until: &str) -> Attestation {
+        Attestation {
+            file: FileRef {
+                path: path.into(),
+                sha256: "0".repeat(64),
+            },
+            requirements: vec!["DM-1".into()],
+            statement: "the intake procedure is followed".into(),
+            owner: "Ada".into(),
+            owner_role: "psirt-lead".into(),
+            approver: "Grace".into(),
+            approver_role: "security-officer".into(),
+            date: date.into(),
+            valid_until: valid_until.into(),
+            scope: None,
+            references: vec![],
+            releases: vec![],
+            metrics: vec![],
+            improvements: vec![],
+            commit: None,
+            uncommitted: None,
+        }
+    }
+
     #[test]
     fn status_combinations() {
         use Outcome::*;
-        let cases: &[(&[Outcome], Status)] = &[
-            (&[], Status::Unknown),
-            (&[Pass], Status::Satisfied),
-            (&[Pass, Pass], Status::Satisfied),
-            (&[Pass, Fail], Status::Partial),
-            (&[Pass, Unknown], Status::Partial),
-            (&[Fail], Status::NotSatisfied),
-            (&[Fail, Unknown], Status::NotSatisfied),
-            (&[Unknown], Status::Unknown),
-            (&[Unknown, Unknown], Status::Unknown),
+        let a = attestation("sdl/attestations/dm-1.toml", "2026-01-01", "2027-01-01");
+        // (rule outcomes, attested, expected status)
+        let cases: &[(&[Outcome], bool, Status)] = &[
+            (&[], false, Status::Unknown),
+            (&[], true, Status::Satisfied),
+            (&[Pass], false, Status::Partial),
+            (&[Pass], true, Status::Satisfied),
+            (&[Pass, Pass], true, Status::Satisfied),
+            (&[Pass, Fail], false, Status::NotSatisfied),
+            (&[Fail], true, Status::NotSatisfied),
+            (&[Pass, Fail], true, Status::NotSatisfied),
+            (&[Pass, Unknown], false, Status::Partial),
+            (&[Pass, Unknown], true, Status::Partial),
+            (&[Unknown], true, Status::Partial),
+            (&[Fail, Unknown], false, Status::NotSatisfied),
+            (&[Unknown], false, Status::Unknown),
+            (&[Unknown, Unknown], false, Status::Unknown),
         ];
-        for (outcomes, want) in cases {
+        for (outcomes, attested, want) in cases {
             let fs: Vec<Finding> = outcomes
                 .iter()
                 .enumerate()
                 .map(|(i, o)| finding(&format!("r{i}"), *o))
                 .collect();
             let refs: Vec<&Finding> = fs.iter().collect();
-            let got = requirement_status("DM-1", "a statement", &refs);
-            assert_eq!(got.status, *want, "{outcomes:?}");
+            let att: Vec<&Attestation> = if *attested { vec![&a] } else { vec![] };
+            let got = requirement_status("DM-1", "a statement", &refs, &att);
+            assert_eq!(got.status, *want, "{outcomes:?} attested={attested}");
+            if *attested && *want == Status::Satisfied {
+                assert!(
+                    got.decided_by.contains(&a.file.path),
+                    "{:?}",
+                    got.decided_by
+                );
+            }
         }
     }
 
@@ -456,7 +554,7 @@ mod tests {
         let pass = finding("r1", Outcome::Pass);
         let fail = finding("r2", Outcome::Fail);
         let unknown = finding("r3", Outcome::Unknown);
-        let status = |fs: &[&Finding]| requirement_status("DM-1", "x", fs).status;
+        let status = |fs: &[&Finding]| requirement_status("DM-1", "x", fs, &[]).status;
         assert_eq!(status(&[&waived]), Status::Waived);
         assert_eq!(status(&[&waived, &pass]), Status::Waived);
         assert_eq!(status(&[&waived, &fail]), Status::NotSatisfied);
@@ -473,12 +571,22 @@ mod tests {
 
     #[test]
     fn unknown_without_rules_says_what_attestation_is_needed() {
-        let got = requirement_status("SM-4", "the training register is current", &[]);
+        let got = requirement_status("SM-4", "the training register is current", &[], &[]);
         assert_eq!(got.status, Status::Unknown);
         assert!(
             got.reason.contains("the training register is current"),
             "{}",
             got.reason
         );
+    }
+
+    #[test]
+    fn attestation_expiry_is_inclusive_of_the_boundary_day() {
+        let a = attestation("a.toml", "2026-01-10", "2026-12-31");
+        let at = |t: &str| attestation_is_current(&a, crate::timefmt::parse(t).unwrap());
+        assert!(!at("2026-01-09T23:59:59Z"), "not yet made");
+        assert!(at("2026-01-10T00:00:00Z"));
+        assert!(at("2026-12-31T23:59:59Z"), "valid through its last day");
+        assert!(!at("2027-01-01T00:00:00Z"), "expired the day after");
     }
 }

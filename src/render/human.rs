@@ -20,7 +20,7 @@ pub fn render(report: &Report, color: bool) -> String {
     let p = &report.product;
     let _ = writeln!(
         out,
-        "{} {} {} — IEC 62443-4-1 self-assessment at {}",
+        "{} {} {} — IEC 62443-4-1 self-assessment at {} (maturity is an indicator, not an auditor's verdict)",
         paint(color, bold, "cargo sdl:"),
         p.name,
         p.version,
@@ -37,14 +37,10 @@ pub fn render(report: &Report, color: bool) -> String {
     for practice in &report.practices {
         let _ = writeln!(
             out,
-            "\n{} {}{}",
+            "\n{} {} — {}",
             paint(color, bold, &practice.id),
             practice.name,
-            practice
-                .maturity
-                .as_deref()
-                .map(|m| format!(" ({m})"))
-                .unwrap_or_default()
+            paint(color, bold, &practice.maturity.label),
         );
         for req in report
             .requirements

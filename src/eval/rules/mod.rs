@@ -3,6 +3,7 @@
 
 mod files;
 mod git;
+mod human;
 mod supply;
 
 use super::{RuleCtx, RuleResult};
@@ -11,7 +12,7 @@ use super::{RuleCtx, RuleResult};
 pub type RuleFn = fn(&RuleCtx<'_>) -> RuleResult;
 
 /// All built-in rules by id.
-pub const BUILTIN: &[&[(&str, RuleFn)]] = &[files::RULES, git::RULES, supply::RULES];
+pub const BUILTIN: &[&[(&str, RuleFn)]] = &[files::RULES, git::RULES, human::RULES, supply::RULES];
 
 /// The implementation of a built-in rule.
 pub fn builtin(id: &str) -> Option<RuleFn> {

@@ -1,0 +1,159 @@
+//! `cargo sdl attest`: write one attestation from flags or prompts, validated by the same code
+//! that reads attestations, and never over an existing file.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use time::OffsetDateTime;
+
+use crate::catalog::Catalog;
+use crate::cli::AttestArgs;
+use crate::collect::attest::{DEFAULT_ATTESTATIONS, parse_attestation};
+use crate::config::Config;
+use crate::facts::FileRef;
+
+/// Write the attestation; return its repository path.
+pub fn write(
+    root: &Path,
+    config: &Config,
+    catalog: &Catalog,
+    args: &AttestArgs,
+    now: OffsetDateTime,
+) -> anyhow::Result<String> {
+    let mut ids = Vec::new();
+    for id in &args.requirements {
+        match catalog.requirement(id.trim()) {
+            Some(r) => ids.push(r.id.clone()),
+            None => bail!("`{id}` is not a requirement id; `cargo sdl rules` lists them"),
+        }
+    }
+    let first = catalog
+        .requirement(&ids[0])
+        .context("at least one requirement is needed")?;
+    let interactive = std::io::stdin().is_terminal();
+    let mut missing = Vec::new();
+    let mut ask = |flag: &str, prompt: &str, value: &Option<String>| -> anyhow::Result<String> {
+        if let Some(v) = value {
+            return Ok(v.clone());
+        }
+        if !interactive {
+            missing.push(format!("--{flag}"));
+            return Ok(String::new());
+        }
+        eprint!("{prompt}: ");
+        std::io::stderr().flush().ok();
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim().to_string())
+    };
+    if interactive && args.statement.is_none() {
+        eprintln!(
+            "An attestation for {} must state: {}",
+            ids.join(", "),
+            first
+                .attestation
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    let statement = ask("statement", "Statement", &args.statement)?;
+    let owner = ask("owner", "Owner (name)", &args.owner)?;
+    let owner_role = ask("owner-role", "Owner's SDL role", &args.owner_role)?;
+    let approver = ask("approver", "Approver (name)", &args.approver)?;
+    let approver_role = ask("approver-role", "Approver's SDL role", &args.approver_role)?;
+    if !missing.is_empty() {
+        bail!(
+            "missing {} (stdin is not a terminal, so nothing can be asked)",
+            missing.join(", ")
+        );
+    }
+    let today = now.to_offset(time::UtcOffset::UTC).date();
+    let date = args.date.clone().unwrap_or_else(|| today.to_string());
+    let valid_until = match &args.valid_until {
+        Some(v) => v.clone(),
+        None => {
+            let days = i64::from(first.review_period_days.unwrap_or(365));
+            let start = crate::config::parse_date(&toml::Value::String(date.clone()))
+                .map_err(|e| anyhow::anyhow!("--date: {e}"))?;
+            (start + time::Duration::days(days)).to_string()
+        }
+    };
+
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let list = |v: &[String]| {
+        format!(
+            "[{}]",
+            v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let mut text = format!(
+        "# Attestation written by cargo sdl attest. Commit it: its git record is evidence too.\n\
+         requirements = {}\nstatement = {}\nowner = {}\nowner-role = {}\napprover = {}\n\
+         approver-role = {}\ndate = {}\nvalid-until = {}\nreferences = {}\n",
+        list(&ids),
+        q(&statement),
+        q(&owner),
+        q(&owner_role),
+        q(&approver),
+        q(&approver_role),
+        date,
+        valid_until,
+        list(&args.references),
+    );
+    if !args.releases.is_empty() {
+        text.push_str(&format!("releases = {}\n", list(&args.releases)));
+    }
+    if args.product.is_some() || args.versions.is_some() {
+        text.push_str("\n[scope]\n");
+        if let Some(p) = &args.product {
+            text.push_str(&format!("product = {}\n", q(p)));
+        }
+        if let Some(v) = &args.versions {
+            text.push_str(&format!("versions = {}\n", q(v)));
+        }
+    }
+
+    let dir = config
+        .records
+        .attestations
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ATTESTATIONS.to_string());
+    let rel = match &args.out {
+        Some(p) => crate::collect::relative(root, &std::path::absolute(p)?),
+        None => {
+            let base = format!("{dir}/{}-{date}", ids[0].to_ascii_lowercase());
+            let mut candidate = format!("{base}.toml");
+            let mut n = 2;
+            while root.join(&candidate).exists() {
+                candidate = format!("{base}-{n}.toml");
+                n += 1;
+            }
+            candidate
+        }
+    };
+    if rel.starts_with("..") || Path::new(&rel).is_absolute() {
+        bail!("--out {rel}: the attestation must be written inside the repository");
+    }
+    // Validate exactly what will be written, with the reader's rules.
+    let file = FileRef {
+        path: rel.clone(),
+        sha256: crate::collect::sha256_hex(text.as_bytes()),
+    };
+    parse_attestation(root, &rel, &text, file, catalog, now)?;
+
+    let path = root.join(&rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("{rel}: already exists or cannot be created"))?;
+    f.write_all(text.as_bytes())
+        .with_context(|| format!("writing {rel}"))?;
+    Ok(rel)
+}

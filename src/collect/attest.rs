@@ -1,0 +1,325 @@
+//! Attestations, roles and the training register: files people write, so every mistake in
+//! them is an error that names the file, the line or key, and the fix. Nothing is skipped.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use crate::catalog::Catalog;
+use crate::config::{Config, describe_toml_error, inside_repository, parse_date};
+use crate::facts::FileRef;
+use crate::facts::attest::{
+    Attestation, AttestationScope, HumanFacts, Reference, Role, Roles, TrainingRecord,
+};
+
+/// Where the records live unless `[records]` in sdl.toml says otherwise.
+pub const DEFAULT_ATTESTATIONS: &str = "sdl/attestations";
+pub const DEFAULT_ROLES: &str = "sdl/roles.toml";
+pub const DEFAULT_TRAINING: &str = "sdl/training.toml";
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct Error {
+    pub path: String,
+    pub message: String,
+}
+
+fn err(path: &str, message: impl Into<String>) -> Error {
+    Error {
+        path: path.to_string(),
+        message: message.into(),
+    }
+}
+
+/// An attestation file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAttestation {
+    pub requirements: Vec<String>,
+    pub statement: String,
+    pub owner: String,
+    pub owner_role: String,
+    pub approver: String,
+    pub approver_role: String,
+    pub date: toml::Value,
+    pub valid_until: toml::Value,
+    #[serde(default)]
+    pub scope: Option<AttestationScope>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub releases: Vec<String>,
+    #[serde(default)]
+    pub metrics: Vec<String>,
+    #[serde(default)]
+    pub improvements: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoles {
+    roles: BTreeMap<String, Role>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTraining {
+    #[serde(default)]
+    record: Vec<RawTrainingRecord>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrainingRecord {
+    person: String,
+    topic: String,
+    date: toml::Value,
+    expires: toml::Value,
+}
+
+/// Load and validate every attestation, the roles and the training register.
+pub fn collect(
+    root: &Path,
+    config: &Config,
+    catalog: &Catalog,
+    now: OffsetDateTime,
+) -> Result<HumanFacts, Error> {
+    let dir = config
+        .records
+        .attestations
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ATTESTATIONS.to_string());
+    let mut attestations = Vec::new();
+    let full = root.join(&dir);
+    if full.is_dir() {
+        let mut paths: Vec<_> = std::fs::read_dir(&full)
+            .map_err(|e| err(&dir, format!("cannot list the directory: {e}")))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let rel = super::relative(root, &path);
+            let bytes = std::fs::read(&path).map_err(|e| err(&rel, format!("cannot read: {e}")))?;
+            let text =
+                String::from_utf8(bytes.clone()).map_err(|_| err(&rel, "is not UTF-8 text"))?;
+            let file = FileRef {
+                path: rel.clone(),
+                sha256: super::sha256_hex(&bytes),
+            };
+            attestations.push(parse_attestation(root, &rel, &text, file, catalog, now)?);
+        }
+    }
+    let roles_path = config
+        .records
+        .roles
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ROLES.to_string());
+    let roles = match read_optional(root, &roles_path)? {
+        None => None,
+        Some((text, file)) => {
+            let raw: RawRoles = toml::from_str(&text)
+                .map_err(|e| err(&roles_path, describe_toml_error(&text, &e)))?;
+            for (id, role) in &raw.roles {
+                if role.holders.iter().any(|h| h.trim().is_empty()) || role.holders.is_empty() {
+                    return Err(err(
+                        &roles_path,
+                        format!(
+                            "`roles.{id}.holders`: name at least one person; SM-2 needs every role filled"
+                        ),
+                    ));
+                }
+            }
+            Some(Roles {
+                file: Some(file),
+                roles: raw.roles,
+            })
+        }
+    };
+    let training_path = config
+        .records
+        .training
+        .clone()
+        .unwrap_or_else(|| DEFAULT_TRAINING.to_string());
+    let (training_file, training) = match read_optional(root, &training_path)? {
+        None => (None, Vec::new()),
+        Some((text, file)) => {
+            let raw: RawTraining = toml::from_str(&text)
+                .map_err(|e| err(&training_path, describe_toml_error(&text, &e)))?;
+            let mut records = Vec::new();
+            for (i, r) in raw.record.into_iter().enumerate() {
+                let key = format!("record[{i}]");
+                let date = parse_date(&r.date)
+                    .map_err(|m| err(&training_path, format!("`{key}.date`: {m}")))?;
+                let expires = parse_date(&r.expires)
+                    .map_err(|m| err(&training_path, format!("`{key}.expires`: {m}")))?;
+                if date > now.date() {
+                    return Err(err(
+                        &training_path,
+                        format!(
+                            "`{key}.date` {date} is in the future; record training once it took place"
+                        ),
+                    ));
+                }
+                if expires < date {
+                    return Err(err(
+                        &training_path,
+                        format!("`{key}.expires` is before `{key}.date`"),
+                    ));
+                }
+                records.push(TrainingRecord {
+                    person: r.person,
+                    topic: r.topic,
+                    date: date.to_string(),
+                    expires: expires.to_string(),
+                });
+            }
+            (Some(file), records)
+        }
+    };
+    Ok(HumanFacts {
+        directory: dir,
+        attestations,
+        roles,
+        training_file,
+        training,
+    })
+}
+
+fn read_optional(root: &Path, rel: &str) -> Result<Option<(String, FileRef)>, Error> {
+    let path = root.join(rel);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path).map_err(|e| err(rel, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|_| err(rel, "is not UTF-8 text"))?;
+    Ok(Some((
+        text,
+        FileRef {
+            path: rel.to_string(),
+            sha256: super::sha256_hex(&bytes),
+        },
+    )))
+}
+
+/// Parse and validate one attestation. Public so that `cargo sdl attest` validates what it
+/// writes with the same code.
+pub fn parse_attestation(
+    root: &Path,
+    rel: &str,
+    text: &str,
+    file: FileRef,
+    catalog: &Catalog,
+    now: OffsetDateTime,
+) -> Result<Attestation, Error> {
+    let raw: RawAttestation =
+        toml::from_str(text).map_err(|e| err(rel, describe_toml_error(text, &e)))?;
+    if raw.requirements.is_empty() {
+        return Err(err(
+            rel,
+            "`requirements` is empty; name the requirement ids it covers, e.g. [\"SR-2\"]",
+        ));
+    }
+    let mut requirements = Vec::new();
+    for id in &raw.requirements {
+        match catalog.requirement(id) {
+            Some(r) => requirements.push(r.id.clone()),
+            None => {
+                return Err(err(
+                    rel,
+                    format!(
+                        "`requirements`: `{id}` is not a requirement id; `cargo sdl rules` lists them"
+                    ),
+                ));
+            }
+        }
+    }
+    for (key, value) in [
+        ("statement", &raw.statement),
+        ("owner", &raw.owner),
+        ("owner-role", &raw.owner_role),
+        ("approver", &raw.approver),
+        ("approver-role", &raw.approver_role),
+    ] {
+        if value.trim().is_empty() {
+            return Err(err(
+                rel,
+                format!("`{key}` is empty; an attestation must say it"),
+            ));
+        }
+    }
+    let date = parse_date(&raw.date).map_err(|m| err(rel, format!("`date`: {m}")))?;
+    let valid_until =
+        parse_date(&raw.valid_until).map_err(|m| err(rel, format!("`valid-until`: {m}")))?;
+    if date > now.date() {
+        return Err(err(
+            rel,
+            format!("`date` {date} is in the future; date an attestation when it is made"),
+        ));
+    }
+    if valid_until < date {
+        return Err(err(
+            rel,
+            "`valid-until` is before `date`; give the next review date",
+        ));
+    }
+    let mut references = Vec::new();
+    for r in &raw.references {
+        references.push(parse_reference(root, rel, r)?);
+    }
+    Ok(Attestation {
+        file,
+        requirements,
+        statement: raw.statement.trim().to_string(),
+        owner: raw.owner,
+        owner_role: raw.owner_role,
+        approver: raw.approver,
+        approver_role: raw.approver_role,
+        date: date.to_string(),
+        valid_until: valid_until.to_string(),
+        scope: raw.scope,
+        references,
+        releases: raw.releases,
+        metrics: raw.metrics,
+        improvements: raw.improvements,
+        commit: None,
+        uncommitted: None,
+    })
+}
+
+/// `commit:ID`, `ticket:ID`, an http(s) URL, or a repository path.
+fn parse_reference(root: &Path, rel: &str, text: &str) -> Result<Reference, Error> {
+    let t = text.trim();
+    if let Some(id) = t.strip_prefix("commit:") {
+        let id = id.trim();
+        if id.len() < 7 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(err(
+                rel,
+                format!("reference `{t}`: a commit id is 7 to 64 hex digits"),
+            ));
+        }
+        return Ok(Reference::Commit {
+            id: id.to_ascii_lowercase(),
+        });
+    }
+    if let Some(id) = t.strip_prefix("ticket:") {
+        return Ok(Reference::Ticket {
+            id: id.trim().to_string(),
+        });
+    }
+    if t.starts_with("https://") || t.starts_with("http://") {
+        return Ok(Reference::Url { url: t.to_string() });
+    }
+    let path = inside_repository(root, t).map_err(|m| err(rel, format!("reference: {m}")))?;
+    let full = root.join(&path);
+    if !full.is_file() {
+        return Err(err(rel, format!("reference `{t}` is not a file")));
+    }
+    let bytes = std::fs::read(&full).map_err(|e| err(rel, format!("reference `{t}`: {e}")))?;
+    Ok(Reference::File {
+        path,
+        sha256: super::sha256_hex(&bytes),
+    })
+}

@@ -1,0 +1,471 @@
+//! Attestations, roles, training, maturity and the release gate, through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-sdl");
+
+fn sdl(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("sdl")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec![
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
+        ("docs/pentest-2026.md", "# Penetration test report\n"),
+        (
+            "sdl/roles.toml",
+            "[roles.security-officer]\ndescription = \"owns the SDL\"\nholders = [\"Grace Hopper\"]\n\n\
+             [roles.test-lead]\ndescription = \"independent testing\"\nholders = [\"Ada Lovelace\"]\n",
+        ),
+        (
+            "sdl/training.toml",
+            "[[record]]\nperson = \"Grace Hopper\"\ntopic = \"62443-4-1 for officers\"\ndate = 2026-01-05\nexpires = 2027-01-05\n\n\
+             [[record]]\nperson = \"Ada Lovelace\"\ntopic = \"Penetration testing\"\ndate = 2026-02-01\nexpires = 2026-12-15\n",
+        ),
+    ];
+    all.extend_from_slice(files);
+    for (path, content) in all {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    dir
+}
+
+fn pentest(extra: &str) -> String {
+    format!(
+        "requirements = [\"SVV-4\"]\nstatement = \"An independent firm tested release 0.3.0; all findings are closed.\"\n\
+         owner = \"Ada Lovelace\"\nowner-role = \"test-lead\"\napprover = \"Grace Hopper\"\n\
+         approver-role = \"security-officer\"\ndate = 2026-03-01\nvalid-until = 2026-12-31\n\
+         references = [\"docs/pentest-2026.md\", \"ticket:SEC-42\", \"https://example.com/report\"]\n{extra}"
+    )
+}
+
+fn report(dir: &Path, now: &str) -> serde_json::Value {
+    let out = sdl(dir, &["check", "--format", "json", "--current-time", now]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn requirement<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap()
+}
+
+fn finding<'a>(v: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap()
+}
+
+#[test]
+fn attestation_decides_a_requirement_until_the_day_it_expires() {
+    let dir = workspace(&[("sdl/attestations/svv-4.toml", &pentest(""))]);
+    let v = report(dir.path(), "2026-12-31T23:00:00Z");
+    let r = requirement(&v, "SVV-4");
+    assert_eq!(r["status"], "satisfied", "{r}");
+    assert_eq!(r["attestations"][0], "sdl/attestations/svv-4.toml");
+    assert!(
+        r["reason"]
+            .as_str()
+            .unwrap()
+            .contains("satisfied by attestation")
+    );
+    assert_eq!(r["maturity"]["level"], 2);
+
+    let v = report(dir.path(), "2027-01-01T00:00:00Z");
+    let r = requirement(&v, "SVV-4");
+    assert_eq!(r["status"], "unknown", "{r}");
+    assert_eq!(r["expired_attestations"][0], "sdl/attestations/svv-4.toml");
+    assert_eq!(
+        r["maturity"]["level"], 1,
+        "an expired attestation documents nothing"
+    );
+    assert_eq!(finding(&v, "attestations-current")["outcome"], "fail");
+
+    // The gate can fail on it.
+    let out = sdl(
+        dir.path(),
+        &["check", "--deny-expired", "--current-time", "2027-01-01"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("SVV-4: attestation expired and not renewed"));
+    let out = sdl(
+        dir.path(),
+        &["check", "--deny-expired", "--current-time", "2026-12-31"],
+    );
+    assert!(!text(&out.stdout).contains("attestation expired"));
+}
+
+#[test]
+fn expiring_soon_is_a_warning_thirty_days_ahead() {
+    let dir = workspace(&[("sdl/attestations/svv-4.toml", &pentest(""))]);
+    let v = report(dir.path(), "2026-12-01");
+    assert_eq!(finding(&v, "attestations-not-expiring")["outcome"], "pass");
+    let v = report(dir.path(), "2026-12-02");
+    let f = finding(&v, "attestations-not-expiring");
+    assert_eq!(f["outcome"], "fail");
+    assert_eq!(f["level"], "warn");
+}
+
+#[test]
+fn roles_and_training_are_checked() {
+    let dir = workspace(&[("sdl/attestations/svv-4.toml", &pentest(""))]);
+    let v = report(dir.path(), "2026-06-01");
+    assert_eq!(finding(&v, "roles-assigned")["outcome"], "pass");
+    assert_eq!(
+        finding(&v, "attestations-by-role-holders")["outcome"],
+        "pass"
+    );
+    assert_eq!(finding(&v, "training-current")["outcome"], "pass");
+    // Ada's training expires on 2026-12-15.
+    let v = report(dir.path(), "2026-12-16");
+    let t = finding(&v, "training-current");
+    assert_eq!(t["outcome"], "fail");
+    assert!(
+        t["message"].as_str().unwrap().contains("Ada Lovelace"),
+        "{t}"
+    );
+
+    let wrong_role = pentest("").replace(
+        "owner-role = \"test-lead\"",
+        "owner-role = \"security-officer\"",
+    );
+    std::fs::write(dir.path().join("sdl/attestations/svv-4.toml"), wrong_role).unwrap();
+    let v = report(dir.path(), "2026-06-01");
+    let f = finding(&v, "attestations-by-role-holders");
+    assert_eq!(f["outcome"], "fail");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not hold role security-officer")
+    );
+}
+
+#[test]
+fn maturity_steps_up_with_records_and_metrics() {
+    // ML3: records for two releases.
+    let dir = workspace(&[(
+        "sdl/attestations/svv-4.toml",
+        &pentest("releases = [\"v0.2.0\", \"v0.3.0\"]\n"),
+    )]);
+    let v = report(dir.path(), "2026-06-01");
+    let m = &requirement(&v, "SVV-4")["maturity"];
+    assert_eq!(m["level"], 3, "{m}");
+    assert!(m["next"].as_str().unwrap().contains("ML4 needs metrics"));
+
+    // ML4: metrics a review period apart, and an improvement action.
+    let older = pentest("releases = [\"v0.1.0\"]\nmetrics = [\"findings: 9 high\"]\n").replace(
+        "date = 2026-03-01\nvalid-until = 2026-12-31",
+        "date = 2025-02-01\nvalid-until = 2026-02-01",
+    );
+    let newer = pentest(
+        "releases = [\"v0.2.0\", \"v0.3.0\"]\nmetrics = [\"findings: 2 high\"]\nimprovements = [\"fuzz the parser in CI\"]\n",
+    );
+    std::fs::write(dir.path().join("sdl/attestations/svv-4.toml"), newer).unwrap();
+    std::fs::write(dir.path().join("sdl/attestations/svv-4-2025.toml"), older).unwrap();
+    let v = report(dir.path(), "2026-06-01");
+    let m = &requirement(&v, "SVV-4")["maturity"];
+    assert_eq!(m["level"], 4, "{m}");
+    assert!(m.get("next").is_none());
+
+    // And down: without the improvement action it is ML3 again.
+    let newer = pentest("releases = [\"v0.2.0\", \"v0.3.0\"]\nmetrics = [\"findings: 2 high\"]\n");
+    std::fs::write(dir.path().join("sdl/attestations/svv-4.toml"), newer).unwrap();
+    let v = report(dir.path(), "2026-06-01");
+    assert_eq!(requirement(&v, "SVV-4")["maturity"]["level"], 3);
+
+    // A practice is as mature as its least mature requirement, and says what lifts it.
+    let svv = v["practices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "SVV")
+        .unwrap();
+    assert_eq!(svv["maturity"]["level"], 1);
+    assert!(
+        svv["maturity"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("not an auditor's verdict")
+    );
+    assert!(
+        svv["maturity"]["limited_by"]
+            .as_array()
+            .unwrap()
+            .contains(&"SVV-1".into())
+    );
+    assert!(
+        svv["maturity"]["next"]
+            .as_str()
+            .unwrap()
+            .contains("ML2 needs")
+    );
+}
+
+#[test]
+fn gate_denies_below_a_maturity_level_and_named_unknowns() {
+    let dir = workspace(&[("sdl/attestations/svv-4.toml", &pentest(""))]);
+    let out = sdl(
+        dir.path(),
+        &[
+            "check",
+            "--deny-below",
+            "ML2",
+            "--current-time",
+            "2026-06-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("practice SVV is at ML1, below ML2"));
+
+    let out = sdl(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--deny-unknown",
+            "SVV-4",
+            "--current-time",
+            "2026-06-01",
+        ],
+    );
+    assert!(
+        !text(&out.stderr).contains("SVV-4 is unknown"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = sdl(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--deny-unknown",
+            "SVV-1,SVV-4",
+            "--current-time",
+            "2026-06-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("SVV-1 is unknown"));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("stdout stays JSON");
+
+    let out = sdl(dir.path(), &["check", "--deny-below", "ML7"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = sdl(
+        dir.path(),
+        &[
+            "check",
+            "--deny-unknown",
+            "XX-1",
+            "--current-time",
+            "2026-06-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// (attestation text, fragments the error must contain)
+fn bad_attestations() -> Vec<(String, Vec<&'static str>)> {
+    vec![
+        (
+            "requirements = [\"SVV-4\"\n".into(),
+            vec!["svv-4.toml", "line"],
+        ),
+        (
+            pentest("colour = \"blue\"\n"),
+            vec!["svv-4.toml", "line 10", "colour"],
+        ),
+        (
+            pentest("").replace("owner = \"Ada Lovelace\"\n", ""),
+            vec!["svv-4.toml", "owner"],
+        ),
+        (
+            pentest("").replace("2026-03-01", "2026-13-01"),
+            vec!["svv-4.toml"],
+        ),
+        (
+            pentest("").replace("date = 2026-03-01", "date = \"March 1st\""),
+            vec!["svv-4.toml", "`date`", "YYYY-MM-DD"],
+        ),
+        (
+            pentest("").replace("date = 2026-03-01", "date = 2026-09-01"),
+            vec!["svv-4.toml", "in the future"],
+        ),
+        (
+            pentest("").replace("[\"SVV-4\"]", "[\"SVV-9\"]"),
+            vec!["svv-4.toml", "SVV-9", "cargo sdl rules"],
+        ),
+        (
+            pentest("").replace("docs/pentest-2026.md", "docs/missing.md"),
+            vec!["svv-4.toml", "docs/missing.md"],
+        ),
+        (
+            pentest("").replace("docs/pentest-2026.md", "../../etc/passwd"),
+            vec!["svv-4.toml", "climbs out"],
+        ),
+        (
+            pentest("").replace("valid-until = 2026-12-31", "valid-until = 2026-01-01"),
+            vec!["svv-4.toml", "before `date`"],
+        ),
+    ]
+}
+
+#[test]
+fn malformed_attestations_are_errors_that_name_the_file() {
+    for (content, fragments) in bad_attestations() {
+        let dir = workspace(&[("sdl/attestations/svv-4.toml", &content)]);
+        let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+        assert_eq!(out.status.code(), Some(2), "{content}");
+        let err = text(&out.stderr);
+        for f in fragments {
+            assert!(err.contains(f), "error lacks {f:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn malformed_roles_and_training_are_errors() {
+    let dir = workspace(&[(
+        "sdl/roles.toml",
+        "[roles.x]\ndescription = \"d\"\nholders = []\n",
+    )]);
+    let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("sdl/roles.toml")
+            && text(&out.stderr).contains("roles.x.holders")
+    );
+
+    let dir = workspace(&[(
+        "sdl/training.toml",
+        "[[record]]\nperson = \"A\"\ntopic = \"t\"\ndate = 2027-01-01\nexpires = 2028-01-01\n",
+    )]);
+    let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("sdl/training.toml")
+            && text(&out.stderr).contains("in the future")
+    );
+}
+
+#[test]
+fn attest_writes_a_valid_attestation_and_never_overwrites() {
+    let dir = workspace(&[]);
+    let args = [
+        "attest",
+        "SVV-4",
+        "--statement",
+        "Pen test of 0.3.0 done by Example GmbH; findings closed.",
+        "--owner",
+        "Ada Lovelace",
+        "--owner-role",
+        "test-lead",
+        "--approver",
+        "Grace Hopper",
+        "--approver-role",
+        "security-officer",
+        "--reference",
+        "docs/pentest-2026.md",
+        "--release",
+        "v0.3.0",
+        "--current-time",
+        "2026-06-01",
+    ];
+    let out = sdl(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let path = dir.path().join("sdl/attestations/svv-4-2026-06-01.toml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("valid-until = 2027-06-01"), "{written}");
+    let out = sdl(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        dir.path()
+            .join("sdl/attestations/svv-4-2026-06-01-2.toml")
+            .is_file()
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+
+    let v = report(dir.path(), "2026-06-02");
+    assert_eq!(requirement(&v, "SVV-4")["status"], "satisfied");
+
+    // Without a terminal, missing fields are an error, not a prompt; nothing is written.
+    let out = sdl(
+        dir.path(),
+        &[
+            "attest",
+            "SVV-1",
+            "--statement",
+            "x",
+            "--current-time",
+            "2026-06-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--owner"));
+    assert!(
+        !dir.path()
+            .join("sdl/attestations/svv-1-2026-06-01.toml")
+            .exists()
+    );
+    // A reference outside the repository is refused before anything is written.
+    let out = sdl(
+        dir.path(),
+        &[
+            "attest",
+            "SVV-1",
+            "--statement",
+            "x",
+            "--owner",
+            "a",
+            "--owner-role",
+            "r",
+            "--approver",
+            "b",
+            "--approver-role",
+            "r",
+            "--reference",
+            "/etc/passwd",
+            "--current-time",
+            "2026-06-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !dir.path()
+            .join("sdl/attestations/svv-1-2026-06-01.toml")
+            .exists()
+    );
+}
