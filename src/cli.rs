@@ -115,6 +115,12 @@ pub enum Command {
     Init,
     /// Write an attestation for a requirement from flags (or prompts on a terminal), validated
     Attest(Box<AttestArgs>),
+    /// Write the certification evidence package into a directory (and optionally an archive)
+    Report(ReportArgs),
+    /// Check a package (directory or .tar.gz) against its manifest and optional signature
+    Verify(VerifyArgs),
+    /// Compare two reports or packages: status, maturity, advisories, dependencies, attestations
+    Diff(DiffArgs),
 }
 
 /// Release-gate policy for `check`: each option adds reasons to fail (exit code 1).
@@ -183,4 +189,42 @@ pub struct AttestArgs {
     /// Where to write it (default: sdl/attestations/<requirement>-<date>.toml)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// The package directory to write
+    #[arg(long, value_name = "DIR", default_value = "target/sdl-evidence")]
+    pub out: PathBuf,
+    /// Replace an existing non-empty DIR
+    #[arg(long)]
+    pub force: bool,
+    /// Also write the package as a reproducible .tar.gz
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
+    /// Sign MANIFEST.sha256 with this SSH private key (namespace `cargo-sdl`)
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// A package directory or .tar.gz archive
+    pub package: PathBuf,
+    /// Also check MANIFEST.sha256.sig against the keys in this allowed-signers file
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiffArgs {
+    /// The older report.json, package directory or archive
+    pub old: PathBuf,
+    /// The newer report.json, package directory or archive
+    pub new: PathBuf,
+    /// Exit 1 when anything got worse
+    #[arg(long)]
+    pub fail_on_regression: bool,
 }

@@ -12,6 +12,7 @@ pub mod eval;
 pub mod facts;
 pub mod gate;
 pub mod init;
+pub mod package;
 pub mod render;
 pub mod report;
 pub mod timefmt;
@@ -102,6 +103,92 @@ pub fn run(
                 failed: false,
             })
         }
+        Command::Report(args) => {
+            if args.sign.is_some() {
+                anyhow::bail!("--sign: signing is not available in this build yet");
+            }
+            let report = build_report(global, &catalog, progress)?;
+            let ws = workspace::locate(global.manifest_path.as_deref())?;
+            package::check_target(&args.out, args.force)?;
+            let files = package::build(
+                &package::PackageInput {
+                    report: &report,
+                    catalog: &catalog,
+                    root: &ws.root,
+                },
+                progress,
+            )?;
+            progress(&format!("Writing {}", args.out.display()));
+            package::write_dir(&args.out, &files, args.force)?;
+            if let Some(archive) = &args.archive {
+                progress(&format!("Writing {}", archive.display()));
+                let mtime = OffsetDateTime::parse(
+                    &report.generated_at,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .map(|t| t.unix_timestamp().max(0) as u64)
+                .unwrap_or(0);
+                let prefix = args
+                    .out
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "sdl-evidence".into());
+                let bytes = package::archive::to_tar_gz(&files, &prefix, mtime)?;
+                write_atomically(archive, &bytes)?;
+            }
+            let reasons = gate::reasons(&report, &args.gate, &catalog)?;
+            let mut stdout = format!(
+                "wrote {} ({} files); check it with `cargo sdl verify {}`\n",
+                args.out.display(),
+                files.len(),
+                args.out.display()
+            );
+            if !reasons.is_empty() {
+                stdout.push_str(&gate::describe(&reasons));
+            }
+            Ok(RunOutcome {
+                stdout,
+                failed: !reasons.is_empty(),
+            })
+        }
+        Command::Verify(args) => {
+            let files = package::read_package(&args.package)?;
+            let mut diffs = package::manifest::differences(&files);
+            if args.allowed_signers.is_some() {
+                diffs.push("signature verification is not available in this build".into());
+            }
+            let stdout = if diffs.is_empty() {
+                format!(
+                    "{}: {} files match {}\n",
+                    args.package.display(),
+                    files.len() - 1,
+                    package::manifest::MANIFEST
+                )
+            } else {
+                let mut s = format!("{}: {} differences\n", args.package.display(), diffs.len());
+                for d in &diffs {
+                    s.push_str(&format!("  {d}\n"));
+                }
+                s
+            };
+            Ok(RunOutcome {
+                stdout,
+                failed: !diffs.is_empty(),
+            })
+        }
+        Command::Diff(args) => {
+            let old = package::diff::load_report(&args.old)?;
+            let new = package::diff::load_report(&args.new)?;
+            let changes = package::diff::diff(&old, &new);
+            let stdout = match global.format {
+                Format::Json => format!("{}\n", serde_json::to_string_pretty(&changes)?),
+                _ => package::diff::describe(&changes),
+            };
+            Ok(RunOutcome {
+                stdout,
+                failed: args.fail_on_regression && changes.iter().any(|c| c.regression),
+            })
+        }
         Command::Check(gate) => {
             let report = build_report(global, &catalog, progress)?;
             let mut stdout = match global.format {
@@ -169,4 +256,24 @@ pub fn build_report(
         maturity,
         timefmt::rfc3339(now),
     ))
+}
+
+/// Write a file via a temporary sibling and a rename, so that it is never seen half-written.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::Error::from(e).context(format!("renaming into {}", path.display()))
+    })
 }

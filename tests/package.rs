@@ -1,0 +1,255 @@
+//! The evidence package: complete, deterministic, atomic, verifiable, comparable.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-sdl");
+const NOW: &str = "2026-11-25T12:00:00Z";
+
+fn sdl(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("sdl")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
+        (
+            "SECURITY.md",
+            "# Security\n\nReport to security@example.com; we answer within 5 days.\n",
+        ),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    dir
+}
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    cargo_sdl::package::read_dir_files(dir).unwrap()
+}
+
+#[test]
+fn package_is_complete_verifiable_and_deterministic() {
+    let ws = workspace();
+    let out = sdl(
+        ws.path(),
+        &[
+            "report",
+            "--out",
+            "pkg",
+            "--archive",
+            "pkg.tar.gz",
+            "--current-time",
+            NOW,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let pkg = ws.path().join("pkg");
+    let files = tree(&pkg);
+    for name in [
+        "report.json",
+        "report.md",
+        "MANIFEST.sha256",
+        "documents/SECURITY.md",
+    ] {
+        assert!(
+            files.contains_key(name),
+            "{name} missing: {:?}",
+            files.keys()
+        );
+    }
+    // sha256sum itself accepts the manifest.
+    if Command::new("sha256sum").arg("--version").output().is_ok() {
+        let check = Command::new("sha256sum")
+            .args(["-c", "--strict", "MANIFEST.sha256"])
+            .current_dir(&pkg)
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "{}", text(&check.stdout));
+    }
+    assert_eq!(sdl(ws.path(), &["verify", "pkg"]).status.code(), Some(0));
+    assert_eq!(
+        sdl(ws.path(), &["verify", "pkg.tar.gz"]).status.code(),
+        Some(0)
+    );
+
+    // Same state and time: byte-identical package and archive.
+    let again = sdl(
+        ws.path(),
+        &[
+            "report",
+            "--out",
+            "pkg2",
+            "--archive",
+            "pkg2.tar.gz",
+            "--current-time",
+            NOW,
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(files, tree(&ws.path().join("pkg2")));
+    // The archive's top directory is named after the package directory, so compare contents.
+    let a = cargo_sdl::package::archive::read_tar_gz(&ws.path().join("pkg.tar.gz")).unwrap();
+    let b = cargo_sdl::package::archive::read_tar_gz(&ws.path().join("pkg2.tar.gz")).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a, files);
+    let again = sdl(
+        ws.path(),
+        &[
+            "report",
+            "--out",
+            "pkg",
+            "--force",
+            "--archive",
+            "pkg3.tar.gz",
+            "--current-time",
+            NOW,
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(ws.path().join("pkg.tar.gz")).unwrap(),
+        std::fs::read(ws.path().join("pkg3.tar.gz")).unwrap()
+    );
+}
+
+#[test]
+fn verify_lists_every_difference() {
+    let ws = workspace();
+    assert_eq!(
+        sdl(
+            ws.path(),
+            &["report", "--out", "pkg", "--current-time", NOW]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let pkg = ws.path().join("pkg");
+    std::fs::write(pkg.join("report.md"), "tampered").unwrap();
+    std::fs::remove_file(pkg.join("documents/SECURITY.md")).unwrap();
+    std::fs::write(pkg.join("extra.txt"), "x").unwrap();
+    let out = sdl(ws.path(), &["verify", "pkg"]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    assert!(s.contains("modified: report.md"), "{s}");
+    assert!(s.contains("removed: documents/SECURITY.md"), "{s}");
+    assert!(s.contains("added: extra.txt"), "{s}");
+    assert!(s.contains("3 differences"), "{s}");
+
+    let out = sdl(ws.path(), &["verify", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(ws.path().join("junk.tar.gz"), "not gzip").unwrap();
+    let out = sdl(ws.path(), &["verify", "junk.tar.gz"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("junk.tar.gz"));
+}
+
+#[test]
+fn an_existing_package_is_refused_without_force_and_failures_leave_nothing() {
+    let ws = workspace();
+    std::fs::create_dir_all(ws.path().join("pkg")).unwrap();
+    std::fs::write(ws.path().join("pkg/keep.txt"), "mine").unwrap();
+    let out = sdl(
+        ws.path(),
+        &["report", "--out", "pkg", "--current-time", NOW],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(ws.path().join("pkg/keep.txt")).unwrap(),
+        "mine"
+    );
+
+    // A write that fails half-way leaves neither the package nor the staging directory.
+    let target = ws.path().join("atomic");
+    let mut files = BTreeMap::new();
+    files.insert("a".to_string(), b"file".to_vec());
+    files.insert(
+        "a/b".to_string(),
+        b"cannot exist beside the file a".to_vec(),
+    );
+    assert!(cargo_sdl::package::write_dir(&target, &files, false).is_err());
+    assert!(!target.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(ws.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn diff_reports_regressions() {
+    let ws = workspace();
+    assert_eq!(
+        sdl(
+            ws.path(),
+            &["report", "--out", "old", "--current-time", NOW]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    std::fs::remove_file(ws.path().join("SECURITY.md")).unwrap();
+    let out = sdl(
+        ws.path(),
+        &["report", "--out", "new", "--current-time", NOW],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "security-policy-present is deny: the report still gets written"
+    );
+    assert!(ws.path().join("new/report.json").is_file());
+
+    let out = sdl(ws.path(), &["diff", "old", "new"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    assert!(s.contains("DM-1"), "{s}");
+    assert!(s.contains("worse"), "{s}");
+    let out = sdl(
+        ws.path(),
+        &["diff", "old", "new/report.json", "--fail-on-regression"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = sdl(
+        ws.path(),
+        &[
+            "diff",
+            "new",
+            "old",
+            "--fail-on-regression",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["subject"] == "DM-1" && c["regression"] == false)
+    );
+}
