@@ -469,3 +469,21 @@ fn attest_writes_a_valid_attestation_and_never_overwrites() {
             .exists()
     );
 }
+
+#[test]
+fn the_readme_attestation_example_is_valid() {
+    let readme = include_str!("../README.md");
+    let section = readme
+        .split("## Human evidence")
+        .nth(1)
+        .expect("the README has the human evidence section");
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a toml example");
+    let dir = workspace(&[("sdl/attestations/svv-4.toml", example)]);
+    let v = report(dir.path(), "2026-06-01");
+    let r = requirement(&v, "SVV-4");
+    assert_eq!(r["status"], "satisfied", "{r}");
+}
