@@ -1,9 +1,12 @@
 //! Renderers read a [`Report`](crate::report::Report) (or the catalogue), never facts.
 
 pub mod catalog;
+pub mod crosswalk;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod oscal;
+pub mod sarif;
 
 use anstyle::{AnsiColor, Style};
 

@@ -1,0 +1,365 @@
+//! `report.sarif`: the findings as SARIF 2.1.0, for GitHub code scanning and other SARIF
+//! viewers.
+//!
+//! Mapping decisions, with what GitHub's ingestion taught other tools
+//! (cargo-deny#818, #820, codeql-action#1738, #2456):
+//!
+//! - **One run.** GitHub stopped merging several runs of one tool in one file; the whole
+//!   report is a single run of the `cargo-sdl` driver.
+//! - **Rules** are the catalogue's rules, in catalogue order: `shortDescription` is the
+//!   title, `fullDescription` the motivation, `help.text` the remediation (GitHub shows at most
+//!   1024 characters of a description, so longer prose is cut with `…`),
+//!   `defaultConfiguration.level` the catalogue's default level (allow → note, warn → warning,
+//!   deny → error), and `properties` carry the requirement ids and tags. A finding whose rule is
+//!   not in the catalogue given (a report rendered with another catalogue) gets a minimal
+//!   descriptor after the catalogue's, so every `ruleIndex` points at a descriptor.
+//! - **Results** exist only for findings that did not pass. A failure takes the level of its
+//!   *effective* rule level (the configuration may override the default); a rule that could
+//!   not evaluate is a `note` whose message says so. A failure accepted by a waiver carries an
+//!   `external`, `accepted` suppression with the waiver's reason, owner and expiry.
+//! - **Every result has a location**: GitHub rejects the *whole file* when one result has
+//!   none. The first piece of file evidence (a file, an attestation or the configuration file)
+//!   is the primary location and the others are related locations. A finding with no file
+//!   evidence (commits, packages, advisories, or nothing) points at `Cargo.toml` at the
+//!   repository root and says `"repositoryLevel": true` in its properties. URIs are
+//!   repository-relative and percent-encoded, with `uriBaseId` `%SRCROOT%` (GitHub ignores
+//!   `originalUriBaseIds`, so none is declared; the URI alone must resolve from the checkout).
+//!   A region is given only when the evidence names a line.
+//! - **Message objects, not strings**: `message`, `shortDescription` etc. are objects with
+//!   `text`; SARIF reserves `{` and `}` in message strings for placeholders, so they are
+//!   doubled in result messages.
+//! - **Fingerprints** (`partialFingerprints."cargoSdlFinding/v1"`) are the SHA-256 of the rule
+//!   id and the primary location's path: not of the message, the line or a content hash, which
+//!   change with every commit and would open a new alert each run.
+//!
+//! The output is a pure function of the report and the catalogue: no clock, no random GUIDs,
+//! object keys in sorted order.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use sha2::Digest;
+
+use super::one_line;
+use crate::catalog::{Catalog, Level};
+use crate::eval::{Finding, Outcome};
+use crate::facts::EvidenceRef;
+use crate::report::Report;
+
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// Where people learn about the tool; the crate's page is the one stable public address.
+pub const INFORMATION_URI: &str = "https://crates.io/crates/cargo-sdl";
+/// Findings without file evidence point here: every Rust repository has it at its root.
+pub const REPOSITORY_LEVEL_URI: &str = "Cargo.toml";
+pub const FINGERPRINT_KEY: &str = "cargoSdlFinding/v1";
+/// GitHub's limit for rule descriptions.
+const MAX_DESCRIPTION: usize = 1024;
+/// Non-file evidence listed in a result's properties; the rest is counted.
+const MAX_LISTED_EVIDENCE: usize = 20;
+
+pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String> {
+    let mut rules: Vec<Value> = catalog
+        .rules
+        .iter()
+        .map(|r| {
+            rule_descriptor(
+                &r.id,
+                &r.title,
+                &r.motivation,
+                &r.remediation,
+                r.default_level,
+                &r.requirements,
+            )
+        })
+        .collect();
+    let mut index: BTreeMap<&str, usize> = catalog
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    // Findings are sorted by rule id, so descriptors added here come in a stable order.
+    for f in &report.findings {
+        if !index.contains_key(f.rule.as_str()) {
+            index.insert(f.rule.as_str(), rules.len());
+            rules.push(rule_descriptor(
+                &f.rule,
+                &f.rule,
+                "a rule of another catalogue than the one this SARIF was rendered with",
+                f.remediation
+                    .as_deref()
+                    .unwrap_or("see the rule's documentation"),
+                f.level,
+                &f.requirements,
+            ));
+        }
+    }
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .filter(|f| f.outcome != Outcome::Pass)
+        .map(|f| result(f, index.get(f.rule.as_str()).copied().unwrap_or_default()))
+        .collect();
+    let log = json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": report.tool.name,
+                    "version": report.tool.version,
+                    "semanticVersion": report.tool.version,
+                    "informationUri": INFORMATION_URI,
+                    "rules": rules,
+                }
+            },
+            "results": results,
+            "properties": {
+                "product": report.product.name,
+                "productVersion": report.product.version,
+                "generatedAt": report.generated_at,
+                "reportSchemaVersion": report.schema_version,
+            }
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&log)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// SARIF's `level` for a rule level.
+pub fn sarif_level(level: Level) -> &'static str {
+    match level {
+        Level::Allow => "note",
+        Level::Warn => "warning",
+        Level::Deny => "error",
+    }
+}
+
+fn rule_descriptor(
+    id: &str,
+    title: &str,
+    motivation: &str,
+    remediation: &str,
+    level: Level,
+    requirements: &[String],
+) -> Value {
+    let mut tags = vec!["iec-62443-4-1".to_string()];
+    tags.extend(requirements.iter().cloned());
+    json!({
+        "id": id,
+        "name": pascal_case(id),
+        "shortDescription": { "text": truncate(&one_line(title), MAX_DESCRIPTION) },
+        "fullDescription": { "text": truncate(&one_line(motivation), MAX_DESCRIPTION) },
+        "help": { "text": one_line(remediation) },
+        "defaultConfiguration": { "level": sarif_level(level) },
+        "properties": {
+            "requirements": requirements,
+            "tags": tags,
+        }
+    })
+}
+
+fn result(f: &Finding, rule_index: usize) -> Value {
+    let (level, text) = match f.outcome {
+        Outcome::Unknown => (
+            "note",
+            format!("could not be evaluated: {}", f.message.trim()),
+        ),
+        _ => (sarif_level(f.level), f.message.trim().to_string()),
+    };
+    let text = if text.is_empty() {
+        format!("rule {} did not pass", f.rule)
+    } else {
+        text
+    };
+    let paths: Vec<(&str, Option<u32>)> = f
+        .evidence
+        .iter()
+        .filter_map(file_of)
+        .filter(|(p, _)| !p.trim().is_empty())
+        .collect();
+    let repository_level = paths.is_empty();
+    let primary = paths
+        .first()
+        .copied()
+        .unwrap_or((REPOSITORY_LEVEL_URI, None));
+    let others: Vec<Value> = paths
+        .iter()
+        .skip(1)
+        .enumerate()
+        .map(|(i, (p, line))| {
+            let mut loc = location(p, *line);
+            loc["id"] = json!(i + 1);
+            loc
+        })
+        .collect();
+    let listed: Vec<String> = f
+        .evidence
+        .iter()
+        .filter(|e| file_of(e).is_none())
+        .take(MAX_LISTED_EVIDENCE)
+        .map(describe)
+        .collect();
+    let mut properties = json!({
+        "outcome": crate::render::outcome_str(f.outcome),
+        "level": f.level.to_string(),
+        "requirements": f.requirements,
+        "evidenceCount": f.evidence.len(),
+    });
+    if !listed.is_empty() {
+        properties["evidence"] = json!(listed);
+    }
+    if repository_level {
+        properties["repositoryLevel"] = json!(true);
+    }
+    let mut r = json!({
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": level,
+        "message": { "text": escape_message(&text) },
+        "locations": [location(primary.0, primary.1)],
+        "partialFingerprints": {
+            FINGERPRINT_KEY: fingerprint(&f.rule, primary.0),
+        },
+        "properties": properties,
+    });
+    if !others.is_empty() {
+        r["relatedLocations"] = json!(others);
+    }
+    if let Some(w) = &f.waived {
+        r["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!(
+                "{} (waiver owner {}, expires {})",
+                one_line(&w.reason),
+                one_line(&w.owner),
+                w.expires
+            ),
+        }]);
+    }
+    r
+}
+
+/// The repository file an evidence reference points at, if any.
+fn file_of(e: &EvidenceRef) -> Option<(&str, Option<u32>)> {
+    match e {
+        EvidenceRef::File { path, line, .. } => Some((path, line.filter(|l| *l >= 1))),
+        EvidenceRef::Attestation { path, .. } | EvidenceRef::Config { path, .. } => {
+            Some((path, None))
+        }
+        _ => None,
+    }
+}
+
+fn location(path: &str, line: Option<u32>) -> Value {
+    let mut physical = json!({
+        "artifactLocation": { "uri": encode_uri_path(path), "uriBaseId": "%SRCROOT%" },
+    });
+    if let Some(l) = line {
+        physical["region"] = json!({ "startLine": l });
+    }
+    json!({ "physicalLocation": physical })
+}
+
+fn describe(e: &EvidenceRef) -> String {
+    match e {
+        EvidenceRef::File { path, .. } => format!("file {path}"),
+        EvidenceRef::Commit { id } => format!("commit {id}"),
+        EvidenceRef::Tag { name, target } => format!("tag {name} -> {target}"),
+        EvidenceRef::Package { name, version } => format!("package {name} {version}"),
+        EvidenceRef::Advisory { id } => format!("advisory {id}"),
+        EvidenceRef::Sbom { path, bom_ref } => match bom_ref {
+            Some(r) => format!("sbom {path} {r}"),
+            None => format!("sbom {path}"),
+        },
+        EvidenceRef::Attestation { path, .. } => format!("attestation {path}"),
+        EvidenceRef::Config { path, key } => format!("configuration {path} {key}"),
+    }
+}
+
+fn fingerprint(rule: &str, path: &str) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update(rule.as_bytes());
+    h.update([0u8]);
+    h.update(path.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SARIF message strings use `{n}` as placeholders; literal braces are doubled (§3.11.5).
+pub fn escape_message(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
+
+/// A repository-relative path as a relative URI reference: every byte outside the RFC 3986
+/// unreserved set and `/` is percent-encoded, so spaces, `#`, `?` and `%` stay part of the path.
+pub fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `commits-signed` → `CommitsSigned`: SARIF's readable rule name.
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(c) => c.to_ascii_uppercase().to_string() + cs.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max - 1).collect();
+    s.push('…');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_are_percent_encoded_but_keep_slashes() {
+        assert_eq!(
+            encode_uri_path("docs/threat model.md"),
+            "docs/threat%20model.md"
+        );
+        assert_eq!(encode_uri_path("a#b?c%d"), "a%23b%3Fc%25d");
+        assert_eq!(encode_uri_path("ä"), "%C3%A4");
+    }
+
+    #[test]
+    fn names_braces_and_truncation() {
+        assert_eq!(pascal_case("commits-signed"), "CommitsSigned");
+        assert_eq!(escape_message("a {0} b}"), "a {{0}} b}}");
+        let long = "x".repeat(2000);
+        let t = truncate(&long, MAX_DESCRIPTION);
+        assert_eq!(t.chars().count(), MAX_DESCRIPTION);
+        assert!(t.ends_with('…'));
+        assert_eq!(truncate("short", MAX_DESCRIPTION), "short");
+    }
+
+    #[test]
+    fn fingerprint_depends_on_rule_and_path_only() {
+        assert_eq!(fingerprint("a", "x"), fingerprint("a", "x"));
+        assert_ne!(fingerprint("a", "x"), fingerprint("b", "x"));
+        assert_ne!(fingerprint("a", "x"), fingerprint("a", "y"));
+        assert_eq!(fingerprint("a", "x").len(), 64);
+    }
+}

@@ -1,0 +1,1151 @@
+//! The machine-readable exports (SARIF, OSCAL, crosswalk CSV), the Markdown report's escaping,
+//! and report.json against its JSON Schema: on a hand-built report with every outcome and a
+//! real one built through the library from a temporary workspace.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cargo_sdl::catalog::{Catalog, Level};
+use cargo_sdl::config::{Config, Product, Waiver};
+use cargo_sdl::eval::maturity::{PracticeMaturity, RequirementMaturity, practice_maturity};
+use cargo_sdl::eval::{Evaluation, Finding, Outcome, RequirementStatus, Status};
+use cargo_sdl::facts::attest::{Attestation, CommitRecord, HumanFacts, Reference};
+use cargo_sdl::facts::{Collected, EvidenceRef, Facts, FileFacts, FileRef};
+use cargo_sdl::render::crosswalk::{HEADER, render_crosswalk_csv};
+use cargo_sdl::render::oscal::{DEFAULT_EXPIRY_DAYS, render_oscal};
+use cargo_sdl::render::sarif::{escape_message, render_sarif};
+use cargo_sdl::report::Report;
+use serde_json::Value;
+
+const NOW: &str = "2026-11-25T12:00:00Z";
+/// Every trick at once: HTML, a Markdown link, quotes, a comma, a newline, a CSV formula and a
+/// SARIF placeholder.
+const HOSTILE: &str = "\"><img src=x onerror=alert(1)> [x](javascript:alert(1)), \"q\"\n=cmd|' /C calc'!A0 {0} <script>alert(1)</script>";
+const FORMULA: &str = "=cmd|' /C calc'!A0";
+const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+
+fn sha(c: char) -> String {
+    c.to_string().repeat(64)
+}
+
+fn catalog() -> Catalog {
+    Catalog::embedded().expect("the embedded catalogue loads")
+}
+
+fn attestation(path: &str, requirement: &str, valid_until: &str) -> Attestation {
+    Attestation {
+        file: FileRef {
+            path: path.into(),
+            sha256: sha('a'),
+        },
+        requirements: vec![requirement.into()],
+        statement: format!("statement {HOSTILE}"),
+        owner: "Ada Lovelace".into(),
+        owner_role: "security-officer".into(),
+        approver: "Grace Hopper".into(),
+        approver_role: "product-owner".into(),
+        date: "2026-01-10".into(),
+        valid_until: valid_until.into(),
+        scope: None,
+        references: vec![
+            Reference::File {
+                path: "docs/process.md".into(),
+                sha256: sha('b'),
+            },
+            Reference::Ticket { id: "SEC-1".into() },
+        ],
+        releases: vec![],
+        metrics: vec![],
+        improvements: vec![],
+        commit: Some(CommitRecord {
+            id: COMMIT.into(),
+            author: "Ada Lovelace".into(),
+            date: "2026-01-10T09:00:00Z".into(),
+            signature: Some("ssh".into()),
+        }),
+        uncommitted: None,
+    }
+}
+
+/// A report with findings of every outcome and level, a waived failure, file evidence with
+/// and without a line, commit evidence, a current and an expired attestation, statuses of
+/// every kind, and hostile text in every repository-sourced field.
+fn sample() -> (Report, Catalog) {
+    let catalog = catalog();
+    assert!(
+        catalog.rules.len() >= 5,
+        "the sample needs five rules, the catalogue has {}",
+        catalog.rules.len()
+    );
+    let rule = |i: usize| &catalog.rules[i];
+    let finding = |i: usize, level: Level, outcome: Outcome, evidence: Vec<EvidenceRef>| Finding {
+        rule: rule(i).id.clone(),
+        requirements: rule(i).requirements.clone(),
+        level,
+        outcome,
+        message: format!("message of rule {i}: {HOSTILE}"),
+        evidence,
+        remediation: (outcome != Outcome::Pass).then(|| rule(i).remediation.clone()),
+        waived: None,
+        waivers_used: vec![],
+    };
+    let mut findings = vec![
+        finding(
+            0,
+            Level::Deny,
+            Outcome::Fail,
+            vec![
+                EvidenceRef::File {
+                    path: "src/main.rs".into(),
+                    sha256: sha('1'),
+                    line: Some(12),
+                },
+                EvidenceRef::File {
+                    path: "docs/threat model.md".into(),
+                    sha256: sha('2'),
+                    line: None,
+                },
+                EvidenceRef::Commit { id: COMMIT.into() },
+            ],
+        ),
+        finding(
+            1,
+            Level::Warn,
+            Outcome::Fail,
+            vec![EvidenceRef::Commit { id: COMMIT.into() }],
+        ),
+        finding(2, Level::Warn, Outcome::Unknown, vec![]),
+        finding(
+            3,
+            Level::Warn,
+            Outcome::Pass,
+            vec![EvidenceRef::File {
+                path: "SECURITY.md".into(),
+                sha256: sha('3'),
+                line: None,
+            }],
+        ),
+        finding(
+            4,
+            Level::Allow,
+            Outcome::Fail,
+            vec![
+                EvidenceRef::Attestation {
+                    path: "sdl/attestations/sm-1.toml".into(),
+                    sha256: sha('a'),
+                },
+                EvidenceRef::Config {
+                    path: "sdl.toml".into(),
+                    key: "rules".into(),
+                },
+                EvidenceRef::Package {
+                    name: "serde".into(),
+                    version: "1.0.0".into(),
+                },
+            ],
+        ),
+    ];
+    findings[1].waived = Some(Waiver {
+        id: rule(1).id.clone(),
+        reason: format!("accepted: {HOSTILE}"),
+        owner: "Grace Hopper".into(),
+        expires: "2027-03-01".into(),
+        expires_on: None,
+    });
+    for i in 5..catalog.rules.len() {
+        findings.push(finding(i, Level::Warn, Outcome::Pass, vec![]));
+    }
+    findings.sort_by(|a, b| a.rule.cmp(&b.rule));
+
+    let statuses = [
+        Status::Satisfied,
+        Status::Partial,
+        Status::NotSatisfied,
+        Status::Unknown,
+        Status::NotApplicable,
+        Status::Waived,
+    ];
+    let current = "sdl/attestations/sm-1.toml";
+    let expired = "sdl/attestations/old.toml";
+    let requirements: Vec<RequirementStatus> = catalog
+        .requirements
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RequirementStatus {
+            id: r.id.clone(),
+            status: statuses[i % statuses.len()],
+            reason: format!("reason {i}: {HOSTILE}"),
+            decided_by: if i == 0 {
+                vec![FORMULA.to_string(), current.to_string()]
+            } else {
+                vec![]
+            },
+            attestations: if i == 0 { vec![current.into()] } else { vec![] },
+            expired_attestations: if i == 0 { vec![expired.into()] } else { vec![] },
+        })
+        .collect();
+    let first_requirement = catalog.requirements[0].id.clone();
+    let maturity: Vec<(String, PracticeMaturity)> = catalog
+        .practices
+        .iter()
+        .map(|p| {
+            let reqs = catalog
+                .requirements
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| r.practice == p.id && statuses[i % 6] != Status::NotApplicable)
+                .map(|(i, r)| RequirementMaturity {
+                    id: r.id.clone(),
+                    level: (i % 4) as u8 + 1,
+                    why: "because".into(),
+                    next: None,
+                })
+                .collect();
+            (p.id.clone(), practice_maturity(reqs))
+        })
+        .collect();
+    let facts = Facts {
+        collected_at: NOW.into(),
+        files: Collected::present(FileFacts {
+            security_policy: Some(FileRef {
+                path: "SECURITY.md".into(),
+                sha256: sha('3'),
+            }),
+        }),
+        git: Collected::absent("no git repository"),
+        cargo: Collected::failed("cargo metadata failed"),
+        sbom: Collected::absent("not collected"),
+        advisories: Collected::absent("offline"),
+        human: HumanFacts {
+            directory: "sdl/attestations".into(),
+            attestations: vec![
+                attestation(current, &first_requirement, "2027-01-01"),
+                attestation(expired, &first_requirement, "2026-06-30"),
+            ],
+            roles: None,
+            training_file: None,
+            training: vec![],
+        },
+    };
+    let config = Config {
+        product: Product {
+            name: format!("demo {HOSTILE}"),
+            version: "0.3.0".into(),
+            description: Some(format!("description {HOSTILE}")),
+            security_level: Some(2),
+        },
+        ..Config::default()
+    };
+    let waivers = findings
+        .iter()
+        .filter_map(|f| f.waived.clone())
+        .map(|waiver| cargo_sdl::eval::WaiverStatus {
+            waiver,
+            state: cargo_sdl::eval::WaiverState::Used,
+        })
+        .collect();
+    let evaluation = Evaluation {
+        findings,
+        requirements,
+        waivers,
+    };
+    let mut report = Report::new(&catalog, &config, facts, evaluation, maturity, NOW.into());
+    report.requirements[0].title = format!("title, \"quoted\"\n{FORMULA}");
+    (report, catalog)
+}
+
+/// A report built through the library from a workspace in a temporary directory.
+fn real_report() -> (Report, Catalog, tempfile::TempDir) {
+    use clap::Parser;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/lib.rs"), "#![forbid(unsafe_code)]\n").unwrap();
+    std::fs::write(
+        dir.path().join("SECURITY.md"),
+        "# Security policy\n\nReport vulnerabilities to security@example.com.\n",
+    )
+    .unwrap();
+    let manifest = dir.path().join("Cargo.toml");
+    let cargo_sdl::cli::Cli::Sdl(args) = cargo_sdl::cli::Cli::parse_from([
+        "cargo",
+        "sdl",
+        "--offline",
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--current-time",
+        NOW,
+        "check",
+    ]);
+    let catalog = cargo_sdl::load_catalog(&args.global).unwrap();
+    let report = cargo_sdl::build_report(&args.global, &catalog, &|_| {}).unwrap();
+    (report, catalog, dir)
+}
+
+fn parse(s: &str) -> Value {
+    serde_json::from_str(s).expect("valid JSON")
+}
+
+fn rule_of<'a>(sarif: &'a Value, rule: &str) -> &'a Value {
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == rule)
+        .unwrap_or_else(|| panic!("no result for {rule}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// SARIF
+
+#[test]
+fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
+    let (report, catalog) = sample();
+    let sarif = parse(&render_sarif(&report, &catalog).unwrap());
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(
+        sarif["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "cargo-sdl");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), catalog.rules.len());
+    for (descriptor, rule) in rules.iter().zip(&catalog.rules) {
+        assert_eq!(descriptor["id"], rule.id.as_str());
+        assert!(
+            !descriptor["shortDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            descriptor["fullDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count()
+                <= 1024
+        );
+        assert!(!descriptor["help"]["text"].as_str().unwrap().is_empty());
+        let want = match rule.default_level {
+            Level::Allow => "note",
+            Level::Warn => "warning",
+            Level::Deny => "error",
+        };
+        assert_eq!(
+            descriptor["defaultConfiguration"]["level"], want,
+            "{}",
+            rule.id
+        );
+        assert_eq!(
+            descriptor["properties"]["requirements"],
+            serde_json::json!(rule.requirements)
+        );
+    }
+
+    let results = runs[0]["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        4,
+        "fail, waived fail, unknown, allow-level fail"
+    );
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["ruleId"] == catalog.rules[3].id.as_str()),
+        "a passing rule has no result"
+    );
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"], "ruleIndex points at its rule");
+        let locations = r["locations"].as_array().unwrap();
+        assert_eq!(
+            locations.len(),
+            1,
+            "GitHub needs a location on every result"
+        );
+        let uri = locations[0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(!uri.is_empty());
+        assert_eq!(
+            locations[0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+            "%SRCROOT%"
+        );
+        let fp = r["partialFingerprints"]["cargoSdlFinding/v1"]
+            .as_str()
+            .unwrap();
+        assert_eq!(fp.len(), 64);
+        assert!(
+            r["message"]["text"].is_string(),
+            "message is an object with text"
+        );
+    }
+
+    let failed = rule_of(&sarif, &catalog.rules[0].id);
+    assert_eq!(failed["level"], "error", "deny-level failure");
+    assert!(failed.get("suppressions").is_none());
+    let primary = &failed["locations"][0]["physicalLocation"];
+    assert_eq!(primary["artifactLocation"]["uri"], "src/main.rs");
+    assert_eq!(primary["region"]["startLine"], 12);
+    let related = failed["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 1);
+    assert_eq!(
+        related[0]["physicalLocation"]["artifactLocation"]["uri"],
+        "docs/threat%20model.md"
+    );
+    assert!(
+        related[0]["physicalLocation"].get("region").is_none(),
+        "no line, no region"
+    );
+    assert_eq!(
+        failed["properties"]["evidence"][0],
+        format!("commit {COMMIT}")
+    );
+    assert!(failed["properties"].get("repositoryLevel").is_none());
+
+    let waived = rule_of(&sarif, &catalog.rules[1].id);
+    assert_eq!(waived["level"], "warning");
+    let suppressions = waived["suppressions"].as_array().unwrap();
+    assert_eq!(suppressions.len(), 1);
+    assert_eq!(suppressions[0]["kind"], "external");
+    assert_eq!(suppressions[0]["status"], "accepted");
+    let justification = suppressions[0]["justification"].as_str().unwrap();
+    assert!(justification.starts_with("accepted: "), "{justification}");
+    assert!(justification.contains("Grace Hopper") && justification.contains("2027-03-01"));
+    assert_eq!(
+        waived["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "Cargo.toml",
+        "commit-only evidence points at the repository"
+    );
+    assert_eq!(waived["properties"]["repositoryLevel"], true);
+
+    let unknown = rule_of(&sarif, &catalog.rules[2].id);
+    assert_eq!(unknown["level"], "note");
+    let text = unknown["message"]["text"].as_str().unwrap();
+    assert!(text.starts_with("could not be evaluated: "), "{text}");
+
+    let allow = rule_of(&sarif, &catalog.rules[4].id);
+    assert_eq!(allow["level"], "note", "an allow-level failure is a note");
+    assert_eq!(
+        allow["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "sdl/attestations/sm-1.toml"
+    );
+    assert_eq!(
+        allow["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "sdl.toml"
+    );
+}
+
+#[test]
+fn sarif_messages_keep_hostile_text_as_text() {
+    let (report, catalog) = sample();
+    let sarif = parse(&render_sarif(&report, &catalog).unwrap());
+    let failed = rule_of(&sarif, &catalog.rules[0].id);
+    let want = escape_message(&format!("message of rule 0: {HOSTILE}"));
+    assert_eq!(failed["message"]["text"], want.as_str());
+    assert!(want.contains("{{0}}"), "placeholders are escaped: {want}");
+}
+
+#[test]
+fn sarif_of_a_real_report_locates_every_result() {
+    let (report, catalog, _dir) = real_report();
+    let sarif = parse(&render_sarif(&report, &catalog).unwrap());
+    let run = &sarif["runs"][0];
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        catalog.rules.len()
+    );
+    let not_passing = report
+        .findings
+        .iter()
+        .filter(|f| f.outcome != Outcome::Pass)
+        .count();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), not_passing);
+    for r in results {
+        let uri = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert!(uri.as_str().is_some_and(|u| !u.is_empty()), "{r}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OSCAL
+
+fn uuid_re() -> regex::Regex {
+    regex::Regex::new(r"^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        .unwrap()
+}
+
+fn collect_uuids(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == "uuid" {
+                    out.push(x.as_str().unwrap().to_string());
+                }
+                collect_uuids(x, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_uuids(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn oscal_has_a_finding_per_requirement_and_observations_with_expiry() {
+    let (report, catalog) = sample();
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let ar = &doc["assessment-results"];
+    let md = &ar["metadata"];
+    assert_eq!(md["oscal-version"], "1.1.2");
+    assert_eq!(md["last-modified"], NOW);
+    assert_eq!(md["version"], "0.3.0");
+    assert!(md["title"].as_str().unwrap().contains("demo"));
+
+    // import-ap points at the documented placeholder in back-matter.
+    let href = ar["import-ap"]["href"].as_str().unwrap();
+    let resources = ar["back-matter"]["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 1);
+    assert_eq!(href, format!("#{}", resources[0]["uuid"].as_str().unwrap()));
+
+    let results = ar["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    let result = &results[0];
+    assert_eq!(result["start"], NOW);
+    let selected = result["reviewed-controls"]["control-selections"][0]["include-controls"]
+        .as_array()
+        .unwrap();
+    assert_eq!(selected.len(), catalog.requirements.len());
+    assert_eq!(
+        selected[0]["control-id"],
+        catalog.requirements[0].id.to_lowercase()
+    );
+
+    let observations = result["observations"].as_array().unwrap();
+    assert_eq!(
+        observations.len(),
+        report.findings.len() + 2,
+        "one per finding and one per attestation"
+    );
+    let obs_uuids: BTreeSet<&str> = observations
+        .iter()
+        .map(|o| o["uuid"].as_str().unwrap())
+        .collect();
+    let generated = cargo_sdl::timefmt::parse(NOW).unwrap();
+    for (o, f) in observations.iter().zip(&report.findings) {
+        assert_eq!(o["methods"], serde_json::json!(["TEST"]));
+        assert_eq!(o["types"], serde_json::json!(["control-objective"]));
+        assert_eq!(o["collected"], NOW);
+        let days = report
+            .requirements
+            .iter()
+            .filter(|r| f.requirements.contains(&r.id))
+            .filter_map(|r| r.review_period_days)
+            .min()
+            .unwrap_or(DEFAULT_EXPIRY_DAYS);
+        let want = cargo_sdl::timefmt::rfc3339(generated + time::Duration::days(days.into()));
+        assert_eq!(o["expires"], want.as_str(), "{}", f.rule);
+        assert_eq!(
+            o["relevant-evidence"].as_array().map_or(0, |a| a.len()),
+            f.evidence.len()
+        );
+    }
+    let first = &observations[report
+        .findings
+        .iter()
+        .position(|f| f.rule == catalog.rules[0].id)
+        .unwrap()];
+    let evidence = first["relevant-evidence"].as_array().unwrap();
+    assert_eq!(evidence[0]["href"], "documents/src/main.rs");
+    assert_eq!(
+        evidence[0]["description"],
+        format!("file src/main\\.rs line 12 (sha256 {})", sha('1'))
+    );
+    assert_eq!(evidence[1]["href"], "documents/docs/threat%20model.md");
+    assert_eq!(
+        evidence[1]["description"],
+        format!("file docs/threat model\\.md (sha256 {})", sha('2'))
+    );
+    assert!(evidence[2].get("href").is_none());
+    assert_eq!(evidence[2]["description"], format!("commit {COMMIT}"));
+
+    let attested = &observations[report.findings.len()];
+    assert_eq!(attested["methods"], serde_json::json!(["EXAMINE"]));
+    assert_eq!(attested["expires"], "2027-01-01T23:59:59Z");
+    assert_eq!(
+        attested["relevant-evidence"][0]["href"],
+        "documents/sdl/attestations/sm-1.toml"
+    );
+    let expired = &observations[report.findings.len() + 1];
+    assert_eq!(expired["expires"], "2026-06-30T23:59:59Z");
+
+    let findings = result["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), catalog.requirements.len());
+    for (finding, r) in findings.iter().zip(&report.requirements) {
+        let target = &finding["target"];
+        assert_eq!(target["type"], "objective-id");
+        assert_eq!(target["target-id"], r.id.to_lowercase());
+        let want = match r.status {
+            Status::Satisfied | Status::NotApplicable => "satisfied",
+            _ => "not-satisfied",
+        };
+        assert_eq!(target["status"]["state"], want, "{}", r.id);
+        assert_eq!(target["status"]["reason"], r.status.as_str());
+        let related: Vec<&str> = finding["related-observations"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x["observation-uuid"].as_str().unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            related.len(),
+            r.findings.len() + r.attestations.len(),
+            "{}",
+            r.id
+        );
+        for u in related {
+            assert!(
+                obs_uuids.contains(u),
+                "{} relates to an unknown observation",
+                r.id
+            );
+        }
+    }
+
+    let mut uuids = Vec::new();
+    collect_uuids(&doc, &mut uuids);
+    let re = uuid_re();
+    for u in &uuids {
+        assert!(re.is_match(u), "{u}");
+    }
+    let unique: BTreeSet<&String> = uuids.iter().collect();
+    assert_eq!(unique.len(), uuids.len(), "UUIDs are unique");
+}
+
+/// Every string under a key named `key`, anywhere in `v`.
+fn strings_under<'a>(v: &'a Value, key: &str, out: &mut Vec<&'a str>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == key
+                    && let Some(s) = x.as_str()
+                {
+                    out.push(s);
+                }
+                strings_under(x, key, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| strings_under(x, key, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn oscal_markup_fields_keep_hostile_text_inert() {
+    let (report, catalog) = sample();
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let mut markup = Vec::new();
+    for key in ["title", "description", "remarks"] {
+        strings_under(&doc, key, &mut markup);
+    }
+    let hostile: Vec<&&str> = markup.iter().filter(|s| s.contains("alert")).collect();
+    assert!(
+        hostile.len() >= 10,
+        "messages, reasons, statements and the product name are all there: {}",
+        hostile.len()
+    );
+    for s in hostile {
+        for raw in ["<script", "<img", "](javascript:", "[x]"] {
+            assert!(!s.contains(raw), "`{raw}` unescaped in {s}");
+        }
+        assert!(
+            !s.contains('\n'),
+            "a newline could start a Markdown block: {s}"
+        );
+    }
+}
+
+#[test]
+fn oscal_of_a_real_report_has_47_findings() {
+    let (report, catalog, _dir) = real_report();
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let result = &doc["assessment-results"]["results"][0];
+    assert_eq!(result["findings"].as_array().unwrap().len(), 47);
+    assert_eq!(
+        result["observations"].as_array().unwrap().len(),
+        report.findings.len()
+    );
+}
+
+#[test]
+fn oscal_refuses_a_report_whose_time_is_not_a_time() {
+    let (mut report, catalog) = sample();
+    report.generated_at = "yesterday".into();
+    let err = render_oscal(&report, &catalog).unwrap_err().to_string();
+    assert!(err.contains("generated_at"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Crosswalk CSV
+
+/// An RFC 4180 reader, enough to check what a spreadsheet would see.
+fn read_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                c => field.push(c),
+            }
+        } else {
+            match c {
+                '"' => quoted = true,
+                ',' => row.push(std::mem::take(&mut field)),
+                '\n' => {
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                c => field.push(c),
+            }
+        }
+    }
+    assert!(
+        !quoted && field.is_empty() && row.is_empty(),
+        "ends with a line end"
+    );
+    rows
+}
+
+#[test]
+fn crosswalk_has_a_row_per_requirement_and_round_trips_hostile_fields() {
+    let (report, _catalog) = sample();
+    let csv = render_crosswalk_csv(&report);
+    assert!(
+        csv.starts_with("requirement,practice,title,status,maturity_level,ssdf,cra,decided_by\n")
+    );
+    assert!(!csv.contains("\r\n"), "LF line ends");
+    let rows = read_csv(&csv);
+    assert_eq!(rows[0], HEADER);
+    assert_eq!(rows.len(), 1 + report.requirements.len());
+    for (row, r) in rows[1..].iter().zip(&report.requirements) {
+        assert_eq!(row.len(), 8);
+        assert_eq!(row[0], r.id);
+        assert_eq!(row[1], r.practice);
+        assert_eq!(row[3], r.status.as_str());
+        assert_eq!(
+            row[4],
+            r.maturity
+                .as_ref()
+                .map(|m| m.level.to_string())
+                .unwrap_or_default()
+        );
+        assert_eq!(row[5], r.ssdf.join("; "));
+        assert_eq!(row[6], r.cra.join("; "));
+    }
+    let first = &rows[1];
+    assert_eq!(
+        first[2], report.requirements[0].title,
+        "quotes, comma and newline survive"
+    );
+    assert_eq!(
+        first[7],
+        format!("'{FORMULA}; sdl/attestations/sm-1.toml"),
+        "a formula is neutralised"
+    );
+    let na = report
+        .requirements
+        .iter()
+        .position(|r| r.status == Status::NotApplicable)
+        .unwrap();
+    assert_eq!(rows[1 + na][4], "", "scoped out: no maturity");
+}
+
+#[test]
+fn crosswalk_of_a_real_report_has_47_data_lines() {
+    let (report, _catalog, _dir) = real_report();
+    let csv = render_crosswalk_csv(&report);
+    assert_eq!(csv.lines().count(), 48);
+    let rows = read_csv(&csv);
+    assert_eq!(rows.len(), 48);
+    let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids[0], "SM-1");
+    assert_eq!(ids[46], "SG-7");
+    assert!(
+        rows[1..].iter().all(|r| !r[5].is_empty()),
+        "every requirement has SSDF ids"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Determinism
+
+#[test]
+fn exports_are_deterministic_and_depend_only_on_the_report() {
+    let (report, catalog) = sample();
+    let again: Report = serde_json::from_str(&serde_json::to_string(&report).unwrap()).unwrap();
+    assert_eq!(
+        render_sarif(&report, &catalog).unwrap(),
+        render_sarif(&again, &catalog).unwrap()
+    );
+    assert_eq!(
+        render_oscal(&report, &catalog).unwrap(),
+        render_oscal(&again, &catalog).unwrap()
+    );
+    assert_eq!(render_crosswalk_csv(&report), render_crosswalk_csv(&again));
+    assert_eq!(
+        cargo_sdl::render::markdown::render(&report),
+        cargo_sdl::render::markdown::render(&again)
+    );
+    // Another point in time is another assessment: other OSCAL UUIDs, same SARIF fingerprints.
+    let mut later = report.clone();
+    later.generated_at = "2026-11-26T12:00:00Z".into();
+    let a = parse(&render_oscal(&report, &catalog).unwrap());
+    let b = parse(&render_oscal(&later, &catalog).unwrap());
+    assert_ne!(
+        a["assessment-results"]["uuid"],
+        b["assessment-results"]["uuid"]
+    );
+    let fp = |r: &Report| {
+        parse(&render_sarif(r, &catalog).unwrap())["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["partialFingerprints"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fp(&report), fp(&later));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown escaping
+
+#[test]
+fn markdown_escapes_every_repository_sourced_field() {
+    let (mut report, _catalog) = sample();
+    report.findings[0].evidence.push(EvidenceRef::File {
+        path: format!("docs/{HOSTILE}.md"),
+        sha256: sha('4'),
+        line: Some(3),
+    });
+    let md = cargo_sdl::render::markdown::render(&report);
+    for raw in [
+        "<script",
+        "<img",
+        "](javascript:",
+        "[x](",
+        "onerror=alert(1)>",
+        "\"q\"",
+    ] {
+        assert!(!md.contains(raw), "`{raw}` appears unescaped:\n{md}");
+    }
+    assert!(md.contains("&lt;script&gt;"), "HTML is encoded");
+    assert!(
+        md.contains("\\[x\\]\\(javascript:alert\\(1\\)\\)"),
+        "links are escaped"
+    );
+    // The product name stays on the heading line.
+    let heading = md.lines().next().unwrap();
+    assert!(heading.starts_with("# IEC 62443-4-1 self-assessment: demo "));
+    assert!(
+        heading.contains("&lt;img src=x onerror=alert\\(1\\)&gt;"),
+        "{heading}"
+    );
+    // Newlines in titles and reasons cannot break the table: one line per requirement.
+    let table_rows = md
+        .lines()
+        .skip_while(|l| !l.starts_with("| Requirement"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .count();
+    assert_eq!(table_rows, report.requirements.len());
+    // Each finding and each of its evidence references is one line.
+    let evidence_lines = md.lines().filter(|l| l.starts_with("  - ")).count();
+    let evidence_count: usize = report.findings.iter().map(|f| f.evidence.len()).sum();
+    assert_eq!(evidence_lines, evidence_count);
+    assert!(
+        md.contains("file docs/\\\"&gt;&lt;img"),
+        "evidence paths are escaped"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// report.json against schema/report.schema.json
+
+/// A validator for the subset of JSON Schema 2020-12 that schema/report.schema.json uses. A
+/// keyword outside the subset fails the test, so the schema cannot silently outgrow it.
+struct Validator {
+    root: Value,
+}
+
+const KEYWORDS: &[&str] = &[
+    "$schema",
+    "$id",
+    "$defs",
+    "$ref",
+    "title",
+    "description",
+    "type",
+    "enum",
+    "const",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "minimum",
+    "maximum",
+    "pattern",
+    "oneOf",
+    "anyOf",
+];
+
+impl Validator {
+    fn errors(&self, value: &Value) -> Vec<String> {
+        let mut errs = Vec::new();
+        self.check(&self.root, value, "$", &mut errs);
+        errs
+    }
+
+    fn check(&self, schema: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
+        let s = match schema {
+            Value::Bool(true) => return,
+            Value::Bool(false) => return errs.push(format!("{at}: not allowed")),
+            Value::Object(s) => s,
+            _ => panic!("{at}: a schema must be an object or a boolean"),
+        };
+        for k in s.keys() {
+            assert!(
+                KEYWORDS.contains(&k.as_str()),
+                "unsupported keyword `{k}` at {at}"
+            );
+        }
+        if let Some(r) = s.get("$ref") {
+            let name = r
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .unwrap_or_else(|| panic!("{at}: only #/$defs/ references are supported"));
+            let target = &self.root["$defs"][name];
+            assert!(!target.is_null(), "{at}: dangling $ref {name}");
+            self.check(target, v, at, errs);
+        }
+        if let Some(t) = s.get("type") {
+            let types: Vec<&str> = match t {
+                Value::String(t) => vec![t],
+                Value::Array(a) => a.iter().map(|x| x.as_str().unwrap()).collect(),
+                _ => panic!("{at}: bad type"),
+            };
+            let ok = types.iter().any(|t| match *t {
+                "object" => v.is_object(),
+                "array" => v.is_array(),
+                "string" => v.is_string(),
+                "integer" => v.is_i64() || v.is_u64(),
+                "number" => v.is_number(),
+                "boolean" => v.is_boolean(),
+                "null" => v.is_null(),
+                other => panic!("{at}: unknown type {other}"),
+            });
+            if !ok {
+                errs.push(format!("{at}: expected {types:?}, found {v}"));
+                return;
+            }
+        }
+        if let Some(e) = s.get("enum")
+            && !e.as_array().unwrap().contains(v)
+        {
+            errs.push(format!("{at}: {v} is not one of {e}"));
+        }
+        if let Some(c) = s.get("const")
+            && c != v
+        {
+            errs.push(format!("{at}: {v} is not {c}"));
+        }
+        if let Some(n) = v.as_f64() {
+            if let Some(min) = s.get("minimum").and_then(Value::as_f64)
+                && n < min
+            {
+                errs.push(format!("{at}: {n} < {min}"));
+            }
+            if let Some(max) = s.get("maximum").and_then(Value::as_f64)
+                && n > max
+            {
+                errs.push(format!("{at}: {n} > {max}"));
+            }
+        }
+        if let (Some(p), Some(text)) = (s.get("pattern").and_then(Value::as_str), v.as_str())
+            && !regex::Regex::new(p).unwrap().is_match(text)
+        {
+            errs.push(format!("{at}: {text:?} does not match {p}"));
+        }
+        if let Some(obj) = v.as_object() {
+            if let Some(req) = s.get("required") {
+                for k in req.as_array().unwrap() {
+                    let k = k.as_str().unwrap();
+                    if !obj.contains_key(k) {
+                        errs.push(format!("{at}: missing `{k}`"));
+                    }
+                }
+            }
+            let props = s.get("properties").and_then(Value::as_object);
+            for (k, x) in obj {
+                match props.and_then(|p| p.get(k)) {
+                    Some(ps) => self.check(ps, x, &format!("{at}.{k}"), errs),
+                    None => {
+                        if let Some(extra) = s.get("additionalProperties") {
+                            match extra {
+                                Value::Bool(false) => errs.push(format!("{at}: unexpected `{k}`")),
+                                other => self.check(other, x, &format!("{at}.{k}"), errs),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(items), Some(arr)) = (s.get("items"), v.as_array()) {
+            for (i, x) in arr.iter().enumerate() {
+                self.check(items, x, &format!("{at}[{i}]"), errs);
+            }
+        }
+        for (key, exactly_one) in [("oneOf", true), ("anyOf", false)] {
+            if let Some(alts) = s.get(key) {
+                let passing = alts
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|alt| {
+                        let mut e = Vec::new();
+                        self.check(alt, v, at, &mut e);
+                        e.is_empty()
+                    })
+                    .count();
+                let ok = if exactly_one {
+                    passing == 1
+                } else {
+                    passing >= 1
+                };
+                if !ok {
+                    errs.push(format!("{at}: {passing} alternatives of {key} match {v}"));
+                }
+            }
+        }
+    }
+}
+
+fn validator() -> Validator {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/report.schema.json"
+    ))
+    .unwrap();
+    Validator { root: parse(&text) }
+}
+
+#[test]
+fn a_real_report_matches_the_schema() {
+    let (report, _catalog, _dir) = real_report();
+    let json = parse(&cargo_sdl::render::json::render(&report).unwrap());
+    let errs = validator().errors(&json);
+    assert!(errs.is_empty(), "{errs:#?}");
+}
+
+#[test]
+fn the_hand_built_report_with_every_evidence_kind_matches_the_schema() {
+    let (mut report, _catalog) = sample();
+    report.findings[0].evidence.extend([
+        EvidenceRef::Tag {
+            name: "v0.3.0".into(),
+            target: COMMIT.into(),
+        },
+        EvidenceRef::Advisory {
+            id: "RUSTSEC-2026-0001".into(),
+        },
+        EvidenceRef::Sbom {
+            path: "sbom.cdx.json".into(),
+            bom_ref: Some("pkg:cargo/serde@1.0.0".into()),
+        },
+    ]);
+    let json = serde_json::to_value(&report).unwrap();
+    let errs = validator().errors(&json);
+    assert!(errs.is_empty(), "{errs:#?}");
+}
+
+#[test]
+fn the_schema_rejects_what_breaks_the_contract_and_leaves_evidence_open() {
+    let (report, _catalog) = sample();
+    let good = serde_json::to_value(&report).unwrap();
+    let v = validator();
+    let mutate = |f: &dyn Fn(&mut Value)| {
+        let mut x = good.clone();
+        f(&mut x);
+        v.errors(&x)
+    };
+    let cases: BTreeMap<&str, Vec<String>> = BTreeMap::from([
+        (
+            "status",
+            mutate(&|x| x["requirements"][0]["status"] = "great".into()),
+        ),
+        (
+            "outcome",
+            mutate(&|x| x["findings"][0]["outcome"] = "maybe".into()),
+        ),
+        (
+            "level",
+            mutate(&|x| x["findings"][0]["level"] = "error".into()),
+        ),
+        (
+            "missing tool",
+            mutate(&|x| {
+                x.as_object_mut().unwrap().remove("tool");
+            }),
+        ),
+        ("extra top-level", mutate(&|x| x["surprise"] = true.into())),
+        (
+            "schema_version",
+            mutate(&|x| x["schema_version"] = 2.into()),
+        ),
+        (
+            "maturity",
+            mutate(&|x| x["practices"][0]["maturity"]["level"] = 5.into()),
+        ),
+        (
+            "evidence kind",
+            mutate(&|x| x["findings"][0]["evidence"][0]["kind"] = "rumour".into()),
+        ),
+        (
+            "collector state",
+            mutate(&|x| x["evidence"]["git"]["state"] = "maybe".into()),
+        ),
+        ("time", mutate(&|x| x["generated_at"] = "tomorrow".into())),
+    ]);
+    for (what, errs) in &cases {
+        assert!(!errs.is_empty(), "{what} should be rejected");
+    }
+    // Facts may grow inside `evidence` without a schema change.
+    let grown = mutate(&|x| {
+        x["evidence"]["files"]["value"]["new_fact"] = "x".into();
+        x["evidence"]["new_collector"] = serde_json::json!({"state": "absent", "reason": "new"});
+    });
+    assert!(grown.is_empty(), "{grown:#?}");
+}
