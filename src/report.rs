@@ -14,6 +14,9 @@ use crate::facts::Facts;
 /// Bumped on every incompatible change of the JSON form.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The JSON Schema (draft 2020-12) of `report.json`; the package carries it.
+pub const SCHEMA: &str = include_str!("../schema/report.schema.json");
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,

@@ -51,11 +51,30 @@ pub fn build(
         "advisories.json".into(),
         pretty(&report.evidence.advisories)?.into_bytes(),
     );
+    progress("Writing report.schema.json");
+    files.insert(
+        "report.schema.json".into(),
+        crate::report::SCHEMA.as_bytes().to_vec(),
+    );
+    progress("Writing crosswalk.csv");
+    files.insert(
+        "crosswalk.csv".into(),
+        crate::render::crosswalk::render_crosswalk_csv(report).into_bytes(),
+    );
+    progress("Writing report.sarif");
+    files.insert(
+        "report.sarif".into(),
+        crate::render::sarif::render_sarif(report, input.catalog)?.into_bytes(),
+    );
+    progress("Writing oscal-assessment-results.json");
+    files.insert(
+        "oscal-assessment-results.json".into(),
+        crate::render::oscal::render_oscal(report, input.catalog)?.into_bytes(),
+    );
     progress("Copying cited documents");
     for (path, bytes) in cited_documents(input)? {
         files.insert(format!("documents/{path}"), bytes);
     }
-    let _ = input.catalog;
     progress("Writing MANIFEST.sha256");
     let manifest = manifest::render(&files);
     files.insert(manifest::MANIFEST.into(), manifest.into_bytes());
