@@ -770,3 +770,28 @@ fn missing_root_fails() {
     let got = collect(&dir.path().join("nope"), &Config::default());
     assert!(matches!(got, Collected::Failed { .. }), "{got:?}");
 }
+
+#[test]
+fn workspace_in_a_subdirectory_lists_only_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    write(repo, "other/SECURITY.md", "mail other@acme.example\n");
+    write(repo, "ws/SECURITY.md", "Report to security@acme.example\n");
+    write(
+        repo,
+        "ws/Cargo.toml",
+        "[package]\nname = \"ws\"\nversion = \"0.1.0\"\n",
+    );
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "-A"]);
+    let f = present(collect(&repo.join("ws"), &Config::default()));
+    assert_eq!(f.listing.source, ListingSource::GitIndex);
+    assert_eq!(f.listing.files, 2);
+    let p = f.security_policy.unwrap();
+    assert_eq!(p.file.path, "SECURITY.md");
+    assert_eq!(p.channels[0].value, "security@acme.example");
+    // The root package has no crate root: nothing to forbid unsafe code in, so it does not.
+    assert_eq!(f.crates.len(), 1);
+    assert_eq!(f.crates[0].name, "ws");
+    assert!(!f.crates[0].forbids_unsafe());
+}

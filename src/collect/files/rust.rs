@@ -337,6 +337,10 @@ fn crate_root(repo: &Repo<'_>, path: &str, lints: &mut Lints) -> CrateRoot {
             let mut unsafe_code = None;
             let mut line = None;
             for (i, l) in t.text.lines().enumerate() {
+                // Cheap filter before the regular expressions: most lines are not attributes.
+                if !l.contains("#!") {
+                    continue;
+                }
                 let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 if let Some(c) = UNSAFE_ATTRIBUTE.captures(l)
                     && c[2].split(',').any(|lint| lint.trim() == "unsafe_code")

@@ -27,7 +27,14 @@ static REPORTING_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)report|contact|send|submit|disclos|e-?mail|form"));
 static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\bdisclos(?:e|ed|es|ing|ure)\b|\bembargo|\bcoordinated\s+(?:vulnerability\s+)?disclosure|\bpublish(?:ed|es|ing)?\s+(?:an?\s+)?(?:security\s+)?advisor(?:y|ies)|\badvisor(?:y|ies)\s+(?:will\s+be|is|are)\s+published",
+        r"(?i)\bdisclos(?:e|ed|es|ing|ure)\b|\bembargo|\bcoordinated\s+(?:vulnerability\s+)?disclosure|\bpublish(?:ed|es|ing)?\s+(?:an?\s+)?(?:security\s+)?advisor(?:y|ies)|\badvisor(?:y|ies)\s+(?:will\s+be|is|are)\s+published|\bpublic(?:ly)?\s+(?:exposure|announcement)",
+    )
+});
+/// "Do not disclose it publicly" and "disclose it to us at …" are about reporting, not about
+/// the project's own disclosure.
+static NOT_DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:do\s+not|don['’]t|never|not\s+to)\s+(?:publicly\s+)?disclos\w*|disclose\s+(?:it|them|this|the\s+\w+)\s+(?:at|to|via|through|privately|by)\b",
     )
 });
 static TIMEFRAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -84,7 +91,7 @@ pub(super) fn security_policy(text: &str) -> PolicyContent {
         if let Some(m) = PRIVATE_REPORTING.find(l) {
             push_channel(&mut out.channels, ChannelKind::Advisories, m.as_str(), line);
         }
-        if DISCLOSURE.is_match(l) && out.disclosure.len() < 10 {
+        if DISCLOSURE.is_match(&NOT_DISCLOSURE.replace_all(l, "")) && out.disclosure.len() < 10 {
             out.disclosure.push(Mention {
                 text: clip(l),
                 line,
@@ -314,6 +321,29 @@ mod tests {
         );
         assert_eq!(got.disclosure.len(), 1);
         assert_eq!(got.disclosure[0].line, 7);
+    }
+
+    #[test]
+    fn reporting_instructions_are_not_a_disclosure_policy() {
+        for (line, want) in [
+            ("**Do not disclose it as a public issue.**", false),
+            (
+                "Please disclose it at [security advisory](https://x).",
+                false,
+            ),
+            ("Give us 90 days before public exposure.", true),
+            ("We disclose fixed issues in a GitHub advisory.", true),
+            (
+                "Do not disclose it publicly; we disclose it once fixed.",
+                true,
+            ),
+        ] {
+            assert_eq!(
+                security_policy(line).disclosure.len(),
+                usize::from(want),
+                "{line}"
+            );
+        }
     }
 
     #[test]

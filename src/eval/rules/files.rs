@@ -978,7 +978,11 @@ fn workflow_actions_pinned(ctx: &RuleCtx<'_>) -> RuleResult {
     workflow_violations(
         f,
         vec![],
-        format!("all {external} external action reference(s) are pinned to a commit SHA"),
+        match (f.workflows.len(), external) {
+            (0, _) => "no workflows, so no action to pin".to_string(),
+            (_, 0) => "no workflow uses an external action".to_string(),
+            _ => format!("all {external} external action reference(s) are pinned to a commit SHA"),
+        },
     )
 }
 
@@ -1008,10 +1012,15 @@ fn workflow_pull_request_target_safe(ctx: &RuleCtx<'_>) -> RuleResult {
     workflow_violations(
         f,
         violations,
-        format!(
-            "no workflow checks out untrusted pull request code with a privileged token \
-             ({privileged} use pull_request_target or workflow_run)"
-        ),
+        if f.workflows.is_empty() {
+            "no workflows, so none runs untrusted pull request code".to_string()
+        } else {
+            format!(
+                "no workflow checks out untrusted pull request code with a privileged token \
+                 ({privileged} of {} use pull_request_target or workflow_run)",
+                f.workflows.len()
+            )
+        },
     )
 }
 
