@@ -173,7 +173,8 @@ fn is_heading(lines: &[&str], i: usize) -> bool {
     if l.starts_with('=') && l.trim_start_matches('=').starts_with(' ') {
         return true;
     }
-    if l.len() > 3 && l[..3].eq_ignore_ascii_case("<h") && l.as_bytes()[3].is_ascii_digit() {
+    let b = l.as_bytes();
+    if b.len() >= 3 && b[..2].eq_ignore_ascii_case(b"<h") && b[2].is_ascii_digit() {
         return true;
     }
     if l.is_empty() {
@@ -369,6 +370,8 @@ mod tests {
         assert_eq!(title("Design\n======\n"), Some("Design".into()));
         assert_eq!(title("= AsciiDoc title\n"), Some("AsciiDoc title".into()));
         assert_eq!(title("just text\n"), None);
+        assert_eq!(title("<h2>Html</h2>\n"), Some("<h2>Html</h2>".into()));
+        assert_eq!(title("éé\nü\n"), None);
     }
 
     #[test]

@@ -112,8 +112,20 @@ impl MarkedEventReceiver for Builder {
                     anchor,
                 );
             }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(node) => self.push(node, 0),
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some(node) => {
+                    // Count what the alias expands to, so nested aliases cannot blow up memory.
+                    let size = size(node);
+                    if self.nodes.saturating_add(size) > MAX_NODES {
+                        self.error = Some(format!(
+                            "line {line}: aliases expand beyond {MAX_NODES} nodes"
+                        ));
+                        return;
+                    }
+                    self.nodes += size - 1;
+                    let node = node.clone();
+                    self.push(node, 0);
+                }
                 None => self.error = Some(format!("line {line}: unknown alias")),
             },
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(line, vec![], anchor)),
@@ -143,6 +155,24 @@ impl MarkedEventReceiver for Builder {
             _ => {}
         }
     }
+}
+
+/// The number of nodes in a tree, without recursion.
+fn size(node: &Node) -> usize {
+    let mut count = 0;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        count += 1;
+        match &n.value {
+            Value::Scalar(_) => {}
+            Value::Seq(items) => stack.extend(items),
+            Value::Map(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+        }
+        if count > MAX_NODES {
+            break;
+        }
+    }
+    count
 }
 
 /// Parse the first document of `text`; an empty file is an empty map.
@@ -188,5 +218,15 @@ mod tests {
         let doc = parse("a: &x\n  k: v\nb: *x\n").unwrap();
         assert_eq!(doc.get("b").unwrap().get("k").unwrap().as_str(), Some("v"));
         assert!(parse("jobs: [\n").is_err());
+        // "Billion laughs": nine levels of tenfold aliases.
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let p = i - 1;
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = parse(&bomb).unwrap_err();
+        assert!(err.contains("aliases expand beyond"), "{err}");
     }
 }
