@@ -174,6 +174,11 @@ const CHECKOUT_SHA: &str = "actions/checkout@8e5e7e5ab8b370d6c329ec480221332ada5
 /// tracked symlink that points outside the repository.
 fn git_fixture(root: &Path, outside: &Path) {
     write(root, "SECURITY.md", SECURITY_MD);
+    write(
+        root,
+        ".github/actions/setup/action.yml",
+        "name: setup\nruns:\n  using: composite\n  steps:\n    - uses: Swatinem/rust-cache@v2\n    - run: echo\n      shell: bash\n",
+    );
     write(root, ".github/CODEOWNERS", CODEOWNERS);
     write(
         root,
@@ -254,7 +259,7 @@ fn git_repository() {
         f.listing,
         Listing {
             source: ListingSource::GitIndex,
-            files: 22,
+            files: 23,
             truncated: false
         }
     );
@@ -358,7 +363,7 @@ fn git_repository() {
     // covers direct children of docs/.
     let c = f.codeowners.as_ref().unwrap();
     assert_eq!(c.file.path, ".github/CODEOWNERS");
-    assert_eq!((c.rules, c.files_total, c.files_covered), (3, 22, 20));
+    assert_eq!((c.rules, c.files_total, c.files_covered), (3, 23, 21));
     assert_eq!(
         c.uncovered_examples,
         vec!["crates/c/Cargo.toml", "crates/c/src/lib.rs"]
@@ -579,6 +584,17 @@ fn git_repository() {
         ]
     );
     assert!(ci.hazards.is_empty());
+    assert_eq!(f.composite_actions.len(), 1);
+    assert_eq!(
+        f.composite_actions[0].file.path,
+        ".github/actions/setup/action.yml"
+    );
+    let composite: Vec<(&str, bool, u32)> = f.composite_actions[0]
+        .actions
+        .iter()
+        .map(|a| (a.uses.as_str(), a.pinned, a.line))
+        .collect();
+    assert_eq!(composite, vec![("Swatinem/rust-cache@v2", false, 5)]);
     let pr = &f.workflows[1];
     assert_eq!(pr.triggers, vec!["pull_request_target"]);
     assert_eq!(pr.permissions, None);

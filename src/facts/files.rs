@@ -43,6 +43,9 @@ pub struct FileFacts {
     pub fuzz_targets: Vec<FileRef>,
     /// `.github/workflows/*.yml`, parsed. A workflow that could not be parsed is a problem.
     pub workflows: Vec<Workflow>,
+    /// Local composite actions (`.github/actions/**/action.yml`) and the actions they use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_actions: Vec<CompositeAction>,
     /// Dependabot / Renovate configuration.
     pub dependency_updates: Vec<UpdateConfig>,
     /// Files that could not be read or parsed; rules that depend on them say unknown.
@@ -410,6 +413,13 @@ impl Workflow {
             .flat_map(|j| j.activities.iter())
             .filter(move |a| a.kind == kind)
     }
+}
+
+/// A local composite action: its steps run inside the calling job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeAction {
+    pub file: FileRef,
+    pub actions: Vec<ActionUse>,
 }
 
 /// Dependabot or Renovate configuration.

@@ -70,11 +70,13 @@ pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
         crates,
         fuzz_targets: rust::fuzz_targets(&repo),
         workflows: Vec::new(),
+        composite_actions: Vec::new(),
         dependency_updates: dependency_updates(&repo),
         documents,
         problems: Vec::new(),
     };
     facts.workflows = workflows(&repo);
+    facts.composite_actions = composite_actions(&repo);
     let mut problems = repo.problems.into_inner();
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     problems.dedup();
@@ -438,6 +440,26 @@ fn workflows(repo: &Repo<'_>) -> Vec<crate::facts::files::Workflow> {
                 Ok(w) => Some(w),
                 Err(why) => {
                     repo.problem(f, format!("not a valid workflow: {why}"));
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Local actions are few; the bound keeps a vendored action collection from dominating.
+const MAX_LOCAL_ACTIONS: usize = 100;
+
+fn composite_actions(repo: &Repo<'_>) -> Vec<crate::facts::files::CompositeAction> {
+    repo.under(".github/actions/")
+        .filter(|f| f.ends_with("/action.yml") || f.ends_with("/action.yaml"))
+        .take(MAX_LOCAL_ACTIONS)
+        .filter_map(|f| {
+            let t = repo.read(f).ok()?;
+            match workflows::composite_action(t.file, &t.text) {
+                Ok(a) => Some(a),
+                Err(why) => {
+                    repo.problem(f, format!("not valid YAML: {why}"));
                     None
                 }
             }

@@ -9,7 +9,8 @@ use regex::Regex;
 use super::yaml::{self, Node};
 use crate::facts::FileRef;
 use crate::facts::files::{
-    ActionKind, ActionUse, Activity, ActivityKind, Hazard, Job, Permissions, Workflow,
+    ActionKind, ActionUse, Activity, ActivityKind, CompositeAction, Hazard, Job, Permissions,
+    Workflow,
 };
 
 fn re(pattern: &str) -> Regex {
@@ -220,6 +221,24 @@ pub(super) fn analyse(file: FileRef, text: &str) -> Result<Workflow, String> {
         jobs: out_jobs,
         hazards,
     })
+}
+
+/// The `uses:` of a composite action's steps; other action types have none.
+pub(super) fn composite_action(file: FileRef, text: &str) -> Result<CompositeAction, String> {
+    let doc = yaml::parse(text)?;
+    let steps = doc
+        .get("runs")
+        .and_then(|r| r.get("steps"))
+        .map(Node::items)
+        .unwrap_or_default();
+    let actions = steps
+        .iter()
+        .filter_map(|step| {
+            let uses = step.get("uses")?;
+            Some(action_use(uses.as_str()?, uses.line))
+        })
+        .collect();
+    Ok(CompositeAction { file, actions })
 }
 
 /// The value of `key` in `map` together with the line of the key.

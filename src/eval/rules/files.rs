@@ -964,6 +964,27 @@ fn workflow_actions_pinned(ctx: &RuleCtx<'_>) -> RuleResult {
             }
         }
     }
+    for c in &f.composite_actions {
+        for a in c.actions.iter().filter(|a| a.kind != ActionKind::Local) {
+            external += 1;
+            if !a.pinned {
+                violations.push((
+                    format!("{} ({})", a.uses, at(&c.file, a.line)),
+                    c.file.at_line(a.line),
+                ));
+            }
+        }
+    }
+    let broken: Vec<String> = f
+        .problems_under(".github/actions/")
+        .map(|p| p.path.clone())
+        .collect();
+    if violations.is_empty() && !broken.is_empty() {
+        return RuleResult::unknown(format!(
+            "no unpinned action found, but {} could not be parsed",
+            list(broken, 3)
+        ));
+    }
     if !violations.is_empty() {
         let n = violations.len();
         let (names, evidence): (Vec<String>, Vec<EvidenceRef>) = violations.into_iter().unzip();
@@ -1912,6 +1933,28 @@ mod tests {
                     Fail,
                 ),
                 ("clean but broken", ci(vec![good()], true), Unknown),
+            ],
+        );
+        let mut composite = ci(vec![good()], false);
+        composite.composite_actions.push(CompositeAction {
+            file: fref(".github/actions/setup/action.yml"),
+            actions: vec![ActionUse {
+                uses: "Swatinem/rust-cache@v2".into(),
+                kind: ActionKind::Remote,
+                pinned: false,
+                line: 5,
+            }],
+        });
+        let mut broken_action = ci(vec![good()], false);
+        broken_action.problems.push(Problem {
+            path: ".github/actions/setup/action.yml".into(),
+            message: "not valid YAML".into(),
+        });
+        table(
+            "workflow-actions-pinned",
+            vec![
+                ("unpinned in a composite action", composite, Fail),
+                ("unparseable composite action", broken_action, Unknown),
             ],
         );
         let mut hazardous = workflow(vec![job(&[], &[], None)], None, &["pull_request_target"]);
