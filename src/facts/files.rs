@@ -1,13 +1,461 @@
 //! Facts from the repository's own files: documents, CI and tool configuration.
-//! Filled by `collect::files`.
+//! Filled by `collect::files`. Every file fact carries its path and SHA-256 ([`FileRef`]);
+//! facts found at a particular place in a file also carry the line (1-based).
 
 use serde::{Deserialize, Serialize};
 
-use super::FileRef;
+use super::{EvidenceRef, FileRef};
 
 /// What the repository-files collector found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
-    /// SECURITY.md or an equivalent policy.
-    pub security_policy: Option<FileRef>,
+    /// How the repository's files were listed.
+    pub listing: Listing,
+    /// SDL documents by kind (a key of `config::DOCUMENT_KINDS`): configured paths first, else
+    /// well-known names. The git collector dates them; the evidence package copies them.
+    pub documents: Vec<Document>,
+    /// Document kinds whose paths came from the configuration rather than from discovery.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configured_kinds: Vec<String>,
+    /// The first security-policy document, analysed.
+    pub security_policy: Option<SecurityPolicy>,
+    /// An RFC 9116 `security.txt`.
+    pub security_txt: Option<SecurityTxt>,
+    /// The CODEOWNERS file GitHub would use, with its coverage of the listed files.
+    pub codeowners: Option<Codeowners>,
+    /// Every threat-model document with its format and, when machine-readable, its threats.
+    pub threat_models: Vec<ThreatModel>,
+    /// A capability security level (SL-C) stated in the security requirements or context.
+    pub security_level: Option<DeclaredSecurityLevel>,
+    /// Coverage of the user security guideline topics SG-1 … SG-6.
+    pub guidelines: Guidelines,
+    /// LICENSE / LICENCE / COPYING files at the root.
+    pub licenses: Vec<FileRef>,
+    /// rust-toolchain(.toml).
+    pub toolchain: Option<Toolchain>,
+    /// cargo-deny and cargo-audit configuration.
+    pub dependency_policy: Vec<ToolConfig>,
+    /// clippy.toml and `[lints]` / `[workspace.lints]` tables.
+    pub lints: Lints,
+    /// The workspace's crates and how each treats `unsafe_code`.
+    pub crates: Vec<WorkspaceCrate>,
+    /// `fuzz/fuzz_targets/*.rs` anywhere in the repository.
+    pub fuzz_targets: Vec<FileRef>,
+    /// `.github/workflows/*.yml`, parsed. A workflow that could not be parsed is a problem.
+    pub workflows: Vec<Workflow>,
+    /// Local composite actions (`.github/actions/**/action.yml`) and the actions they use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_actions: Vec<CompositeAction>,
+    /// Dependabot / Renovate configuration.
+    pub dependency_updates: Vec<UpdateConfig>,
+    /// Files that could not be read or parsed; rules that depend on them say unknown.
+    pub problems: Vec<Problem>,
+}
+
+/// How the file listing was obtained.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListingSource {
+    /// The files tracked in the git index.
+    #[default]
+    GitIndex,
+    /// A walk of the directory (not a git repository, or nothing tracked), skipping `.git/`,
+    /// `target/` and `node_modules/`.
+    DirectoryWalk,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Listing {
+    pub source: ListingSource,
+    /// Number of files listed (symlinks included, submodules excluded).
+    pub files: usize,
+    /// True when the walk stopped at its bound and later files were not listed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+/// One SDL document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// A key of `config::DOCUMENT_KINDS`.
+    pub kind: String,
+    pub file: FileRef,
+    /// The document's first heading, when it has one.
+    pub title: Option<String>,
+}
+
+/// A piece of text found on a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub text: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChannelKind {
+    Email,
+    /// GitHub private vulnerability reporting / security advisories.
+    Advisories,
+    /// A web form or page named on a line about reporting.
+    Url,
+}
+
+/// Where to send a vulnerability report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub kind: ChannelKind,
+    pub value: String,
+    pub line: u32,
+}
+
+/// The security policy (SECURITY.md or the configured document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityPolicy {
+    pub file: FileRef,
+    pub channels: Vec<Channel>,
+    /// Lines that state how and when vulnerabilities are disclosed.
+    pub disclosure: Vec<Mention>,
+    /// Response or fix time-frames stated ("within 5 days", "90 days").
+    pub timeframes: Vec<Mention>,
+    /// Why the content was not analysed (too large, unreadable); the lists are then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// An RFC 9116 security.txt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityTxt {
+    pub file: FileRef,
+    pub contacts: Vec<Mention>,
+    /// The `Expires` value as written.
+    pub expires_raw: Option<String>,
+    /// `Expires` normalised to RFC 3339 UTC; None when absent or not a valid date.
+    pub expires: Option<String>,
+    pub expires_line: Option<u32>,
+    /// The file is an OpenPGP cleartext-signed message.
+    pub signed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// CODEOWNERS and how much of the listed files it assigns an owner to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Codeowners {
+    pub file: FileRef,
+    /// Pattern lines (comments and blank lines excluded).
+    pub rules: usize,
+    /// Files listed (see [`Listing`]).
+    pub files_total: usize,
+    /// Files whose last matching rule names at least one owner.
+    pub files_covered: usize,
+    /// Up to ten uncovered files, sorted.
+    pub uncovered_examples: Vec<String>,
+    /// Lines whose pattern GitHub does not support (`!negation`, `[ranges]`); they were skipped.
+    pub unsupported: Vec<Mention>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThreatModelFormat {
+    Markdown,
+    /// OWASP Threat Dragon JSON (v1 or v2).
+    ThreatDragon,
+    /// Threagile YAML.
+    Threagile,
+    /// Anything else (reStructuredText, PDF, unrecognised JSON/YAML, …): free text to us.
+    Other,
+}
+
+/// The threats a machine-readable threat model lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreatCounts {
+    pub total: usize,
+    /// Threats with a non-empty mitigation text.
+    pub with_mitigation: usize,
+    /// Threats with a decision: a status other than open/unchecked, or a mitigation.
+    pub dispositioned: usize,
+    /// Threats with a severity or score.
+    pub with_severity: usize,
+    /// Up to ten titles of threats without a decision.
+    pub undecided_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreatModel {
+    pub file: FileRef,
+    pub format: ThreatModelFormat,
+    /// Present for Threat Dragon and Threagile models.
+    pub threats: Option<ThreatCounts>,
+    /// A caveat about the counts (e.g. Threagile risks derived by its rules are not in the file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// A capability security level stated in a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredSecurityLevel {
+    pub level: u8,
+    pub file: FileRef,
+    pub line: u32,
+    pub text: String,
+}
+
+/// Where the guideline topics were searched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuidelinesSource {
+    /// Configured or discovered `guidelines` documents.
+    Guidelines,
+    /// No guidelines document: README and docs/ were searched instead.
+    ReadmeAndDocs,
+    /// Nothing to search.
+    #[default]
+    None,
+}
+
+/// Where a topic was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicMatch {
+    pub file: FileRef,
+    pub line: u32,
+    /// The match is in a heading (a section about the topic), not a passing mention.
+    pub heading: bool,
+    pub text: String,
+}
+
+/// One of the SG-1 … SG-6 topics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuidelineTopic {
+    /// SG-1 … SG-6.
+    pub requirement: String,
+    /// A short name: defense-in-depth, environment, hardening, disposal, secure-operation,
+    /// accounts.
+    pub topic: String,
+    pub found: Option<TopicMatch>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Guidelines {
+    pub source: GuidelinesSource,
+    pub searched: Vec<FileRef>,
+    pub topics: Vec<GuidelineTopic>,
+    /// Some searched files could not be read; an unmatched topic may be there.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub incomplete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Toolchain {
+    pub file: FileRef,
+    pub channel: Option<String>,
+    /// The channel names a version (`1.88.0`) or a dated nightly/beta, not a moving channel.
+    pub pinned: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// A dependency-policy tool's configuration file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolConfig {
+    /// `cargo-deny` or `cargo-audit`.
+    pub tool: String,
+    pub file: FileRef,
+    /// Top-level tables configured (for deny.toml: advisories, bans, licenses, sources).
+    pub sections: Vec<String>,
+}
+
+/// A `[lints]` or `[workspace.lints]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LintTable {
+    pub file: FileRef,
+    /// `lints` or `workspace.lints`.
+    pub table: String,
+    /// The lint tools configured (rust, clippy, rustdoc); empty for `workspace = true`.
+    pub tools: Vec<String>,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lints {
+    pub clippy_config: Option<FileRef>,
+    pub tables: Vec<LintTable>,
+    /// Crate-level `#![deny(clippy::…)]` / `#![warn(clippy::…)]` attributes in crate roots.
+    pub attributes: Vec<EvidenceRef>,
+}
+
+/// A crate root (lib.rs, main.rs, src/bin/*.rs) and its `unsafe_code` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrateRoot {
+    pub file: FileRef,
+    /// `forbid` or `deny` from `#![forbid(unsafe_code)]` / `#![deny(unsafe_code)]`.
+    pub unsafe_code: Option<String>,
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// A workspace member (or the root package).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceCrate {
+    pub name: String,
+    pub manifest: FileRef,
+    /// The `unsafe_code` level from the manifest's `[lints.rust]`, resolved through
+    /// `lints.workspace = true`.
+    pub manifest_lint: Option<String>,
+    /// Where that level is set: `lints` or `workspace.lints`.
+    pub manifest_lint_table: Option<String>,
+    pub roots: Vec<CrateRoot>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+impl WorkspaceCrate {
+    /// Unsafe code cannot appear: the manifest forbids it, or every crate root does.
+    pub fn forbids_unsafe(&self) -> bool {
+        self.manifest_lint.as_deref() == Some("forbid")
+            || (!self.roots.is_empty()
+                && self
+                    .roots
+                    .iter()
+                    .all(|r| r.unsafe_code.as_deref() == Some("forbid")))
+    }
+}
+
+/// A `permissions:` block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permissions {
+    pub line: u32,
+    /// As written, compacted: `read-all`, `write-all`, `{}`, `contents: read, issues: write`.
+    pub value: String,
+    /// Scopes granted write access; `*` for write-all. An expression counts as `*`.
+    pub writes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    /// `owner/repo@ref` or `owner/repo/path@ref` (actions and reusable workflows).
+    Remote,
+    /// `./path`: code from this repository.
+    Local,
+    /// `docker://image`.
+    Docker,
+}
+
+/// A `uses:` reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionUse {
+    pub uses: String,
+    pub kind: ActionKind,
+    /// Pinned to a full 40-hex commit SHA (or a `sha256:` digest for docker); local ones count
+    /// as pinned.
+    pub pinned: bool,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActivityKind {
+    Tests,
+    Clippy,
+    DependencyAudit,
+    Fuzzing,
+    StaticAnalysis,
+}
+
+/// Something a job does that is evidence of a practice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub kind: ActivityKind,
+    pub line: u32,
+    /// The command or action that was recognised.
+    pub via: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: String,
+    pub line: u32,
+    pub permissions: Option<Permissions>,
+    /// Every `uses:` of the job: its steps' actions and a reusable workflow call.
+    pub actions: Vec<ActionUse>,
+    pub activities: Vec<Activity>,
+}
+
+/// A dangerous combination, e.g. `pull_request_target` with a checkout of the PR head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hazard {
+    pub job: String,
+    pub line: u32,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workflow {
+    pub file: FileRef,
+    pub name: Option<String>,
+    /// Event names from `on:`.
+    pub triggers: Vec<String>,
+    pub permissions: Option<Permissions>,
+    pub jobs: Vec<Job>,
+    pub hazards: Vec<Hazard>,
+}
+
+impl Workflow {
+    pub fn activities(&self, kind: ActivityKind) -> impl Iterator<Item = &Activity> {
+        self.jobs
+            .iter()
+            .flat_map(|j| j.activities.iter())
+            .filter(move |a| a.kind == kind)
+    }
+}
+
+/// A local composite action: its steps run inside the calling job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeAction {
+    pub file: FileRef,
+    pub actions: Vec<ActionUse>,
+}
+
+/// Dependabot or Renovate configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateConfig {
+    /// `dependabot` or `renovate`.
+    pub tool: String,
+    pub file: FileRef,
+    /// Dependabot `package-ecosystem`s; for Renovate its `enabledManagers`, or `all` when it
+    /// does not restrict them.
+    pub ecosystems: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// A file that could not be read or parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl FileFacts {
+    /// Documents of one kind, in precedence order.
+    pub fn documents_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Document> {
+        self.documents.iter().filter(move |d| d.kind == kind)
+    }
+
+    /// Problems with files under `prefix` (a path or a directory ending in `/`).
+    pub fn problems_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Problem> {
+        self.problems.iter().filter(move |p| {
+            if prefix.ends_with('/') {
+                p.path.starts_with(prefix)
+            } else {
+                p.path == prefix
+            }
+        })
+    }
 }

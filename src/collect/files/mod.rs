@@ -1,0 +1,560 @@
+//! The repository-files collector: SDL documents, CI workflows and tool configuration.
+//!
+//! It lists the repository's files once (the git index, else a bounded walk), then reads only
+//! the files it needs, each capped at [`MAX_READ`] bytes, never through a symlink that leaves
+//! the repository. A file that cannot be read or parsed becomes a [`Problem`]; it never aborts
+//! the collector.
+
+mod codeowners;
+mod documents;
+mod listing;
+mod rust;
+mod text;
+mod threats;
+mod workflows;
+mod yaml;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::facts::files::{
+    Codeowners, DeclaredSecurityLevel, FileFacts, GuidelineTopic, Guidelines, GuidelinesSource,
+    Problem, SecurityPolicy, SecurityTxt, TopicMatch, UpdateConfig,
+};
+use crate::facts::{Collected, FileRef};
+
+/// Files larger than this are hashed but not analysed.
+pub const MAX_READ: u64 = 1024 * 1024;
+
+/// Collect facts from the files of the workspace at `root`.
+pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
+    if !root.is_dir() {
+        return Collected::failed(format!(
+            "{} is not a directory; run cargo sdl inside the workspace",
+            root.display()
+        ));
+    }
+    let (listing, files) = listing::list(root);
+    let repo = Repo::new(root, files);
+
+    let (documents, configured_kinds) = documents::find(&repo, config);
+    let security_policy = documents
+        .iter()
+        .find(|d| d.kind == "security-policy")
+        .map(|d| security_policy(&repo, &d.file));
+    let threat_models = documents
+        .iter()
+        .filter(|d| d.kind == "threat-model")
+        .map(|d| documents::threat_model(&repo, &d.file))
+        .collect();
+    let security_level = security_level(&repo, &documents);
+    let guidelines = guidelines(&repo, &documents);
+    let (lints, crates) = rust::lints_and_crates(&repo);
+
+    let mut facts = FileFacts {
+        listing,
+        configured_kinds,
+        security_policy,
+        security_txt: security_txt(&repo),
+        codeowners: codeowners(&repo),
+        threat_models,
+        security_level,
+        guidelines,
+        licenses: licenses(&repo),
+        toolchain: rust::toolchain(&repo),
+        dependency_policy: rust::dependency_policy(&repo),
+        lints,
+        crates,
+        fuzz_targets: rust::fuzz_targets(&repo),
+        workflows: Vec::new(),
+        composite_actions: Vec::new(),
+        dependency_updates: dependency_updates(&repo),
+        documents,
+        problems: Vec::new(),
+    };
+    facts.workflows = workflows(&repo);
+    facts.composite_actions = composite_actions(&repo);
+    let mut problems = repo.problems.into_inner();
+    problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    problems.dedup();
+    facts.problems = problems;
+    Collected::present(facts)
+}
+
+/// Repository paths of every document found, for the git collector's document history.
+pub fn document_paths(files: &Collected<FileFacts>) -> Vec<String> {
+    match files {
+        Collected::Present { value } => {
+            let mut paths: Vec<String> = value
+                .documents
+                .iter()
+                .map(|d| d.file.path.clone())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            paths
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A file's content, read.
+#[derive(Debug, Clone)]
+struct Text {
+    file: FileRef,
+    text: String,
+}
+
+/// Why a file's content is not available; `file` is set when it could still be hashed.
+#[derive(Debug, Clone)]
+struct NotRead {
+    file: Option<FileRef>,
+    reason: String,
+}
+
+/// The listed files and a bounded, cached, symlink-safe reader.
+struct Repo<'a> {
+    root: &'a Path,
+    real_root: Option<PathBuf>,
+    /// Sorted repository-relative paths.
+    files: Vec<String>,
+    cache: RefCell<BTreeMap<String, Result<Text, NotRead>>>,
+    problems: RefCell<Vec<Problem>>,
+}
+
+impl<'a> Repo<'a> {
+    fn new(root: &'a Path, files: Vec<String>) -> Self {
+        Repo {
+            root,
+            real_root: root.canonicalize().ok(),
+            files,
+            cache: RefCell::new(BTreeMap::new()),
+            problems: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn has(&self, rel: &str) -> bool {
+        self.files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok()
+    }
+
+    /// Listed files under `dir` (a prefix ending in `/`, or "" for all).
+    fn under<'s>(&'s self, dir: &'s str) -> impl Iterator<Item = &'s String> {
+        let start = self.files.partition_point(|f| f.as_str() < dir);
+        self.files[start..]
+            .iter()
+            .take_while(move |f| f.starts_with(dir))
+    }
+
+    fn problem(&self, path: &str, message: impl Into<String>) {
+        self.problems.borrow_mut().push(Problem {
+            path: path.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// The real path of `rel`, refusing symlinks that leave the repository.
+    fn resolve(&self, rel: &str) -> Result<PathBuf, String> {
+        let full = self.root.join(rel);
+        let real = full
+            .canonicalize()
+            .map_err(|e| format!("cannot be read: {e}"))?;
+        if let Some(root) = &self.real_root
+            && !real.starts_with(root)
+        {
+            return Err("is a symlink that leads outside the repository; not followed".into());
+        }
+        if !real.is_file() {
+            return Err("is not a regular file".into());
+        }
+        Ok(real)
+    }
+
+    /// Hash a file without keeping it in memory: documents may be large PDFs.
+    fn file_ref(&self, rel: &str) -> Result<FileRef, String> {
+        let outcome = self.resolve(rel).and_then(|real| {
+            let mut f = std::fs::File::open(&real).map_err(|e| format!("cannot be read: {e}"))?;
+            let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = f
+                    .read(&mut buf)
+                    .map_err(|e| format!("cannot be read: {e}"))?;
+                if n == 0 {
+                    break;
+                }
+                sha2::Digest::update(&mut hasher, &buf[..n]);
+            }
+            let digest = sha2::Digest::finalize(hasher);
+            Ok(FileRef {
+                path: rel.to_string(),
+                sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            })
+        });
+        if let Err(why) = &outcome {
+            self.problem(rel, why.clone());
+        }
+        outcome
+    }
+
+    /// Read a file as text, at most [`MAX_READ`] bytes; failures are recorded as problems.
+    fn read(&self, rel: &str) -> Result<Text, NotRead> {
+        if let Some(hit) = self.cache.borrow().get(rel) {
+            return hit.clone();
+        }
+        let outcome = self.read_uncached(rel);
+        if let Err(e) = &outcome {
+            self.problem(rel, e.reason.clone());
+        }
+        self.cache
+            .borrow_mut()
+            .insert(rel.to_string(), outcome.clone());
+        outcome
+    }
+
+    fn read_uncached(&self, rel: &str) -> Result<Text, NotRead> {
+        let real = self
+            .resolve(rel)
+            .map_err(|reason| NotRead { file: None, reason })?;
+        let len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
+        if len > MAX_READ {
+            let file = self.file_ref(rel).ok();
+            return Err(NotRead {
+                file,
+                reason: format!("is larger than {MAX_READ} bytes ({len}); hashed but not analysed"),
+            });
+        }
+        let bytes = std::fs::read(&real).map_err(|e| NotRead {
+            file: None,
+            reason: format!("cannot be read: {e}"),
+        })?;
+        Ok(Text {
+            file: FileRef {
+                path: rel.to_string(),
+                sha256: super::sha256_hex(&bytes),
+            },
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    }
+}
+
+fn security_policy(repo: &Repo<'_>, file: &FileRef) -> SecurityPolicy {
+    match repo.read(&file.path) {
+        Ok(t) => {
+            let c = text::security_policy(&t.text);
+            SecurityPolicy {
+                file: t.file,
+                channels: c.channels,
+                disclosure: c.disclosure,
+                timeframes: c.timeframes,
+                not_analysed: None,
+            }
+        }
+        Err(e) => SecurityPolicy {
+            file: file.clone(),
+            channels: vec![],
+            disclosure: vec![],
+            timeframes: vec![],
+            not_analysed: Some(e.reason),
+        },
+    }
+}
+
+fn security_txt(repo: &Repo<'_>) -> Option<SecurityTxt> {
+    let path = repo
+        .files
+        .iter()
+        .filter(|f| {
+            let l = f.to_lowercase();
+            l.ends_with(".well-known/security.txt") || l == "security.txt"
+        })
+        .min_by_key(|f| (!f.contains(".well-known"), f.len(), f.to_string()))?
+        .clone();
+    Some(match repo.read(&path) {
+        Ok(t) => {
+            let c = text::security_txt(&t.text);
+            SecurityTxt {
+                file: t.file,
+                contacts: c.contacts,
+                expires_raw: c.expires_raw,
+                expires: c.expires,
+                expires_line: c.expires_line,
+                signed: c.signed,
+                not_analysed: None,
+            }
+        }
+        Err(e) => SecurityTxt {
+            file: e.file.unwrap_or(FileRef {
+                path,
+                sha256: String::new(),
+            }),
+            contacts: vec![],
+            expires_raw: None,
+            expires: None,
+            expires_line: None,
+            signed: false,
+            not_analysed: Some(e.reason),
+        },
+    })
+}
+
+fn codeowners(repo: &Repo<'_>) -> Option<Codeowners> {
+    let path = codeowners::LOCATIONS.iter().find(|p| repo.has(p))?;
+    let empty = |file: FileRef, why: String| Codeowners {
+        file,
+        rules: 0,
+        files_total: repo.files.len(),
+        files_covered: 0,
+        uncovered_examples: vec![],
+        unsupported: vec![],
+        not_analysed: Some(why),
+    };
+    let missing = || FileRef {
+        path: path.to_string(),
+        sha256: String::new(),
+    };
+    Some(match repo.read(path) {
+        Ok(t) => match codeowners::coverage(&t.text, &repo.files) {
+            Ok(c) => Codeowners {
+                file: t.file,
+                rules: c.rules,
+                files_total: repo.files.len(),
+                files_covered: c.covered,
+                uncovered_examples: c.uncovered_examples,
+                unsupported: c.unsupported,
+                not_analysed: None,
+            },
+            Err(why) => {
+                repo.problem(path, why.clone());
+                empty(t.file, why)
+            }
+        },
+        Err(e) => empty(e.file.unwrap_or_else(missing), e.reason),
+    })
+}
+
+fn security_level(
+    repo: &Repo<'_>,
+    documents: &[crate::facts::files::Document],
+) -> Option<DeclaredSecurityLevel> {
+    ["security-requirements", "security-context"]
+        .iter()
+        .flat_map(|kind| documents.iter().filter(move |d| d.kind == *kind))
+        .filter(|d| documents::is_prose(&d.file.path))
+        .find_map(|d| {
+            let t = repo.read(&d.file.path).ok()?;
+            let (level, line, text) = text::security_level(&t.text)?;
+            Some(DeclaredSecurityLevel {
+                level,
+                file: t.file,
+                line,
+                text,
+            })
+        })
+}
+
+/// Search the guidelines documents, or README and docs/ when there are none, for the SG topics.
+fn guidelines(repo: &Repo<'_>, documents: &[crate::facts::files::Document]) -> Guidelines {
+    let mut paths: Vec<String> = documents
+        .iter()
+        .filter(|d| d.kind == "guidelines" && documents::is_prose(&d.file.path))
+        .map(|d| d.file.path.clone())
+        .collect();
+    let source = if !paths.is_empty() {
+        GuidelinesSource::Guidelines
+    } else {
+        paths = documents::user_docs(repo);
+        if paths.is_empty() {
+            GuidelinesSource::None
+        } else {
+            GuidelinesSource::ReadmeAndDocs
+        }
+    };
+    let mut found: Vec<Option<TopicMatch>> = vec![None; text::TOPICS.len()];
+    let mut searched = Vec::new();
+    let mut incomplete = false;
+    for path in &paths {
+        let Ok(t) = repo.read(path) else {
+            incomplete = true;
+            continue;
+        };
+        for (slot, hit) in found.iter_mut().zip(text::topics(&t.text)) {
+            let Some((line, heading, text)) = hit else {
+                continue;
+            };
+            // A heading anywhere beats a passing mention found earlier.
+            let better = match slot {
+                None => true,
+                Some(prev) => heading && !prev.heading,
+            };
+            if better {
+                *slot = Some(TopicMatch {
+                    file: t.file.clone(),
+                    line,
+                    heading,
+                    text,
+                });
+            }
+        }
+        searched.push(t.file);
+    }
+    Guidelines {
+        source,
+        searched,
+        topics: text::TOPICS
+            .iter()
+            .zip(found)
+            .map(|((req, topic, _), found)| GuidelineTopic {
+                requirement: req.to_string(),
+                topic: topic.to_string(),
+                found,
+            })
+            .collect(),
+        incomplete,
+    }
+}
+
+fn licenses(repo: &Repo<'_>) -> Vec<FileRef> {
+    repo.files
+        .iter()
+        .filter(|f| !f.contains('/'))
+        .filter(|f| {
+            let l = f.to_lowercase();
+            l.starts_with("license") || l.starts_with("licence") || l.starts_with("copying")
+        })
+        .filter_map(|f| repo.file_ref(f).ok())
+        .collect()
+}
+
+fn workflows(repo: &Repo<'_>) -> Vec<crate::facts::files::Workflow> {
+    repo.under(".github/workflows/")
+        .filter(|f| {
+            let rest = &f[".github/workflows/".len()..];
+            !rest.contains('/') && (rest.ends_with(".yml") || rest.ends_with(".yaml"))
+        })
+        .filter_map(|f| {
+            let t = repo.read(f).ok()?;
+            match workflows::analyse(t.file, &t.text) {
+                Ok(w) => Some(w),
+                Err(why) => {
+                    repo.problem(f, format!("not a valid workflow: {why}"));
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Local actions are few; the bound keeps a vendored action collection from dominating.
+const MAX_LOCAL_ACTIONS: usize = 100;
+
+fn composite_actions(repo: &Repo<'_>) -> Vec<crate::facts::files::CompositeAction> {
+    repo.under(".github/actions/")
+        .filter(|f| f.ends_with("/action.yml") || f.ends_with("/action.yaml"))
+        .take(MAX_LOCAL_ACTIONS)
+        .filter_map(|f| {
+            let t = repo.read(f).ok()?;
+            match workflows::composite_action(t.file, &t.text) {
+                Ok(a) => Some(a),
+                Err(why) => {
+                    repo.problem(f, format!("not valid YAML: {why}"));
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Renovate's configuration file names, in its own search order.
+const RENOVATE: &[&str] = &[
+    "renovate.json",
+    "renovate.json5",
+    ".github/renovate.json",
+    ".github/renovate.json5",
+    ".gitlab/renovate.json",
+    ".gitlab/renovate.json5",
+    ".renovaterc",
+    ".renovaterc.json",
+    ".renovaterc.json5",
+];
+
+fn dependency_updates(repo: &Repo<'_>) -> Vec<UpdateConfig> {
+    let mut out = Vec::new();
+    for path in [".github/dependabot.yml", ".github/dependabot.yaml"] {
+        if !repo.has(path) {
+            continue;
+        }
+        match repo.read(path) {
+            Ok(t) => {
+                let (ecosystems, not_analysed) = match yaml::parse(&t.text) {
+                    Ok(doc) => {
+                        let mut e: Vec<String> = doc
+                            .get("updates")
+                            .map(yaml::Node::items)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|u| u.get("package-ecosystem")?.as_str())
+                            .map(str::to_string)
+                            .collect();
+                        e.sort();
+                        e.dedup();
+                        (e, None)
+                    }
+                    Err(why) => {
+                        repo.problem(path, format!("not valid YAML: {why}"));
+                        (vec![], Some(format!("not valid YAML: {why}")))
+                    }
+                };
+                out.push(UpdateConfig {
+                    tool: "dependabot".into(),
+                    file: t.file,
+                    ecosystems,
+                    not_analysed,
+                });
+            }
+            Err(e) => {
+                if let Some(file) = e.file {
+                    out.push(UpdateConfig {
+                        tool: "dependabot".into(),
+                        file,
+                        ecosystems: vec![],
+                        not_analysed: Some(e.reason),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(path) = RENOVATE.iter().find(|p| repo.has(p))
+        && let Ok(t) = repo.read(path)
+    {
+        let (ecosystems, not_analysed) = match serde_json::from_str::<serde_json::Value>(&t.text) {
+            Ok(json) => match json.get("enabledManagers").and_then(|m| m.as_array()) {
+                Some(managers) => (
+                    managers
+                        .iter()
+                        .filter_map(|m| m.as_str().map(str::to_string))
+                        .collect(),
+                    None,
+                ),
+                None => (vec!["all".to_string()], None),
+            },
+            Err(_) if path.ends_with("json5") => (
+                vec![],
+                Some("JSON5 syntax is not parsed; the enabled managers were not read".into()),
+            ),
+            Err(e) => {
+                repo.problem(path, format!("not valid JSON: {e}"));
+                (vec![], Some(format!("not valid JSON: {e}")))
+            }
+        };
+        out.push(UpdateConfig {
+            tool: "renovate".into(),
+            file: t.file,
+            ecosystems,
+            not_analysed,
+        });
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! A YAML tree that remembers the line of every node, so that workflow facts can point at the
+//! line they came from. Scalars stay strings: `on:` is an event name, not a boolean.
+
+use std::collections::BTreeMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// Aliases may nest; this bounds the "billion laughs" expansion.
+const MAX_NODES: usize = 200_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Value {
+    Scalar(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Node {
+    pub(super) value: Value,
+    /// 1-based line where the node starts; for a `|` or `>` block scalar, the line of its
+    /// first text line.
+    pub(super) line: u32,
+}
+
+impl Node {
+    pub(super) fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub(super) fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(super) fn entries(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub(super) fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub(super) fn is_map(&self) -> bool {
+        matches!(self.value, Value::Map(_))
+    }
+}
+
+enum Frame {
+    Seq(u32, Vec<Node>, usize),
+    Map(u32, Vec<(Node, Node)>, Option<Node>, usize),
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    docs: Vec<Node>,
+    anchors: BTreeMap<usize, Node>,
+    nodes: usize,
+    error: Option<String>,
+}
+
+impl Builder {
+    fn push(&mut self, node: Node, anchor: usize) {
+        self.nodes += 1;
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            Some(Frame::Seq(_, items, _)) => items.push(node),
+            Some(Frame::Map(_, entries, key, _)) => match key.take() {
+                Some(k) => entries.push((k, node)),
+                None => *key = Some(node),
+            },
+            None => self.docs.push(node),
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        if self.nodes > MAX_NODES {
+            self.error = Some(format!("more than {MAX_NODES} YAML nodes"));
+            return;
+        }
+        let line = u32::try_from(mark.line()).unwrap_or(u32::MAX);
+        match ev {
+            Event::Scalar(s, _, anchor, _) => {
+                self.push(
+                    Node {
+                        value: Value::Scalar(s),
+                        line,
+                    },
+                    anchor,
+                );
+            }
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some(node) => {
+                    // Count what the alias expands to, so nested aliases cannot blow up memory.
+                    let size = size(node);
+                    if self.nodes.saturating_add(size) > MAX_NODES {
+                        self.error = Some(format!(
+                            "line {line}: aliases expand beyond {MAX_NODES} nodes"
+                        ));
+                        return;
+                    }
+                    self.nodes += size - 1;
+                    let node = node.clone();
+                    self.push(node, 0);
+                }
+                None => self.error = Some(format!("line {line}: unknown alias")),
+            },
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(line, vec![], anchor)),
+            Event::MappingStart(anchor, _) => {
+                self.stack.push(Frame::Map(line, vec![], None, anchor))
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq(line, items, anchor)) => (
+                        Node {
+                            value: Value::Seq(items),
+                            line,
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map(line, entries, _, anchor)) => (
+                        Node {
+                            value: Value::Map(entries),
+                            line,
+                        },
+                        anchor,
+                    ),
+                    None => return,
+                };
+                self.push(node, anchor);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The number of nodes in a tree, without recursion.
+fn size(node: &Node) -> usize {
+    let mut count = 0;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        count += 1;
+        match &n.value {
+            Value::Scalar(_) => {}
+            Value::Seq(items) => stack.extend(items),
+            Value::Map(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+        }
+        if count > MAX_NODES {
+            break;
+        }
+    }
+    count
+}
+
+/// Parse the first document of `text`; an empty file is an empty map.
+pub(super) fn parse(text: &str) -> Result<Node, String> {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    parser
+        .load(&mut builder, false)
+        .map_err(|e| e.to_string())?;
+    if let Some(e) = builder.error {
+        return Err(e);
+    }
+    Ok(builder.docs.into_iter().next().unwrap_or(Node {
+        value: Value::Map(vec![]),
+        line: 1,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_lines_and_strings() {
+        let doc = parse("name: CI\non:\n  push:\njobs:\n  test:\n    steps:\n      - run: |\n          cargo test\n").unwrap();
+        assert_eq!(doc.get("name").unwrap().as_str(), Some("CI"));
+        assert_eq!(doc.get("on").unwrap().line, 3);
+        let step = &doc
+            .get("jobs")
+            .unwrap()
+            .get("test")
+            .unwrap()
+            .get("steps")
+            .unwrap()
+            .items()[0];
+        let run = step.get("run").unwrap();
+        assert_eq!(run.as_str(), Some("cargo test\n"));
+        assert_eq!(run.line, 8);
+    }
+
+    #[test]
+    fn resolves_aliases_and_rejects_garbage() {
+        let doc = parse("a: &x\n  k: v\nb: *x\n").unwrap();
+        assert_eq!(doc.get("b").unwrap().get("k").unwrap().as_str(), Some("v"));
+        assert!(parse("jobs: [\n").is_err());
+        // "Billion laughs": nine levels of tenfold aliases.
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let p = i - 1;
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = parse(&bomb).unwrap_err();
+        assert!(err.contains("aliases expand beyond"), "{err}");
+    }
+}
