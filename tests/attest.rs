@@ -273,13 +273,13 @@ fn gate_denies_below_a_maturity_level_and_named_unknowns() {
             "--format",
             "json",
             "--deny-unknown",
-            "SVV-1,SVV-4",
+            "SM-13,SVV-4",
             "--current-time",
             "2026-06-01",
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("SVV-1 is unknown"));
+    assert!(text(&out.stderr).contains("SM-13 is unknown"));
     serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("stdout stays JSON");
 
     let out = sdl(dir.path(), &["check", "--deny-below", "ML7"]);

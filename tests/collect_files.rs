@@ -611,12 +611,8 @@ fn git_repository() {
     // The rules over these facts.
     let catalog = Catalog::embedded().unwrap();
     let facts = Facts {
-        collected_at: "2026-06-01T00:00:00Z".into(),
         files: Collected::present(f),
-        git: Collected::absent("not collected in this test"),
-        cargo: Collected::absent("not collected in this test"),
-        sbom: Collected::absent("not collected in this test"),
-        advisories: Collected::absent("not collected in this test"),
+        ..Facts::nothing("2026-06-01T00:00:00Z", "not collected in this test")
     };
     let now = cargo_sdl::timefmt::parse("2026-06-01T00:00:00Z").unwrap();
     let eval = evaluate(&facts, &catalog, &Config::default(), now);

@@ -206,10 +206,17 @@ fn sample() -> (Report, Catalog) {
     let facts = Facts {
         collected_at: NOW.into(),
         files: Collected::present(FileFacts {
-            security_policy: Some(FileRef {
-                path: "SECURITY.md".into(),
-                sha256: sha('3'),
+            security_policy: Some(cargo_sdl::facts::files::SecurityPolicy {
+                file: FileRef {
+                    path: "SECURITY.md".into(),
+                    sha256: sha('3'),
+                },
+                channels: vec![],
+                disclosure: vec![],
+                timeframes: vec![],
+                not_analysed: None,
             }),
+            ..FileFacts::default()
         }),
         git: Collected::absent("no git repository"),
         cargo: Collected::failed("cargo metadata failed"),

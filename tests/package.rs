@@ -32,6 +32,10 @@ fn workspace() -> tempfile::TempDir {
         ),
         ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
         (
+            "THREAT_MODEL.md",
+            "# Threat model\n\n| id | threat | mitigation |\n|---|---|---|\n| T1 | tampering | signed manifest |\n",
+        ),
+        (
             "SECURITY.md",
             "# Security\n\nReport to security@example.com; we answer within 5 days.\n",
         ),
@@ -55,15 +59,15 @@ fn package_is_complete_verifiable_and_deterministic() {
         &[
             "report",
             "--out",
-            "pkg",
+            "target/pkg",
             "--archive",
-            "pkg.tar.gz",
+            "target/pkg.tar.gz",
             "--current-time",
             NOW,
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let pkg = ws.path().join("pkg");
+    let pkg = ws.path().join("target/pkg");
     let files = tree(&pkg);
     for name in [
         "report.json",
@@ -86,9 +90,14 @@ fn package_is_complete_verifiable_and_deterministic() {
             .unwrap();
         assert!(check.status.success(), "{}", text(&check.stdout));
     }
-    assert_eq!(sdl(ws.path(), &["verify", "pkg"]).status.code(), Some(0));
     assert_eq!(
-        sdl(ws.path(), &["verify", "pkg.tar.gz"]).status.code(),
+        sdl(ws.path(), &["verify", "target/pkg"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        sdl(ws.path(), &["verify", "target/pkg.tar.gz"])
+            .status
+            .code(),
         Some(0)
     );
 
@@ -98,37 +107,41 @@ fn package_is_complete_verifiable_and_deterministic() {
         &[
             "report",
             "--out",
-            "pkg2",
+            "target/pkg2",
             "--archive",
-            "pkg2.tar.gz",
+            "target/pkg2.tar.gz",
             "--current-time",
             NOW,
         ],
     );
     assert_eq!(again.status.code(), Some(0));
-    assert_eq!(files, tree(&ws.path().join("pkg2")));
+    assert!(
+        files == tree(&ws.path().join("target/pkg2")),
+        "package bytes differ"
+    );
     // The archive's top directory is named after the package directory, so compare contents.
-    let a = cargo_sdl::package::archive::read_tar_gz(&ws.path().join("pkg.tar.gz")).unwrap();
-    let b = cargo_sdl::package::archive::read_tar_gz(&ws.path().join("pkg2.tar.gz")).unwrap();
-    assert_eq!(a, b);
-    assert_eq!(a, files);
+    let a = cargo_sdl::package::archive::read_tar_gz(&ws.path().join("target/pkg.tar.gz")).unwrap();
+    let b =
+        cargo_sdl::package::archive::read_tar_gz(&ws.path().join("target/pkg2.tar.gz")).unwrap();
+    assert!(a == b, "archive contents differ");
+    assert!(a == files, "archive and directory differ");
     let again = sdl(
         ws.path(),
         &[
             "report",
             "--out",
-            "pkg",
+            "target/pkg",
             "--force",
             "--archive",
-            "pkg3.tar.gz",
+            "target/pkg3.tar.gz",
             "--current-time",
             NOW,
         ],
     );
     assert_eq!(again.status.code(), Some(0));
     assert_eq!(
-        std::fs::read(ws.path().join("pkg.tar.gz")).unwrap(),
-        std::fs::read(ws.path().join("pkg3.tar.gz")).unwrap()
+        std::fs::read(ws.path().join("target/pkg.tar.gz")).unwrap(),
+        std::fs::read(ws.path().join("target/pkg3.tar.gz")).unwrap()
     );
 }
 
@@ -138,17 +151,17 @@ fn verify_lists_every_difference() {
     assert_eq!(
         sdl(
             ws.path(),
-            &["report", "--out", "pkg", "--current-time", NOW]
+            &["report", "--out", "target/pkg", "--current-time", NOW]
         )
         .status
         .code(),
         Some(0)
     );
-    let pkg = ws.path().join("pkg");
+    let pkg = ws.path().join("target/pkg");
     std::fs::write(pkg.join("report.md"), "tampered").unwrap();
     std::fs::remove_file(pkg.join("documents/SECURITY.md")).unwrap();
     std::fs::write(pkg.join("extra.txt"), "x").unwrap();
-    let out = sdl(ws.path(), &["verify", "pkg"]);
+    let out = sdl(ws.path(), &["verify", "target/pkg"]);
     assert_eq!(out.status.code(), Some(1));
     let s = text(&out.stdout);
     assert!(s.contains("modified: report.md"), "{s}");
@@ -167,16 +180,16 @@ fn verify_lists_every_difference() {
 #[test]
 fn an_existing_package_is_refused_without_force_and_failures_leave_nothing() {
     let ws = workspace();
-    std::fs::create_dir_all(ws.path().join("pkg")).unwrap();
-    std::fs::write(ws.path().join("pkg/keep.txt"), "mine").unwrap();
+    std::fs::create_dir_all(ws.path().join("target/pkg")).unwrap();
+    std::fs::write(ws.path().join("target/pkg/keep.txt"), "mine").unwrap();
     let out = sdl(
         ws.path(),
-        &["report", "--out", "pkg", "--current-time", NOW],
+        &["report", "--out", "target/pkg", "--current-time", NOW],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--force"));
     assert_eq!(
-        std::fs::read_to_string(ws.path().join("pkg/keep.txt")).unwrap(),
+        std::fs::read_to_string(ws.path().join("target/pkg/keep.txt")).unwrap(),
         "mine"
     );
 
@@ -205,7 +218,7 @@ fn diff_reports_regressions() {
     assert_eq!(
         sdl(
             ws.path(),
-            &["report", "--out", "old", "--current-time", NOW]
+            &["report", "--out", "target/old", "--current-time", NOW]
         )
         .status
         .code(),
@@ -214,31 +227,36 @@ fn diff_reports_regressions() {
     std::fs::remove_file(ws.path().join("SECURITY.md")).unwrap();
     let out = sdl(
         ws.path(),
-        &["report", "--out", "new", "--current-time", NOW],
+        &["report", "--out", "target/new", "--current-time", NOW],
     );
     assert_eq!(
         out.status.code(),
         Some(1),
         "security-policy-present is deny: the report still gets written"
     );
-    assert!(ws.path().join("new/report.json").is_file());
+    assert!(ws.path().join("target/new/report.json").is_file());
 
-    let out = sdl(ws.path(), &["diff", "old", "new"]);
+    let out = sdl(ws.path(), &["diff", "target/old", "target/new"]);
     assert_eq!(out.status.code(), Some(0));
     let s = text(&out.stdout);
     assert!(s.contains("DM-1"), "{s}");
     assert!(s.contains("worse"), "{s}");
     let out = sdl(
         ws.path(),
-        &["diff", "old", "new/report.json", "--fail-on-regression"],
+        &[
+            "diff",
+            "target/old",
+            "target/new/report.json",
+            "--fail-on-regression",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     let out = sdl(
         ws.path(),
         &[
             "diff",
-            "new",
-            "old",
+            "target/new",
+            "target/old",
             "--fail-on-regression",
             "--format",
             "json",

@@ -141,13 +141,29 @@ pub struct Facts {
     pub human: attest::HumanFacts,
 }
 
+impl Facts {
+    /// Facts where nothing was collected: every source absent for `reason`. Tests and
+    /// callers fill in the sources they have with struct-update syntax.
+    pub fn nothing(collected_at: &str, reason: &str) -> Facts {
+        Facts {
+            collected_at: collected_at.to_string(),
+            files: Collected::absent(reason),
+            git: Collected::absent(reason),
+            cargo: Collected::absent(reason),
+            sbom: Collected::absent(reason),
+            advisories: Collected::absent(reason),
+            human: attest::HumanFacts::default(),
+        }
+    }
+}
+
 /// Every document found, as (kind, path).
 pub fn documents(facts: &Facts) -> Vec<(String, String)> {
     match facts.files.get() {
         Ok(f) => f
-            .security_policy
+            .documents
             .iter()
-            .map(|d| ("security-policy".to_string(), d.path.clone()))
+            .map(|d| (d.kind.clone(), d.file.path.clone()))
             .collect(),
         Err(_) => Vec::new(),
     }

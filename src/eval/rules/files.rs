@@ -1136,12 +1136,8 @@ mod tests {
 
     fn eval_with(id: &str, files: Collected<FileFacts>, config: &Config) -> RuleResult {
         let facts = Facts {
-            collected_at: "2026-06-01T00:00:00Z".into(),
             files,
-            git: Collected::absent("test"),
-            cargo: Collected::absent("test"),
-            sbom: Collected::absent("test"),
-            advisories: Collected::absent("test"),
+            ..Facts::nothing("2026-06-01T00:00:00Z", "test")
         };
         let rule = rule(id);
         let ctx = RuleCtx {
