@@ -138,12 +138,26 @@ fn broken_advisories(path: &Path) -> Vec<String> {
                     continue;
                 }
                 if let Err(e) = rustsec::Advisory::load_file(&f) {
-                    out.push(format!("{}: {e}", super::relative(path, &f)));
+                    out.push(format!("{}: {}", super::relative(path, &f), chain(&e)));
                 }
             }
         }
     }
     out
+}
+
+/// An error with its causes, which is where rustsec says what is wrong.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = c.source();
+    }
+    parts.join(": ")
 }
 
 fn git_date(path: &Path) -> Option<(String, OffsetDateTime)> {

@@ -673,3 +673,507 @@ fn security_fixes_timely(ctx: &RuleCtx<'_>) -> RuleResult {
     };
     RuleResult::pass(msg, evidence).with_waivers(used)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::config::{Config, ReviewedSource, Waiver};
+    use crate::eval::Outcome;
+    use crate::facts::cargo::{
+        AdvisoryDatabase, AdvisoryFix, CargoOrigin, Coverage, GeneratedSbom, LockHistory,
+        OpenAdvisory, PackageFact, SbomDocument, SbomFacts,
+    };
+    use crate::facts::{Collected, Facts, FileRef};
+
+    const NOW: &str = "2026-11-25T00:00:00Z";
+
+    fn lockfile() -> FileRef {
+        FileRef {
+            path: "Cargo.lock".into(),
+            sha256: "ab".into(),
+        }
+    }
+
+    fn pkg(name: &str, source: PackageSource) -> PackageFact {
+        PackageFact {
+            name: name.into(),
+            version: "1.0.0".into(),
+            source,
+            member: false,
+            license: Some("MIT".into()),
+            license_file: None,
+            checksum: None,
+            dependencies: vec![],
+        }
+    }
+
+    fn cargo_facts(packages: Vec<PackageFact>) -> CargoFacts {
+        CargoFacts {
+            origin: CargoOrigin::CargoMetadata,
+            partial: None,
+            lockfile: Some(lockfile()),
+            lockfile_tracked: Some(true),
+            has_binary: Some(true),
+            members: vec![],
+            packages,
+        }
+    }
+
+    fn adv(kind: AdvisoryKind, id: &str, package: &str) -> AdvisoryMatch {
+        AdvisoryMatch {
+            kind,
+            id: id.into(),
+            package: package.into(),
+            version: "0.1.45".into(),
+            title: "t".into(),
+            date: "2020-11-18".into(),
+            cvss: None,
+            cvss_score: Some(6.2),
+            patched: vec![">=0.2.23".into()],
+            aliases: vec!["CVE-2020-26235".into()],
+        }
+    }
+
+    fn advisory_facts(
+        matches: Vec<AdvisoryMatch>,
+        history: Collected<LockHistory>,
+    ) -> AdvisoryFacts {
+        AdvisoryFacts {
+            database: AdvisoryDatabase {
+                path: "db".into(),
+                origin: "--advisory-db".into(),
+                advisories: 3,
+                date: "2026-11-01".into(),
+                date_source: "git commit".into(),
+                commit: Some("c0ffee".into()),
+            },
+            lockfile: lockfile(),
+            scanned: 10,
+            not_covered: vec![],
+            matches,
+            history,
+        }
+    }
+
+    fn facts(
+        cargo: Collected<CargoFacts>,
+        sbom: Collected<SbomFacts>,
+        advisories: Collected<AdvisoryFacts>,
+    ) -> Facts {
+        Facts {
+            collected_at: NOW.into(),
+            files: Collected::absent("not in this test"),
+            git: Collected::absent("not in this test"),
+            cargo,
+            sbom,
+            advisories,
+        }
+    }
+
+    fn waiver(id: &str, expires: time::Date) -> Waiver {
+        Waiver {
+            id: id.into(),
+            reason: "not reachable".into(),
+            owner: "sec".into(),
+            expires: expires.to_string(),
+            expires_on: Some(expires),
+        }
+    }
+
+    fn run(rule: &str, facts: &Facts, config: &Config) -> RuleResult {
+        let catalog = Catalog::embedded().expect("catalogue");
+        let r = catalog.rule(rule).expect("rule in catalogue");
+        let ctx = RuleCtx {
+            facts,
+            config,
+            rule: r,
+            params: r.params.clone(),
+            now: crate::timefmt::parse(NOW).unwrap(),
+        };
+        super::super::builtin(rule).expect("implemented")(&ctx)
+    }
+
+    fn no_sbom() -> Collected<SbomFacts> {
+        Collected::absent("x")
+    }
+
+    #[test]
+    fn vulnerabilities_fail_unless_waived() {
+        let time_vuln = adv(AdvisoryKind::Vulnerability, "RUSTSEC-2020-0071", "time");
+        let unmaintained = adv(AdvisoryKind::Unmaintained, "RUSTSEC-2021-0139", "ansi_term");
+        let a = advisory_facts(
+            vec![time_vuln, unmaintained],
+            Collected::absent("no history"),
+        );
+        let f = facts(Collected::absent("x"), no_sbom(), Collected::present(a));
+        let r = run("no-known-vulnerabilities", &f, &Config::default());
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert_eq!(
+            r.message,
+            "1 known vulnerability in Cargo.lock: RUSTSEC-2020-0071 (time 0.1.45, cvss 6.2, patched >=0.2.23)"
+        );
+        assert!(r.evidence.contains(&EvidenceRef::Advisory {
+            id: "RUSTSEC-2020-0071".into()
+        }));
+
+        let day = time::macros::date!(2026 - 12 - 31);
+        let mut config = Config::default();
+        // A waiver may name an alias.
+        config.waivers = vec![waiver("CVE-2020-26235", day)];
+        let r = run("no-known-vulnerabilities", &f, &config);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert_eq!(r.waivers_used, vec!["CVE-2020-26235".to_string()]);
+
+        // Expired waivers count as absent.
+        config.waivers = vec![waiver(
+            "RUSTSEC-2020-0071",
+            time::macros::date!(2026 - 01 - 01),
+        )];
+        let r = run("no-known-vulnerabilities", &f, &config);
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert!(r.waivers_used.is_empty());
+
+        let r = run("no-unmaintained-or-unsound", &f, &Config::default());
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert_eq!(
+            r.message,
+            "1 unmaintained or unsound crate without a waiver: ansi_term 0.1.45 unmaintained (RUSTSEC-2021-0139)"
+        );
+        config.waivers = vec![waiver("RUSTSEC-2021-0139", day)];
+        let r = run("no-unmaintained-or-unsound", &f, &config);
+        assert_eq!(r.outcome, Outcome::Pass);
+        assert_eq!(r.waivers_used, vec!["RUSTSEC-2021-0139".to_string()]);
+    }
+
+    #[test]
+    fn advisory_rules_are_unknown_without_a_database() {
+        let f = facts(
+            Collected::absent("x"),
+            no_sbom(),
+            Collected::absent("no RustSec advisory database found; get one"),
+        );
+        for rule in [
+            "no-known-vulnerabilities",
+            "no-unmaintained-or-unsound",
+            "advisory-db-fresh",
+            "security-fixes-timely",
+        ] {
+            let r = run(rule, &f, &Config::default());
+            assert_eq!(r.outcome, Outcome::Unknown, "{rule}");
+            assert!(r.message.contains("get one"), "{rule}: {}", r.message);
+        }
+    }
+
+    #[test]
+    fn database_age_against_the_limit() {
+        let mut a = advisory_facts(vec![], Collected::absent("x"));
+        let cases = [
+            ("2026-11-01", Outcome::Pass),
+            ("2026-08-27", Outcome::Pass),
+            ("2026-08-26", Outcome::Fail),
+            ("", Outcome::Unknown),
+        ];
+        for (date, want) in cases {
+            a.database.date = date.into();
+            let f = facts(
+                Collected::absent("x"),
+                no_sbom(),
+                Collected::present(a.clone()),
+            );
+            let r = run("advisory-db-fresh", &f, &Config::default());
+            assert_eq!(r.outcome, want, "{date}: {}", r.message);
+        }
+    }
+
+    #[test]
+    fn lockfile_committed_table() {
+        let cases: &[(bool, Option<bool>, Option<bool>, Outcome)] = &[
+            (true, Some(true), Some(true), Outcome::Pass),
+            (true, Some(false), Some(true), Outcome::Fail),
+            (true, None, Some(true), Outcome::Unknown),
+            (false, None, Some(true), Outcome::Fail),
+            (false, None, Some(false), Outcome::Pass),
+            (false, None, None, Outcome::Unknown),
+        ];
+        for (has, tracked, bin, want) in cases {
+            let mut c = cargo_facts(vec![]);
+            c.lockfile = has.then(lockfile);
+            c.lockfile_tracked = *tracked;
+            c.has_binary = *bin;
+            let f = facts(Collected::present(c), no_sbom(), Collected::absent("x"));
+            let r = run("cargo-lock-committed", &f, &Config::default());
+            assert_eq!(r.outcome, *want, "{has} {tracked:?} {bin:?}: {}", r.message);
+        }
+    }
+
+    #[test]
+    fn sources_need_a_review_record() {
+        let git = pkg(
+            "forked",
+            PackageSource::Git {
+                url: "https://example.org/f.git".into(),
+                rev: Some("abc".into()),
+            },
+        );
+        let outside = pkg(
+            "sibling",
+            PackageSource::Path {
+                path: Some("/elsewhere".into()),
+                inside_workspace: Some(false),
+            },
+        );
+        let inside = pkg(
+            "internal",
+            PackageSource::Path {
+                path: Some("crates/internal".into()),
+                inside_workspace: Some(true),
+            },
+        );
+        let c = cargo_facts(vec![
+            pkg("serde", PackageSource::CratesIo),
+            git,
+            outside,
+            inside,
+        ]);
+        let f = facts(
+            Collected::present(c.clone()),
+            no_sbom(),
+            Collected::absent("x"),
+        );
+        let r = run("dependency-sources-reviewed", &f, &Config::default());
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert_eq!(
+            r.message,
+            "2 packages from outside crates.io without an SM-10 review record: \
+             forked 1.0.0 from git https://example.org/f.git#abc, sibling 1.0.0 from path /elsewhere"
+        );
+        let mut config = Config::default();
+        config.reviewed_sources = ["forked", "sibling"]
+            .iter()
+            .map(|p| ReviewedSource {
+                package: p.to_string(),
+                reason: "pinned fork".into(),
+            })
+            .collect();
+        let r = run("dependency-sources-reviewed", &f, &config);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+
+        // Cargo.lock alone cannot place a path package.
+        let mut partial = c;
+        partial.partial = Some("cargo metadata failed".into());
+        partial.packages.push(pkg(
+            "unplaced",
+            PackageSource::Path {
+                path: None,
+                inside_workspace: None,
+            },
+        ));
+        let f = facts(
+            Collected::present(partial),
+            no_sbom(),
+            Collected::absent("x"),
+        );
+        let r = run("dependency-sources-reviewed", &f, &config);
+        assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    }
+
+    #[test]
+    fn licenses_table() {
+        let mut none = pkg("nolicense", PackageSource::CratesIo);
+        none.license = None;
+        let mut by_file = pkg("byfile", PackageSource::CratesIo);
+        by_file.license = None;
+        by_file.license_file = Some("LICENSE".into());
+        let c = cargo_facts(vec![pkg("a", PackageSource::CratesIo), none, by_file]);
+        let f = facts(
+            Collected::present(c.clone()),
+            no_sbom(),
+            Collected::absent("x"),
+        );
+        let r = run("licenses-declared", &f, &Config::default());
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert_eq!(
+            r.message,
+            "1 package of 3 declare no license: nolicense 1.0.0"
+        );
+        let mut partial = c;
+        partial.partial = Some("cargo metadata failed".into());
+        let f = facts(
+            Collected::present(partial),
+            no_sbom(),
+            Collected::absent("x"),
+        );
+        assert_eq!(
+            run("licenses-declared", &f, &Config::default()).outcome,
+            Outcome::Unknown
+        );
+    }
+
+    fn generated(coverage: Coverage, errors: Vec<String>) -> Collected<SbomFacts> {
+        Collected::present(SbomFacts {
+            generated: Collected::present(GeneratedSbom {
+                spec_version: "1.5".into(),
+                serial_number: "urn:uuid:x".into(),
+                sha256: "s".into(),
+                components: 2,
+                validation_errors: errors,
+                coverage,
+            }),
+            documents: vec![],
+        })
+    }
+
+    #[test]
+    fn generated_sbom_table() {
+        let full = Coverage {
+            packages: 2,
+            ..Coverage::default()
+        };
+        let gap = Coverage {
+            packages: 2,
+            missing: vec!["b 1.0.0".into()],
+            ..Coverage::default()
+        };
+        let c = Collected::present(cargo_facts(vec![]));
+        let cases = [
+            (generated(full.clone(), vec![]), Outcome::Pass),
+            (generated(gap, vec![]), Outcome::Fail),
+            (generated(full, vec!["purl: bad".into()]), Outcome::Fail),
+            (Collected::failed("boom"), Outcome::Unknown),
+        ];
+        for (sbom, want) in cases {
+            let f = facts(c.clone(), sbom, Collected::absent("x"));
+            let r = run("sbom-generated", &f, &Config::default());
+            assert_eq!(r.outcome, want, "{}", r.message);
+        }
+    }
+
+    #[test]
+    fn repository_sbom_table() {
+        let doc = |validation: SbomValidation, coverage: Option<Coverage>| SbomDocument {
+            file: FileRef {
+                path: "bom.json".into(),
+                sha256: "s".into(),
+            },
+            format: "json".into(),
+            spec_version: Some("1.5".into()),
+            validation,
+            components: 1,
+            coverage,
+        };
+        let full = Coverage {
+            packages: 1,
+            ..Coverage::default()
+        };
+        let stale = Coverage {
+            packages: 1,
+            other_versions: vec!["a: sbom 0.9.0 → lockfile 1.0.0".into()],
+            ..Coverage::default()
+        };
+        let cases = [
+            (vec![], Outcome::Pass),
+            (
+                vec![doc(SbomValidation::Valid, Some(full.clone()))],
+                Outcome::Pass,
+            ),
+            (vec![doc(SbomValidation::Valid, Some(stale))], Outcome::Fail),
+            (
+                vec![doc(
+                    SbomValidation::Unreadable {
+                        error: "bom.json: not valid JSON".into(),
+                    },
+                    None,
+                )],
+                Outcome::Fail,
+            ),
+            (vec![doc(SbomValidation::Valid, None)], Outcome::Unknown),
+            (
+                vec![doc(
+                    SbomValidation::NotSchemaValidated {
+                        reason: "1.6".into(),
+                    },
+                    Some(full),
+                )],
+                Outcome::Pass,
+            ),
+        ];
+        for (documents, want) in cases {
+            let sbom = Collected::present(SbomFacts {
+                generated: Collected::absent("x"),
+                documents,
+            });
+            let f = facts(
+                Collected::present(cargo_facts(vec![])),
+                sbom,
+                Collected::absent("x"),
+            );
+            let r = run("sbom-repository-current", &f, &Config::default());
+            assert_eq!(r.outcome, want, "{}", r.message);
+        }
+    }
+
+    #[test]
+    fn timeliness_from_history() {
+        let fix = |days| AdvisoryFix {
+            id: "RUSTSEC-2020-0071".into(),
+            package: "time".into(),
+            version: "0.1.45".into(),
+            advisory_date: "2020-11-18".into(),
+            introduced: "a".into(),
+            introduced_at: "2020-01-01T00:00:00Z".into(),
+            fixed: "b".into(),
+            fixed_at: "2021-01-01T00:00:00Z".into(),
+            days_after_advisory: days,
+            days_exposed: days,
+        };
+        let open = OpenAdvisory {
+            id: "RUSTSEC-2026-0001".into(),
+            package: "x".into(),
+            version: "1.0.0".into(),
+            advisory_date: "2026-11-01".into(),
+            introduced: "c".into(),
+            introduced_at: "2025-01-01T00:00:00Z".into(),
+        };
+        let history = |fixes: Vec<AdvisoryFix>, open: Vec<OpenAdvisory>| {
+            Collected::present(LockHistory {
+                path: "Cargo.lock".into(),
+                versions: 4,
+                fixes,
+                open,
+                ..LockHistory::default()
+            })
+        };
+        let mut old_open = open.clone();
+        old_open.advisory_date = "2026-09-01".into();
+        let cases = [
+            (history(vec![], vec![]), Outcome::Pass),
+            (history(vec![fix(30)], vec![open.clone()]), Outcome::Pass),
+            (history(vec![fix(31)], vec![]), Outcome::Fail),
+            (history(vec![], vec![old_open.clone()]), Outcome::Fail),
+            (Collected::absent("not a git repository"), Outcome::Unknown),
+        ];
+        for (h, want) in cases {
+            let f = facts(
+                Collected::absent("x"),
+                no_sbom(),
+                Collected::present(advisory_facts(vec![], h)),
+            );
+            let r = run("security-fixes-timely", &f, &Config::default());
+            assert_eq!(r.outcome, want, "{}", r.message);
+        }
+        let mut config = Config::default();
+        config.waivers = vec![waiver(
+            "RUSTSEC-2026-0001",
+            time::macros::date!(2027 - 01 - 01),
+        )];
+        let f = facts(
+            Collected::absent("x"),
+            no_sbom(),
+            Collected::present(advisory_facts(vec![], history(vec![], vec![old_open]))),
+        );
+        let r = run("security-fixes-timely", &f, &config);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert_eq!(r.waivers_used, vec!["RUSTSEC-2026-0001".to_string()]);
+    }
+}
