@@ -818,9 +818,11 @@ mod tests {
         }));
 
         let day = time::macros::date!(2026 - 12 - 31);
-        let mut config = Config::default();
         // A waiver may name an alias.
-        config.waivers = vec![waiver("CVE-2020-26235", day)];
+        let mut config = Config {
+            waivers: vec![waiver("CVE-2020-26235", day)],
+            ..Config::default()
+        };
         let r = run("no-known-vulnerabilities", &f, &config);
         assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
         assert_eq!(r.waivers_used, vec!["CVE-2020-26235".to_string()]);
@@ -948,14 +950,16 @@ mod tests {
             "2 packages from outside crates.io without an SM-10 review record: \
              forked 1.0.0 from git https://example.org/f.git#abc, sibling 1.0.0 from path /elsewhere"
         );
-        let mut config = Config::default();
-        config.reviewed_sources = ["forked", "sibling"]
-            .iter()
-            .map(|p| ReviewedSource {
-                package: p.to_string(),
-                reason: "pinned fork".into(),
-            })
-            .collect();
+        let config = Config {
+            reviewed_sources: ["forked", "sibling"]
+                .iter()
+                .map(|p| ReviewedSource {
+                    package: p.to_string(),
+                    reason: "pinned fork".into(),
+                })
+                .collect(),
+            ..Config::default()
+        };
         let r = run("dependency-sources-reviewed", &f, &config);
         assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
 
@@ -1162,11 +1166,13 @@ mod tests {
             let r = run("security-fixes-timely", &f, &Config::default());
             assert_eq!(r.outcome, want, "{}", r.message);
         }
-        let mut config = Config::default();
-        config.waivers = vec![waiver(
-            "RUSTSEC-2026-0001",
-            time::macros::date!(2027 - 01 - 01),
-        )];
+        let config = Config {
+            waivers: vec![waiver(
+                "RUSTSEC-2026-0001",
+                time::macros::date!(2027 - 01 - 01),
+            )],
+            ..Config::default()
+        };
         let f = facts(
             Collected::absent("x"),
             no_sbom(),
