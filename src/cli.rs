@@ -80,6 +80,15 @@ pub struct GlobalOptions {
         help_heading = "Global Options"
     )]
     pub practices: Option<PathBuf>,
+    /// The RustSec advisory database directory (default: `[advisories] db` in sdl.toml, then
+    /// the copies cargo-audit and cargo-deny keep under CARGO_HOME)
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global Options"
+    )]
+    pub advisory_db: Option<PathBuf>,
     /// Evaluate as if it were this time (seconds since 1970, RFC 3339 or YYYY-MM-DD);
     /// SOURCE_DATE_EPOCH is used when this is not given
     #[arg(long, global = true, hide = true, value_name = "TIME")]
@@ -121,6 +130,19 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Compare two reports or packages: status, maturity, advisories, dependencies, attestations
     Diff(DiffArgs),
+    /// Write a reproducible CycloneDX 1.5 JSON SBOM of the workspace
+    Sbom {
+        /// Write to FILE instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Check a lockfile against the advisory database only (for timing and scripting)
+    #[command(hide = true)]
+    Advisories {
+        /// The lockfile to check (default: the workspace's Cargo.lock)
+        #[arg(long, value_name = "FILE")]
+        lockfile: Option<PathBuf>,
+    },
 }
 
 /// Release-gate policy for `check`: each option adds reasons to fail (exit code 1).

@@ -73,6 +73,12 @@ pub struct RawConfig {
     pub records: Records,
     #[serde(default)]
     pub maturity: RawMaturity,
+    #[serde(default)]
+    pub advisories: RawAdvisories,
+    #[serde(default)]
+    pub sbom: RawSbom,
+    #[serde(default)]
+    pub supply_chain: RawSupplyChain,
 }
 
 /// `[maturity]`: how the ML3 indicator counts records.
@@ -91,6 +97,51 @@ pub struct Records {
     pub attestations: Option<String>,
     pub roles: Option<String>,
     pub training: Option<String>,
+}
+
+/// `[advisories]`: where the RustSec database is and how far back the lockfile history goes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAdvisories {
+    /// The advisory database directory, relative to the workspace root or absolute (it is
+    /// usually shared outside the repository).
+    pub db: Option<String>,
+    /// How many past versions of Cargo.lock the SUM-5 timeliness check reads.
+    pub history_depth: Option<u32>,
+}
+
+/// `[sbom]`: SBOMs the project keeps in the repository.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSbom {
+    /// Repository-relative paths; when empty, well-known names are searched.
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
+
+/// `[supply-chain]`: SM-10 records for dependencies from outside crates.io.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSupplyChain {
+    #[serde(default)]
+    pub reviewed_sources: Vec<ReviewedSource>,
+}
+
+/// A dependency from git, a path outside the workspace or another registry that was
+/// assessed (SM-10): the package name and why it is acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReviewedSource {
+    pub package: String,
+    pub reason: String,
+}
+
+/// Validated `[advisories]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdvisorySettings {
+    /// As configured (relative paths are resolved against the workspace root by the collector).
+    pub db: Option<String>,
+    pub history_depth: Option<u32>,
 }
 
 /// An accepted deviation as written: `[[waiver]]`.
@@ -239,6 +290,10 @@ pub struct Config {
     pub records: Records,
     /// ML3 needs records for each of the last N releases.
     pub maturity_releases: usize,
+    pub advisories: AdvisorySettings,
+    /// Configured SBOM paths, repository-relative, checked to exist.
+    pub sbom_paths: Vec<String>,
+    pub reviewed_sources: Vec<ReviewedSource>,
 }
 
 impl Config {
@@ -519,6 +574,42 @@ pub fn validate(
         }
     }
 
+    if let Some(db) = &raw.advisories.db
+        && db.trim().is_empty()
+    {
+        return Err(invalid(
+            "advisories.db".into(),
+            "the path is empty; give the advisory database directory or remove the key".into(),
+        ));
+    }
+    if raw.advisories.history_depth == Some(0) {
+        return Err(invalid(
+            "advisories.history-depth".into(),
+            "must be at least 1 (the number of past Cargo.lock versions to read)".into(),
+        ));
+    }
+    let mut sbom_paths = Vec::new();
+    for p in &raw.sbom.paths {
+        sbom_paths.push(
+            inside_repository(root, p).map_err(|message| invalid("sbom.paths".into(), message))?,
+        );
+    }
+    for (i, r) in raw.supply_chain.reviewed_sources.iter().enumerate() {
+        let key = format!("supply-chain.reviewed-sources[{i}]");
+        if r.package.trim().is_empty() {
+            return Err(invalid(
+                format!("{key}.package"),
+                "name the package whose source was reviewed".into(),
+            ));
+        }
+        if r.reason.trim().is_empty() {
+            return Err(invalid(
+                format!("{key}.reason"),
+                "SM-10 needs the outcome of the review: say why this source is acceptable".into(),
+            ));
+        }
+    }
+
     Ok(Config {
         source: None,
         product,
@@ -537,6 +628,12 @@ pub fn validate(
             Some(n) => n,
             None => 2,
         },
+        advisories: AdvisorySettings {
+            db: raw.advisories.db,
+            history_depth: raw.advisories.history_depth,
+        },
+        sbom_paths,
+        reviewed_sources: raw.supply_chain.reviewed_sources,
     })
 }
 

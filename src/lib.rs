@@ -15,6 +15,7 @@ pub mod init;
 pub mod package;
 pub mod render;
 pub mod report;
+pub mod sbom;
 pub mod timefmt;
 pub mod workspace;
 
@@ -87,6 +88,30 @@ pub fn run(
             let written = init::init(&ws.root)?;
             Ok(RunOutcome {
                 stdout: init::describe(&written),
+                failed: false,
+            })
+        }
+        Command::Sbom { out } => {
+            let bytes = generate_sbom(global, progress)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(path, &bytes)
+                        .with_context(|| format!("writing the SBOM to {}", path.display()))?;
+                    Ok(RunOutcome {
+                        stdout: String::new(),
+                        failed: false,
+                    })
+                }
+                None => Ok(RunOutcome {
+                    stdout: String::from_utf8(bytes).context("the SBOM is not UTF-8")?,
+                    failed: false,
+                }),
+            }
+        }
+        Command::Advisories { lockfile } => {
+            let facts = check_advisories(global, lockfile.as_deref())?;
+            Ok(RunOutcome {
+                stdout: serde_json::to_string_pretty(&facts)? + "\n",
                 failed: false,
             })
         }
@@ -233,6 +258,7 @@ pub fn build_report(
         root: ws.root.clone(),
         offline: global.offline,
         now,
+        advisory_db: global.advisory_db.clone(),
     };
     // Human records are validated like the configuration: a malformed one stops the run.
     let human =
@@ -276,4 +302,62 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> 
         let _ = std::fs::remove_file(&tmp);
         anyhow::Error::from(e).context(format!("renaming into {}", path.display()))
     })
+}
+
+/// The workspace, its configuration and the catalogue, as the supply-chain subcommands need them.
+fn load_workspace(global: &GlobalOptions) -> anyhow::Result<(workspace::Workspace, Config)> {
+    let catalog = load_catalog(global)?;
+    let ws = workspace::locate(global.manifest_path.as_deref())?;
+    let config = Config::load(
+        &ws.root,
+        global.config.as_deref(),
+        &catalog,
+        ws.product.clone(),
+    )
+    .context("invalid configuration")?;
+    Ok((ws, config))
+}
+
+/// `cargo sdl sbom`: the SBOM bytes. Its timestamp is `--current-time` or SOURCE_DATE_EPOCH,
+/// else the HEAD commit time, else the clock.
+pub fn generate_sbom(global: &GlobalOptions, progress: Progress<'_>) -> anyhow::Result<Vec<u8>> {
+    let (ws, config) = load_workspace(global)?;
+    let explicit = global.current_time.is_some() || std::env::var_os("SOURCE_DATE_EPOCH").is_some();
+    let now = match (explicit, collect::sbom::head_commit_time(&ws.root)) {
+        (false, Some(head)) => head,
+        _ => resolve_now(global.current_time.as_deref())?,
+    };
+    progress("cargo metadata");
+    let facts = match collect::cargo::collect(&ws.root, global.offline) {
+        facts::Collected::Present { value } => value,
+        facts::Collected::Absent { reason } => anyhow::bail!("no package list: {reason}"),
+        facts::Collected::Failed { error } => anyhow::bail!("{error}"),
+    };
+    if let Some(why) = &facts.partial {
+        eprintln!("warning: the SBOM is incomplete: {why}");
+    }
+    Ok(sbom::generate_sbom(&facts, &config.product, now)?)
+}
+
+/// `cargo sdl advisories`: the workspace's (or the given) lockfile against the database only.
+pub fn check_advisories(
+    global: &GlobalOptions,
+    lockfile: Option<&std::path::Path>,
+) -> anyhow::Result<facts::AdvisoryFacts> {
+    let (ws, config) = load_workspace(global)?;
+    let (path, origin) =
+        collect::advisories::locate_database(&ws.root, &config, global.advisory_db.as_deref())
+            .map_err(anyhow::Error::msg)?
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no RustSec advisory database found; {}",
+                    collect::advisories::HOW_TO_GET_A_DATABASE
+                )
+            })?;
+    let (db, info) =
+        collect::advisories::open_database(&path, origin).map_err(anyhow::Error::msg)?;
+    let lock = lockfile
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| ws.root.join("Cargo.lock"));
+    collect::advisories::check_lockfile(&db, info, &lock).map_err(anyhow::Error::msg)
 }

@@ -1,9 +1,362 @@
-//! The cargo collector: cargo metadata, with Cargo.lock as the fallback.
+//! The cargo collector: `cargo metadata --locked` for members, licenses and the dependency
+//! graph with kinds, Cargo.lock for checksums; Cargo.lock alone when cargo metadata cannot run.
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
-use crate::facts::{CargoFacts, Collected};
+use crate::facts::cargo::{
+    CargoOrigin, DependencyEdge, DependencyKind, PackageFact, PackageSource,
+};
+use crate::facts::{CargoFacts, Collected, FileRef};
 
-pub fn collect(_root: &Path, _offline: bool) -> Collected<CargoFacts> {
-    Collected::absent("the cargo collector is not implemented yet")
+/// The default registry as Cargo.lock and cargo metadata spell it.
+const CRATES_IO: &str = "registry+https://github.com/rust-lang/crates.io-index";
+const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
+
+/// Collect the packages of the workspace at `root`. `offline` adds `--offline` to cargo
+/// metadata, which then uses only sources already downloaded.
+pub fn collect(root: &Path, offline: bool) -> Collected<CargoFacts> {
+    let lock_path = root.join("Cargo.lock");
+    let lock = match read_lockfile(&lock_path) {
+        Ok(l) => l,
+        Err(e) => return Collected::failed(e),
+    };
+    let metadata = run_metadata(root, offline, lock.is_some());
+    let tracked = lock.as_ref().and_then(|_| lockfile_tracked(root));
+    let mut facts = match (metadata, lock) {
+        (Ok(md), Some((file, lockfile))) => {
+            let mut f = from_metadata(&md, root, Some(&lockfile));
+            f.lockfile = Some(file);
+            f
+        }
+        (Ok(md), None) => {
+            let mut f = from_metadata(&md, root, None);
+            f.partial = Some(
+                "there is no Cargo.lock, so the resolved dependency set is unknown; \
+                 only the workspace members are listed"
+                    .into(),
+            );
+            f
+        }
+        (Err(why), Some((file, lockfile))) => {
+            let mut f = from_lockfile(&lockfile);
+            f.partial = Some(format!(
+                "{why}; the packages come from Cargo.lock alone, so licenses, dependency \
+                 kinds and workspace members are unknown"
+            ));
+            f.lockfile = Some(file);
+            f
+        }
+        (Err(why), None) => {
+            return Collected::failed(format!("{why}; there is no Cargo.lock to fall back on"));
+        }
+    };
+    facts.lockfile_tracked = tracked;
+    Collected::present(facts)
+}
+
+/// Read and parse Cargo.lock. `Ok(None)` when there is none.
+pub fn read_lockfile(path: &Path) -> Result<Option<(FileRef, rustsec::Lockfile)>, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: cannot be read: {e}", path.display())),
+    };
+    let lockfile = parse_lockfile(&bytes).map_err(|e| {
+        format!(
+            "{}: not a valid lockfile: {e}; regenerate it with `cargo generate-lockfile`",
+            display_name(path)
+        )
+    })?;
+    let file = FileRef {
+        path: "Cargo.lock".into(),
+        sha256: super::sha256_hex(&bytes),
+    };
+    Ok(Some((file, lockfile)))
+}
+
+/// Parse lockfile bytes; the error says what is wrong, without the file name.
+pub fn parse_lockfile(bytes: &[u8]) -> Result<rustsec::Lockfile, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))?;
+    text.parse::<rustsec::Lockfile>()
+        .map_err(|e| e.to_string().trim().to_string())
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn run_metadata(
+    root: &Path,
+    offline: bool,
+    have_lock: bool,
+) -> Result<cargo_metadata::Metadata, String> {
+    let mut cmd = cargo_metadata::MetadataCommand::new();
+    cmd.manifest_path(root.join("Cargo.toml"));
+    let mut options = Vec::new();
+    if have_lock {
+        // Evidence must describe the committed lockfile, not a fresh resolution.
+        options.push("--locked".to_string());
+    } else {
+        // Resolving would write a new Cargo.lock into the repository under assessment.
+        cmd.no_deps();
+    }
+    if offline {
+        options.push("--offline".to_string());
+    }
+    cmd.other_options(options);
+    cmd.exec().map_err(|e| match e {
+        cargo_metadata::Error::CargoMetadata { stderr } => {
+            let first: Vec<&str> = stderr
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .take(3)
+                .collect();
+            format!("`cargo metadata` failed: {}", first.join(" "))
+        }
+        other => format!("`cargo metadata` could not run: {other}"),
+    })
+}
+
+/// Classify a source string as Cargo.lock and cargo metadata write it.
+pub fn classify_source(repr: &str) -> PackageSource {
+    if repr == CRATES_IO || repr == CRATES_IO_SPARSE {
+        return PackageSource::CratesIo;
+    }
+    if let Some(rest) = repr.strip_prefix("git+") {
+        let (url, rev) = match rest.split_once('#') {
+            Some((u, r)) => (u, Some(r.to_string())),
+            None => (rest, None),
+        };
+        // The query (`?branch=…`) says what was asked for; the fragment is what was locked.
+        let url = url.split('?').next().unwrap_or(url).to_string();
+        return PackageSource::Git { url, rev };
+    }
+    let url = repr
+        .strip_prefix("registry+")
+        .or_else(|| repr.strip_prefix("sparse+"))
+        .unwrap_or(repr);
+    PackageSource::Registry { url: url.into() }
+}
+
+fn from_metadata(
+    md: &cargo_metadata::Metadata,
+    root: &Path,
+    lock: Option<&rustsec::Lockfile>,
+) -> CargoFacts {
+    let checksums: BTreeMap<(String, String), String> = lock
+        .map(|l| {
+            l.packages
+                .iter()
+                .filter_map(|p| {
+                    p.checksum.as_ref().map(|c| {
+                        (
+                            (p.name.as_str().to_string(), p.version.to_string()),
+                            c.to_string(),
+                        )
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let members: BTreeSet<&cargo_metadata::PackageId> = md.workspace_members.iter().collect();
+    let by_id: BTreeMap<&cargo_metadata::PackageId, &cargo_metadata::Package> =
+        md.packages.iter().map(|p| (&p.id, p)).collect();
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut deps: BTreeMap<&cargo_metadata::PackageId, Vec<DependencyEdge>> = BTreeMap::new();
+    if let Some(resolve) = &md.resolve {
+        for node in &resolve.nodes {
+            let mut edges = Vec::new();
+            for d in &node.deps {
+                let Some(target) = by_id.get(&d.pkg) else {
+                    continue;
+                };
+                let mut kinds: Vec<DependencyKind> = d
+                    .dep_kinds
+                    .iter()
+                    .map(|k| match k.kind {
+                        cargo_metadata::DependencyKind::Development => DependencyKind::Dev,
+                        cargo_metadata::DependencyKind::Build => DependencyKind::Build,
+                        _ => DependencyKind::Normal,
+                    })
+                    .collect();
+                kinds.sort();
+                kinds.dedup();
+                edges.push(DependencyEdge {
+                    name: target.name.as_str().to_string(),
+                    version: target.version.to_string(),
+                    kinds,
+                });
+            }
+            edges.sort();
+            edges.dedup();
+            deps.insert(&node.id, edges);
+        }
+    }
+    let mut packages: Vec<PackageFact> = md
+        .packages
+        .iter()
+        .map(|p| {
+            let source = match &p.source {
+                Some(s) => classify_source(&s.repr),
+                None => {
+                    let dir = p
+                        .manifest_path
+                        .parent()
+                        .map(|d| PathBuf::from(d.as_std_path()))
+                        .unwrap_or_default();
+                    let dir = dir.canonicalize().unwrap_or(dir);
+                    let inside = dir.starts_with(&real_root);
+                    PackageSource::Path {
+                        path: Some(if inside {
+                            let rel = super::relative(&real_root, &dir);
+                            if rel.is_empty() { ".".into() } else { rel }
+                        } else {
+                            dir.display().to_string()
+                        }),
+                        inside_workspace: Some(inside),
+                    }
+                }
+            };
+            let name = p.name.as_str().to_string();
+            let version = p.version.to_string();
+            PackageFact {
+                checksum: checksums.get(&(name.clone(), version.clone())).cloned(),
+                name,
+                version,
+                source,
+                member: members.contains(&p.id),
+                license: p.license.clone(),
+                license_file: p.license_file.as_ref().map(|f| f.to_string()),
+                dependencies: deps.remove(&p.id).unwrap_or_default(),
+            }
+        })
+        .collect();
+    packages.sort();
+    let mut member_ids: Vec<String> = packages
+        .iter()
+        .filter(|p| p.member)
+        .map(PackageFact::id)
+        .collect();
+    member_ids.sort();
+    let has_binary = md
+        .packages
+        .iter()
+        .filter(|p| members.contains(&p.id))
+        .flat_map(|p| &p.targets)
+        .any(|t| t.kind.contains(&cargo_metadata::TargetKind::Bin));
+    CargoFacts {
+        origin: CargoOrigin::CargoMetadata,
+        partial: None,
+        lockfile: None,
+        lockfile_tracked: None,
+        has_binary: Some(has_binary),
+        members: member_ids,
+        packages,
+    }
+}
+
+/// Facts from Cargo.lock alone: no licenses, no dependency kinds, no members.
+pub fn from_lockfile(lock: &rustsec::Lockfile) -> CargoFacts {
+    let mut packages: Vec<PackageFact> = lock
+        .packages
+        .iter()
+        .map(|p| {
+            let mut dependencies: Vec<DependencyEdge> = p
+                .dependencies
+                .iter()
+                .map(|d| DependencyEdge {
+                    name: d.name.as_str().to_string(),
+                    version: d.version.to_string(),
+                    kinds: Vec::new(),
+                })
+                .collect();
+            dependencies.sort();
+            PackageFact {
+                name: p.name.as_str().to_string(),
+                version: p.version.to_string(),
+                source: match &p.source {
+                    Some(s) => classify_source(&s.to_string()),
+                    None => PackageSource::Path {
+                        path: None,
+                        inside_workspace: None,
+                    },
+                },
+                member: false,
+                license: None,
+                license_file: None,
+                checksum: p.checksum.as_ref().map(|c| c.to_string()),
+                dependencies,
+            }
+        })
+        .collect();
+    packages.sort();
+    CargoFacts {
+        origin: CargoOrigin::CargoLock,
+        partial: None,
+        lockfile: None,
+        lockfile_tracked: None,
+        has_binary: None,
+        members: Vec::new(),
+        packages,
+    }
+}
+
+/// Whether git's index has `Cargo.lock` of the workspace at `root`; `None` outside git.
+fn lockfile_tracked(root: &Path) -> Option<bool> {
+    let repo = gix::discover(root).ok()?;
+    let rel = repo_path(&repo, root, "Cargo.lock")?;
+    let index = repo.index_or_empty().ok()?;
+    Some(index.entry_by_path(rel.as_str().into()).is_some())
+}
+
+/// The repository path (with `/`) of `file` in the workspace at `root`.
+pub fn repo_path(repo: &gix::Repository, root: &Path, file: &str) -> Option<String> {
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    let rel = super::relative(&workdir, &root);
+    if !root.starts_with(&workdir) {
+        return None;
+    }
+    Some(if rel.is_empty() {
+        file.to_string()
+    } else {
+        format!("{rel}/{file}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_classified() {
+        assert_eq!(classify_source(CRATES_IO), PackageSource::CratesIo);
+        assert_eq!(classify_source(CRATES_IO_SPARSE), PackageSource::CratesIo);
+        assert_eq!(
+            classify_source("git+https://example.org/a.git?branch=main#0123abcd"),
+            PackageSource::Git {
+                url: "https://example.org/a.git".into(),
+                rev: Some("0123abcd".into())
+            }
+        );
+        assert_eq!(
+            classify_source("sparse+https://registry.example.org/index/"),
+            PackageSource::Registry {
+                url: "https://registry.example.org/index/".into()
+            }
+        );
+    }
+
+    #[test]
+    fn malformed_lockfile_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Cargo.lock");
+        std::fs::write(&path, "[[package]]\nname = \"a\"\n").unwrap();
+        let err = read_lockfile(&path).unwrap_err();
+        assert!(err.starts_with("Cargo.lock: not a valid lockfile"), "{err}");
+    }
 }

@@ -23,6 +23,8 @@ pub struct CollectCtx {
     pub root: PathBuf,
     pub offline: bool,
     pub now: OffsetDateTime,
+    /// `--advisory-db`, which wins over the configuration and CARGO_HOME.
+    pub advisory_db: Option<PathBuf>,
 }
 
 /// Run every collector.
@@ -40,9 +42,9 @@ pub fn collect_all(
     progress("cargo metadata");
     let cargo = cargo::collect(&ctx.root, ctx.offline);
     progress("SBOMs");
-    let sbom = sbom::collect(&ctx.root, &cargo);
+    let sbom = sbom::collect(&ctx.root, config, &cargo, ctx.now);
     progress("advisories");
-    let advisories = advisories::collect(&ctx.root);
+    let advisories = advisories::collect(&ctx.root, config, ctx.advisory_db.as_deref());
     Facts {
         collected_at: crate::timefmt::rfc3339(ctx.now),
         files,

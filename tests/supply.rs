@@ -1,0 +1,688 @@
+//! Supply-chain evidence end to end: Cargo.lock and cargo metadata, SBOM generation and
+//! ingestion, RustSec advisories (a hand-made database and the shared real snapshot), the
+//! lockfile history, and bad input. No test touches the network: cargo metadata runs with
+//! `--offline` on path-only workspaces, or is refused by `--locked` and the Cargo.lock fallback
+//! is used.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cargo_sdl::collect::{advisories, cargo, sbom as sbom_collect};
+use cargo_sdl::config::{Config, Product};
+use cargo_sdl::facts::Collected;
+use cargo_sdl::facts::cargo::{AdvisoryKind, CargoOrigin, PackageSource, SbomValidation};
+use cyclonedx_bom::models::bom::{Bom, SpecVersion};
+use cyclonedx_bom::validation::Validate;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/supply")
+        .join(name)
+}
+
+/// The real RustSec snapshot CI lays beside the clone, or `None` (with a message) without it.
+fn shared_db() -> Option<PathBuf> {
+    let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-db");
+    if db.join("crates").is_dir() {
+        Some(db)
+    } else {
+        eprintln!(
+            "skipping: no advisory database at {} (CI lays shared/ beside the clone)",
+            db.display()
+        );
+        None
+    }
+}
+
+/// A copy of a fixture workspace in a temporary directory, so nothing writes into the repo.
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ada")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.org")
+        .env("GIT_COMMITTER_NAME", "Ada")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.org")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn commit_all(dir: &Path, message: &str, date: &str) {
+    git(dir, &["add", "-A"], date);
+    git(dir, &["commit", "-q", "-m", message], date);
+}
+
+fn product(name: &str, version: &str) -> Product {
+    Product {
+        name: name.into(),
+        version: version.into(),
+        ..Product::default()
+    }
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-sdl"));
+    // No advisory database from the machine's CARGO_HOME may leak into a test.
+    c.env(
+        "CARGO_HOME",
+        std::env::temp_dir().join("cargo-sdl-no-cargo-home"),
+    )
+    .env_remove("SOURCE_DATE_EPOCH")
+    .env("CARGO_TERM_COLOR", "never");
+    c
+}
+
+fn ids(facts: &cargo_sdl::facts::AdvisoryFacts, kind: AdvisoryKind) -> Vec<&str> {
+    facts
+        .matches
+        .iter()
+        .filter(|m| m.kind == kind)
+        .map(|m| m.id.as_str())
+        .collect()
+}
+
+#[test]
+fn shared_database_flags_exactly_the_expected_advisories() {
+    let Some(db) = shared_db() else { return };
+    let (db, info) = advisories::open_database(&db, "test").unwrap();
+    assert!(info.advisories > 1000, "{}", info.advisories);
+    let facts = advisories::check_lockfile(&db, info, &fixture("vulnerable/Cargo.lock")).unwrap();
+    assert_eq!(
+        ids(&facts, AdvisoryKind::Vulnerability),
+        ["RUSTSEC-2020-0071"]
+    );
+    assert_eq!(
+        ids(&facts, AdvisoryKind::Unmaintained),
+        ["RUSTSEC-2021-0139"]
+    );
+    assert_eq!(facts.matches.len(), 2);
+    assert_eq!(facts.scanned, 4);
+    assert_eq!(facts.not_covered, ["forked 0.3.0"]);
+    let time = &facts.matches[0];
+    assert_eq!(
+        (
+            time.package.as_str(),
+            time.version.as_str(),
+            time.date.as_str()
+        ),
+        ("time", "0.1.45", "2020-11-18")
+    );
+    assert_eq!(time.cvss_score, Some(6.2));
+    assert_eq!(time.patched, [">=0.2.23"]);
+}
+
+#[test]
+fn shared_database_on_this_repository_runs() {
+    let Some(db) = shared_db() else { return };
+    let (db, info) = advisories::open_database(&db, "test").unwrap();
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
+    let facts = advisories::check_lockfile(&db, info, &lock).unwrap();
+    assert!(facts.scanned > 100, "{}", facts.scanned);
+}
+
+#[test]
+fn hand_made_database_dates_and_matches() {
+    let (db, info) = advisories::open_database(&fixture("advisory-db"), "test").unwrap();
+    assert_eq!(info.advisories, 2);
+    assert_eq!(info.date, "2026-01-10");
+    assert_eq!(info.date_source, "newest advisory");
+    assert_eq!(info.commit, None);
+    let facts = advisories::check_lockfile(&db, info, &fixture("demo/Cargo.lock")).unwrap();
+    assert_eq!(
+        ids(&facts, AdvisoryKind::Vulnerability),
+        ["RUSTSEC-2026-9001"]
+    );
+    assert_eq!(
+        ids(&facts, AdvisoryKind::Unmaintained),
+        ["RUSTSEC-2025-9002"]
+    );
+    assert_eq!(facts.scanned, 3);
+}
+
+#[test]
+fn broken_advisory_file_is_named() {
+    let err = advisories::open_database(&fixture("advisory-db-broken"), "test").unwrap_err();
+    assert!(
+        err.contains("crates/demo-crate/RUSTSEC-2026-9003.md"),
+        "{err}"
+    );
+}
+
+/// `cargo sdl check --format json` on `dir`, as (exit code, report).
+fn check_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let out = bin()
+        .args([
+            "sdl",
+            "check",
+            "--format",
+            "json",
+            "--offline",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .args(extra)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), report)
+}
+
+fn finding<'a>(report: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no finding for {rule}"))
+}
+
+#[test]
+fn database_staleness_follows_the_evaluation_time() {
+    let ws = copy_fixture("demo");
+    let db = fixture("advisory-db");
+    let db = db.to_str().unwrap();
+    let (_, report) = check_json(
+        ws.path(),
+        &["--advisory-db", db, "--current-time", "2026-05-01"],
+    );
+    let fresh = finding(&report, "advisory-db-fresh");
+    assert_eq!(fresh["outcome"], "fail");
+    assert_eq!(
+        fresh["message"],
+        "the advisory database (--advisory-db, 2026-01-10 from newest advisory) is 111 days old, more than 90"
+    );
+    let vulns = finding(&report, "no-known-vulnerabilities");
+    assert_eq!(vulns["outcome"], "fail");
+    assert_eq!(vulns["level"], "deny");
+    assert_eq!(
+        vulns["message"],
+        "1 known vulnerability in Cargo.lock: RUSTSEC-2026-9001 (demo-crate 1.0.0, cvss 9.8, patched >=1.1.0)"
+    );
+    let (_, report) = check_json(
+        ws.path(),
+        &["--advisory-db", db, "--current-time", "2026-02-01"],
+    );
+    assert_eq!(finding(&report, "advisory-db-fresh")["outcome"], "pass");
+}
+
+#[test]
+fn advisory_waivers_are_applied_and_reported() {
+    let ws = copy_fixture("demo");
+    std::fs::write(
+        ws.path().join("sdl.toml"),
+        r#"
+[[waiver]]
+id = "CVE-2026-99001"
+reason = "the affected function is never called"
+owner = "security@example.org"
+expires = 2026-12-31
+
+[[waiver]]
+id = "RUSTSEC-2025-9002"
+reason = "replacement planned"
+owner = "security@example.org"
+expires = 2026-01-31
+"#,
+    )
+    .unwrap();
+    let db = fixture("advisory-db");
+    let (_, report) = check_json(
+        ws.path(),
+        &[
+            "--advisory-db",
+            db.to_str().unwrap(),
+            "--current-time",
+            "2026-02-01",
+        ],
+    );
+    let vulns = finding(&report, "no-known-vulnerabilities");
+    assert_eq!(vulns["outcome"], "pass");
+    assert_eq!(vulns["waivers_used"], serde_json::json!(["CVE-2026-99001"]));
+    // The second waiver expired the day before: the unmaintained crate counts again.
+    assert_eq!(
+        finding(&report, "no-unmaintained-or-unsound")["outcome"],
+        "fail"
+    );
+    let states: Vec<(String, String)> = report["waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["id"].as_str().unwrap().into(),
+                w["state"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("CVE-2026-99001".to_string(), "used".to_string()),
+            ("RUSTSEC-2025-9002".to_string(), "expired".to_string())
+        ]
+    );
+}
+
+#[test]
+fn without_a_database_advisory_rules_say_how_to_get_one() {
+    let ws = copy_fixture("demo");
+    let (_, report) = check_json(ws.path(), &["--current-time", "2026-02-01"]);
+    let f = finding(&report, "no-known-vulnerabilities");
+    assert_eq!(f["outcome"], "unknown");
+    let msg = f["message"].as_str().unwrap();
+    assert!(msg.contains("cargo audit fetch"), "{msg}");
+    assert!(msg.contains("--advisory-db"), "{msg}");
+}
+
+#[test]
+fn broken_database_leaves_other_rules_running() {
+    let ws = copy_fixture("demo");
+    let db = fixture("advisory-db-broken");
+    let (_, report) = check_json(
+        ws.path(),
+        &[
+            "--advisory-db",
+            db.to_str().unwrap(),
+            "--current-time",
+            "2026-02-01",
+        ],
+    );
+    assert_eq!(report["evidence"]["advisories"]["state"], "failed");
+    let f = finding(&report, "no-known-vulnerabilities");
+    assert_eq!(f["outcome"], "unknown");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("RUSTSEC-2026-9003.md"),
+        "{}",
+        f["message"]
+    );
+    // The cargo collector still ran.
+    assert_eq!(report["evidence"]["cargo"]["state"], "present");
+    assert_eq!(finding(&report, "sbom-generated")["outcome"], "unknown");
+}
+
+#[test]
+fn malformed_lockfile_is_named_and_rules_are_unknown() {
+    let ws = copy_fixture("demo");
+    std::fs::write(
+        ws.path().join("Cargo.lock"),
+        "version = 4\n[[package]]\nname = 3\n",
+    )
+    .unwrap();
+    let facts = cargo::collect(ws.path(), true);
+    let Collected::Failed { error } = &facts else {
+        panic!("{facts:?}")
+    };
+    assert!(
+        error.starts_with("Cargo.lock: not a valid lockfile"),
+        "{error}"
+    );
+    let (_, report) = check_json(
+        ws.path(),
+        &[
+            "--advisory-db",
+            fixture("advisory-db").to_str().unwrap(),
+            "--current-time",
+            "2026-02-01",
+        ],
+    );
+    for rule in [
+        "cargo-lock-committed",
+        "licenses-declared",
+        "sbom-generated",
+        "no-known-vulnerabilities",
+    ] {
+        assert_eq!(finding(&report, rule)["outcome"], "unknown", "{rule}");
+    }
+}
+
+#[test]
+fn lockfile_fallback_is_partial_and_says_why() {
+    let ws = copy_fixture("vulnerable");
+    let facts = cargo::collect(ws.path(), true);
+    let f = facts.get().unwrap();
+    assert_eq!(f.origin, CargoOrigin::CargoLock);
+    let why = f.partial.as_deref().unwrap();
+    assert!(why.starts_with("`cargo metadata` failed:"), "{why}");
+    assert!(why.contains("from Cargo.lock alone"), "{why}");
+    assert_eq!(f.packages.len(), 6);
+    let forked = f.packages.iter().find(|p| p.name == "forked").unwrap();
+    assert_eq!(
+        forked.source,
+        PackageSource::Git {
+            url: "https://example.org/forked.git".into(),
+            rev: Some("0123456789abcdef0123456789abcdef01234567".into())
+        }
+    );
+    let time = f.packages.iter().find(|p| p.name == "time").unwrap();
+    assert_eq!(
+        time.checksum.as_deref(),
+        Some("1b797afad3f312d1c66a56d11d0316f916356d11bd158fbc6ca6389ff6bf805a")
+    );
+    assert_eq!(f.lockfile_tracked, None, "not in a git repository");
+}
+
+#[test]
+fn cargo_metadata_on_a_path_workspace() {
+    let ws = copy_fixture("pathws");
+    let facts = cargo::collect(ws.path(), true);
+    let f = facts.get().unwrap();
+    assert_eq!(f.origin, CargoOrigin::CargoMetadata);
+    assert_eq!(f.partial, None);
+    assert_eq!(f.members, ["app 1.2.0", "util 0.3.1"]);
+    assert_eq!(f.has_binary, Some(true));
+    let app = &f.packages[0];
+    assert_eq!(app.license.as_deref(), Some("MIT OR Apache-2.0"));
+    assert_eq!(
+        app.source,
+        PackageSource::Path {
+            path: Some("app".into()),
+            inside_workspace: Some(true)
+        }
+    );
+    assert_eq!(app.dependencies.len(), 1);
+    assert_eq!(app.dependencies[0].name, "util");
+    assert_eq!(format!("{:?}", app.dependencies[0].kinds), "[Normal]");
+    assert_eq!(f.packages[1].license, None);
+}
+
+#[test]
+fn missing_lockfile_of_a_binary_is_a_finding() {
+    let ws = copy_fixture("pathws");
+    std::fs::remove_file(ws.path().join("Cargo.lock")).unwrap();
+    let facts = cargo::collect(ws.path(), true);
+    let f = facts.get().unwrap();
+    assert_eq!(f.lockfile, None);
+    assert_eq!(f.has_binary, Some(true));
+    assert!(
+        !ws.path().join("Cargo.lock").exists(),
+        "collection must not write a lockfile"
+    );
+    let (_, report) = check_json(ws.path(), &["--current-time", "2026-02-01"]);
+    let f = finding(&report, "cargo-lock-committed");
+    assert_eq!(f["outcome"], "fail");
+    assert_eq!(
+        f["message"],
+        "there is no Cargo.lock, and the workspace builds a binary"
+    );
+}
+
+#[test]
+fn member_manifest_that_does_not_parse_falls_back() {
+    let ws = copy_fixture("pathws");
+    std::fs::write(ws.path().join("util/Cargo.toml"), "[package\nname = ").unwrap();
+    let facts = cargo::collect(ws.path(), true);
+    let f = facts.get().unwrap();
+    let why = f.partial.as_deref().unwrap();
+    assert!(why.contains("util"), "{why}");
+    assert_eq!(f.origin, CargoOrigin::CargoLock);
+}
+
+fn sbom_cli(dir: &Path, epoch: &str) -> Vec<u8> {
+    let out = bin()
+        .args(["sdl", "sbom", "--offline", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn sbom_is_reproducible_valid_and_round_trips() {
+    let ws = copy_fixture("pathws");
+    let a = sbom_cli(ws.path(), "1767225600");
+    let b = sbom_cli(ws.path(), "1767225600");
+    assert_eq!(a, b, "two runs give identical bytes");
+    let bom = Bom::parse_from_json(&a[..]).unwrap();
+    assert_eq!(bom.spec_version, SpecVersion::V1_5);
+    assert!(bom.validate_version(SpecVersion::V1_5).passed());
+    let md = bom.metadata.as_ref().unwrap();
+    assert_eq!(
+        md.timestamp.as_ref().unwrap().to_string(),
+        "2026-01-01T00:00:00Z"
+    );
+    let subject = md.component.as_ref().unwrap();
+    assert_eq!(
+        subject.name.to_string(),
+        ws.path().file_name().unwrap().to_string_lossy()
+    );
+    let names: Vec<String> = bom
+        .components
+        .as_ref()
+        .unwrap()
+        .0
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.version.as_ref().unwrap()))
+        .collect();
+    assert_eq!(names, ["app 1.2.0", "util 0.3.1"]);
+    let deps = bom.dependencies.as_ref().unwrap();
+    let app = deps
+        .0
+        .iter()
+        .find(|d| d.dependency_ref.starts_with("pkg:cargo/app@1.2.0"))
+        .unwrap();
+    assert_eq!(
+        app.dependencies,
+        ["pkg:cargo/util@0.3.1?download_url=file://util"]
+    );
+
+    // Another time changes the timestamp, not the serial number (it identifies the content).
+    let c = sbom_cli(ws.path(), "1767312000");
+    assert_ne!(a, c);
+    let later = Bom::parse_from_json(&c[..]).unwrap();
+    assert_eq!(later.serial_number, bom.serial_number);
+}
+
+#[test]
+fn generated_sbom_carries_hashes_and_licenses() {
+    let lock = cargo::read_lockfile(&fixture("vulnerable/Cargo.lock"))
+        .unwrap()
+        .unwrap();
+    let facts = cargo::from_lockfile(&lock.1);
+    let now = cargo_sdl::timefmt::parse("2026-01-01").unwrap();
+    let bytes =
+        cargo_sdl::sbom::generate_sbom(&facts, &product("fixture-vulnerable", "0.1.0"), now)
+            .unwrap();
+    let bom = Bom::parse_from_json(&bytes[..]).unwrap();
+    assert!(bom.validate_version(SpecVersion::V1_5).passed());
+    let comps = &bom.components.as_ref().unwrap().0;
+    assert_eq!(comps.len(), 5, "the product is the metadata component");
+    let time = comps.iter().find(|c| c.name.to_string() == "time").unwrap();
+    assert_eq!(
+        time.hashes.as_ref().unwrap().0[0].content.0,
+        "1b797afad3f312d1c66a56d11d0316f916356d11bd158fbc6ca6389ff6bf805a"
+    );
+    assert_eq!(
+        time.purl.as_ref().unwrap().to_string(),
+        "pkg:cargo/time@0.1.45"
+    );
+    let forked = comps
+        .iter()
+        .find(|c| c.name.to_string() == "forked")
+        .unwrap();
+    assert_eq!(
+        forked.purl.as_ref().unwrap().to_string(),
+        "pkg:cargo/forked@0.3.0?vcs_url=git%2Bhttps://example.org/forked.git%400123456789abcdef0123456789abcdef01234567"
+    );
+}
+
+#[test]
+fn repository_sboms_are_validated_and_compared() {
+    let ws = copy_fixture("pathws");
+    let root = ws.path();
+    // Unknown keys are rejected in the new sections too.
+    std::fs::write(root.join("sdl.toml"), "[sbom]\npathz = []\n").unwrap();
+    let catalog = cargo_sdl::catalog::Catalog::embedded().unwrap();
+    let err = Config::load(root, None, &catalog, product("pathws", "1")).unwrap_err();
+    assert!(err.to_string().contains("pathz"), "{err}");
+
+    std::fs::create_dir_all(root.join("sbom")).unwrap();
+    let full = {
+        let facts = cargo::collect(root, true);
+        let now = cargo_sdl::timefmt::parse("2026-01-01").unwrap();
+        cargo_sdl::sbom::generate_sbom(facts.get().unwrap(), &product("pathws", "1"), now).unwrap()
+    };
+    std::fs::write(root.join("sbom/product.cdx.json"), &full).unwrap();
+    std::fs::write(root.join("bom.json"), &full[..full.len() / 2]).unwrap();
+    std::fs::copy(fixture("sbom-1.6.json"), root.join("sbom/legacy.cdx.json")).unwrap();
+    // Build output is never searched.
+    std::fs::create_dir_all(root.join("target")).unwrap();
+    std::fs::write(root.join("target/bom.json"), "{").unwrap();
+    std::fs::remove_file(root.join("sdl.toml")).unwrap();
+
+    let config = Config::load(root, None, &catalog, product("pathws", "1")).unwrap();
+    let cargo_facts = cargo::collect(root, true);
+    let now = cargo_sdl::timefmt::parse("2026-01-01").unwrap();
+    let facts = sbom_collect::collect(root, &config, &cargo_facts, now);
+    let s = facts.get().unwrap();
+    let paths: Vec<&str> = s.documents.iter().map(|d| d.file.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["bom.json", "sbom/legacy.cdx.json", "sbom/product.cdx.json"]
+    );
+
+    let SbomValidation::Unreadable { error } = &s.documents[0].validation else {
+        panic!("{:?}", s.documents[0])
+    };
+    assert!(error.starts_with("bom.json: not valid JSON"), "{error}");
+
+    let legacy = &s.documents[1];
+    assert_eq!(legacy.spec_version.as_deref(), Some("1.6"));
+    assert!(matches!(
+        legacy.validation,
+        SbomValidation::NotSchemaValidated { .. }
+    ));
+    let cov = legacy.coverage.as_ref().unwrap();
+    // Both packages are local (members), so nothing is compared and left-pad is extra.
+    assert_eq!(cov.packages, 0);
+    assert_eq!(cov.extra, ["left-pad 1.0.0"]);
+
+    let product_doc = &s.documents[2];
+    assert_eq!(product_doc.validation, SbomValidation::Valid);
+    assert_eq!(product_doc.components, 2);
+    assert!(product_doc.coverage.as_ref().unwrap().is_complete());
+
+    let generated = s.generated.get().unwrap();
+    assert!(generated.validation_errors.is_empty());
+    assert_eq!(generated.components, 2);
+
+    // Configured paths replace the search.
+    std::fs::write(
+        root.join("sdl.toml"),
+        "[sbom]\npaths = [\"sbom/product.cdx.json\"]\n",
+    )
+    .unwrap();
+    let config = Config::load(root, None, &catalog, product("pathws", "1")).unwrap();
+    let facts = sbom_collect::collect(root, &config, &cargo_facts, now);
+    assert_eq!(facts.get().unwrap().documents.len(), 1);
+}
+
+#[test]
+fn lockfile_history_measures_the_fix() {
+    let ws = copy_fixture("demo");
+    let root = ws.path();
+    git(root, &["init", "-q"], "2026-01-01T12:00:00Z");
+    commit_all(root, "start with demo-crate 1.0.0", "2026-01-01T12:00:00Z");
+    std::fs::write(root.join("README"), "docs\n").unwrap();
+    commit_all(root, "unrelated change", "2026-02-01T12:00:00Z");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    std::fs::write(
+        root.join("Cargo.lock"),
+        lock.replace(
+            "name = \"demo-crate\"\nversion = \"1.0.0\"",
+            "name = \"demo-crate\"\nversion = \"1.1.0\"",
+        ),
+    )
+    .unwrap();
+    commit_all(root, "bump demo-crate to 1.1.0", "2026-03-01T12:00:00Z");
+
+    let (db, _) = advisories::open_database(&fixture("advisory-db"), "test").unwrap();
+    let h = advisories::lock_history(root, &db, 200);
+    let h = h.get().unwrap();
+    assert_eq!(h.versions, 2);
+    assert!(!h.truncated);
+    assert!(h.open.is_empty());
+    assert_eq!(h.fixes.len(), 1);
+    let fix = &h.fixes[0];
+    assert_eq!(fix.id, "RUSTSEC-2026-9001");
+    assert_eq!(fix.version, "1.0.0");
+    assert_eq!(fix.advisory_date, "2026-01-10");
+    assert_eq!(fix.introduced_at, "2026-01-01T12:00:00Z");
+    assert_eq!(fix.fixed_at, "2026-03-01T12:00:00Z");
+    assert_eq!(fix.days_after_advisory, 50);
+    assert_eq!(fix.days_exposed, 50);
+
+    let bounded = advisories::lock_history(root, &db, 1);
+    let bounded = bounded.get().unwrap();
+    assert_eq!((bounded.versions, bounded.truncated), (1, true));
+    assert!(bounded.fixes.is_empty());
+
+    // The lockfile is tracked, and the rule sees a 50-day exposure against 30 allowed.
+    let cargo_facts = cargo::collect(root, true);
+    assert_eq!(cargo_facts.get().unwrap().lockfile_tracked, Some(true));
+    let (_, report) = check_json(
+        root,
+        &[
+            "--advisory-db",
+            fixture("advisory-db").to_str().unwrap(),
+            "--current-time",
+            "2026-03-02",
+        ],
+    );
+    let f = finding(&report, "security-fixes-timely");
+    assert_eq!(f["outcome"], "fail");
+    assert_eq!(
+        f["message"],
+        "1 security fix slower than 30 days across 2 versions of Cargo.lock: \
+         RUSTSEC-2026-9001 in demo-crate fixed after 50 days"
+    );
+    assert_eq!(finding(&report, "cargo-lock-committed")["outcome"], "pass");
+}
