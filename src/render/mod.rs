@@ -1,6 +1,7 @@
 //! Renderers read a [`Report`](crate::report::Report) (or the catalogue), never facts.
 
 pub mod catalog;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
