@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::catalog::Catalog;
 use crate::facts::EvidenceRef;
@@ -36,11 +38,25 @@ pub fn build(
         "report.json".into(),
         crate::render::json::render(report)?.into_bytes(),
     );
+    progress("Writing index.html");
+    files.insert(
+        "index.html".into(),
+        crate::render::html::render_html(report)?.into_bytes(),
+    );
     progress("Writing report.md");
     files.insert(
         "report.md".into(),
         crate::render::markdown::render(report).into_bytes(),
     );
+    if let Ok(cargo) = report.evidence.cargo.get() {
+        progress("Writing sbom.cdx.json");
+        let now = OffsetDateTime::parse(&report.generated_at, &Rfc3339)
+            .with_context(|| format!("generated_at `{}` is not RFC 3339", report.generated_at))?;
+        files.insert(
+            "sbom.cdx.json".into(),
+            crate::sbom::generate_sbom(cargo, &report.product, now)?,
+        );
+    }
     progress("Writing git-evidence.json");
     files.insert(
         "git-evidence.json".into(),

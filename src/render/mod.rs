@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod crosswalk;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
