@@ -60,6 +60,20 @@ pub struct RawConfig {
     pub rules: BTreeMap<String, RawRuleSettings>,
     #[serde(default)]
     pub not_applicable: Vec<NotApplicable>,
+    #[serde(default)]
+    pub git: GitConfig,
+}
+
+/// `[git]`: how the git collector reads the history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GitConfig {
+    /// Regular expression recognising release tags (default: semver-like `v1.2.3`, `1.2.3`,
+    /// `name-v1.2.3`).
+    pub release_tag_pattern: Option<String>,
+    /// An allowed-signers file (ssh-keygen format) to verify SSH signatures with,
+    /// relative to the repository root.
+    pub allowed_signers: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -161,6 +175,7 @@ pub struct Config {
     pub documents: BTreeMap<String, Vec<String>>,
     pub rules: BTreeMap<String, RuleSettings>,
     pub not_applicable: Vec<NotApplicable>,
+    pub git: GitConfig,
 }
 
 impl Config {
@@ -383,12 +398,29 @@ pub fn validate(
         }
     }
 
+    if let Some(pattern) = &raw.git.release_tag_pattern
+        && let Err(e) = regex::Regex::new(pattern)
+    {
+        return Err(invalid(
+            "git.release-tag-pattern".into(),
+            format!("not a regular expression: {e}"),
+        ));
+    }
+    let mut git = raw.git;
+    if let Some(file) = &git.allowed_signers {
+        git.allowed_signers = Some(
+            inside_repository(root, file)
+                .map_err(|message| invalid("git.allowed-signers".into(), message))?,
+        );
+    }
+
     Ok(Config {
         source: None,
         product,
         documents,
         rules,
         not_applicable: raw.not_applicable,
+        git,
     })
 }
 

@@ -16,7 +16,10 @@ pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
         path: policy.clone(),
         sha256: super::sha256_hex(&bytes),
     });
-    Collected::present(FileFacts { security_policy })
+    Collected::present(FileFacts {
+        security_policy,
+        documents: Vec::new(),
+    })
 }
 
 /// Repository paths of every document found, for the git collector's document history.

@@ -22,6 +22,8 @@ pub struct CollectCtx {
     pub root: PathBuf,
     pub offline: bool,
     pub now: OffsetDateTime,
+    /// What the git collector walks (`--rev`, `--since`, `--release`, keys, tag pattern).
+    pub git: git::Options,
 }
 
 /// Run every collector.
@@ -30,7 +32,7 @@ pub fn collect_all(ctx: &CollectCtx, config: &Config, progress: &dyn Fn(&str)) -
     let files = files::collect(&ctx.root, config);
     progress("git history");
     let documents = files::document_paths(&files);
-    let git = git::collect(&ctx.root, &documents);
+    let git = git::collect(&ctx.root, &ctx.git, &documents);
     progress("cargo metadata");
     let cargo = cargo::collect(&ctx.root, ctx.offline);
     progress("SBOMs");
