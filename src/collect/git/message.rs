@@ -72,7 +72,7 @@ static SQUASH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\(#[0-9]+\)\s*$").expect("valid regex"));
 /// homu/bors: `Auto merge of #123 - user:branch, r=alice,bob` (also `Rollup merge of`).
 static BORS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:Auto|Rollup) merge of (?:rust-lang/[\w.-]+)?#[0-9]+(?: - ([\w.-]+)(?::\S*)?)?(?:,\s*r=([\w.,@\[\]-]+))?")
+    Regex::new(r"^(?:Auto|Rollup) merge of (?:rust-lang/[\w.-]+)?#[0-9]+(?: - ([\w.-]+)(?::[^\s,]*)?)?(?:,\s*r=([\w.,@\[\]-]+))?")
         .expect("valid regex")
 });
 /// bors-ng: subject `Merge #12 #13`, body lines `12: title r=alice a=bob`.

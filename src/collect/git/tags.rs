@@ -203,7 +203,8 @@ mod tests {
     #[test]
     fn default_pattern_recognises_release_tags() {
         let re = Regex::new(DEFAULT_RELEASE_TAG_PATTERN).unwrap();
-        let cases: &[(&str, Option<(&str, [u64; 3], Option<&str>)>)] = &[
+        type Want<'a> = Option<(&'a str, [u64; 3], Option<&'a str>)>;
+        let cases: &[(&str, Want<'_>)] = &[
             ("v1.2.3", Some(("", [1, 2, 3], None))),
             ("1.2.3", Some(("", [1, 2, 3], None))),
             ("name-v1.2.3", Some(("name", [1, 2, 3], None))),

@@ -228,7 +228,7 @@ impl Graph {
                 visited: true,
             };
             read += 1;
-            if read % 4096 == 0 {
+            if read.is_multiple_of(4096) {
                 progress.tick(read);
             }
         }
