@@ -181,7 +181,8 @@ fn tags_release_windows_and_security_fixes() {
     let g = facts(r.path());
     assert_eq!(g.commits, 7);
     assert_eq!((g.tags, g.annotated_tags, g.signed_tags.total), (5, 3, 0));
-    let summary: Vec<(&str, Option<&str>, u64, bool, Vec<String>)> = g
+    type Window<'a> = (&'a str, Option<&'a str>, u64, bool, Vec<String>);
+    let summary: Vec<Window<'_>> = g
         .releases
         .iter()
         .map(|rel| {
@@ -496,7 +497,7 @@ fn ssh_signatures_verified() {
     let unknown = facts_with(r.path(), &with(&wrong), &[]);
     let v = unknown.signed_commits.verified.clone().unwrap();
     assert_eq!((v.valid, v.unknown_signer), (0, 1));
-    assert_eq!(v.unknown_signer_sample, [signed.clone()]);
+    assert_eq!(v.unknown_signer_sample, std::slice::from_ref(&signed));
     assert_eq!(
         unknown.releases[0].tag_verification.as_deref(),
         Some("unknown-signer")
