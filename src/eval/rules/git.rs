@@ -72,6 +72,15 @@ fn scope_words(git: &GitFacts) -> String {
     }
 }
 
+/// The release pattern as a reader wants it: named when it is the default.
+fn pattern_words(git: &GitFacts) -> String {
+    if git.release_tag_pattern == crate::collect::git::DEFAULT_RELEASE_TAG_PATTERN {
+        "the default release pattern (v1.2.3, 1.2.3, name-v1.2.3)".to_string()
+    } else {
+        format!("`{}`", git.release_tag_pattern)
+    }
+}
+
 fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
 }
@@ -161,8 +170,8 @@ fn release_tags_signed(ctx: &RuleCtx<'_>) -> RuleResult {
     let recent = recent_releases(git, n);
     if recent.is_empty() {
         return RuleResult::unknown(format!(
-            "no release tags match `{}`; nothing to check",
-            git.release_tag_pattern
+            "no tag matches {}; nothing to check",
+            pattern_words(git)
         ));
     }
     let verified = matches!(
@@ -236,8 +245,9 @@ fn releases_recorded(ctx: &RuleCtx<'_>) -> RuleResult {
     if recent.is_empty() {
         return RuleResult::fail(
             format!(
-                "no release tags: none of the {} tags matches `{}`",
-                git.tags, git.release_tag_pattern
+                "no release tags: none of the {} tags matches {}",
+                git.tags,
+                pattern_words(git)
             ),
             Vec::new(),
         );
