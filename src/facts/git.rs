@@ -270,8 +270,7 @@ pub struct DocumentHistory {
     /// That commit's committer time (RFC 3339): when the change landed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_changed: Option<String>,
-    /// The file at HEAD differs from the last commit (uncommitted edits): the date above may
-    /// understate how fresh the working copy is, but only committed history is evidence.
+    /// Why the date is missing or uncertain (not committed yet, at a shallow boundary).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
