@@ -121,7 +121,7 @@ pub(crate) fn analyse(message: &[u8]) -> MessageFacts {
     if MERGE_QUEUE.is_match(subject) {
         facts.markers |= marker::MERGE_QUEUE;
     }
-    if memchr_sub(message, b"See merge request ") && MERGE_REQUEST.is_match(message) {
+    if MERGE_REQUEST.is_match(message) {
         facts.markers |= marker::MERGE_REQUEST;
     }
 
@@ -137,11 +137,12 @@ pub(crate) fn analyse(message: &[u8]) -> MessageFacts {
         }
     }
 
-    if has_advisory_prefix(message) {
-        let mut ids: Vec<String> = ADVISORY
-            .find_iter(message)
-            .map(|m| normalise_advisory(m.as_bytes()))
-            .collect();
+    // The regex's literal prefilter (SIMD) makes this cheap on the many messages without one.
+    let mut ids: Vec<String> = ADVISORY
+        .find_iter(message)
+        .map(|m| normalise_advisory(m.as_bytes()))
+        .collect();
+    if !ids.is_empty() {
         ids.sort();
         ids.dedup();
         facts.advisories = ids;
@@ -307,22 +308,6 @@ fn normalise_advisory(id: &[u8]) -> String {
     } else {
         s.to_ascii_uppercase()
     }
-}
-
-/// A cheap test that spares the regex on the vast majority of messages.
-fn has_advisory_prefix(message: &[u8]) -> bool {
-    message.windows(3).any(|w| {
-        let w = [
-            w[0].to_ascii_uppercase(),
-            w[1].to_ascii_uppercase(),
-            w[2].to_ascii_uppercase(),
-        ];
-        &w == b"CVE" || &w == b"RUS" || &w == b"GHS"
-    })
-}
-
-fn memchr_sub(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn lower(bytes: &[u8]) -> String {
