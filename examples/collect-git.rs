@@ -49,7 +49,11 @@ fn main() -> ExitCode {
     }
     let facts = git::collect(&repo, &options, &documents);
     match serde_json::to_string_pretty(&facts) {
-        Ok(json) => println!("{json}"),
+        Ok(json) => {
+            use std::io::Write;
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{json}");
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

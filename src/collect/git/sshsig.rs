@@ -92,13 +92,26 @@ impl AllowedSigners {
                 let (opts, after) = split_field(rest);
                 (opts, after.trim_start())
             };
-            let mut signer = Signer {
-                key: PublicKey::from_openssh(key_text).map_err(|e| {
-                    (
+            let key = match PublicKey::from_openssh(key_text) {
+                Ok(key) => key,
+                // A key type this build cannot verify (ECDSA): signatures by it are reported
+                // as unverified, which needs no entry here.
+                Err(
+                    ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. },
+                ) if looks_like_key_type(key_text) => {
+                    continue;
+                }
+                Err(e) => {
+                    return Err((
                         i + 1,
-                        format!("not a public key ({e}); expected `principals [options] key-type base64-key`"),
-                    )
-                })?,
+                        format!(
+                            "not a public key ({e}); expected `principals [options] key-type base64-key`"
+                        ),
+                    ));
+                }
+            };
+            let mut signer = Signer {
+                key,
                 namespaces: Vec::new(),
                 valid_after: None,
                 valid_before: None,
@@ -131,8 +144,13 @@ impl AllowedSigners {
     /// Verify an armored SSH signature over `payload`, made at `time` (the committer's or
     /// tagger's time, as git passes `-Overify-time`).
     pub(crate) fn verify(&self, armored: &[u8], payload: &[u8], time: i64) -> Verdict {
-        let Ok(sig) = SshSig::from_pem(armored) else {
-            return Verdict::Invalid;
+        let sig = match SshSig::from_pem(armored) {
+            Ok(sig) => sig,
+            // Well-formed, but made with a key type this build cannot read (ECDSA).
+            Err(ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. }) => {
+                return Verdict::Unverified;
+            }
+            Err(_) => return Verdict::Invalid,
         };
         let candidates: Vec<&Signer> = self
             .signers
@@ -282,6 +300,15 @@ mod tests {
         assert_eq!(err.0, 1);
         assert!(err.1.contains("2024"), "{}", err.1);
     }
+
+    #[test]
+    fn unsupported_key_types_are_skipped_not_fatal() {
+        let text = format!("a {ECDSA}\nb {KEY}\n");
+        let a = AllowedSigners::parse(&text).unwrap();
+        assert_eq!(a.signers.len(), 1);
+    }
+
+    const ECDSA: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKB/N6W2c0yAfY2SEcLACiTPz+1jv3dubRn990ds8si8we/NyyPwnoip8Jo4s9SB+z1MSubvs/fjTy8oUo9brDc=";
 
     #[test]
     fn garbage_signature_is_invalid_not_valid() {
