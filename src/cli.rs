@@ -89,6 +89,24 @@ pub struct GlobalOptions {
         help_heading = "Global Options"
     )]
     pub advisory_db: Option<PathBuf>,
+    /// Walk the history of this revision instead of HEAD
+    #[arg(long, global = true, value_name = "REV", help_heading = "Git Options")]
+    pub rev: Option<String>,
+    /// Count only commits not reachable from REV (e.g. the previous release tag)
+    #[arg(long, global = true, value_name = "REV", help_heading = "Git Options")]
+    pub since: Option<String>,
+    /// Count only the window of this release tag (since the release before it)
+    #[arg(
+        long,
+        global = true,
+        value_name = "TAG",
+        conflicts_with = "since",
+        help_heading = "Git Options"
+    )]
+    pub release: Option<String>,
+    /// Verify SSH signatures of commits and tags against this allowed-signers file
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Git Options")]
+    pub allowed_signers: Option<PathBuf>,
     /// Evaluate as if it were this time (seconds since 1970, RFC 3339 or YYYY-MM-DD);
     /// SOURCE_DATE_EPOCH is used when this is not given
     #[arg(long, global = true, hide = true, value_name = "TIME")]
@@ -200,7 +218,7 @@ pub struct AttestArgs {
     #[arg(long = "reference", value_name = "REF")]
     pub references: Vec<String>,
     /// A release this records the practice for (repeatable)
-    #[arg(long = "release", value_name = "TAG")]
+    #[arg(long = "for-release", value_name = "TAG")]
     pub releases: Vec<String>,
     /// The product it applies to
     #[arg(long)]

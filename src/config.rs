@@ -79,6 +79,8 @@ pub struct RawConfig {
     pub sbom: RawSbom,
     #[serde(default)]
     pub supply_chain: RawSupplyChain,
+    #[serde(default)]
+    pub git: GitConfig,
 }
 
 /// `[maturity]`: how the ML3 indicator counts records.
@@ -185,6 +187,18 @@ pub fn is_advisory_id(id: &str) -> bool {
         .expect("valid regex")
     });
     ADVISORY.is_match(id)
+}
+
+/// `[git]`: how the git collector reads the history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GitConfig {
+    /// Regular expression recognising release tags (default: semver-like `v1.2.3`, `1.2.3`,
+    /// `name-v1.2.3`).
+    pub release_tag_pattern: Option<String>,
+    /// An allowed-signers file (ssh-keygen format) to verify SSH signatures with,
+    /// relative to the repository root.
+    pub allowed_signers: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -294,6 +308,7 @@ pub struct Config {
     /// Configured SBOM paths, repository-relative, checked to exist.
     pub sbom_paths: Vec<String>,
     pub reviewed_sources: Vec<ReviewedSource>,
+    pub git: GitConfig,
 }
 
 impl Config {
@@ -609,6 +624,21 @@ pub fn validate(
             ));
         }
     }
+    if let Some(pattern) = &raw.git.release_tag_pattern
+        && let Err(e) = regex::Regex::new(pattern)
+    {
+        return Err(invalid(
+            "git.release-tag-pattern".into(),
+            format!("not a regular expression: {e}"),
+        ));
+    }
+    let mut git = raw.git;
+    if let Some(file) = &git.allowed_signers {
+        git.allowed_signers = Some(
+            inside_repository(root, file)
+                .map_err(|message| invalid("git.allowed-signers".into(), message))?,
+        );
+    }
 
     Ok(Config {
         source: None,
@@ -634,6 +664,7 @@ pub fn validate(
         },
         sbom_paths,
         reviewed_sources: raw.supply_chain.reviewed_sources,
+        git,
     })
 }
 

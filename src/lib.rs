@@ -254,11 +254,23 @@ pub fn build_report(
         ws.product.clone(),
     )
     .context("invalid configuration")?;
+    let git = collect::git::Options {
+        rev: global.rev.clone(),
+        since: global.since.clone(),
+        release: global.release.clone(),
+        allowed_signers: global
+            .allowed_signers
+            .clone()
+            .or_else(|| config.git.allowed_signers.as_ref().map(|p| ws.root.join(p))),
+        release_tag_pattern: config.git.release_tag_pattern.clone(),
+        progress: !global.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
     let ctx = collect::CollectCtx {
         root: ws.root.clone(),
         offline: global.offline,
         now,
         advisory_db: global.advisory_db.clone(),
+        git,
     };
     // Human records are validated like the configuration: a malformed one stops the run.
     let human =

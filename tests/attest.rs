@@ -399,7 +399,7 @@ fn attest_writes_a_valid_attestation_and_never_overwrites() {
         "security-officer",
         "--reference",
         "docs/pentest-2026.md",
-        "--release",
+        "--for-release",
         "v0.3.0",
         "--current-time",
         "2026-06-01",

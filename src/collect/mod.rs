@@ -25,6 +25,8 @@ pub struct CollectCtx {
     pub now: OffsetDateTime,
     /// `--advisory-db`, which wins over the configuration and CARGO_HOME.
     pub advisory_db: Option<PathBuf>,
+    /// What the git collector walks (`--rev`, `--since`, `--release`, keys, tag pattern).
+    pub git: git::Options,
 }
 
 /// Run every collector.
@@ -37,8 +39,13 @@ pub fn collect_all(
     progress("repository files");
     let files = files::collect(&ctx.root, config);
     progress("git history");
-    let documents = files::document_paths(&files);
-    let git = git::collect(&ctx.root, &documents);
+    let mut documents = files::document_paths(&files);
+    documents.extend(human.attestations.iter().map(|a| a.file.path.clone()));
+    documents.sort();
+    documents.dedup();
+    let git = git::collect(&ctx.root, &ctx.git, &documents);
+    let mut human = human;
+    attach_commit_records(&ctx.root, &git, &mut human);
     progress("cargo metadata");
     let cargo = cargo::collect(&ctx.root, ctx.offline);
     progress("SBOMs");
@@ -74,4 +81,36 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Fill in each attestation's git record (or why it has none) from the git facts.
+fn attach_commit_records(
+    root: &Path,
+    git: &crate::facts::Collected<crate::facts::GitFacts>,
+    human: &mut crate::facts::attest::HumanFacts,
+) {
+    let facts = match git.get() {
+        Ok(f) => f,
+        Err(why) => {
+            for a in &mut human.attestations {
+                a.uncommitted = Some(format!("git history unavailable: {why}"));
+            }
+            return;
+        }
+    };
+    let files: Vec<(String, String)> = human
+        .attestations
+        .iter()
+        .map(|a| (a.file.path.clone(), a.file.sha256.clone()))
+        .collect();
+    for (a, (_, record)) in human
+        .attestations
+        .iter_mut()
+        .zip(git::file_records(root, facts, &files))
+    {
+        match record {
+            Ok(r) => a.commit = Some(r),
+            Err(why) => a.uncommitted = Some(why),
+        }
+    }
 }

@@ -169,12 +169,23 @@ pub fn documents(facts: &Facts) -> Vec<(String, String)> {
     }
 }
 
-/// Release tags, newest first, when git history was collected.
-pub fn release_tags(_facts: &Facts) -> Option<Vec<String>> {
-    None
+/// Complete git facts: collected and not cut short by a shallow clone.
+fn complete_git(facts: &Facts) -> Option<&GitFacts> {
+    facts
+        .git
+        .get()
+        .ok()
+        .filter(|g| !g.shallow && g.partial.is_none())
 }
 
-/// Days between the oldest and the newest commit, when git history was collected.
-pub fn history_days(_facts: &Facts) -> Option<i64> {
-    None
+/// Release tags, newest first, when the complete git history was collected.
+pub fn release_tags(facts: &Facts) -> Option<Vec<String>> {
+    complete_git(facts).map(|g| g.releases.iter().rev().map(|r| r.tag.clone()).collect())
+}
+
+/// Days between the oldest and the newest commit, when the complete git history was collected.
+pub fn history_days(facts: &Facts) -> Option<i64> {
+    let g = complete_git(facts)?;
+    let parse = |s: &Option<String>| s.as_deref().and_then(|t| crate::timefmt::parse(t).ok());
+    Some((parse(&g.last_commit_at)? - parse(&g.first_commit_at)?).whole_days())
 }

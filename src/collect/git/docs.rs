@@ -1,0 +1,166 @@
+//! The last change of a few document paths, without diffing trees: walking newest first, a
+//! commit changed a path when the blob id at that path differs from its parent's (from every
+//! parent's, for a merge, as `git log -- path` simplifies history). Lookups are memoised per
+//! (tree, depth), so commits that did not touch a directory cost one root-tree read, and the
+//! walk stops once every document is found.
+
+use std::collections::HashMap;
+
+use gix::ObjectId;
+use gix::objs::FindExt;
+
+use super::walk::Graph;
+use super::{Error, rfc3339};
+use crate::facts::git::DocumentHistory;
+
+pub(crate) fn history(
+    repo: &gix::Repository,
+    graph: &Graph,
+    head: u32,
+    paths: &[String],
+) -> Result<Vec<DocumentHistory>, Error> {
+    if paths.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut lookup = Lookup {
+        repo,
+        memo: HashMap::new(),
+        buf: Vec::new(),
+    };
+    let mut out: Vec<DocumentHistory> = paths
+        .iter()
+        .map(|p| DocumentHistory {
+            path: p.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let components: Vec<Vec<&[u8]>> = paths
+        .iter()
+        .map(|p| {
+            p.split('/')
+                .filter(|c| !c.is_empty())
+                .map(str::as_bytes)
+                .collect()
+        })
+        .collect();
+    let head_tree = graph.nodes[head as usize].tree;
+    let mut pending: Vec<usize> = Vec::new();
+    for (i, comps) in components.iter().enumerate() {
+        if lookup.blob(head_tree, i, comps)?.is_some() {
+            pending.push(i);
+        } else {
+            out[i].note = Some("not in the tree of the walked head: not committed yet".into());
+        }
+    }
+    if pending.is_empty() {
+        return Ok(out);
+    }
+    let mut order = graph.reachable(&[head], &[]);
+    order.sort_by(|&a, &b| {
+        let (na, nb) = (&graph.nodes[a as usize], &graph.nodes[b as usize]);
+        nb.committer_time
+            .cmp(&na.committer_time)
+            .then(nb.generation.cmp(&na.generation))
+    });
+    for n in order {
+        if pending.is_empty() {
+            break;
+        }
+        let node = &graph.nodes[n as usize];
+        let mut found = Vec::new();
+        for &i in &pending {
+            let comps = &components[i];
+            let Some(blob) = lookup.blob(node.tree, i, comps)? else {
+                continue;
+            };
+            let parents = graph.parents(n);
+            let changed = if parents.is_empty() {
+                true
+            } else {
+                let mut changed = true;
+                for &p in parents {
+                    if lookup.blob(graph.nodes[p as usize].tree, i, comps)? == Some(blob) {
+                        changed = false;
+                        break;
+                    }
+                }
+                changed
+            };
+            if changed {
+                out[i].last_commit = Some(graph.id(n));
+                out[i].last_changed = Some(rfc3339(node.committer_time));
+                if node.shallow {
+                    out[i].note = Some(
+                        "at the shallow boundary: the real last change may be older or newer \
+                         than shown"
+                            .into(),
+                    );
+                }
+                found.push(i);
+            }
+        }
+        pending.retain(|i| !found.contains(i));
+    }
+    Ok(out)
+}
+
+struct Lookup<'r> {
+    repo: &'r gix::Repository,
+    /// (tree, document, depth) → the object at the document's remaining path components.
+    memo: HashMap<(ObjectId, usize, usize), Option<ObjectId>>,
+    buf: Vec<u8>,
+}
+
+impl Lookup<'_> {
+    fn blob(
+        &mut self,
+        root: ObjectId,
+        doc: usize,
+        comps: &[&[u8]],
+    ) -> Result<Option<ObjectId>, Error> {
+        self.at(root, doc, comps, 0)
+    }
+
+    fn at(
+        &mut self,
+        tree: ObjectId,
+        doc: usize,
+        comps: &[&[u8]],
+        depth: usize,
+    ) -> Result<Option<ObjectId>, Error> {
+        let key = (tree, doc, depth);
+        if let Some(hit) = self.memo.get(&key) {
+            return Ok(*hit);
+        }
+        let Some(name) = comps.get(depth) else {
+            return Ok(None);
+        };
+        let last = depth + 1 == comps.len();
+        let entry = {
+            let iter = self
+                .repo
+                .objects
+                .find_tree_iter(&tree, &mut self.buf)
+                .map_err(|e| Error::object("tree", &tree, e))?;
+            let mut found = None;
+            for e in iter {
+                let e = e.map_err(|err| Error::Corrupt {
+                    id: tree.to_string(),
+                    message: err.to_string(),
+                })?;
+                if e.filename == *name {
+                    found = Some((e.oid.to_owned(), e.mode.is_tree()));
+                    break;
+                }
+            }
+            found
+        };
+        let result = match entry {
+            Some((oid, is_tree)) if last => (!is_tree).then_some(oid),
+            Some((oid, true)) => self.at(oid, doc, comps, depth + 1)?,
+            _ => None,
+        };
+        self.memo.insert(key, result);
+        Ok(result)
+    }
+}

@@ -1,0 +1,240 @@
+//! Tags: annotated or lightweight, signed or not, tagger, date and the commit they point to;
+//! release tags recognised by a pattern and put in version order.
+
+use std::cmp::Ordering;
+
+use gix::ObjectId;
+use gix::objs::FindExt;
+use regex::Regex;
+
+use super::Error;
+use super::sshsig::{AllowedSigners, Verdict};
+use super::walk::sig;
+
+/// Semver-like `v1.2.3`, `1.2.3`, `name-v1.2.3` (also `name_1.2.3`, `name/v1.2.3`,
+/// `name@1.2.3`), with an optional pre-release and build suffix.
+pub const DEFAULT_RELEASE_TAG_PATTERN: &str = r"^(?:(?P<name>.+?)[-_/@])?v?(?P<major>[0-9]+)\.(?P<minor>[0-9]+)\.(?P<patch>[0-9]+)(?P<pre>-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$";
+
+/// One tag as read from the repository.
+#[derive(Debug, Clone)]
+pub(crate) struct Tag {
+    pub(crate) name: String,
+    pub(crate) annotated: bool,
+    /// The commit after peeling; `None` when the tag names a tree or blob, or its target is
+    /// missing from a shallow clone.
+    pub(crate) target: Option<ObjectId>,
+    pub(crate) tagger: Option<String>,
+    /// Tagger time (annotated) or the target's committer time (lightweight).
+    pub(crate) time: Option<i64>,
+    pub(crate) signature: u8,
+    pub(crate) verdict: Option<Verdict>,
+    /// Set for release tags: (prefix, major, minor, patch, pre-release).
+    pub(crate) version: Option<Version>,
+}
+
+/// A release tag's version, for ordering releases of the same prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Version {
+    pub(crate) prefix: String,
+    numbers: [u64; 3],
+    pre: Option<String>,
+}
+
+impl Version {
+    /// Semver precedence; a pre-release sorts before its release.
+    pub(crate) fn cmp_precedence(&self, other: &Version) -> Ordering {
+        self.numbers
+            .cmp(&other.numbers)
+            .then_with(|| match (&self.pre, &other.pre) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(_), None) => Ordering::Less,
+                (Some(a), Some(b)) => cmp_pre(a, b),
+            })
+    }
+}
+
+fn cmp_pre(a: &str, b: &str) -> Ordering {
+    let mut ai = a.split('.');
+    let mut bi = b.split('.');
+    loop {
+        match (ai.next(), bi.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) => {
+                let o = match (x.parse::<u64>(), y.parse::<u64>()) {
+                    (Ok(p), Ok(q)) => p.cmp(&q),
+                    (Ok(_), Err(_)) => Ordering::Less,
+                    (Err(_), Ok(_)) => Ordering::Greater,
+                    _ => x.cmp(y),
+                };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+        }
+    }
+}
+
+/// The version a release pattern finds in a tag name. Patterns without the named groups
+/// `major`/`minor`/`patch` still mark releases; those are ordered by date.
+pub(crate) fn release_version(pattern: &Regex, name: &str) -> Option<Version> {
+    let c = pattern.captures(name)?;
+    let num = |g: &str| {
+        c.name(g)
+            .and_then(|m| m.as_str().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Some(Version {
+        prefix: c
+            .name("name")
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default(),
+        numbers: [num("major"), num("minor"), num("patch")],
+        pre: c
+            .name("pre")
+            .map(|m| m.as_str().trim_start_matches('-').to_string()),
+    })
+}
+
+/// Read every tag under `refs/tags/`.
+pub(crate) fn read(
+    repo: &gix::Repository,
+    pattern: &Regex,
+    signers: Option<&AllowedSigners>,
+    shallow: bool,
+) -> Result<Vec<Tag>, Error> {
+    let platform = repo.references().map_err(|e| Error::Refs(e.to_string()))?;
+    let iter = platform.tags().map_err(|e| Error::Refs(e.to_string()))?;
+    let hash_kind = repo.object_hash();
+    let mut buf = Vec::new();
+    let mut tags = Vec::new();
+    for r in iter {
+        let r = r.map_err(|e| Error::Refs(e.to_string()))?;
+        let name = r.name().shorten().to_string();
+        let Some(mut id) = r.try_id().map(|id| id.detach()) else {
+            continue; // a symbolic ref under refs/tags/ names no object of its own
+        };
+        let mut tag = Tag {
+            name,
+            annotated: false,
+            target: None,
+            tagger: None,
+            time: None,
+            signature: sig::NONE,
+            verdict: None,
+            version: None,
+        };
+        // Peel nested tags; only the outermost tag object describes this tag.
+        for depth in 0..16 {
+            let data = match repo.objects.find(&id, &mut buf) {
+                Ok(d) => d,
+                Err(_) if shallow => break,
+                Err(e) => {
+                    return Err(Error::object(
+                        &format!("object of tag {}", tag.name),
+                        &id,
+                        e,
+                    ));
+                }
+            };
+            match data.kind {
+                gix::objs::Kind::Tag => {
+                    let bytes = data.data;
+                    let decoded = gix::objs::TagRef::from_bytes(bytes, hash_kind).map_err(|e| {
+                        Error::Corrupt {
+                            id: id.to_string(),
+                            message: format!("tag {}: {e}", tag.name),
+                        }
+                    })?;
+                    let next = decoded.target();
+                    if depth == 0 {
+                        tag.annotated = true;
+                        if let Ok(Some(t)) = decoded.tagger() {
+                            tag.tagger = Some(format!("{} <{}>", t.name, t.email));
+                            tag.time = Some(t.seconds());
+                        }
+                        if let Some((armored, payload)) = gix::objs::TagRefIter::signature(bytes) {
+                            tag.signature = match armored.format {
+                                gix::objs::signature::Format::OpenPgp => sig::OPENPGP,
+                                gix::objs::signature::Format::Ssh => sig::SSH,
+                                gix::objs::signature::Format::X509 => sig::X509,
+                            };
+                            tag.verdict = signers.map(|s| {
+                                if tag.signature == sig::SSH {
+                                    s.verify(
+                                        armored.data.as_ref(),
+                                        payload.to_bstring().as_ref(),
+                                        tag.time.unwrap_or(0),
+                                    )
+                                } else {
+                                    Verdict::Unverified
+                                }
+                            });
+                        }
+                    }
+                    id = next;
+                }
+                gix::objs::Kind::Commit => {
+                    tag.target = Some(id);
+                    if tag.time.is_none() {
+                        let commit = repo
+                            .objects
+                            .find_commit(&id, &mut buf)
+                            .map_err(|e| Error::object("commit", &id, e))?;
+                        tag.time = commit.committer().ok().map(|c| c.seconds());
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        tag.version = release_version(pattern, &tag.name);
+        tags.push(tag);
+    }
+    Ok(tags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_pattern_recognises_release_tags() {
+        let re = Regex::new(DEFAULT_RELEASE_TAG_PATTERN).unwrap();
+        type Want<'a> = Option<(&'a str, [u64; 3], Option<&'a str>)>;
+        let cases: &[(&str, Want<'_>)] = &[
+            ("v1.2.3", Some(("", [1, 2, 3], None))),
+            ("1.2.3", Some(("", [1, 2, 3], None))),
+            ("name-v1.2.3", Some(("name", [1, 2, 3], None))),
+            ("cargo-sdl-0.10.0", Some(("cargo-sdl", [0, 10, 0], None))),
+            ("v2.0.0-rc.1", Some(("", [2, 0, 0], Some("rc.1")))),
+            ("v1.2", None),
+            ("nightly", None),
+            ("v1.2.3.4", None),
+        ];
+        for (name, want) in cases {
+            let got = release_version(&re, name);
+            let got = got
+                .as_ref()
+                .map(|v| (v.prefix.as_str(), v.numbers, v.pre.as_deref()));
+            assert_eq!(got, *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn precedence() {
+        let re = Regex::new(DEFAULT_RELEASE_TAG_PATTERN).unwrap();
+        let v = |s| release_version(&re, s).unwrap();
+        assert_eq!(v("v1.10.0").cmp_precedence(&v("v1.9.9")), Ordering::Greater);
+        assert_eq!(
+            v("v1.0.0-rc.1").cmp_precedence(&v("v1.0.0")),
+            Ordering::Less
+        );
+        assert_eq!(
+            v("v1.0.0-rc.2").cmp_precedence(&v("v1.0.0-rc.10")),
+            Ordering::Less
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! The history walk: every commit reachable from the tips is read exactly once and reduced to a
+//! small fixed-size record, so that release windows, scopes and first-parent lines are computed
+//! in memory afterwards instead of walking the object database again for each of them.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+use gix::ObjectId;
+use gix::objs::FindExt;
+
+use super::message::{self, Independence};
+use super::sshsig::{AllowedSigners, Verdict};
+use super::{Error, Progress};
+
+/// Signature formats, as stored in [`Node::signature`].
+pub(crate) mod sig {
+    pub(crate) const NONE: u8 = 0;
+    pub(crate) const OPENPGP: u8 = 1;
+    pub(crate) const SSH: u8 = 2;
+    pub(crate) const X509: u8 = 3;
+    pub(crate) const OTHER: u8 = 4;
+
+    pub(crate) fn name(format: u8) -> Option<&'static str> {
+        match format {
+            OPENPGP => Some("openpgp"),
+            SSH => Some("ssh"),
+            X509 => Some("x509"),
+            OTHER => Some("other"),
+            _ => None,
+        }
+    }
+}
+
+/// One commit, reduced.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub(crate) committer_time: i64,
+    pub(crate) author_time: i64,
+    pub(crate) tree: ObjectId,
+    /// Interned mailmap-resolved `name <email>`.
+    pub(crate) author: u32,
+    parents_start: u32,
+    parents_len: u32,
+    /// Longest path to a root, plus one: a commit's ancestors all have a smaller one.
+    pub(crate) generation: u32,
+    pub(crate) signature: u8,
+    pub(crate) verdict: Option<Verdict>,
+    pub(crate) markers: u8,
+    pub(crate) independence: Independence,
+    pub(crate) trailers: u16,
+    /// Index into [`Graph::advisories`] when the message names an advisory.
+    pub(crate) advisories: Option<u32>,
+    /// A shallow boundary: its parents are not in the repository.
+    pub(crate) shallow: bool,
+    visited: bool,
+}
+
+/// The reachable commit graph.
+#[derive(Debug, Default)]
+pub(crate) struct Graph {
+    pub(crate) ids: Vec<ObjectId>,
+    pub(crate) nodes: Vec<Node>,
+    parents: Vec<u32>,
+    index: gix::hashtable::HashMap<ObjectId, u32>,
+    pub(crate) authors: usize,
+    /// Advisory ids per commit that names any.
+    pub(crate) advisories: Vec<Vec<String>>,
+}
+
+const PLACEHOLDER: Node = Node {
+    committer_time: 0,
+    author_time: 0,
+    tree: ObjectId::null(gix::hash::Kind::Sha1),
+    author: 0,
+    parents_start: 0,
+    parents_len: 0,
+    generation: 0,
+    signature: sig::NONE,
+    verdict: None,
+    markers: 0,
+    independence: Independence::Unknown,
+    trailers: 0,
+    advisories: None,
+    shallow: false,
+    visited: false,
+};
+
+impl Graph {
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub(crate) fn get(&self, id: &ObjectId) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    pub(crate) fn parents(&self, n: u32) -> &[u32] {
+        let node = &self.nodes[n as usize];
+        &self.parents[node.parents_start as usize..(node.parents_start + node.parents_len) as usize]
+    }
+
+    pub(crate) fn id(&self, n: u32) -> String {
+        self.ids[n as usize].to_string()
+    }
+
+    fn intern(&mut self, id: ObjectId, stack: &mut Vec<u32>) -> u32 {
+        if let Some(&n) = self.index.get(&id) {
+            return n;
+        }
+        let n = self.nodes.len() as u32;
+        self.ids.push(id);
+        self.nodes.push(PLACEHOLDER.clone());
+        self.index.insert(id, n);
+        stack.push(n);
+        n
+    }
+
+    /// Read every commit reachable from `tips`.
+    pub(crate) fn walk(
+        repo: &gix::Repository,
+        tips: &[ObjectId],
+        shallow: &[ObjectId],
+        signers: Option<&AllowedSigners>,
+        progress: &Progress,
+    ) -> Result<Graph, Error> {
+        let mut graph = Graph::default();
+        let mailmap = repo.open_mailmap();
+        let hash_kind = repo.object_hash();
+        let shallow: gix::hashtable::HashSet<ObjectId> = shallow.iter().copied().collect();
+        let mut authors: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut author_key = Vec::with_capacity(64);
+        let mut stack: Vec<u32> = Vec::new();
+        let mut buf = Vec::new();
+        for tip in tips {
+            graph.intern(*tip, &mut stack);
+        }
+        let mut read = 0u64;
+        while let Some(n) = stack.pop() {
+            let id = graph.ids[n as usize];
+            let commit = repo
+                .objects
+                .find_commit(&id, &mut buf)
+                .map_err(|e| Error::object("commit", &id, e))?;
+            let corrupt = |what: &str, e: &dyn std::fmt::Display| Error::Corrupt {
+                id: id.to_string(),
+                message: format!("{what}: {e}"),
+            };
+            let author = commit.author().map_err(|e| corrupt("author", &e))?;
+            let committer = commit.committer().map_err(|e| corrupt("committer", &e))?;
+            let resolved = mailmap.resolve_cow(author.trim());
+            author_key.clear();
+            author_key.extend_from_slice(&resolved.name);
+            author_key.extend_from_slice(b" <");
+            author_key.extend_from_slice(&resolved.email);
+            author_key.push(b'>');
+            let author_index = match authors.get(author_key.as_slice()) {
+                Some(&a) => a,
+                None => {
+                    let a = authors.len() as u32;
+                    authors.insert(author_key.clone(), a);
+                    a
+                }
+            };
+            let facts = message::analyse(commit.message);
+            let independence = facts.independence(&resolved.name, &resolved.email);
+            let (signature, verify) = match commit.extra_headers().pgp_signature() {
+                None => (sig::NONE, false),
+                Some(armored) => {
+                    let format = match gix::objs::signature::Format::from_signature(
+                        armored.trim_ascii_start(),
+                    ) {
+                        Some(gix::objs::signature::Format::OpenPgp) => sig::OPENPGP,
+                        Some(gix::objs::signature::Format::Ssh) => sig::SSH,
+                        Some(gix::objs::signature::Format::X509) => sig::X509,
+                        None => sig::OTHER,
+                    };
+                    (format, signers.is_some())
+                }
+            };
+            let advisories = (!facts.advisories.is_empty()).then(|| {
+                graph.advisories.push(facts.advisories.clone());
+                (graph.advisories.len() - 1) as u32
+            });
+            let tree = commit.tree();
+            let is_shallow = shallow.contains(&id);
+            let parent_ids: Vec<ObjectId> = if is_shallow {
+                Vec::new()
+            } else {
+                commit.parents().collect()
+            };
+            let (committer_time, author_time) = (committer.seconds(), author.seconds());
+            drop(commit);
+            let verdict = match signers {
+                Some(s) if verify && signature == sig::SSH => {
+                    // The signed payload is the object without its gpgsig header.
+                    Some(match gix::objs::CommitRefIter::signature(&buf, hash_kind) {
+                        Ok(Some((armored, payload))) => s.verify(
+                            armored.as_ref(),
+                            payload.to_bstring().as_ref(),
+                            committer_time,
+                        ),
+                        _ => Verdict::Invalid,
+                    })
+                }
+                Some(_) if verify => Some(Verdict::Unverified),
+                _ => None,
+            };
+            let parents_start = graph.parents.len() as u32;
+            for p in &parent_ids {
+                let pn = graph.intern(*p, &mut stack);
+                graph.parents.push(pn);
+            }
+            graph.nodes[n as usize] = Node {
+                committer_time,
+                author_time,
+                tree,
+                author: author_index,
+                parents_start,
+                parents_len: parent_ids.len() as u32,
+                generation: 0,
+                signature,
+                verdict,
+                markers: facts.markers,
+                independence,
+                trailers: facts.trailers,
+                advisories,
+                shallow: is_shallow,
+                visited: true,
+            };
+            read += 1;
+            if read.is_multiple_of(4096) {
+                progress.tick(read);
+            }
+        }
+        debug_assert!(graph.nodes.iter().all(|n| n.visited));
+        graph.authors = authors.len();
+        graph.compute_generations();
+        Ok(graph)
+    }
+
+    /// Generation numbers by an iterative post-order walk (histories are too deep to recurse).
+    fn compute_generations(&mut self) {
+        let mut stack: Vec<(u32, bool)> = Vec::new();
+        for start in 0..self.nodes.len() as u32 {
+            if self.nodes[start as usize].generation != 0 {
+                continue;
+            }
+            stack.push((start, false));
+            while let Some((n, expanded)) = stack.pop() {
+                if self.nodes[n as usize].generation != 0 {
+                    continue;
+                }
+                if expanded {
+                    let g = self
+                        .parents(n)
+                        .iter()
+                        .map(|&p| self.nodes[p as usize].generation)
+                        .max()
+                        .unwrap_or(0);
+                    self.nodes[n as usize].generation = g + 1;
+                } else {
+                    stack.push((n, true));
+                    for &p in self.parents(n) {
+                        if self.nodes[p as usize].generation == 0 {
+                            stack.push((p, false));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Commits reachable from `include` and from none of `exclude` (`git rev-list I ^E`).
+    ///
+    /// Commits are taken highest generation first, so when one is taken every descendant that
+    /// could carry the "excluded" mark has already passed it on; the walk stops as soon as
+    /// everything still queued is excluded.
+    pub(crate) fn reachable(&self, include: &[u32], exclude: &[u32]) -> Vec<u32> {
+        let mut q = Queue {
+            flags: vec![0u8; self.nodes.len()],
+            heap: BinaryHeap::new(),
+            live: 0,
+        };
+        for &n in exclude {
+            q.mark(self, n, Queue::OUT);
+        }
+        for &n in include {
+            q.mark(self, n, Queue::IN);
+        }
+        let mut out = Vec::new();
+        while q.live > 0 {
+            let Some((_, Reverse(n))) = q.heap.pop() else {
+                break;
+            };
+            let f = &mut q.flags[n as usize];
+            *f &= !Queue::QUEUED;
+            let propagate = if *f & Queue::OUT != 0 {
+                Queue::OUT
+            } else {
+                q.live -= 1;
+                out.push(n);
+                Queue::IN
+            };
+            for &p in self.parents(n) {
+                q.mark(self, p, propagate);
+            }
+        }
+        out
+    }
+
+    /// The first-parent line from `tip`, while it stays inside `window` (a membership test).
+    pub(crate) fn first_parent_line(&self, tip: u32, window: impl Fn(u32) -> bool) -> Vec<u32> {
+        let mut line = Vec::new();
+        let mut n = tip;
+        loop {
+            if !window(n) {
+                break;
+            }
+            line.push(n);
+            match self.parents(n).first() {
+                Some(&p) => n = p,
+                None => break,
+            }
+        }
+        line
+    }
+}
+
+/// The priority queue of [`Graph::reachable`].
+struct Queue {
+    flags: Vec<u8>,
+    heap: BinaryHeap<(u32, Reverse<u32>)>,
+    /// Queued entries not marked OUT: once there are none, nothing new can be found.
+    live: usize,
+}
+
+impl Queue {
+    const IN: u8 = 1;
+    const OUT: u8 = 2;
+    const QUEUED: u8 = 4;
+
+    fn mark(&mut self, graph: &Graph, n: u32, flag: u8) {
+        let f = &mut self.flags[n as usize];
+        if *f & flag != 0 {
+            return;
+        }
+        let before = *f;
+        *f |= flag;
+        if before & Self::QUEUED != 0 {
+            if flag == Self::OUT {
+                self.live -= 1;
+            }
+        } else {
+            *f |= Self::QUEUED;
+            if *f & Self::OUT == 0 {
+                self.live += 1;
+            }
+            self.heap
+                .push((graph.nodes[n as usize].generation, Reverse(n)));
+        }
+    }
+}
