@@ -436,7 +436,17 @@ fn workflows(repo: &Repo<'_>) -> Vec<crate::facts::files::Workflow> {
         })
         .filter_map(|f| {
             let t = repo.read(f).ok()?;
-            match workflows::analyse(t.file, &t.text) {
+            // A step that runs a script of the repository (`bash .ci/run`) is judged by what
+            // the script runs; only listed files are read, each at most MAX_READ bytes.
+            let script = |rel: &str| {
+                let rel = rel.trim_start_matches("./");
+                if repo.has(rel) {
+                    repo.read(rel).ok().map(|t| t.text)
+                } else {
+                    None
+                }
+            };
+            match workflows::analyse(t.file, &t.text, &script) {
                 Ok(w) => Some(w),
                 Err(why) => {
                     repo.problem(f, format!("not a valid workflow: {why}"));

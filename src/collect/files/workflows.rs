@@ -89,8 +89,21 @@ const UNTRUSTED_REFS: &[&str] = &[
     "refs/pull/",
 ];
 
-/// Analyse one workflow file.
-pub(super) fn analyse(file: FileRef, text: &str) -> Result<Workflow, String> {
+/// A token of a `run:` line that invokes a repository script: `bash .ci/run`, `./x.sh`,
+/// `sh scripts/ci.sh`.
+static SCRIPT_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\s*(?:(?:bash|sh|zsh)\s+(?:-\w+\s+)*)?((?:\./)?[\w.-]+(?:/[\w.-]+)+|\./[\w.-]+)(?:\s|$)")
+});
+
+/// Reads a repository file by its relative path, if it is one.
+pub(super) type ScriptReader<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// Analyse one workflow file. `read_script` reads repository scripts that steps run.
+pub(super) fn analyse(
+    file: FileRef,
+    text: &str,
+    read_script: &ScriptReader<'_>,
+) -> Result<Workflow, String> {
     let doc = yaml::parse(text)?;
     if !doc.is_map() {
         return Err("not a workflow: the document is not a mapping".into());
@@ -157,7 +170,7 @@ pub(super) fn analyse(file: FileRef, text: &str) -> Result<Workflow, String> {
                         .unwrap_or_default();
                     let synthetic =
                         format!("cargo {} {args}", command.as_str().unwrap_or_default());
-                    classify_run(&synthetic, command.line, &mut step_activities);
+                    classify_run(&synthetic, command.line, &mut step_activities, None);
                 }
                 if !privileged.is_empty() && name == "actions/checkout" {
                     let with = step.get("with");
@@ -179,9 +192,10 @@ pub(super) fn analyse(file: FileRef, text: &str) -> Result<Workflow, String> {
                 }
             }
             if let Some(run) = step.get("run")
-                && let Some(script) = run.as_str()
+                && let Some(script_text) = run.as_str()
             {
-                classify_run(script, run.line, &mut step_activities);
+                let script = script_text;
+                classify_run(script, run.line, &mut step_activities, Some(read_script));
                 if !privileged.is_empty() {
                     for (offset, l) in script.lines().enumerate() {
                         let fetches_head = l.contains("gh pr checkout")
@@ -257,8 +271,14 @@ fn line_in(start: u32, offset: usize) -> u32 {
     start.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX))
 }
 
-/// One activity per kind per step, at the first line that shows it.
-fn classify_run(script: &str, start: u32, out: &mut Vec<Activity>) {
+/// One activity per kind per step, at the first line that shows it. With a reader, a line that
+/// runs a repository script is judged by the script's own lines too (one level deep).
+fn classify_run(
+    script: &str,
+    start: u32,
+    out: &mut Vec<Activity>,
+    reader: Option<&ScriptReader<'_>>,
+) {
     for (offset, l) in script.lines().enumerate() {
         for (kind, pattern) in RUN_PATTERNS.iter() {
             if out.iter().any(|a| a.kind == *kind) {
@@ -270,6 +290,23 @@ fn classify_run(script: &str, start: u32, out: &mut Vec<Activity>) {
                     line: line_in(start, offset),
                     via: l.trim().to_string(),
                 });
+            }
+        }
+        let called = reader.and_then(|read| {
+            let path = SCRIPT_CALL.captures(l)?.get(1)?.as_str().to_string();
+            Some((read(&path)?, path))
+        });
+        if let Some((text, path)) = called {
+            let mut inner = Vec::new();
+            classify_run(&text, 1, &mut inner, None);
+            for a in inner {
+                if !out.iter().any(|o| o.kind == a.kind) {
+                    out.push(Activity {
+                        kind: a.kind,
+                        line: line_in(start, offset),
+                        via: format!("{} → {path}:{}: {}", l.trim(), a.line, a.via),
+                    });
+                }
             }
         }
     }
@@ -400,7 +437,7 @@ mod tests {
         ];
         for (cmd, want) in cases {
             let mut out = Vec::new();
-            classify_run(cmd, 1, &mut out);
+            classify_run(cmd, 1, &mut out, None);
             assert_eq!(out.first().map(|a| a.kind), *want, "{cmd}");
         }
     }
@@ -424,7 +461,7 @@ mod tests {
     #[test]
     fn permissions_and_hazard() {
         let text = "on: [pull_request_target]\npermissions: write-all\njobs:\n  build:\n    permissions:\n      contents: read\n      pull-requests: write\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: |\n          cargo build\n          cargo test\n";
-        let wf = analyse(file(), text).unwrap();
+        let wf = analyse(file(), text, &|_| None).unwrap();
         assert_eq!(wf.triggers, vec!["pull_request_target"]);
         let top = wf.permissions.unwrap();
         assert_eq!((top.line, top.writes), (2, vec!["*".to_string()]));
@@ -437,5 +474,32 @@ mod tests {
         assert_eq!(job.activities.len(), 1);
         assert_eq!(job.activities[0].line, 15);
         assert_eq!(job.activities[0].kind, ActivityKind::Tests);
+    }
+
+    #[test]
+    fn a_step_that_runs_a_repository_script_is_judged_by_the_script() {
+        let text = "on: [push]\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - run: bash .ci/run\n      - run: ./not-listed.sh\n";
+        let read = |p: &str| {
+            (p == ".ci/run").then(|| {
+                "set -e\ncargo fmt --check\ncargo clippy --all-targets\ncargo test --locked\n"
+                    .to_string()
+            })
+        };
+        let wf = analyse(file(), text, &read).unwrap();
+        let kinds: Vec<ActivityKind> = wf.jobs[0].activities.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, [ActivityKind::Clippy, ActivityKind::Tests]);
+        let tests = &wf.jobs[0].activities[1];
+        assert_eq!(
+            tests.line, 6,
+            "evidence points at the workflow line that runs the script"
+        );
+        assert!(
+            tests.via.contains(".ci/run:4: cargo test --locked"),
+            "{}",
+            tests.via
+        );
+        // Without a reader nothing is inferred.
+        let wf = analyse(file(), text, &|_| None).unwrap();
+        assert!(wf.jobs[0].activities.is_empty());
     }
 }
