@@ -487,3 +487,29 @@ fn the_readme_attestation_example_is_valid() {
     let r = requirement(&v, "SVV-4");
     assert_eq!(r["status"], "satisfied", "{r}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_record_that_links_out_of_the_repository_is_refused_without_echoing_it() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("id_ed25519"),
+        "PRIVATE KEY MATERIAL = 1\n",
+    )
+    .unwrap();
+    let dir = workspace(&[]);
+    std::fs::remove_file(dir.path().join("sdl/roles.toml")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("id_ed25519"),
+        dir.path().join("sdl/roles.toml"),
+    )
+    .unwrap();
+    let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("sdl/roles.toml") && err.contains("outside the repository"),
+        "{err}"
+    );
+    assert!(!err.contains("PRIVATE KEY"), "{err}");
+}

@@ -271,3 +271,69 @@ fn diff_reports_regressions() {
             .any(|c| c["subject"] == "DM-1" && c["regression"] == false)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_repository_is_never_copied_into_the_package() {
+    let ws = workspace();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "top secret key material").unwrap();
+    std::fs::remove_file(ws.path().join("SECURITY.md")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        ws.path().join("SECURITY.md"),
+    )
+    .unwrap();
+    let out = sdl(
+        ws.path(),
+        &["report", "--out", "target/pkg", "--current-time", NOW],
+    );
+    assert!(
+        matches!(out.status.code(), Some(1 | 2)),
+        "{}",
+        text(&out.stderr)
+    );
+    if ws.path().join("target/pkg").exists() {
+        for (path, bytes) in tree(&ws.path().join("target/pkg")) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("top secret"),
+                "{path} carries the symlink target"
+            );
+        }
+    }
+}
+
+#[test]
+fn diff_refuses_a_package_that_does_not_verify() {
+    let ws = workspace();
+    assert_eq!(
+        sdl(
+            ws.path(),
+            &["report", "--out", "target/a", "--current-time", NOW]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        sdl(
+            ws.path(),
+            &["report", "--out", "target/b", "--current-time", NOW]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    std::fs::write(
+        ws.path().join("target/b/report.json"),
+        "{\"schema_version\": 1}",
+    )
+    .unwrap();
+    let out = sdl(ws.path(), &["diff", "target/a", "target/b"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("does not match its manifest"),
+        "{}",
+        text(&out.stderr)
+    );
+}

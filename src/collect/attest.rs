@@ -19,6 +19,9 @@ pub const DEFAULT_ATTESTATIONS: &str = "sdl/attestations";
 pub const DEFAULT_ROLES: &str = "sdl/roles.toml";
 pub const DEFAULT_TRAINING: &str = "sdl/training.toml";
 
+/// Records are small TOML files; anything larger is not one.
+const MAX_RECORD: u64 = 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]
 pub struct Error {
@@ -102,7 +105,7 @@ pub fn collect(
         paths.sort();
         for path in paths {
             let rel = super::relative(root, &path);
-            let bytes = std::fs::read(&path).map_err(|e| err(&rel, format!("cannot read: {e}")))?;
+            let bytes = super::read_inside(root, &rel, MAX_RECORD).map_err(|m| err(&rel, m))?;
             let text =
                 String::from_utf8(bytes.clone()).map_err(|_| err(&rel, "is not UTF-8 text"))?;
             let file = FileRef {
@@ -189,11 +192,11 @@ pub fn collect(
 }
 
 fn read_optional(root: &Path, rel: &str) -> Result<Option<(String, FileRef)>, Error> {
-    let path = root.join(rel);
-    if !path.exists() {
+    // `symlink_metadata`: a dangling symlink is still something to refuse, not "absent".
+    if root.join(rel).symlink_metadata().is_err() {
         return Ok(None);
     }
-    let bytes = std::fs::read(&path).map_err(|e| err(rel, format!("cannot read: {e}")))?;
+    let bytes = super::read_inside(root, rel, MAX_RECORD).map_err(|m| err(rel, m))?;
     let text = String::from_utf8(bytes.clone()).map_err(|_| err(rel, "is not UTF-8 text"))?;
     Ok(Some((
         text,
@@ -317,7 +320,8 @@ fn parse_reference(root: &Path, rel: &str, text: &str) -> Result<Reference, Erro
     if !full.is_file() {
         return Err(err(rel, format!("reference `{t}` is not a file")));
     }
-    let bytes = std::fs::read(&full).map_err(|e| err(rel, format!("reference `{t}`: {e}")))?;
+    let bytes = super::read_inside(root, &path, u64::MAX)
+        .map_err(|m| err(rel, format!("reference `{t}` {m}")))?;
     Ok(Reference::File {
         path,
         sha256: super::sha256_hex(&bytes),

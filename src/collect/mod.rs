@@ -74,6 +74,36 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Read `rel` below `root`, refusing a path that leaves the repository (`..`, absolute, or a
+/// symlink whose target is outside) and a file larger than `max` bytes. The error says which.
+pub fn read_inside(root: &Path, rel: &str, max: u64) -> Result<Vec<u8>, String> {
+    let path = Path::new(rel);
+    if path.has_root()
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!("`{rel}` is not a path inside the repository"));
+    }
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| format!("the repository root cannot be resolved: {e}"))?;
+    let real = root
+        .join(path)
+        .canonicalize()
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if !real.starts_with(&real_root) {
+        return Err("is a symbolic link to a place outside the repository; refused".into());
+    }
+    let len = std::fs::metadata(&real)
+        .map_err(|e| format!("cannot be read: {e}"))?
+        .len();
+    if len > max {
+        return Err(format!("is larger than {max} bytes ({len})"));
+    }
+    std::fs::read(&real).map_err(|e| format!("cannot be read: {e}"))
+}
+
 /// Repository-relative path with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

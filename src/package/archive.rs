@@ -74,6 +74,7 @@ pub fn read_tar_gz(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut files = BTreeMap::new();
+    let mut total = 0u64;
     let entries = archive
         .entries()
         .with_context(|| format!("{}: not a tar.gz archive", path.display()))?;
@@ -95,8 +96,20 @@ pub fn read_tar_gz(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
                 path.display()
             );
         }
+        let size = entry.header().size().unwrap_or(u64::MAX);
+        total = total.saturating_add(size);
+        if size > super::MAX_FILE || total > super::MAX_TOTAL {
+            anyhow::bail!(
+                "{}: `{name}` would unpack past the limit ({} bytes a file, {} in all)",
+                path.display(),
+                super::MAX_FILE,
+                super::MAX_TOTAL
+            );
+        }
         let mut bytes = Vec::new();
-        entry
+        // Read no more than the header promised, whatever the stream holds.
+        (&mut entry)
+            .take(size)
             .read_to_end(&mut bytes)
             .with_context(|| format!("{}: reading `{name}`", path.display()))?;
         files.insert(inner.to_string(), bytes);

@@ -26,6 +26,15 @@ pub fn load_report(path: &Path) -> anyhow::Result<Value> {
         std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
     } else {
         let files = super::read_package(path)?;
+        // Comparing a tampered package would report the tampering as history.
+        let diffs = super::manifest::differences(&files);
+        if !diffs.is_empty() {
+            anyhow::bail!(
+                "{}: the package does not match its manifest ({}); `cargo sdl verify` lists the differences",
+                path.display(),
+                diffs.join(", ")
+            );
+        }
         files
             .get("report.json")
             .cloned()

@@ -18,6 +18,11 @@ use crate::catalog::Catalog;
 use crate::facts::EvidenceRef;
 use crate::report::Report;
 
+/// The largest single file a package holds or `verify` reads.
+pub const MAX_FILE: u64 = 256 * 1024 * 1024;
+/// The largest package `verify` and `diff` read: a bound against archive bombs.
+pub const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
+
 /// Everything the package is built from.
 pub struct PackageInput<'a> {
     pub report: &'a Report,
@@ -243,6 +248,7 @@ pub fn write_dir(out: &Path, files: &BTreeMap<String, Vec<u8>>, force: bool) -> 
 /// contains one, and following it could read outside the package.
 pub fn read_dir_files(dir: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
+    let mut total = 0u64;
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
@@ -255,6 +261,13 @@ pub fn read_dir_files(dir: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
             } else if ty.is_dir() {
                 stack.push(path);
             } else {
+                let len = entry.metadata()?.len();
+                total += len;
+                if len > MAX_FILE || total > MAX_TOTAL {
+                    bail!(
+                        "{rel}: the package is larger than this tool reads ({MAX_FILE} bytes a file, {MAX_TOTAL} in all)"
+                    );
+                }
                 files.insert(
                     rel,
                     std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use anstyle::Style;
 
-use super::{one_line, outcome_str, outcome_style, paint, status_style};
+use super::{one_line, outcome_str, outcome_style, paint, status_style, terminal_safe as t};
 use crate::catalog::Level;
 use crate::eval::{Outcome, Status};
 use crate::report::Report;
@@ -22,8 +22,8 @@ pub fn render(report: &Report, color: bool) -> String {
         out,
         "{} {} {} — IEC 62443-4-1 self-assessment at {} (maturity is an indicator, not an auditor's verdict)",
         paint(color, bold, "cargo sdl:"),
-        p.name,
-        p.version,
+        t(&p.name),
+        t(&p.version),
         report.generated_at
     );
     if let Some(sl) = p.security_level {
@@ -32,14 +32,14 @@ pub fn render(report: &Report, color: bool) -> String {
     let _ = writeln!(
         out,
         "configuration: {}",
-        report.config.as_deref().unwrap_or("none (defaults)")
+        t(report.config.as_deref().unwrap_or("none (defaults)"))
     );
     for practice in &report.practices {
         let _ = writeln!(
             out,
             "\n{} {} — {}",
             paint(color, bold, &practice.id),
-            practice.name,
+            t(&practice.name),
             paint(color, bold, &practice.maturity.label),
         );
         for req in report
@@ -52,7 +52,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 "  {:<7} {:<15} {}",
                 req.id,
                 paint(color, status_style(req.status), req.status.as_str()),
-                req.title
+                t(&req.title)
             );
             if req.status != Status::Satisfied && req.status != Status::Unknown {
                 let _ = writeln!(
@@ -60,7 +60,35 @@ pub fn render(report: &Report, color: bool) -> String {
                     "  {:<7} {:<15} {}",
                     "",
                     "",
-                    paint(color, dim, &req.reason)
+                    paint(color, dim, &t(&req.reason))
+                );
+            }
+        }
+        // What would lift the practice: the first two of its least mature requirements.
+        if let Some(level) = practice.maturity.level.filter(|l| *l < 4) {
+            let lowest: Vec<_> = practice
+                .maturity
+                .requirements
+                .iter()
+                .filter(|r| r.level == level)
+                .collect();
+            for r in lowest.iter().take(2) {
+                if let Some(next) = &r.next {
+                    let _ = writeln!(
+                        out,
+                        "  {} {}: {}",
+                        paint(color, dim, "next level:"),
+                        r.id,
+                        t(next)
+                    );
+                }
+            }
+            if lowest.len() > 2 {
+                let _ = writeln!(
+                    out,
+                    "  {} {} more requirements at ML{level} (`--format json` lists them)",
+                    paint(color, dim, "next level:"),
+                    lowest.len() - 2
                 );
             }
         }
@@ -85,11 +113,16 @@ pub fn render(report: &Report, color: bool) -> String {
                 "  {} [{}] {}: {}",
                 paint(color, outcome_style(f.outcome), outcome_str(f.outcome)),
                 f.level,
-                f.rule,
-                f.message
+                t(&f.rule),
+                t(&f.message)
             );
             if let Some(r) = &f.remediation {
-                let _ = writeln!(out, "      {} {}", paint(color, dim, "fix:"), one_line(r));
+                let _ = writeln!(
+                    out,
+                    "      {} {}",
+                    paint(color, dim, "fix:"),
+                    t(&one_line(r))
+                );
             }
         }
         if attention.len() > WORST {
@@ -128,7 +161,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 outcome_style(Outcome::Fail),
                 "deny-level rules failed:"
             ),
-            s.denied.join(", ")
+            t(&s.denied.join(", "))
         );
     }
     out
