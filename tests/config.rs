@@ -215,3 +215,52 @@ fn a_symlink_out_of_the_repository_is_refused() {
     let cfg = load(dir.path()).unwrap();
     assert_eq!(cfg.documents["threat-model"], ["docs/tm.md"]);
 }
+
+#[test]
+fn every_key_the_init_template_documents_is_real() {
+    // Uncomment every `# key = value` and `# [section]` line: the result must validate, so the
+    // template cannot document a key the loader rejects.
+    let mut uncommented = String::new();
+    for line in config::TEMPLATE.lines() {
+        let body = line.strip_prefix("# ").unwrap_or("");
+        let is_key = body.split_once(" = ").is_some_and(|(k, _)| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+        let is_section = body.starts_with('[') && body.trim_end().ends_with(']');
+        if is_section || is_key {
+            uncommented.push_str(body);
+        } else {
+            uncommented.push_str(line);
+        }
+        uncommented.push('\n');
+    }
+    let dir = repo_with(&[
+        ("sdl.toml", &uncommented),
+        ("SECURITY.md", "# policy"),
+        ("CHANGELOG.md", "# changes"),
+        ("docs/security/threat-model.md", "#"),
+        ("docs/security/context.md", "#"),
+        ("docs/security/requirements.md", "#"),
+        ("docs/security/design.md", "#"),
+        ("docs/security/design-practices.md", "#"),
+        ("docs/security/coding-standard.md", "#"),
+        ("docs/sdl/process.md", "#"),
+        ("docs/security/guidelines.md", "#"),
+        ("docs/security/updates.md", "#"),
+        (
+            ".github/allowed_signers",
+            "ci@example.com ssh-ed25519 AAAA\n",
+        ),
+        ("sbom/product.cdx.json", "{}"),
+    ]);
+    let cfg = load(dir.path()).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+    assert_eq!(cfg.product.security_level, Some(2));
+    assert_eq!(cfg.maturity_releases, 2);
+    assert_eq!(cfg.documents.len(), 11);
+    assert_eq!(cfg.not_applicable.len(), 1);
+    assert_eq!(cfg.waivers.len(), 1);
+    assert_eq!(cfg.reviewed_sources.len(), 1);
+    assert_eq!(cfg.rules.len(), 2);
+}
