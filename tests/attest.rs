@@ -1,34 +1,11 @@
 //! Attestations, roles, training, maturity and the release gate, through the real binary.
 
 use std::path::Path;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_cargo-sdl");
-
-fn sdl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("sdl")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::{sdl, text};
 
 fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let mut all = vec![
-        (
-            "Cargo.toml",
-            "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
-        ),
-        ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
+    let dir = common::workspace_with(&[
         ("docs/pentest-2026.md", "# Penetration test report\n"),
         (
             "sdl/roles.toml",
@@ -40,13 +17,8 @@ fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
             "[[record]]\nperson = \"Grace Hopper\"\ntopic = \"62443-4-1 for officers\"\ndate = 2026-01-05\nexpires = 2027-01-05\n\n\
              [[record]]\nperson = \"Ada Lovelace\"\ntopic = \"Penetration testing\"\ndate = 2026-02-01\nexpires = 2026-12-15\n",
         ),
-    ];
-    all.extend_from_slice(files);
-    for (path, content) in all {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
+    ]);
+    common::write_files(dir.path(), files);
     dir
 }
 

@@ -2,44 +2,15 @@
 //! the ways it is invoked.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cargo-sdl");
+mod common;
+use common::{BIN, sdl, text};
+
 const NOW: &str = "2026-11-25T12:00:00Z";
 
-fn sdl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("sdl")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_TERM_COLOR")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let mut all = vec![
-        (
-            "Cargo.toml",
-            "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
-        ),
-        ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
-    ];
-    all.extend_from_slice(files);
-    for (path, content) in all {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
-    dir
+    common::workspace_with(files)
 }
 
 /// An sdl.toml that lowers every deny-level rule except `keep` to warn, so that a test controls

@@ -2,35 +2,15 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cargo-sdl");
+mod common;
+use common::{sdl, text};
+
 const NOW: &str = "2026-11-25T12:00:00Z";
 
-fn sdl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("sdl")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, content) in [
-        (
-            "Cargo.toml",
-            "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
-        ),
-        ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
+    common::workspace_with(&[
         (
             "THREAT_MODEL.md",
             "# Threat model\n\n| id | threat | mitigation |\n|---|---|---|\n| T1 | tampering | signed manifest |\n",
@@ -39,12 +19,7 @@ fn workspace() -> tempfile::TempDir {
             "SECURITY.md",
             "# Security\n\nReport to security@example.com; we answer within 5 days.\n",
         ),
-    ] {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
-    dir
+    ])
 }
 
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {

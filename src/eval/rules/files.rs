@@ -236,10 +236,7 @@ fn security_txt_current(ctx: &RuleCtx<'_>) -> RuleResult {
 
 fn codeowners_coverage(ctx: &RuleCtx<'_>) -> RuleResult {
     let f = file_facts!(ctx);
-    let min = match ctx.param_f64("min-share") {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let min = require!(ctx.param_f64("min-share"));
     let Some(c) = &f.codeowners else {
         return RuleResult::fail(
             "no CODEOWNERS file in .github/, the root or docs/; no file has a responsible owner",

@@ -86,14 +86,8 @@ fn short(id: &str) -> &str {
 }
 
 fn commits_signed(ctx: &RuleCtx<'_>) -> RuleResult {
-    let git = match history(ctx) {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let min = match ctx.param_f64("min-share") {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let git = require!(history(ctx));
+    let min = require!(ctx.param_f64("min-share"));
     if git.commits == 0 {
         return RuleResult::unknown(format!("no commits {}", scope_words(git)));
     }
@@ -159,10 +153,7 @@ fn recent_releases(git: &GitFacts, n: u64) -> Vec<&Release> {
 }
 
 fn release_tags_signed(ctx: &RuleCtx<'_>) -> RuleResult {
-    let git = match history(ctx) {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
+    let git = require!(history(ctx));
     let (n, min) = match (ctx.param_u64("recent-releases"), ctx.param_f64("min-share")) {
         (Ok(n), Ok(m)) => (n, m),
         (Err(r), _) | (_, Err(r)) => return r,
@@ -233,14 +224,8 @@ fn release_tags_signed(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn releases_recorded(ctx: &RuleCtx<'_>) -> RuleResult {
-    let git = match history(ctx) {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let n = match ctx.param_u64("recent-releases") {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
+    let git = require!(history(ctx));
+    let n = require!(ctx.param_u64("recent-releases"));
     let recent = recent_releases(git, n);
     if recent.is_empty() {
         return RuleResult::fail(
@@ -286,14 +271,8 @@ fn releases_recorded(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn changes_reviewed(ctx: &RuleCtx<'_>) -> RuleResult {
-    let git = match history(ctx) {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let min = match ctx.param_f64("min-share") {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let git = require!(history(ctx));
+    let min = require!(ctx.param_f64("min-share"));
     if git.landings == 0 {
         return RuleResult::unknown(format!("no changes landed {}", scope_words(git)));
     }
@@ -324,14 +303,8 @@ fn changes_reviewed(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn review_independent(ctx: &RuleCtx<'_>) -> RuleResult {
-    let git = match history(ctx) {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let min = match ctx.param_f64("min-share") {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let git = require!(history(ctx));
+    let min = require!(ctx.param_f64("min-share"));
     let i = &git.review_independence;
     if i.with_reviewer == 0 {
         return RuleResult::unknown(format!(
@@ -358,14 +331,8 @@ fn review_independent(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn security_fixes_traceable(ctx: &RuleCtx<'_>) -> RuleResult {
-    let git = match history(ctx) {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let days = match ctx.param_u64("max-unreleased-days") {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let git = require!(history(ctx));
+    let days = require!(ctx.param_u64("max-unreleased-days"));
     let fixes: Vec<_> = git
         .security_fix_commits
         .iter()
@@ -423,14 +390,8 @@ fn threat_model_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
             return RuleResult::unknown(format!("no repository-file evidence: {reason}"));
         }
     };
-    let git = match history(ctx) {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let max_days = match ctx.param_u64("max-age-days") {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let git = require!(history(ctx));
+    let max_days = require!(ctx.param_u64("max-age-days"));
     let models: Vec<_> = files
         .documents
         .iter()

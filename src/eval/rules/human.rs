@@ -211,10 +211,7 @@ fn attestations_current(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn attestations_not_expiring(ctx: &RuleCtx<'_>) -> RuleResult {
-    let days = match ctx.param_u64("within-days") {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+    let days = require!(ctx.param_u64("within-days"));
     let human = &ctx.facts.human;
     let current: Vec<&Attestation> = human
         .attestations

@@ -1,6 +1,17 @@
 //! The built-in rules, one function each, grouped by the evidence source they read.
 //! Every id here is declared in `practices/rules/*.toml` and vice versa (a meta-test checks).
 
+/// The value of a `Result<T, RuleResult>`, or return the `RuleResult` (a rule that cannot
+/// read its evidence or parameters says so and stops).
+macro_rules! require {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(result) => return result,
+        }
+    };
+}
+
 mod files;
 mod git;
 mod human;

@@ -138,10 +138,7 @@ fn not_covered_note(a: &AdvisoryFacts) -> String {
 }
 
 fn no_known_vulnerabilities(ctx: &RuleCtx<'_>) -> RuleResult {
-    let a = match advisories(ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let a = require!(advisories(ctx));
     let (open, used) = split_waived(
         ctx,
         a.matches
@@ -183,10 +180,7 @@ fn no_known_vulnerabilities(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn no_unmaintained_or_unsound(ctx: &RuleCtx<'_>) -> RuleResult {
-    let a = match advisories(ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let a = require!(advisories(ctx));
     let (open, used) = split_waived(
         ctx,
         a.matches
@@ -244,14 +238,8 @@ fn no_unmaintained_or_unsound(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn advisory_db_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
-    let max = match ctx.param_u64("max-age-days") {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    let a = match advisories(ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let max = require!(ctx.param_u64("max-age-days"));
+    let a = require!(advisories(ctx));
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let Ok(date) = time::Date::parse(&a.database.date, &fmt) else {
         return RuleResult::unknown(format!(
@@ -281,10 +269,7 @@ fn advisory_db_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn cargo_lock_committed(ctx: &RuleCtx<'_>) -> RuleResult {
-    let c = match cargo(ctx) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let c = require!(cargo(ctx));
     match (&c.lockfile, c.lockfile_tracked, c.has_binary) {
         (Some(f), Some(true), _) => RuleResult::pass(
             format!("{} is committed", f.path),
@@ -313,10 +298,7 @@ fn cargo_lock_committed(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn licenses_declared(ctx: &RuleCtx<'_>) -> RuleResult {
-    let c = match full_cargo(ctx) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let c = require!(full_cargo(ctx));
     let missing: Vec<&crate::facts::cargo::PackageFact> = c
         .packages
         .iter()
@@ -347,10 +329,7 @@ fn licenses_declared(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn dependency_sources_reviewed(ctx: &RuleCtx<'_>) -> RuleResult {
-    let c = match cargo(ctx) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let c = require!(cargo(ctx));
     let reviewed = |name: &str| {
         ctx.config
             .reviewed_sources
@@ -438,10 +417,7 @@ fn dependency_sources_reviewed(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 fn sbom_generated(ctx: &RuleCtx<'_>) -> RuleResult {
-    let c = match full_cargo(ctx) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    let c = require!(full_cargo(ctx));
     let sbom = match ctx.facts.sbom.get() {
         Ok(s) => s,
         Err(why) => return RuleResult::unknown(format!("no SBOM facts: {why}")),
@@ -586,10 +562,7 @@ fn security_fixes_timely(ctx: &RuleCtx<'_>) -> RuleResult {
         Ok(m) => m as i64,
         Err(r) => return r,
     };
-    let a = match advisories(ctx) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let a = require!(advisories(ctx));
     let h = match a.history.get() {
         Ok(h) => h,
         Err(why) => return RuleResult::unknown(format!("no lockfile history: {why}")),
