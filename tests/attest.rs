@@ -485,3 +485,71 @@ fn a_record_that_links_out_of_the_repository_is_refused_without_echoing_it() {
     );
     assert!(!err.contains("PRIVATE KEY"), "{err}");
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-03-02T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-03-02T10:00:00Z")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
+
+#[test]
+fn attestations_committed_or_not_in_a_real_repository() {
+    let dir = workspace(&[("sdl/attestations/svv-4.toml", &pentest(""))]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(
+        dir.path(),
+        &["commit", "-q", "-m", "Record the 2026 penetration test"],
+    );
+
+    let v = report(dir.path(), "2026-06-01");
+    let f = finding(&v, "attestations-committed");
+    assert_eq!(f["outcome"], "pass", "{f}");
+    let a = &v["evidence"]["human"]["attestations"][0];
+    assert_eq!(a["commit"]["author"], "Ada Lovelace <ada@example.com>");
+    assert_eq!(a["commit"]["date"], "2026-03-02T10:00:00Z");
+    assert_eq!(a["commit"]["id"].as_str().unwrap().len(), 40);
+    assert!(
+        a["commit"].get("signature").is_none(),
+        "the commit is not signed"
+    );
+
+    // Changed after the commit: its git record no longer vouches for it.
+    let edited = pentest("").replace(
+        "all findings are closed",
+        "all findings are closed or accepted",
+    );
+    std::fs::write(dir.path().join("sdl/attestations/svv-4.toml"), edited).unwrap();
+    // A second attestation that was never committed.
+    std::fs::write(
+        dir.path().join("sdl/attestations/svv-1.toml"),
+        pentest("").replace("[\"SVV-4\"]", "[\"SVV-1\"]"),
+    )
+    .unwrap();
+    let v = report(dir.path(), "2026-06-01");
+    let f = finding(&v, "attestations-committed");
+    assert_eq!(f["outcome"], "fail", "{f}");
+    let m = f["message"].as_str().unwrap();
+    assert!(
+        m.contains("svv-4.toml: changed since it was committed"),
+        "{m}"
+    );
+    assert!(m.contains("svv-1.toml: not committed"), "{m}");
+}
