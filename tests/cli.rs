@@ -285,3 +285,49 @@ fn repository_text_is_escaped_in_markdown() {
     assert!(!md.contains("<script>"), "{md}");
     assert!(md.contains("&lt;script&gt;"), "{md}");
 }
+
+#[test]
+fn waivers_accept_failures_until_they_expire_and_unused_ones_are_reported() {
+    let dir = workspace(&[]);
+    let mut cfg = only_deny(dir.path(), "security-policy-present");
+    cfg.push_str(
+        "[[waiver]]\nid = \"security-policy-present\"\nreason = \"policy is being written, due next sprint\"\n\
+         owner = \"Ada\"\nexpires = 2026-12-31\n\n\
+         [[waiver]]\nid = \"RUSTSEC-2020-0071\"\nreason = \"time 0.1 was removed\"\nowner = \"Ada\"\nexpires = 2027-01-31\n",
+    );
+    std::fs::write(dir.path().join("sdl.toml"), cfg).unwrap();
+
+    let out = sdl(dir.path(), &["check", "--current-time", "2026-12-31"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let s = text(&out.stdout);
+    assert!(
+        s.contains(
+            "security-policy-present (used; owner Ada, until 2026-12-31): policy is being written"
+        ),
+        "{s}"
+    );
+    assert!(
+        s.contains("RUSTSEC-2020-0071 (unused: it matches nothing"),
+        "{s}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(
+        &sdl(
+            dir.path(),
+            &["check", "--format", "json", "--current-time", "2026-12-31"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let dm1 = v["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "DM-1")
+        .unwrap();
+    assert_eq!(dm1["status"], "waived", "{dm1}");
+
+    // The day after it expires, the failure counts again.
+    let out = sdl(dir.path(), &["check", "--current-time", "2027-01-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("security-policy-present (expired: counts as absent"));
+}

@@ -134,6 +134,25 @@ pub fn render(report: &Report, color: bool) -> String {
         }
     }
 
+    if !report.waivers.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(color, bold, "Waivers"));
+        for w in &report.waivers {
+            let state = match w.state {
+                crate::eval::WaiverState::Used => "used",
+                crate::eval::WaiverState::Unused => "unused: it matches nothing, remove it",
+                crate::eval::WaiverState::Expired => "expired: counts as absent",
+            };
+            let _ = writeln!(
+                out,
+                "  {} ({state}; owner {}, until {}): {}",
+                t(&w.waiver.id),
+                t(&w.waiver.owner),
+                w.waiver.expires,
+                t(&w.waiver.reason)
+            );
+        }
+    }
+
     let s = &report.summary;
     let counts: Vec<String> = s
         .requirements
