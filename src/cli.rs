@@ -242,7 +242,8 @@ pub struct ReportArgs {
     /// Also write the package as a reproducible .tar.gz
     #[arg(long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
-    /// Sign MANIFEST.sha256 with this SSH private key (namespace `cargo-sdl`)
+    /// Sign MANIFEST.sha256 with this unencrypted Ed25519 OpenSSH private key, as
+    /// `ssh-keygen -Y sign -n cargo-sdl` would (writes MANIFEST.sha256.sig)
     #[arg(long, value_name = "KEY")]
     pub sign: Option<PathBuf>,
     #[command(flatten)]
@@ -253,7 +254,8 @@ pub struct ReportArgs {
 pub struct VerifyArgs {
     /// A package directory or .tar.gz archive
     pub package: PathBuf,
-    /// Also check MANIFEST.sha256.sig against the keys in this allowed-signers file
+    /// Also check MANIFEST.sha256.sig against the keys in this allowed-signers file (the format
+    /// of `ssh-keygen -Y verify`; keys must allow the namespace `cargo-sdl`)
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
 }

@@ -16,6 +16,7 @@ pub mod package;
 pub mod render;
 pub mod report;
 pub mod sbom;
+pub(crate) mod sshsig;
 pub mod timefmt;
 pub mod workspace;
 
@@ -129,9 +130,13 @@ pub fn run(
             })
         }
         Command::Report(args) => {
-            if args.sign.is_some() {
-                anyhow::bail!("--sign: signing is not available in this build yet");
-            }
+            // The key is checked before the long collection, and no package is written with it
+            // unusable.
+            let signer = args
+                .sign
+                .as_deref()
+                .map(package::sign::SigningKey::load)
+                .transpose()?;
             let report = build_report(global, &catalog, progress)?;
             let ws = workspace::locate(global.manifest_path.as_deref())?;
             package::check_target(&args.out, args.force)?;
@@ -140,6 +145,7 @@ pub fn run(
                     report: &report,
                     catalog: &catalog,
                     root: &ws.root,
+                    signer: signer.as_ref(),
                 },
                 progress,
             )?;
@@ -177,22 +183,46 @@ pub fn run(
             })
         }
         Command::Verify(args) => {
+            // An unreadable allowed-signers file is a usage error (exit 2), not a difference.
+            // `cargo sdl --allowed-signers F verify P` lands in the global option (the git
+            // collector's): in verify it can only mean the package's signers.
+            let signers = match args
+                .allowed_signers
+                .as_ref()
+                .or(global.allowed_signers.as_ref())
+            {
+                Some(path) => Some((path.as_path(), sshsig::AllowedSigners::load(path)?)),
+                None => None,
+            };
+            let now = resolve_now(global.current_time.as_deref())?.unix_timestamp();
             let files = package::read_package(&args.package)?;
             let mut diffs = package::manifest::differences(&files);
-            if args.allowed_signers.is_some() {
-                diffs.push("signature verification is not available in this build".into());
+            let signature =
+                package::sign::check(&files, signers.as_ref().map(|(p, s)| (*p, s)), now);
+            if let Err(d) = &signature {
+                diffs.push(d.clone());
             }
             let stdout = if diffs.is_empty() {
+                let covered = files
+                    .keys()
+                    .filter(|p| {
+                        *p != package::manifest::MANIFEST && *p != package::manifest::SIGNATURE
+                    })
+                    .count();
                 format!(
-                    "{}: {} files match {}\n",
+                    "{}: {} files match {}\n{}\n",
                     args.package.display(),
-                    files.len() - 1,
-                    package::manifest::MANIFEST
+                    covered,
+                    package::manifest::MANIFEST,
+                    signature.unwrap_or_default()
                 )
             } else {
                 let mut s = format!("{}: {} differences\n", args.package.display(), diffs.len());
                 for d in &diffs {
                     s.push_str(&format!("  {d}\n"));
+                }
+                if let Ok(line) = &signature {
+                    s.push_str(&format!("{line}\n"));
                 }
                 s
             };

@@ -6,6 +6,7 @@
 pub mod archive;
 pub mod diff;
 pub mod manifest;
+pub mod sign;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,9 +30,12 @@ pub struct PackageInput<'a> {
     pub catalog: &'a Catalog,
     /// The workspace root, where cited documents are copied from.
     pub root: &'a Path,
+    /// The key that signs the manifest (`--sign`), if any.
+    pub signer: Option<&'a sign::SigningKey>,
 }
 
-/// Every file of the package, path → bytes, including `MANIFEST.sha256`.
+/// Every file of the package, path → bytes, including `MANIFEST.sha256` and, with a signer,
+/// `MANIFEST.sha256.sig`: signed here, in memory, so the atomic write covers the signature too.
 pub fn build(
     input: &PackageInput<'_>,
     progress: crate::Progress<'_>,
@@ -98,6 +102,11 @@ pub fn build(
     }
     progress("Writing MANIFEST.sha256");
     let manifest = manifest::render(&files);
+    if let Some(signer) = input.signer {
+        progress("Signing MANIFEST.sha256");
+        let signature = signer.sign(manifest.as_bytes())?;
+        files.insert(manifest::SIGNATURE.into(), signature);
+    }
     files.insert(manifest::MANIFEST.into(), manifest.into_bytes());
     Ok(files)
 }

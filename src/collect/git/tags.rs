@@ -8,7 +8,7 @@ use gix::objs::FindExt;
 use regex::Regex;
 
 use super::Error;
-use super::sshsig::{AllowedSigners, Verdict};
+use super::sshsig::{AllowedSigners, NAMESPACE, Verdict};
 use super::walk::sig;
 
 /// Semver-like `v1.2.3`, `1.2.3`, `name-v1.2.3` (also `name_1.2.3`, `name/v1.2.3`,
@@ -164,6 +164,7 @@ pub(crate) fn read(
                             tag.verdict = signers.map(|s| {
                                 if tag.signature == sig::SSH {
                                     s.verify(
+                                        NAMESPACE,
                                         armored.data.as_ref(),
                                         payload.to_bstring().as_ref(),
                                         tag.time.unwrap_or(0),

@@ -9,7 +9,7 @@ use gix::ObjectId;
 use gix::objs::FindExt;
 
 use super::message::{self, Independence};
-use super::sshsig::{AllowedSigners, Verdict};
+use super::sshsig::{AllowedSigners, NAMESPACE, Verdict};
 use super::{Error, Progress};
 
 /// Signature formats, as stored in [`Node::signature`].
@@ -195,6 +195,7 @@ impl Graph {
                     // The signed payload is the object without its gpgsig header.
                     Some(match gix::objs::CommitRefIter::signature(&buf, hash_kind) {
                         Ok(Some((armored, payload))) => s.verify(
+                            NAMESPACE,
                             armored.as_ref(),
                             payload.to_bstring().as_ref(),
                             committer_time,
