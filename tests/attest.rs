@@ -487,26 +487,13 @@ fn a_record_that_links_out_of_the_repository_is_refused_without_echoing_it() {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada Lovelace")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
-        .env("GIT_COMMITTER_NAME", "Ada Lovelace")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
-        .env("GIT_AUTHOR_DATE", "2026-03-02T10:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-03-02T10:00:00Z")
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    let ada = ("Ada Lovelace", "ada@example.com");
+    let who = common::Identity {
+        author: ada,
+        committer: ada,
+        date: "2026-03-02T10:00:00Z",
+    };
+    common::git_as(dir, &who, args);
 }
 
 #[test]

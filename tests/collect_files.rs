@@ -1,8 +1,8 @@
 //! The repository-files collector over small repositories built here: a git repository (the
 //! tracked-file listing matters) and a plain directory (the walk fallback).
 
+mod common;
 use std::path::Path;
-use std::process::Command;
 
 use cargo_sdl::catalog::Catalog;
 use cargo_sdl::collect::files::{MAX_READ, collect, document_paths};
@@ -19,30 +19,12 @@ fn write(root: &Path, rel: &str, text: &str) {
 }
 
 fn git(root: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(root)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.org")
-        .env("GIT_COMMITTER_NAME", "Test Committer")
-        .env("GIT_COMMITTER_EMAIL", "committer@example.org")
-        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let who = common::Identity {
+        author: ("Test Author", "author@example.org"),
+        committer: ("Test Committer", "committer@example.org"),
+        date: "2026-01-01T00:00:00Z",
+    };
+    common::git_as(root, &who, args);
 }
 
 fn present(c: Collected<FileFacts>) -> FileFacts {

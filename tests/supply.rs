@@ -4,6 +4,7 @@
 //! `--offline` on path-only workspaces, or is refused by `--locked` and the Cargo.lock fallback
 //! is used.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -55,29 +56,15 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn git(dir: &Path, args: &[&str], date: &str) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Ada")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.org")
-        .env("GIT_COMMITTER_NAME", "Ada")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.org")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let ada = ("Ada", "ada@example.org");
+    common::git_as(
+        dir,
+        &common::Identity {
+            author: ada,
+            committer: ada,
+            date,
+        },
+        args,
     );
 }
 

@@ -52,3 +52,34 @@ pub(crate) fn workspace_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     write_files(dir.path(), files);
     dir
 }
+
+/// Who makes a commit in a test repository, and when: pinned so that commit ids are stable.
+pub(crate) struct Identity<'a> {
+    pub author: (&'a str, &'a str),
+    pub committer: (&'a str, &'a str),
+    pub date: &'a str,
+}
+
+/// Run git in `dir` isolated from the machine's configuration, with pinned identity and date.
+pub(crate) fn git_as(dir: &Path, who: &Identity<'_>, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", who.author.0)
+        .env("GIT_AUTHOR_EMAIL", who.author.1)
+        .env("GIT_COMMITTER_NAME", who.committer.0)
+        .env("GIT_COMMITTER_EMAIL", who.committer.1)
+        .env("GIT_AUTHOR_DATE", who.date)
+        .env("GIT_COMMITTER_DATE", who.date)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+}
