@@ -352,7 +352,16 @@ impl Config {
                                 .into(),
                         });
                     }
-                    let text = read(&sdl)?;
+                    // Never read (and echo in an error) a file outside the repository.
+                    let bytes = crate::collect::read_inside(root, "sdl.toml", 1024 * 1024)
+                        .map_err(|message| Error::Syntax {
+                            path: "sdl.toml".into(),
+                            message,
+                        })?;
+                    let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {
+                        path: "sdl.toml".into(),
+                        message: "is not UTF-8 text".into(),
+                    })?;
                     ("sdl.toml".to_string(), Some(parse("sdl.toml", &text)?))
                 } else if let Some((key, raw)) = from_manifest {
                     (format!("Cargo.toml [{key}]"), Some(raw))

@@ -219,7 +219,8 @@ pub fn run(
             } else {
                 let mut s = format!("{}: {} differences\n", args.package.display(), diffs.len());
                 for d in &diffs {
-                    s.push_str(&format!("  {d}\n"));
+                    // Paths come from the package, which may be hostile.
+                    s.push_str(&format!("  {}\n", render::terminal_safe(d)));
                 }
                 if let Ok(line) = &signature {
                     s.push_str(&format!("{line}\n"));

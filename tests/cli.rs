@@ -331,3 +331,20 @@ fn waivers_accept_failures_until_they_expire_and_unused_ones_are_reported() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("security-policy-present (expired: counts as absent"));
 }
+
+#[cfg(unix)]
+#[test]
+fn an_sdl_toml_that_links_out_of_the_repository_is_neither_read_nor_echoed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret"), "password = hunter2 [\n").unwrap();
+    let dir = workspace(&[]);
+    std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("sdl.toml")).unwrap();
+    let out = sdl(dir.path(), &["check", "--current-time", NOW]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("sdl.toml") && err.contains("outside the repository"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}

@@ -168,9 +168,8 @@ fn cited_documents(input: &PackageInput<'_>) -> anyhow::Result<BTreeMap<String, 
         if !manifest::is_safe_path(&path) {
             bail!("evidence path `{path}` is not a relative path inside the repository");
         }
-        let full = input.root.join(&path);
-        let bytes =
-            std::fs::read(&full).with_context(|| format!("copying cited document {path}"))?;
+        let bytes = crate::collect::read_inside(input.root, &path, MAX_FILE)
+            .map_err(|m| anyhow::anyhow!("copying cited document {path}: {m}"))?;
         if let Some(sha) = sha
             && crate::collect::sha256_hex(&bytes) != sha
         {
