@@ -86,7 +86,7 @@ ids |= {w["advisory"]["id"] for ws in r["warnings"].values() for w in ws if w.ge
 print(" ".join(sorted(ids)))'
 }
 
-echo "cargo-sdl $("$sdl" --version | awk '{print $2}'), $(cargo audit --version), $(cargo cyclonedx --version 2>/dev/null || echo cargo-cyclonedx)"
+echo "cargo-sdl $("$sdl" --version | awk '{print $2}'), cargo-audit $(cargo audit --version | awk '{print $NF}'), cargo-cyclonedx $(cargo cyclonedx --version 2>/dev/null | awk '{print $NF}')"
 echo "advisory database: $db ($(find "$db/crates" -name '*.md' | wc -l) advisory files); best of $runs runs"
 for ws in self big; do
     dir="$work/$ws"
