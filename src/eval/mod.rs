@@ -457,7 +457,7 @@ fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTim
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::facts::FileRef;
 

@@ -333,3 +333,200 @@ fn scoping_approved(ctx: &RuleCtx<'_>) -> RuleResult {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::config::{Config, NotApplicable};
+    use crate::eval::Outcome;
+    use crate::facts::attest::{HumanFacts, Role, Roles, TrainingRecord};
+    use crate::facts::{Facts, FileRef};
+
+    const NOW: &str = "2026-06-01T12:00:00Z";
+
+    fn file(path: &str) -> FileRef {
+        FileRef {
+            path: path.into(),
+            sha256: "0".repeat(64),
+        }
+    }
+
+    fn roles() -> Roles {
+        let mut roles = BTreeMap::new();
+        roles.insert(
+            "security-officer".to_string(),
+            Role {
+                description: "owns the SDL".into(),
+                holders: vec!["Grace".into()],
+            },
+        );
+        roles.insert(
+            "psirt-lead".to_string(),
+            Role {
+                description: "runs intake".into(),
+                holders: vec!["Ada".into()],
+            },
+        );
+        Roles {
+            file: Some(file("sdl/roles.toml")),
+            roles,
+        }
+    }
+
+    fn trained(person: &str, expires: &str) -> TrainingRecord {
+        TrainingRecord {
+            person: person.into(),
+            topic: "secure coding".into(),
+            date: "2026-01-01".into(),
+            expires: expires.into(),
+        }
+    }
+
+    fn run(id: &str, human: HumanFacts, config: &Config) -> RuleResult {
+        let catalog = Catalog::embedded().unwrap();
+        let rule = catalog.rule(id).unwrap().clone();
+        let facts = Facts {
+            human,
+            ..Facts::nothing(NOW, "not in this test")
+        };
+        let ctx = RuleCtx {
+            facts: &facts,
+            config,
+            params: rule.params.clone(),
+            rule: &rule,
+            now: crate::timefmt::parse(NOW).unwrap(),
+        };
+        let f = RULES.iter().find(|(r, _)| *r == id).unwrap().1;
+        f(&ctx)
+    }
+
+    fn attested(valid_until: &str) -> HumanFacts {
+        let mut a = crate::eval::tests::attestation(
+            "sdl/attestations/dm-1.toml",
+            "2026-01-10",
+            valid_until,
+        );
+        a.owner = "Ada".into();
+        a.owner_role = "psirt-lead".into();
+        a.approver = "Grace".into();
+        a.approver_role = "security-officer".into();
+        HumanFacts {
+            directory: "sdl/attestations".into(),
+            attestations: vec![a],
+            roles: Some(roles()),
+            training_file: Some(file("sdl/training.toml")),
+            training: vec![trained("Ada", "2027-01-01"), trained("Grace", "2027-01-01")],
+        }
+    }
+
+    #[test]
+    fn each_human_rule_passes_fails_and_is_unknown() {
+        let cfg = Config::default();
+        let none = HumanFacts::default();
+        // (rule, facts, expected)
+        let cases: Vec<(&str, HumanFacts, Outcome)> = vec![
+            ("roles-assigned", attested("2027-01-01"), Outcome::Pass),
+            ("roles-assigned", none.clone(), Outcome::Fail),
+            (
+                "attestations-by-role-holders",
+                attested("2027-01-01"),
+                Outcome::Pass,
+            ),
+            (
+                "attestations-by-role-holders",
+                none.clone(),
+                Outcome::Unknown,
+            ),
+            (
+                "attestations-by-role-holders",
+                {
+                    let mut h = attested("2027-01-01");
+                    h.attestations[0].approver = "Ada".into();
+                    h
+                },
+                Outcome::Fail,
+            ),
+            ("training-current", attested("2027-01-01"), Outcome::Pass),
+            (
+                "training-current",
+                {
+                    let mut h = attested("2027-01-01");
+                    h.training[0].expires = "2026-05-31".into();
+                    h
+                },
+                Outcome::Fail,
+            ),
+            ("training-current", none.clone(), Outcome::Fail),
+            (
+                "attestations-current",
+                attested("2027-01-01"),
+                Outcome::Pass,
+            ),
+            (
+                "attestations-current",
+                attested("2026-05-31"),
+                Outcome::Fail,
+            ),
+            ("attestations-current", none.clone(), Outcome::Unknown),
+            (
+                "attestations-not-expiring",
+                attested("2027-01-01"),
+                Outcome::Pass,
+            ),
+            (
+                "attestations-not-expiring",
+                attested("2026-06-20"),
+                Outcome::Fail,
+            ),
+            ("attestations-not-expiring", none.clone(), Outcome::Unknown),
+            (
+                "attestations-committed",
+                attested("2027-01-01"),
+                Outcome::Unknown,
+            ),
+            ("scoping-approved", none.clone(), Outcome::Pass),
+        ];
+        for (id, human, want) in cases {
+            let got = run(id, human, &cfg);
+            assert_eq!(got.outcome, want, "{id}: {}", got.message);
+        }
+    }
+
+    #[test]
+    fn scoping_decisions_need_an_approver_with_a_role() {
+        let decision = |approver: &str| Config {
+            not_applicable: vec![NotApplicable {
+                requirement: "SM-10".into(),
+                justification: "no bespoke third-party components in this product".into(),
+                approver: approver.into(),
+            }],
+            ..Config::default()
+        };
+        let pass = run(
+            "scoping-approved",
+            attested("2027-01-01"),
+            &decision("Grace"),
+        );
+        assert_eq!(pass.outcome, Outcome::Pass, "{}", pass.message);
+        let fail = run(
+            "scoping-approved",
+            attested("2027-01-01"),
+            &decision("Mallory"),
+        );
+        assert_eq!(fail.outcome, Outcome::Fail);
+        assert!(
+            fail.message.contains("SM-10 (approver Mallory)"),
+            "{}",
+            fail.message
+        );
+        let unknown = run(
+            "scoping-approved",
+            HumanFacts::default(),
+            &decision("Grace"),
+        );
+        assert_eq!(unknown.outcome, Outcome::Unknown);
+    }
+}
