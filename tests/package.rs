@@ -10,16 +10,7 @@ use common::{sdl, text};
 const NOW: &str = "2026-11-25T12:00:00Z";
 
 fn workspace() -> tempfile::TempDir {
-    common::workspace_with(&[
-        (
-            "THREAT_MODEL.md",
-            "# Threat model\n\n| id | threat | mitigation |\n|---|---|---|\n| T1 | tampering | signed manifest |\n",
-        ),
-        (
-            "SECURITY.md",
-            "# Security\n\nReport to security@example.com; we answer within 5 days.\n",
-        ),
-    ])
+    common::passing_workspace()
 }
 
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {

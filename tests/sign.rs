@@ -6,49 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_cargo-sdl");
+mod common;
+use common::{passing_workspace as workspace, sdl, text};
+
 const NOW: &str = "2026-11-25T12:00:00Z";
-
-fn sdl(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("sdl")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A workspace whose report exits 0 (a security policy and a threat model).
-fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, content) in [
-        (
-            "Cargo.toml",
-            "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
-        ),
-        ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
-        (
-            "THREAT_MODEL.md",
-            "# Threat model\n\n| id | threat | mitigation |\n|---|---|---|\n| T1 | tampering | signed manifest |\n",
-        ),
-        (
-            "SECURITY.md",
-            "# Security\n\nReport to security@example.com; we answer within 5 days.\n",
-        ),
-    ] {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
-    dir
-}
 
 fn have_ssh_keygen() -> bool {
     let found = Command::new("ssh-keygen")

@@ -83,3 +83,18 @@ pub(crate) fn git_as(dir: &Path, who: &Identity<'_>, args: &[&str]) {
         .expect("git runs");
     assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
 }
+
+/// A workspace whose report exits 0: a security policy with a channel and a threat model (the
+/// two deny-level document rules).
+pub(crate) fn passing_workspace() -> tempfile::TempDir {
+    workspace_with(&[
+        (
+            "THREAT_MODEL.md",
+            "# Threat model\n\n| id | threat | mitigation |\n|---|---|---|\n| T1 | tampering | signed manifest |\n",
+        ),
+        (
+            "SECURITY.md",
+            "# Security\n\nReport to security@example.com; we answer within 5 days.\n",
+        ),
+    ])
+}
