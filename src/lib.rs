@@ -137,8 +137,8 @@ pub fn run(
                 .as_deref()
                 .map(package::sign::SigningKey::load)
                 .transpose()?;
-            let report = build_report(global, &catalog, progress)?;
             let ws = workspace::locate(global.manifest_path.as_deref())?;
+            let report = build_report_in(global, &catalog, &ws, progress)?;
             package::check_target(&args.out, args.force)?;
             let files = package::build(
                 &package::PackageInput {
@@ -269,14 +269,24 @@ pub fn run(
     }
 }
 
-/// Collect, evaluate and assemble the report.
+/// Collect, evaluate and assemble the report of the workspace the options name.
 pub fn build_report(
     global: &GlobalOptions,
     catalog: &Catalog,
     progress: Progress<'_>,
 ) -> anyhow::Result<Report> {
-    let now = resolve_now(global.current_time.as_deref())?;
     let ws = workspace::locate(global.manifest_path.as_deref())?;
+    build_report_in(global, catalog, &ws, progress)
+}
+
+/// Collect, evaluate and assemble the report of an already located workspace.
+pub fn build_report_in(
+    global: &GlobalOptions,
+    catalog: &Catalog,
+    ws: &workspace::Workspace,
+    progress: Progress<'_>,
+) -> anyhow::Result<Report> {
+    let now = resolve_now(global.current_time.as_deref())?;
     let config_path: Option<PathBuf> = global.config.clone();
     let config = Config::load(
         &ws.root,

@@ -190,7 +190,7 @@ impl<'a> Repo<'a> {
             let digest = sha2::Digest::finalize(hasher);
             Ok(FileRef {
                 path: rel.to_string(),
-                sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+                sha256: super::hex(&digest),
             })
         });
         if let Err(why) = &outcome {

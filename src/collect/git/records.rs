@@ -82,15 +82,11 @@ fn commit_record(repo: &gix::Repository, id: &str) -> Result<CommitRecord, Strin
     let author = decoded
         .author()
         .map_err(|e| format!("commit {id} has no readable author: {e}"))?;
-    let signature = decoded.extra_headers().pgp_signature().map(|armored| {
-        match gix::objs::signature::Format::from_signature(armored.trim_ascii_start()) {
-            Some(gix::objs::signature::Format::OpenPgp) => "openpgp",
-            Some(gix::objs::signature::Format::Ssh) => "ssh",
-            Some(gix::objs::signature::Format::X509) => "x509",
-            None => "other",
-        }
-        .to_string()
-    });
+    let signature = decoded
+        .extra_headers()
+        .pgp_signature()
+        .and_then(|armored| super::walk::sig::name(super::walk::sig::of_armor(armored)))
+        .map(str::to_string);
     let date = time::OffsetDateTime::from_unix_timestamp(author.seconds())
         .map(crate::timefmt::rfc3339)
         .unwrap_or_default();

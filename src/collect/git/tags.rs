@@ -156,11 +156,7 @@ pub(crate) fn read(
                             tag.time = Some(t.seconds());
                         }
                         if let Some((armored, payload)) = gix::objs::TagRefIter::signature(bytes) {
-                            tag.signature = match armored.format {
-                                gix::objs::signature::Format::OpenPgp => sig::OPENPGP,
-                                gix::objs::signature::Format::Ssh => sig::SSH,
-                                gix::objs::signature::Format::X509 => sig::X509,
-                            };
+                            tag.signature = sig::of_format(armored.format);
                             tag.verdict = signers.map(|s| {
                                 if tag.signature == sig::SSH {
                                     s.verify(

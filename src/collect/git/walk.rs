@@ -20,6 +20,21 @@ pub(crate) mod sig {
     pub(crate) const X509: u8 = 3;
     pub(crate) const OTHER: u8 = 4;
 
+    /// The format of a parsed signature.
+    pub(crate) fn of_format(format: gix::objs::signature::Format) -> u8 {
+        match format {
+            gix::objs::signature::Format::OpenPgp => OPENPGP,
+            gix::objs::signature::Format::Ssh => SSH,
+            gix::objs::signature::Format::X509 => X509,
+        }
+    }
+
+    /// The format of an armored signature as it stands in a `gpgsig` header.
+    pub(crate) fn of_armor(armored: &[u8]) -> u8 {
+        gix::objs::signature::Format::from_signature(armored.trim_ascii_start())
+            .map_or(OTHER, of_format)
+    }
+
     pub(crate) fn name(format: u8) -> Option<&'static str> {
         match format {
             OPENPGP => Some("openpgp"),
@@ -166,14 +181,7 @@ impl Graph {
             let (signature, verify) = match commit.extra_headers().pgp_signature() {
                 None => (sig::NONE, false),
                 Some(armored) => {
-                    let format = match gix::objs::signature::Format::from_signature(
-                        armored.trim_ascii_start(),
-                    ) {
-                        Some(gix::objs::signature::Format::OpenPgp) => sig::OPENPGP,
-                        Some(gix::objs::signature::Format::Ssh) => sig::SSH,
-                        Some(gix::objs::signature::Format::X509) => sig::X509,
-                        None => sig::OTHER,
-                    };
+                    let format = sig::of_armor(armored);
                     (format, signers.is_some())
                 }
             };

@@ -24,6 +24,16 @@ fn attestation_ref(a: &Attestation) -> EvidenceRef {
     }
 }
 
+/// The attestations that count at the time of the run.
+fn current<'a>(ctx: &RuleCtx<'a>) -> Vec<&'a Attestation> {
+    ctx.facts
+        .human
+        .attestations
+        .iter()
+        .filter(|a| attestation_is_current(a, ctx.now))
+        .collect()
+}
+
 fn today(ctx: &RuleCtx<'_>) -> String {
     ctx.now.to_offset(time::UtcOffset::UTC).date().to_string()
 }
@@ -53,11 +63,7 @@ fn roles_assigned(ctx: &RuleCtx<'_>) -> RuleResult {
 
 fn attestations_by_role_holders(ctx: &RuleCtx<'_>) -> RuleResult {
     let human = &ctx.facts.human;
-    let current: Vec<&Attestation> = human
-        .attestations
-        .iter()
-        .filter(|a| attestation_is_current(a, ctx.now))
-        .collect();
+    let current = current(ctx);
     if current.is_empty() {
         return RuleResult::unknown("no current attestation to check");
     }
@@ -122,11 +128,7 @@ fn training_current(ctx: &RuleCtx<'_>) -> RuleResult {
                 .flat_map(|r| r.holders.iter().map(String::as_str)),
         );
     }
-    for a in human
-        .attestations
-        .iter()
-        .filter(|a| attestation_is_current(a, ctx.now))
-    {
+    for a in current(ctx) {
         people.insert(&a.owner);
         people.insert(&a.approver);
     }
@@ -212,12 +214,7 @@ fn attestations_current(ctx: &RuleCtx<'_>) -> RuleResult {
 
 fn attestations_not_expiring(ctx: &RuleCtx<'_>) -> RuleResult {
     let days = require!(ctx.param_u64("within-days"));
-    let human = &ctx.facts.human;
-    let current: Vec<&Attestation> = human
-        .attestations
-        .iter()
-        .filter(|a| attestation_is_current(a, ctx.now))
-        .collect();
+    let current = current(ctx);
     if current.is_empty() {
         return RuleResult::unknown("no current attestation");
     }
