@@ -342,7 +342,7 @@ impl Config {
             None => {
                 let sdl = root.join("sdl.toml");
                 let from_manifest = metadata_section(root)?;
-                if sdl.exists() {
+                if sdl.symlink_metadata().is_ok() {
                     if from_manifest.is_some() {
                         return Err(Error::Invalid {
                             path: "sdl.toml".into(),
@@ -353,11 +353,12 @@ impl Config {
                         });
                     }
                     // Never read (and echo in an error) a file outside the repository.
-                    let bytes = crate::collect::read_inside(root, "sdl.toml", 1024 * 1024)
-                        .map_err(|message| Error::Syntax {
-                            path: "sdl.toml".into(),
-                            message,
-                        })?;
+                    let bytes =
+                        crate::repo_fs::read(root, "sdl.toml", crate::repo_fs::Limit::Config)
+                            .map_err(|e| Error::Syntax {
+                                path: "sdl.toml".into(),
+                                message: e.to_string(),
+                            })?;
                     let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {
                         path: "sdl.toml".into(),
                         message: "is not UTF-8 text".into(),
@@ -378,10 +379,18 @@ impl Config {
     }
 }
 
+/// `--config FILE`: the operator's file, anywhere, but a regular file within the cap.
 fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let bytes =
+        crate::repo_fs::read_operator_file(path, crate::repo_fs::Limit::Config).map_err(|e| {
+            Error::Syntax {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }
+        })?;
+    String::from_utf8(bytes).map_err(|_| Error::Syntax {
         path: path.display().to_string(),
-        source,
+        message: "is not UTF-8 text".into(),
     })
 }
 
@@ -395,10 +404,21 @@ pub fn parse(path: &str, text: &str) -> Result<RawConfig, Error> {
 
 /// `[workspace.metadata.sdl]` or `[package.metadata.sdl]` from `root/Cargo.toml`.
 fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig)>, Error> {
-    let manifest = root.join("Cargo.toml");
-    let Ok(text) = std::fs::read_to_string(&manifest) else {
-        return Ok(None);
-    };
+    let bytes =
+        match crate::repo_fs::read_optional(root, "Cargo.toml", crate::repo_fs::Limit::Manifest) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                return Err(Error::Syntax {
+                    path: "Cargo.toml".into(),
+                    message: e.to_string(),
+                });
+            }
+        };
+    let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {
+        path: "Cargo.toml".into(),
+        message: "is not UTF-8 text".into(),
+    })?;
     let table: toml::Table = toml::from_str(&text).map_err(|e| Error::Syntax {
         path: "Cargo.toml".into(),
         message: describe_toml_error(&text, &e),
@@ -460,7 +480,7 @@ pub fn validate(
         }
         let mut checked = Vec::new();
         for p in paths.into_vec() {
-            let rel = inside_repository(root, &p)
+            let rel = inside_repository(root, &p, PathKind::File)
                 .map_err(|message| invalid(format!("documents.{kind}"), message))?;
             checked.push(rel);
         }
@@ -578,15 +598,21 @@ pub fn validate(
         });
     }
 
-    for (key, value) in [
-        ("records.attestations", &raw.records.attestations),
-        ("records.roles", &raw.records.roles),
-        ("records.training", &raw.records.training),
+    for (key, value, kind) in [
+        (
+            "records.attestations",
+            &raw.records.attestations,
+            PathKind::Directory,
+        ),
+        ("records.roles", &raw.records.roles, PathKind::File),
+        ("records.training", &raw.records.training, PathKind::File),
     ] {
+        // A record path may name a file not written yet; what exists (a dangling symlink
+        // included) must be inside and of the right kind.
         if let Some(p) = value
-            && root.join(p).exists()
+            && root.join(p).symlink_metadata().is_ok()
         {
-            inside_repository(root, p).map_err(|m| invalid(key.into(), m))?;
+            inside_repository(root, p, kind).map_err(|m| invalid(key.into(), m))?;
         } else if let Some(p) = value {
             let path = Path::new(p);
             if path.has_root() || path.components().any(|c| matches!(c, Component::ParentDir)) {
@@ -615,7 +641,8 @@ pub fn validate(
     let mut sbom_paths = Vec::new();
     for p in &raw.sbom.paths {
         sbom_paths.push(
-            inside_repository(root, p).map_err(|message| invalid("sbom.paths".into(), message))?,
+            inside_repository(root, p, PathKind::File)
+                .map_err(|message| invalid("sbom.paths".into(), message))?,
         );
     }
     for (i, r) in raw.supply_chain.reviewed_sources.iter().enumerate() {
@@ -644,7 +671,7 @@ pub fn validate(
     let mut git = raw.git;
     if let Some(file) = &git.allowed_signers {
         git.allowed_signers = Some(
-            inside_repository(root, file)
+            inside_repository(root, file, PathKind::File)
                 .map_err(|message| invalid("git.allowed-signers".into(), message))?,
         );
     }
@@ -677,35 +704,54 @@ pub fn validate(
     })
 }
 
-/// Check that a configured path stays inside the repository at `root` and exists; return it
-/// repository-relative with `/` separators.
-pub fn inside_repository(root: &Path, configured: &str) -> Result<String, String> {
-    let p = Path::new(configured);
+/// What a configured path must name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    /// A regular file (documents, SBOMs, records, allowed-signers).
+    File,
+    /// A directory (the attestations folder).
+    Directory,
+}
+
+/// Check that a configured path stays inside the repository at `root`, exists and is of the
+/// kind expected; return it repository-relative with `/` separators. The check is
+/// [`repo_fs`](crate::repo_fs)'s, so a configured path and a read agree on what is inside.
+pub fn inside_repository(root: &Path, configured: &str, kind: PathKind) -> Result<String, String> {
+    use crate::repo_fs::Problem;
     if configured.is_empty() {
         return Err("the path is empty".into());
     }
-    if p.is_absolute() || p.has_root() {
-        return Err(format!(
-            "`{configured}` is absolute; give a path relative to the repository root"
-        ));
-    }
-    if p.components().any(|c| matches!(c, Component::ParentDir)) {
-        return Err(format!(
-            "`{configured}` climbs out with `..`; give a path inside the repository"
-        ));
-    }
-    let full = root.join(p);
-    let real = full
-        .canonicalize()
-        .map_err(|e| format!("`{configured}` cannot be read ({e}); create it or remove the key"))?;
-    let real_root = root
-        .canonicalize()
-        .map_err(|e| format!("repository root cannot be resolved: {e}"))?;
-    if !real.starts_with(&real_root) {
-        return Err(format!(
+    let p = Path::new(configured);
+    let real = crate::repo_fs::resolve(root, configured).map_err(|e| match e.problem() {
+        Problem::NotInside if p.has_root() => {
+            format!("`{configured}` is absolute; give a path relative to the repository root")
+        }
+        Problem::NotInside => {
+            format!("`{configured}` climbs out with `..`; give a path inside the repository")
+        }
+        Problem::Escapes => format!(
             "`{configured}` resolves through a symlink to a place outside the repository; \
              point at a file inside it"
-        ));
+        ),
+        Problem::Missing => {
+            format!("`{configured}` does not exist; create it or remove the key")
+        }
+        _ => format!("`{}` {e}", crate::sanitize::terminal(configured)),
+    })?;
+    let is_dir = real.is_dir();
+    match kind {
+        PathKind::File if !real.is_file() => {
+            let what = if is_dir {
+                "a directory"
+            } else {
+                "not a regular file"
+            };
+            return Err(format!("`{configured}` is {what}; name a regular file"));
+        }
+        PathKind::Directory if !is_dir => {
+            return Err(format!("`{configured}` is not a directory"));
+        }
+        _ => {}
     }
     let rel: PathBuf = p
         .components()

@@ -60,6 +60,7 @@ fn main() -> ExitCode {
     }
     match result {
         Ok(outcome) => {
+            eprint!("{}", outcome.stderr);
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not a failure of the assessment.
             if let Err(e) = out

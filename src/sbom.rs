@@ -218,18 +218,9 @@ fn write_json(bom: Bom) -> Result<Vec<u8>, SbomError> {
 pub fn content_uuid(content: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(content);
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!(
-        "urn:uuid:{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
+        "urn:uuid:{}",
+        crate::digest::uuid_from_digest(&digest, 0x80)
     )
 }
 

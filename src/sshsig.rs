@@ -90,11 +90,8 @@ pub(crate) struct AllowedSigners {
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum Error {
-    #[error("reading the allowed-signers file {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("reading the allowed-signers file {0}")]
+    Read(String),
     #[error("{path}, line {line}: {message}")]
     Line {
         path: String,
@@ -104,12 +101,21 @@ pub(crate) enum Error {
 }
 
 impl AllowedSigners {
+    /// Read and parse the file at `path` (a regular file within the configuration cap).
     pub(crate) fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let bytes = crate::repo_fs::read_operator_file(path, crate::repo_fs::Limit::Config)
+            .map_err(|e| Error::Read(e.with_path()))?;
+        Self::parse_file(path, &bytes)
+    }
+
+    /// Parse the bytes of the file at `path`; errors name it.
+    pub(crate) fn parse_file(path: &Path, bytes: &[u8]) -> Result<Self, Error> {
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::Line {
             path: path.display().to_string(),
-            source,
+            line: 0,
+            message: "is not UTF-8 text".into(),
         })?;
-        Self::parse(&text).map_err(|(line, message)| Error::Line {
+        Self::parse(text).map_err(|(line, message)| Error::Line {
             path: path.display().to_string(),
             line,
             message,

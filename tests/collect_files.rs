@@ -6,8 +6,8 @@ use std::path::Path;
 
 use cargo_sdl::catalog::Catalog;
 use cargo_sdl::collect::files::{MAX_READ, collect, document_paths};
-use cargo_sdl::collect::sha256_hex;
 use cargo_sdl::config::Config;
+use cargo_sdl::digest::sha256_hex;
 use cargo_sdl::eval::{Outcome, evaluate};
 use cargo_sdl::facts::files::*;
 use cargo_sdl::facts::{Collected, EvidenceRef, Facts};
@@ -263,7 +263,7 @@ fn git_repository() {
         problems[1],
         (
             "docs/security/requirements.md",
-            "is a symlink that leads outside the repository; not followed"
+            "is a symbolic link (or lies under one) that leads outside the repository; refused"
         )
     );
     assert_eq!(f.security_level, None);

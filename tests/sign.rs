@@ -296,8 +296,8 @@ fn tampering_and_untrusted_signers_fail_verification() {
     std::fs::write(copy.join("report.md"), "tampered").unwrap();
     let manifest = std::fs::read_to_string(copy.join("MANIFEST.sha256")).unwrap();
     let rehashed = manifest.replace(
-        &cargo_sdl::collect::sha256_hex(&old_md),
-        &cargo_sdl::collect::sha256_hex(b"tampered"),
+        &cargo_sdl::digest::sha256_hex(&old_md),
+        &cargo_sdl::digest::sha256_hex(b"tampered"),
     );
     assert_ne!(manifest, rehashed);
     std::fs::write(copy.join("MANIFEST.sha256"), rehashed).unwrap();

@@ -510,7 +510,7 @@ fn sbom_is_reproducible_valid_and_round_trips() {
 
 #[test]
 fn generated_sbom_carries_hashes_and_licenses() {
-    let lock = cargo::read_lockfile(&fixture("vulnerable/Cargo.lock"))
+    let lock = cargo::read_lockfile(&fixture("vulnerable"))
         .unwrap()
         .unwrap();
     let facts = cargo::from_lockfile(&lock.1);

@@ -138,7 +138,11 @@ fn broken_advisories(path: &Path) -> Vec<String> {
                     continue;
                 }
                 if let Err(e) = rustsec::Advisory::load_file(&f) {
-                    out.push(format!("{}: {}", super::relative(path, &f), chain(&e)));
+                    out.push(format!(
+                        "{}: {}",
+                        crate::repo_fs::relative(path, &f),
+                        chain(&e)
+                    ));
                 }
             }
         }
@@ -262,7 +266,7 @@ pub fn collect(root: &Path, config: &Config, cli_db: Option<&Path>) -> Collected
         }
         Err(e) => return Collected::failed(e),
     };
-    let lock = match super::cargo::read_lockfile(&root.join("Cargo.lock")) {
+    let lock = match super::cargo::read_lockfile(root) {
         Ok(Some(l)) => l,
         Ok(None) => return Collected::absent("there is no Cargo.lock to check"),
         Err(e) => return Collected::failed(e),
@@ -293,8 +297,7 @@ pub fn check_lockfile(
     info: AdvisoryDatabase,
     lockfile: &Path,
 ) -> Result<AdvisoryFacts, String> {
-    let (file, lock) = super::cargo::read_lockfile(lockfile)?
-        .ok_or_else(|| format!("{}: no such file", lockfile.display()))?;
+    let (file, lock) = super::cargo::read_lockfile_at(lockfile)?;
     let (scanned, not_covered, matches) = scan(db, &lock);
     Ok(AdvisoryFacts {
         database: info,

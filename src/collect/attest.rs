@@ -8,11 +8,12 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::catalog::Catalog;
-use crate::config::{Config, describe_toml_error, inside_repository, parse_date};
+use crate::config::{Config, PathKind, describe_toml_error, inside_repository, parse_date};
 use crate::facts::FileRef;
 use crate::facts::attest::{
     Attestation, AttestationScope, HumanFacts, Reference, Role, Roles, TrainingRecord,
 };
+use crate::repo_fs::{self, Limit};
 
 /// Where the records live unless `[records]` in sdl.toml says otherwise.
 pub const DEFAULT_ATTESTATIONS: &str = "sdl/attestations";
@@ -20,7 +21,6 @@ pub const DEFAULT_ROLES: &str = "sdl/roles.toml";
 pub const DEFAULT_TRAINING: &str = "sdl/training.toml";
 
 /// Records are small TOML files; anything larger is not one.
-const MAX_RECORD: u64 = 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {message}")]
@@ -95,22 +95,27 @@ pub fn collect(
         .clone()
         .unwrap_or_else(|| DEFAULT_ATTESTATIONS.to_string());
     let mut attestations = Vec::new();
-    let full = root.join(&dir);
-    if full.is_dir() {
-        let mut paths: Vec<_> = std::fs::read_dir(&full)
+    let full = match repo_fs::resolve(root, &dir) {
+        Ok(real) => Some(real),
+        Err(e) if e.is_missing() => None,
+        Err(e) => return Err(err(&dir, e.to_string())),
+    };
+    if let Some(full) = full.filter(|f| f.is_dir()) {
+        let mut names: Vec<_> = std::fs::read_dir(&full)
             .map_err(|e| err(&dir, format!("cannot list the directory: {e}")))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .filter_map(|e| e.ok().map(|e| e.file_name()))
+            .filter(|n| Path::new(n).extension().is_some_and(|x| x == "toml"))
             .collect();
-        paths.sort();
-        for path in paths {
-            let rel = super::relative(root, &path);
-            let bytes = super::read_inside(root, &rel, MAX_RECORD).map_err(|m| err(&rel, m))?;
+        names.sort();
+        for name in names {
+            let rel = format!("{}/{}", dir.trim_end_matches('/'), name.to_string_lossy());
+            let bytes =
+                repo_fs::read(root, &rel, Limit::Record).map_err(|e| err(&rel, e.to_string()))?;
             let text =
                 String::from_utf8(bytes.clone()).map_err(|_| err(&rel, "is not UTF-8 text"))?;
             let file = FileRef {
                 path: rel.clone(),
-                sha256: super::sha256_hex(&bytes),
+                sha256: crate::digest::sha256_hex(&bytes),
             };
             attestations.push(parse_attestation(root, &rel, &text, file, catalog, now)?);
         }
@@ -192,17 +197,17 @@ pub fn collect(
 }
 
 fn read_optional(root: &Path, rel: &str) -> Result<Option<(String, FileRef)>, Error> {
-    // `symlink_metadata`: a dangling symlink is still something to refuse, not "absent".
-    if root.join(rel).symlink_metadata().is_err() {
+    let Some(bytes) =
+        repo_fs::read_optional(root, rel, Limit::Record).map_err(|e| err(rel, e.to_string()))?
+    else {
         return Ok(None);
-    }
-    let bytes = super::read_inside(root, rel, MAX_RECORD).map_err(|m| err(rel, m))?;
+    };
     let text = String::from_utf8(bytes.clone()).map_err(|_| err(rel, "is not UTF-8 text"))?;
     Ok(Some((
         text,
         FileRef {
             path: rel.to_string(),
-            sha256: super::sha256_hex(&bytes),
+            sha256: crate::digest::sha256_hex(&bytes),
         },
     )))
 }
@@ -315,15 +320,9 @@ fn parse_reference(root: &Path, rel: &str, text: &str) -> Result<Reference, Erro
     if t.starts_with("https://") || t.starts_with("http://") {
         return Ok(Reference::Url { url: t.to_string() });
     }
-    let path = inside_repository(root, t).map_err(|m| err(rel, format!("reference: {m}")))?;
-    let full = root.join(&path);
-    if !full.is_file() {
-        return Err(err(rel, format!("reference `{t}` is not a file")));
-    }
-    let bytes = super::read_inside(root, &path, u64::MAX)
-        .map_err(|m| err(rel, format!("reference `{t}` {m}")))?;
-    Ok(Reference::File {
-        path,
-        sha256: super::sha256_hex(&bytes),
-    })
+    let path = inside_repository(root, t, PathKind::File)
+        .map_err(|m| err(rel, format!("reference: {m}")))?;
+    let (sha256, _) =
+        repo_fs::sha256(root, &path).map_err(|e| err(rel, format!("reference `{t}` {e}")))?;
+    Ok(Reference::File { path, sha256 })
 }

@@ -16,8 +16,7 @@ const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
 /// Collect the packages of the workspace at `root`. `offline` adds `--offline` to cargo
 /// metadata, which then uses only sources already downloaded.
 pub fn collect(root: &Path, offline: bool) -> Collected<CargoFacts> {
-    let lock_path = root.join("Cargo.lock");
-    let lock = match read_lockfile(&lock_path) {
+    let lock = match read_lockfile(root) {
         Ok(l) => l,
         Err(e) => return Collected::failed(e),
     };
@@ -55,24 +54,37 @@ pub fn collect(root: &Path, offline: bool) -> Collected<CargoFacts> {
     Collected::present(facts)
 }
 
-/// Read and parse Cargo.lock. `Ok(None)` when there is none.
-pub fn read_lockfile(path: &Path) -> Result<Option<(FileRef, rustsec::Lockfile)>, String> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: cannot be read: {e}", path.display())),
-    };
-    let lockfile = parse_lockfile(&bytes).map_err(|e| {
+/// Read and parse the workspace's Cargo.lock through the checked reader. `Ok(None)` when
+/// there is none.
+pub fn read_lockfile(root: &Path) -> Result<Option<(FileRef, rustsec::Lockfile)>, String> {
+    match crate::repo_fs::read_optional(root, "Cargo.lock", crate::repo_fs::Limit::Lockfile) {
+        Ok(Some(bytes)) => lockfile_from_bytes(&bytes, "Cargo.lock").map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e.with_path()),
+    }
+}
+
+/// Read and parse a lockfile the operator named (`cargo sdl advisories --lockfile`): anywhere,
+/// but a regular file within the cap.
+pub fn read_lockfile_at(path: &Path) -> Result<(FileRef, rustsec::Lockfile), String> {
+    let bytes = crate::repo_fs::read_operator_file(path, crate::repo_fs::Limit::Lockfile)
+        .map_err(|e| e.with_path())?;
+    lockfile_from_bytes(&bytes, &display_name(path))
+}
+
+fn lockfile_from_bytes(bytes: &[u8], shown: &str) -> Result<(FileRef, rustsec::Lockfile), String> {
+    let lockfile = parse_lockfile(bytes).map_err(|e| {
         format!(
-            "{}: not a valid lockfile: {e}; regenerate it with `cargo generate-lockfile`",
-            display_name(path)
+            "{}: not a valid lockfile: {}; regenerate it with `cargo generate-lockfile`",
+            crate::sanitize::terminal(shown),
+            crate::sanitize::terminal(&e)
         )
     })?;
     let file = FileRef {
         path: "Cargo.lock".into(),
-        sha256: super::sha256_hex(&bytes),
+        sha256: crate::digest::sha256_hex(bytes),
     };
-    Ok(Some((file, lockfile)))
+    Ok((file, lockfile))
 }
 
 /// Parse lockfile bytes; the error says what is wrong, without the file name.
@@ -212,7 +224,7 @@ fn from_metadata(
                     let inside = dir.starts_with(&real_root);
                     PackageSource::Path {
                         path: Some(if inside {
-                            let rel = super::relative(&real_root, &dir);
+                            let rel = crate::repo_fs::relative(&real_root, &dir);
                             if rel.is_empty() { ".".into() } else { rel }
                         } else {
                             dir.display().to_string()
@@ -317,7 +329,7 @@ fn lockfile_tracked(root: &Path) -> Option<bool> {
 pub fn repo_path(repo: &gix::Repository, root: &Path, file: &str) -> Option<String> {
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let root = root.canonicalize().ok()?;
-    let rel = super::relative(&workdir, &root);
+    let rel = crate::repo_fs::relative(&workdir, &root);
     if !root.starts_with(&workdir) {
         return None;
     }
@@ -356,7 +368,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Cargo.lock");
         std::fs::write(&path, "[[package]]\nname = \"a\"\n").unwrap();
-        let err = read_lockfile(&path).unwrap_err();
+        let err = read_lockfile(dir.path()).unwrap_err();
         assert!(err.starts_with("Cargo.lock: not a valid lockfile"), "{err}");
     }
 }

@@ -63,61 +63,6 @@ pub fn collect_all(
     }
 }
 
-/// Hex SHA-256 of a byte string.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex(&sha2::Sha256::digest(bytes))
-}
-
-/// Lower-case hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
-
-/// Read `rel` below `root`, refusing a path that leaves the repository (`..`, absolute, or a
-/// symlink whose target is outside) and a file larger than `max` bytes. The error says which.
-pub fn read_inside(root: &Path, rel: &str, max: u64) -> Result<Vec<u8>, String> {
-    let path = Path::new(rel);
-    if path.has_root()
-        || path
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
-        return Err(format!("`{rel}` is not a path inside the repository"));
-    }
-    let real_root = root
-        .canonicalize()
-        .map_err(|e| format!("the repository root cannot be resolved: {e}"))?;
-    let real = root
-        .join(path)
-        .canonicalize()
-        .map_err(|e| format!("cannot be read: {e}"))?;
-    if !real.starts_with(&real_root) {
-        return Err("is a symbolic link to a place outside the repository; refused".into());
-    }
-    let len = std::fs::metadata(&real)
-        .map_err(|e| format!("cannot be read: {e}"))?
-        .len();
-    if len > max {
-        return Err(format!("is larger than {max} bytes ({len})"));
-    }
-    std::fs::read(&real).map_err(|e| format!("cannot be read: {e}"))
-}
-
-/// Repository-relative path with `/` separators.
-pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// Fill in each attestation's git record (or why it has none) from the git facts.
 fn attach_commit_records(
     root: &Path,

@@ -67,7 +67,7 @@ fn generated(
     Collected::present(GeneratedSbom {
         spec_version: "1.5".into(),
         serial_number: g.serial_number,
-        sha256: super::sha256_hex(&g.bytes),
+        sha256: crate::digest::sha256_hex(&g.bytes),
         components: g.components,
         validation_errors,
         coverage: coverage(facts, &ids),
@@ -93,7 +93,7 @@ pub fn discover(root: &Path) -> Vec<String> {
                     stack.push(entry.path());
                 }
             } else if kind.is_file() && is_sbom_name(&name) {
-                found.push(super::relative(root, &entry.path()));
+                found.push(crate::repo_fs::relative(root, &entry.path()));
             }
         }
     }
@@ -119,16 +119,16 @@ fn ingest(root: &Path, rel: &str, packages: Option<&CargoFacts>) -> SbomDocument
         components: 0,
         coverage: None,
     };
-    let bytes = match std::fs::read(root.join(rel)) {
+    let bytes = match crate::repo_fs::read(root, rel, crate::repo_fs::Limit::Sbom) {
         Ok(b) => b,
         Err(e) => {
             doc.validation = SbomValidation::Unreadable {
-                error: format!("{rel}: cannot be read: {e}"),
+                error: e.with_path(),
             };
             return doc;
         }
     };
-    doc.file.sha256 = super::sha256_hex(&bytes);
+    doc.file.sha256 = crate::digest::sha256_hex(&bytes);
     let parsed = if is_xml {
         read_xml(rel, &bytes)
     } else {

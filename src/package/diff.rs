@@ -233,9 +233,9 @@ pub fn describe(changes: &[Change]) -> String {
             "{} {:<20} {:<24} {} → {}",
             if c.regression { "worse" } else { "     " },
             c.kind,
-            crate::render::terminal_safe(&c.subject),
-            crate::render::terminal_safe(&c.old),
-            crate::render::terminal_safe(&c.new)
+            crate::sanitize::terminal(&c.subject),
+            crate::sanitize::terminal(&c.old),
+            crate::sanitize::terminal(&c.new)
         );
     }
     let worse = changes.iter().filter(|c| c.regression).count();

@@ -14,7 +14,7 @@ pub fn render(files: &BTreeMap<String, Vec<u8>>) -> String {
         if path == MANIFEST || path == SIGNATURE {
             continue;
         }
-        out.push_str(&crate::collect::sha256_hex(bytes));
+        out.push_str(&crate::digest::sha256_hex(bytes));
         out.push_str("  ");
         out.push_str(path);
         out.push('\n');
@@ -81,7 +81,7 @@ pub fn differences(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     for (path, digest) in &entries {
         match files.get(path) {
             None => diffs.push(format!("removed: {path}")),
-            Some(bytes) if crate::collect::sha256_hex(bytes) != *digest => {
+            Some(bytes) if crate::digest::sha256_hex(bytes) != *digest => {
                 diffs.push(format!("modified: {path}"))
             }
             Some(_) => {}

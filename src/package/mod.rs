@@ -168,10 +168,10 @@ fn cited_documents(input: &PackageInput<'_>) -> anyhow::Result<BTreeMap<String, 
         if !manifest::is_safe_path(&path) {
             bail!("evidence path `{path}` is not a relative path inside the repository");
         }
-        let bytes = crate::collect::read_inside(input.root, &path, MAX_FILE)
-            .map_err(|m| anyhow::anyhow!("copying cited document {path}: {m}"))?;
+        let bytes = crate::repo_fs::read(input.root, &path, crate::repo_fs::Limit::Copy)
+            .map_err(|e| anyhow::anyhow!("copying cited document {}: {e}", e.path()))?;
         if let Some(sha) = sha
-            && crate::collect::sha256_hex(&bytes) != sha
+            && crate::digest::sha256_hex(&bytes) != sha
         {
             bail!(
                 "{path} changed while the report was built (its sha256 no longer matches); run again"
@@ -263,7 +263,7 @@ pub fn read_dir_files(dir: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
             let entry = entry?;
             let ty = entry.file_type()?;
             let path = entry.path();
-            let rel = crate::collect::relative(dir, &path);
+            let rel = crate::repo_fs::relative(dir, &path);
             if ty.is_symlink() {
                 bail!("{rel} is a symbolic link; a package contains only regular files");
             } else if ty.is_dir() {

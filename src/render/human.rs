@@ -5,10 +5,11 @@ use std::fmt::Write;
 
 use anstyle::Style;
 
-use super::{one_line, outcome_str, outcome_style, paint, status_style, terminal_safe as t};
+use super::{one_line, outcome_str, outcome_style, paint, status_style};
 use crate::catalog::Level;
 use crate::eval::{Outcome, Status};
 use crate::report::Report;
+use crate::sanitize::terminal as t;
 
 /// How many non-passing findings the summary details.
 const WORST: usize = 10;

@@ -73,20 +73,6 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
-/// Text from a repository made safe for a terminal: control characters (escape sequences
-/// that could move the cursor, rewrite earlier lines or retitle the window) are shown escaped.
-pub fn terminal_safe(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Collapse whitespace runs (catalogue prose is wrapped in the TOML files).
 pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -95,14 +81,6 @@ pub(crate) fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn terminal_text_cannot_carry_escape_sequences() {
-        let hostile = "ok\u{1b}]0;pwned\u{7}\u{1b}[2Jcleared\r\nnext";
-        let safe = terminal_safe(hostile);
-        assert!(!safe.chars().any(char::is_control), "{safe:?}");
-        assert!(safe.contains("\\u{1b}]0;pwned"), "{safe}");
-    }
 
     #[test]
     fn markdown_escape_neutralises_links_and_html() {

@@ -284,7 +284,7 @@ fn fingerprint(rule: &str, path: &str) -> String {
     h.update(rule.as_bytes());
     h.update([0u8]);
     h.update(path.as_bytes());
-    crate::collect::hex(&h.finalize())
+    crate::digest::hex(&h.finalize())
 }
 
 /// SARIF message strings use `{n}` as placeholders; literal braces are doubled (§3.11.5).

@@ -43,7 +43,7 @@ fn git_index(root: &Path) -> Option<Vec<String>> {
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let real_root = root.canonicalize().ok()?;
     let prefix = real_root.strip_prefix(&workdir).ok()?;
-    let mut prefix = super::super::relative(Path::new(""), prefix);
+    let mut prefix = crate::repo_fs::relative(Path::new(""), prefix);
     if !prefix.is_empty() {
         prefix.push('/');
     }

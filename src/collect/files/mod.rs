@@ -16,8 +16,7 @@ mod yaml;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::config::Config;
 use crate::facts::files::{
@@ -27,7 +26,7 @@ use crate::facts::files::{
 use crate::facts::{Collected, FileRef};
 
 /// Files larger than this are hashed but not analysed.
-pub const MAX_READ: u64 = 1024 * 1024;
+pub const MAX_READ: u64 = crate::repo_fs::Limit::Document.bytes();
 
 /// Collect facts from the files of the workspace at `root`.
 pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
@@ -118,7 +117,6 @@ struct NotRead {
 /// The listed files and a bounded, cached, symlink-safe reader.
 struct Repo<'a> {
     root: &'a Path,
-    real_root: Option<PathBuf>,
     /// Sorted repository-relative paths.
     files: Vec<String>,
     cache: RefCell<BTreeMap<String, Result<Text, NotRead>>>,
@@ -129,7 +127,6 @@ impl<'a> Repo<'a> {
     fn new(root: &'a Path, files: Vec<String>) -> Self {
         Repo {
             root,
-            real_root: root.canonicalize().ok(),
             files,
             cache: RefCell::new(BTreeMap::new()),
             problems: RefCell::new(Vec::new()),
@@ -155,44 +152,14 @@ impl<'a> Repo<'a> {
         });
     }
 
-    /// The real path of `rel`, refusing symlinks that leave the repository.
-    fn resolve(&self, rel: &str) -> Result<PathBuf, String> {
-        let full = self.root.join(rel);
-        let real = full
-            .canonicalize()
-            .map_err(|e| format!("cannot be read: {e}"))?;
-        if let Some(root) = &self.real_root
-            && !real.starts_with(root)
-        {
-            return Err("is a symlink that leads outside the repository; not followed".into());
-        }
-        if !real.is_file() {
-            return Err("is not a regular file".into());
-        }
-        Ok(real)
-    }
-
     /// Hash a file without keeping it in memory: documents may be large PDFs.
     fn file_ref(&self, rel: &str) -> Result<FileRef, String> {
-        let outcome = self.resolve(rel).and_then(|real| {
-            let mut f = std::fs::File::open(&real).map_err(|e| format!("cannot be read: {e}"))?;
-            let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-            let mut buf = vec![0u8; 64 * 1024];
-            loop {
-                let n = f
-                    .read(&mut buf)
-                    .map_err(|e| format!("cannot be read: {e}"))?;
-                if n == 0 {
-                    break;
-                }
-                sha2::Digest::update(&mut hasher, &buf[..n]);
-            }
-            let digest = sha2::Digest::finalize(hasher);
-            Ok(FileRef {
+        let outcome = crate::repo_fs::sha256(self.root, rel)
+            .map(|(sha256, _)| FileRef {
                 path: rel.to_string(),
-                sha256: super::hex(&digest),
+                sha256,
             })
-        });
+            .map_err(|e| e.to_string());
         if let Err(why) = &outcome {
             self.problem(rel, why.clone());
         }
@@ -215,25 +182,25 @@ impl<'a> Repo<'a> {
     }
 
     fn read_uncached(&self, rel: &str) -> Result<Text, NotRead> {
-        let real = self
-            .resolve(rel)
-            .map_err(|reason| NotRead { file: None, reason })?;
-        let len = std::fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
-        if len > MAX_READ {
-            let file = self.file_ref(rel).ok();
-            return Err(NotRead {
-                file,
-                reason: format!("is larger than {MAX_READ} bytes ({len}); hashed but not analysed"),
-            });
-        }
-        let bytes = std::fs::read(&real).map_err(|e| NotRead {
-            file: None,
-            reason: format!("cannot be read: {e}"),
+        use crate::repo_fs::{Limit, Problem};
+        let bytes = crate::repo_fs::read(self.root, rel, Limit::Document).map_err(|e| {
+            match e.problem() {
+                Problem::TooLarge { len, .. } => NotRead {
+                    file: self.file_ref(rel).ok(),
+                    reason: format!(
+                        "is larger than {MAX_READ} bytes ({len}); hashed but not analysed"
+                    ),
+                },
+                _ => NotRead {
+                    file: None,
+                    reason: e.to_string(),
+                },
+            }
         })?;
         Ok(Text {
             file: FileRef {
                 path: rel.to_string(),
-                sha256: super::sha256_hex(&bytes),
+                sha256: crate::digest::sha256_hex(&bytes),
             },
             text: String::from_utf8_lossy(&bytes).into_owned(),
         })

@@ -158,13 +158,17 @@ fn collect_repo(
     })?;
     let (signers, verification) = match &options.allowed_signers {
         Some(path) => {
-            let signers = AllowedSigners::load(path).map_err(|e| Error::Signers(e.to_string()))?;
-            let bytes = std::fs::read(path).unwrap_or_default();
+            let bytes = crate::repo_fs::read_operator_file(path, crate::repo_fs::Limit::Config)
+                .map_err(|e| {
+                    Error::Signers(format!("the allowed-signers file {}", e.with_path()))
+                })?;
+            let signers = AllowedSigners::parse_file(path, &bytes)
+                .map_err(|e| Error::Signers(e.to_string()))?;
             (
                 Some(signers),
                 VerificationMode::AllowedSigners {
                     file: path.display().to_string(),
-                    sha256: super::sha256_hex(&bytes),
+                    sha256: crate::digest::sha256_hex(&bytes),
                 },
             )
         }

@@ -46,7 +46,7 @@ pub fn file_records(
                 let blob = entry
                     .object()
                     .map_err(|e| format!("cannot read the committed blob: {e}"))?;
-                if super::super::sha256_hex(&blob.data) != *sha {
+                if crate::digest::sha256_hex(&blob.data) != *sha {
                     return Err(
                         "changed since it was committed (modified in the working tree)".into(),
                     );

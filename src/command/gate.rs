@@ -64,7 +64,7 @@ pub fn describe(reasons: &[String]) -> String {
     let mut s = format!("\ngate failed ({} reasons):\n", reasons.len());
     for r in reasons {
         s.push_str("  - ");
-        s.push_str(&crate::render::terminal_safe(r));
+        s.push_str(&crate::sanitize::terminal(r));
         s.push('\n');
     }
     s

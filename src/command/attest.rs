@@ -8,10 +8,27 @@ use anyhow::{Context, bail};
 use time::OffsetDateTime;
 
 use crate::catalog::Catalog;
-use crate::cli::AttestArgs;
+use crate::cli::{AttestArgs, GlobalOptions};
 use crate::collect::attest::{DEFAULT_ATTESTATIONS, parse_attestation};
 use crate::config::Config;
 use crate::facts::FileRef;
+
+/// `attest`: validate and write one attestation in the located workspace.
+pub fn run(
+    global: &GlobalOptions,
+    catalog: &Catalog,
+    args: &AttestArgs,
+) -> anyhow::Result<super::RunOutcome> {
+    let ws = crate::workspace::locate(global.manifest_path.as_deref())?;
+    let now = super::resolve_now(global.current_time.as_deref())?;
+    let config = Config::load(&ws.root, global.config.as_deref(), catalog, ws.product)
+        .context("invalid configuration")?;
+    let written = write(&ws.root, &config, catalog, args, now)?;
+    Ok(super::RunOutcome::output(format!(
+        "wrote {}\ncommit it: its git record is part of the evidence\n",
+        crate::sanitize::terminal(&written)
+    )))
+}
 
 /// Write the attestation; return its repository path.
 pub fn write(
@@ -121,12 +138,12 @@ pub fn write(
         .clone()
         .unwrap_or_else(|| DEFAULT_ATTESTATIONS.to_string());
     let rel = match &args.out {
-        Some(p) => crate::collect::relative(root, &std::path::absolute(p)?),
+        Some(p) => crate::repo_fs::relative(root, &std::path::absolute(p)?),
         None => {
             let base = format!("{dir}/{}-{date}", ids[0].to_ascii_lowercase());
             let mut candidate = format!("{base}.toml");
             let mut n = 2;
-            while root.join(&candidate).exists() {
+            while root.join(&candidate).symlink_metadata().is_ok() {
                 candidate = format!("{base}-{n}.toml");
                 n += 1;
             }
@@ -139,15 +156,13 @@ pub fn write(
     // Validate exactly what will be written, with the reader's rules.
     let file = FileRef {
         path: rel.clone(),
-        sha256: crate::collect::sha256_hex(text.as_bytes()),
+        sha256: crate::digest::sha256_hex(text.as_bytes()),
     };
     parse_attestation(root, &rel, &text, file, catalog, now)?;
 
-    let path = root.join(&rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
+    // Never write through a symlinked folder to a place outside the repository.
+    let path = crate::repo_fs::prepare_new_file(root, &rel)
+        .map_err(|e| anyhow::anyhow!("--out {}: {e}", e.path()))?;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -4,6 +4,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use crate::cli::GlobalOptions;
+
+use super::RunOutcome;
+
+/// `init`: write what is missing in the located workspace.
+pub fn run(global: &GlobalOptions) -> anyhow::Result<RunOutcome> {
+    let ws = crate::workspace::locate(global.manifest_path.as_deref())?;
+    let written = init(&ws.root)?;
+    Ok(RunOutcome::output(describe(&written)))
+}
+
 /// Folders for records a human keeps, each with a README saying what belongs there.
 const LAYOUT: &[(&str, &str)] = &[
     (
@@ -31,22 +42,22 @@ pub fn init(root: &Path) -> anyhow::Result<Vec<(PathBuf, bool)>> {
     files.extend_from_slice(LAYOUT);
     for (rel, content) in files {
         let path = root.join(rel);
-        if path.exists() {
+        if path.symlink_metadata().is_ok() {
             result.push((PathBuf::from(rel), false));
             continue;
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
+        // Never write through a symlinked `sdl/` or `docs/` to a place outside the repository.
+        let target = crate::repo_fs::prepare_new_file(root, rel)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", e.path()))?;
         // create_new: never overwrite, even if the file appeared since the check above.
         use std::io::Write;
         let mut f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&path)
-            .with_context(|| format!("creating {}", path.display()))?;
+            .open(&target)
+            .with_context(|| format!("creating {rel}"))?;
         f.write_all(content.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
+            .with_context(|| format!("writing {rel}"))?;
         result.push((PathBuf::from(rel), true));
     }
     Ok(result)

@@ -1,0 +1,192 @@
+//! One module per command. Each takes the parsed options and returns a [`RunOutcome`]; none
+//! prints: `main` writes the outcome and decides the exit code.
+
+pub mod advisories;
+pub mod attest;
+pub mod check;
+pub mod diff;
+pub mod gate;
+pub mod init;
+pub mod report;
+pub mod rules;
+pub mod sbom;
+pub mod verify;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use time::OffsetDateTime;
+
+use crate::catalog::Catalog;
+use crate::cli::{Command, GlobalOptions};
+use crate::config::Config;
+use crate::report::Report;
+use crate::{collect, eval, timefmt, workspace};
+
+/// What a run produced; `main` turns it into output and an exit code.
+#[derive(Debug, Default)]
+pub struct RunOutcome {
+    /// What goes to stdout.
+    pub stdout: String,
+    /// Warnings and gate reasons that must not mix with machine-readable stdout.
+    pub stderr: String,
+    /// True when the run's verdict is a failure (exit code 1).
+    pub failed: bool,
+}
+
+impl RunOutcome {
+    /// Output only, no failure.
+    pub(crate) fn output(stdout: String) -> Self {
+        RunOutcome {
+            stdout,
+            ..Default::default()
+        }
+    }
+}
+
+/// Where human-readable progress goes (`"Collecting git history"`: a verb, then what);
+/// `main` decides whether it is shown.
+pub type Progress<'a> = &'a dyn Fn(&str);
+
+/// Run one subcommand.
+pub fn run(
+    global: &GlobalOptions,
+    command: &Command,
+    color: bool,
+    progress: Progress<'_>,
+) -> anyhow::Result<RunOutcome> {
+    let catalog = load_catalog(global)?;
+    match command {
+        Command::Rules => rules::rules(global, &catalog, color),
+        Command::Explain { id } => rules::explain(global, &catalog, id),
+        Command::Init => init::run(global),
+        Command::Sbom { out } => sbom::run(global, out.as_deref(), progress),
+        Command::Advisories { lockfile } => advisories::run(global, lockfile.as_deref()),
+        Command::Attest(args) => attest::run(global, &catalog, args),
+        Command::Report(args) => report::run(global, &catalog, args, progress),
+        Command::Verify(args) => verify::run(global, args),
+        Command::Diff(args) => diff::run(global, args),
+        Command::Check(args) => check::run(global, &catalog, args, color, progress),
+    }
+}
+
+/// The point in time the run evaluates at: `--current-time`, else `SOURCE_DATE_EPOCH`, else the
+/// clock.
+pub fn resolve_now(current_time: Option<&str>) -> anyhow::Result<OffsetDateTime> {
+    if let Some(t) = current_time {
+        return timefmt::parse(t).map_err(|e| anyhow::anyhow!("--current-time: {e}"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        return timefmt::parse(&epoch).map_err(|e| anyhow::anyhow!("SOURCE_DATE_EPOCH: {e}"));
+    }
+    Ok(OffsetDateTime::now_utc())
+}
+
+/// Load the catalogue: the embedded one plus `--practices DIR`.
+pub fn load_catalog(global: &GlobalOptions) -> anyhow::Result<Catalog> {
+    Ok(match &global.practices {
+        Some(dir) => Catalog::with_extra_dir(dir)?,
+        None => Catalog::embedded()?,
+    })
+}
+
+/// Collect, evaluate and assemble the report of the workspace the options name.
+pub fn build_report(
+    global: &GlobalOptions,
+    catalog: &Catalog,
+    progress: Progress<'_>,
+) -> anyhow::Result<Report> {
+    let ws = workspace::locate(global.manifest_path.as_deref())?;
+    build_report_in(global, catalog, &ws, progress)
+}
+
+/// Collect, evaluate and assemble the report of an already located workspace.
+pub fn build_report_in(
+    global: &GlobalOptions,
+    catalog: &Catalog,
+    ws: &workspace::Workspace,
+    progress: Progress<'_>,
+) -> anyhow::Result<Report> {
+    let now = resolve_now(global.current_time.as_deref())?;
+    let config = Config::load(
+        &ws.root,
+        global.config.as_deref(),
+        catalog,
+        ws.product.clone(),
+    )
+    .context("invalid configuration")?;
+    let git = collect::git::Options {
+        rev: global.rev.clone(),
+        since: global.since.clone(),
+        release: global.release.clone(),
+        allowed_signers: global
+            .allowed_signers
+            .clone()
+            .or_else(|| config.git.allowed_signers.as_ref().map(|p| ws.root.join(p))),
+        release_tag_pattern: config.git.release_tag_pattern.clone(),
+        progress: !global.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let ctx = collect::CollectCtx {
+        root: ws.root.clone(),
+        offline: global.offline,
+        now,
+        advisory_db: global.advisory_db.clone(),
+        git,
+    };
+    // Human records are validated like the configuration: a malformed one stops the run.
+    let human =
+        collect::attest::collect(&ws.root, &config, catalog, now).context("invalid SDL records")?;
+    let facts = collect::collect_all(&ctx, &config, human, &|what| {
+        progress(&format!("Collecting {what}"))
+    });
+    progress(&format!(
+        "Evaluating {} requirements, {} rules",
+        catalog.requirements.len(),
+        catalog.rules.len()
+    ));
+    let evaluation = eval::evaluate(&facts, catalog, &config, now);
+    let maturity =
+        eval::maturity::assess(&facts, catalog, &evaluation, config.maturity_releases, now);
+    Ok(Report::new(
+        catalog,
+        &config,
+        facts,
+        evaluation,
+        maturity,
+        timefmt::rfc3339(now),
+    ))
+}
+
+/// Write a file via a temporary sibling and a rename, so that it is never seen half-written.
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?
+        .to_string_lossy()
+        .into_owned();
+    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::Error::from(e).context(format!("renaming into {}", path.display()))
+    })
+}
+
+/// The workspace and its configuration, as the supply-chain commands need them.
+fn load_workspace(global: &GlobalOptions) -> anyhow::Result<(workspace::Workspace, Config)> {
+    let catalog = load_catalog(global)?;
+    let ws = workspace::locate(global.manifest_path.as_deref())?;
+    let config = Config::load(
+        &ws.root,
+        global.config.as_deref(),
+        &catalog,
+        ws.product.clone(),
+    )
+    .context("invalid configuration")?;
+    Ok((ws, config))
+}
