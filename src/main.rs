@@ -60,7 +60,7 @@ fn main() -> ExitCode {
     }
     match result {
         Ok(outcome) => {
-            eprint!("{}", outcome.stderr);
+            eprint!("{}", cargo_sdl::sanitize::terminal_lines(&outcome.stderr));
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not a failure of the assessment.
             if let Err(e) = out
@@ -78,7 +78,11 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors quote configuration lines, record ids and file names: repository text.
+            eprintln!(
+                "error: {}",
+                cargo_sdl::sanitize::terminal_lines(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }

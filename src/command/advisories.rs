@@ -12,7 +12,7 @@ pub fn run(
 ) -> anyhow::Result<RunOutcome> {
     let facts = check(global, lockfile)?;
     Ok(RunOutcome::output(
-        serde_json::to_string_pretty(&facts)? + "\n",
+        crate::render::json::pretty(&facts)?,
     ))
 }
 

@@ -50,7 +50,7 @@ pub fn render_crosswalk_csv(report: &Report) -> String {
             ],
         );
     }
-    out
+    crate::sanitize::document(&out)
 }
 
 fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {

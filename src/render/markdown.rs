@@ -48,7 +48,7 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "  - {}", evidence_line(e));
         }
     }
-    out
+    crate::sanitize::document(&out)
 }
 
 /// One evidence reference as escaped Markdown text.

@@ -201,9 +201,7 @@ pub fn render_oscal(report: &Report, catalog: &Catalog) -> anyhow::Result<String
             },
         }
     });
-    let mut s = serde_json::to_string_pretty(&doc)?;
-    s.push('\n');
-    Ok(s)
+    super::json::pretty(&doc)
 }
 
 /// `SM-1` → `sm-1`.

@@ -122,9 +122,7 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
             }
         }]
     });
-    let mut s = serde_json::to_string_pretty(&log)?;
-    s.push('\n');
-    Ok(s)
+    super::json::pretty(&log)
 }
 
 /// SARIF's `level` for a rule level.
