@@ -211,7 +211,10 @@ fn write_json(bom: Bom) -> Result<Vec<u8>, SbomError> {
     if !buf.ends_with(b"\n") {
         buf.push(b'\n');
     }
-    Ok(buf)
+    // No raw control characters from package or product names in the file (the JSON value
+    // stays the same).
+    let text = String::from_utf8(buf).map_err(|e| SbomError::Write(e.to_string()))?;
+    Ok(crate::sanitize::json(text).into_bytes())
 }
 
 /// `urn:uuid:` + an RFC 9562 version-8 UUID from the first 16 bytes of SHA-256(content).

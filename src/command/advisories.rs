@@ -11,9 +11,7 @@ pub fn run(
     lockfile: Option<&std::path::Path>,
 ) -> anyhow::Result<RunOutcome> {
     let facts = check(global, lockfile)?;
-    Ok(RunOutcome::output(
-        crate::render::json::pretty(&facts)?,
-    ))
+    Ok(RunOutcome::output(crate::render::json::pretty(&facts)?))
 }
 
 /// The advisories that match the lockfile.

@@ -112,9 +112,7 @@ pub fn build(
 }
 
 fn pretty<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
-    let mut s = serde_json::to_string_pretty(value)?;
-    s.push('\n');
-    Ok(s)
+    crate::render::json::pretty(value)
 }
 
 /// Every repository file the report cites, with the bytes it had when it was collected. A file

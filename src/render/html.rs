@@ -66,7 +66,9 @@ const STATUSES: [(Status, &str); 6] = [
 pub fn render_html(report: &Report) -> anyhow::Result<String> {
     // Autoescaping keeps repository text from becoming markup; `sanitize::document` keeps its
     // control characters from reaching the file raw.
-    Ok(crate::sanitize::document(&render_view(&View::new(report)?)?))
+    Ok(crate::sanitize::document(&render_view(&View::new(
+        report,
+    )?)?))
 }
 
 fn render_view(view: &View) -> anyhow::Result<String> {

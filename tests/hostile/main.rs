@@ -12,3 +12,122 @@ mod repository;
 mod supply;
 mod text;
 mod verify;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// What a bounded run of the binary gave.
+pub(crate) struct Bounded {
+    pub output: Output,
+    pub code: i32,
+}
+
+/// Run `cargo-sdl sdl ARGS` in `dir` in the tests' pinned environment, killed (and the test
+/// failed) after `secs` seconds: a hostile input must never hang the tool.
+pub(crate) fn bounded(dir: &Path, args: &[&str], secs: u64) -> Bounded {
+    let mut cmd = Command::new(common::BIN);
+    cmd.arg("sdl")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CARGO_TERM_COLOR")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the binary starts");
+    // Drain both pipes while waiting: a large report would otherwise fill a pipe and stall.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait().expect("waiting for the binary") {
+            Some(status) => break status,
+            None if started.elapsed() > Duration::from_secs(secs) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("`cargo sdl {}` hung for more than {secs} s", args.join(" "));
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let output = Output {
+        status,
+        stdout: out.join().expect("stdout"),
+        stderr: err.join().expect("stderr"),
+    };
+    let code = output.status.code().unwrap_or(-1);
+    assert_ne!(
+        code,
+        101,
+        "`cargo sdl {}` panicked: {}",
+        args.join(" "),
+        common::text(&output.stderr)
+    );
+    assert!(
+        (0..=2).contains(&code),
+        "`cargo sdl {}` exited {code}: {}",
+        args.join(" "),
+        common::text(&output.stderr)
+    );
+    Bounded { output, code }
+}
+
+impl Bounded {
+    pub(crate) fn stdout(&self) -> String {
+        common::text(&self.output.stdout)
+    }
+
+    pub(crate) fn stderr(&self) -> String {
+        common::text(&self.output.stderr)
+    }
+}
+
+/// Every file below `dir`, path and bytes (symlinks not followed).
+pub(crate) fn all_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("a readable directory") {
+            let entry = entry.expect("an entry");
+            let ty = entry.file_type().expect("a file type");
+            if ty.is_dir() {
+                stack.push(entry.path());
+            } else if ty.is_file() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .expect("below dir")
+                    .display()
+                    .to_string();
+                out.push((rel, std::fs::read(entry.path()).expect("readable")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Make a FIFO at `path` (the tests that need one are Unix-only).
+#[cfg(unix)]
+pub(crate) fn mkfifo(path: &Path) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("mkdir");
+    }
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}

@@ -1,1 +1,230 @@
-//! Hostile cases: repository.
+//! Hostile cases: a repository that tries to make cargo-sdl read outside it, write outside it,
+//! assess another directory, hang on a FIFO or exhaust memory with a huge file.
+
+#![cfg(unix)]
+
+use std::os::unix::fs::symlink;
+use std::path::Path;
+
+use crate::common::{self, Identity, workspace_with};
+use crate::{all_files, bounded, mkfifo};
+
+/// A secret outside the repository: it must never appear in any output.
+const SECRET: &str = "root:x:0:0:SECRET-OUTSIDE-THE-REPOSITORY:/root:/bin/bash";
+
+fn secret_file() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("passwd"), format!("{SECRET}\n")).unwrap();
+    dir
+}
+
+fn git_init_commit(dir: &Path) {
+    let who = Identity {
+        author: ("Alice", "alice@example.org"),
+        committer: ("Alice", "alice@example.org"),
+        date: "2024-01-01T00:00:00Z",
+    };
+    common::git_as(dir, &who, &["init", "-q"]);
+    common::git_as(dir, &who, &["add", "-A"]);
+    common::git_as(dir, &who, &["commit", "-q", "-m", "initial"]);
+}
+
+fn assert_secret_absent(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    assert!(
+        !text.contains("SECRET-OUTSIDE-THE-REPOSITORY"),
+        "{what} carries content from outside the repository"
+    );
+}
+
+#[test]
+fn a_symlinked_cargo_lock_is_never_read() {
+    let secret = secret_file();
+    let ws = workspace_with(&[]);
+    symlink(secret.path().join("passwd"), ws.path().join("Cargo.lock")).unwrap();
+    git_init_commit(ws.path());
+    let run = bounded(ws.path(), &["check", "--format", "json"], 60);
+    assert_secret_absent("check --format json", &run.output.stdout);
+    assert_secret_absent("stderr", &run.output.stderr);
+    let report: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();
+    let cargo = report["evidence"]["cargo"].to_string();
+    assert!(
+        cargo.contains("symbolic link") && cargo.contains("Cargo.lock"),
+        "{cargo}"
+    );
+
+    let run = bounded(
+        ws.path(),
+        &[
+            "report",
+            "--out",
+            "target/pkg",
+            "--archive",
+            "target/pkg.tar.gz",
+        ],
+        60,
+    );
+    assert!(run.code <= 1, "{}", run.stderr());
+    for (path, bytes) in all_files(&ws.path().join("target")) {
+        assert_secret_absent(&path, &bytes);
+    }
+}
+
+#[test]
+fn a_cargo_toml_linked_to_another_project_is_refused() {
+    let other = workspace_with(&[("SECURITY.md", SECRET)]);
+    let ws = tempfile::tempdir().unwrap();
+    symlink(
+        other.path().join("Cargo.toml"),
+        ws.path().join("Cargo.toml"),
+    )
+    .unwrap();
+    let run = bounded(ws.path(), &["check"], 30);
+    assert_eq!(run.code, 2, "{}", run.stdout());
+    assert!(
+        run.stderr().contains("Cargo.toml") && run.stderr().contains("symbolic link"),
+        "{}",
+        run.stderr()
+    );
+    assert_secret_absent("stdout", &run.output.stdout);
+}
+
+#[test]
+fn a_workspace_above_the_repository_is_not_assessed() {
+    // The parent folder claims the repository as a workspace member and holds a policy of its
+    // own; the repository (a git work tree) is what is assessed, and the parent is never read.
+    let parent = tempfile::tempdir().unwrap();
+    common::write_files(
+        parent.path(),
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"repo\"]\n"),
+            ("SECURITY.md", SECRET),
+            (
+                "repo/Cargo.toml",
+                "[package]\nname = \"inner\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("repo/src/lib.rs", "#![forbid(unsafe_code)]\n"),
+        ],
+    );
+    let repo = parent.path().join("repo");
+    git_init_commit(&repo);
+    let run = bounded(&repo, &["check", "--format", "json"], 60);
+    assert_secret_absent("check --format json", &run.output.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();
+    assert_eq!(report["product"]["name"], "inner");
+    let policy = report["evidence"]["files"].to_string();
+    assert!(
+        !policy.contains("\"SECURITY.md\""),
+        "the parent's policy was read"
+    );
+}
+
+#[test]
+fn init_and_attest_never_write_through_a_link_that_leaves() {
+    let outside = tempfile::tempdir().unwrap();
+    for linked in ["sdl", "docs"] {
+        let ws = workspace_with(&[]);
+        symlink(outside.path(), ws.path().join(linked)).unwrap();
+        let run = bounded(ws.path(), &["init"], 30);
+        assert_eq!(run.code, 2, "init through {linked}/: {}", run.stdout());
+        assert!(
+            run.stderr().contains("outside the repository"),
+            "{}",
+            run.stderr()
+        );
+        assert!(
+            std::fs::read_dir(outside.path()).unwrap().next().is_none(),
+            "init wrote through {linked}/ to outside the repository"
+        );
+    }
+    let ws = workspace_with(&[]);
+    std::fs::create_dir_all(ws.path().join("sdl")).unwrap();
+    symlink(outside.path(), ws.path().join("sdl/attestations")).unwrap();
+    let run = bounded(
+        ws.path(),
+        &[
+            "attest",
+            "SM-1",
+            "--statement",
+            "The process is documented in docs/sdl/process.md and followed for every release.",
+            "--owner",
+            "Ada",
+            "--owner-role",
+            "security-officer",
+            "--approver",
+            "Grace",
+            "--approver-role",
+            "process-owner",
+            "--current-time",
+            "2026-01-01",
+        ],
+        30,
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout());
+    assert!(
+        std::fs::read_dir(outside.path()).unwrap().next().is_none(),
+        "attest wrote through sdl/attestations to outside the repository"
+    );
+}
+
+#[test]
+fn fifos_never_hang_a_run() {
+    // Each of these, as a FIFO, used to block `check` forever. Records and configuration are
+    // errors (exit 2, naming the file); documents and the lockfile become findings.
+    let cases: &[(&str, i32)] = &[
+        ("sdl.toml", 2),
+        ("sdl/roles.toml", 2),
+        ("sdl/training.toml", 2),
+        ("sdl/attestations/sm-1.toml", 2),
+        ("Cargo.lock", -1),
+        ("SECURITY.md", -1),
+        (".github/workflows/ci.yml", -1),
+    ];
+    for (path, expected) in cases {
+        let ws = workspace_with(&[]);
+        mkfifo(&ws.path().join(path));
+        let run = bounded(ws.path(), &["check"], 60);
+        if *expected >= 0 {
+            assert_eq!(run.code, *expected, "{path}: {}", run.stderr());
+            assert!(
+                run.stderr().contains(path.rsplit('/').next().unwrap())
+                    && run.stderr().contains("FIFO"),
+                "{path}: {}",
+                run.stderr()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_document_path_must_name_a_regular_file() {
+    let ws = workspace_with(&[("sdl.toml", "[documents]\nthreat-model = \".\"\n")]);
+    let run = bounded(ws.path(), &["check"], 30);
+    assert_eq!(run.code, 2, "{}", run.stdout());
+    let err = run.stderr();
+    assert!(
+        err.contains("documents.threat-model") && err.contains("directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn oversized_inputs_are_refused_with_the_cap() {
+    // Past the cap, the file is never parsed (parsing costs ~50× its size in memory).
+    let ws = workspace_with(&[]);
+    let mut lock = String::from("version = 3\n");
+    while lock.len() <= 8 * 1024 * 1024 {
+        lock.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(ws.path().join("Cargo.lock"), &lock).unwrap();
+    let mut bom = String::from("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"x\":\"");
+    bom.push_str(&"a".repeat(16 * 1024 * 1024));
+    bom.push_str("\"}");
+    std::fs::write(ws.path().join("bom.json"), &bom).unwrap();
+    let run = bounded(ws.path(), &["check", "--format", "json"], 120);
+    let report: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();
+    let cargo = report["evidence"]["cargo"].to_string();
+    assert!(cargo.contains("the cap is 8388608"), "{cargo}");
+    let sbom = report["evidence"]["sbom"].to_string();
+    assert!(sbom.contains("the cap is 16777216"), "{sbom}");
+}
