@@ -43,6 +43,18 @@ pub fn file_records(
                     .lookup_entry_by_path(&in_repo)
                     .map_err(|e| format!("cannot read HEAD's tree: {e}"))?
                     .ok_or("not committed")?;
+                // The committed blob may differ from the file read (and capped) on disk: check
+                // its size before it is loaded.
+                let header = repo
+                    .find_header(entry.oid())
+                    .map_err(|e| format!("cannot read the committed blob: {e}"))?;
+                let cap = crate::repo_fs::Limit::Record.bytes();
+                if header.size() > cap {
+                    return Err(format!(
+                        "the committed version is larger than an SDL record may be ({} bytes; the cap is {cap})",
+                        header.size()
+                    ));
+                }
                 let blob = entry
                     .object()
                     .map_err(|e| format!("cannot read the committed blob: {e}"))?;
