@@ -29,32 +29,6 @@ pub enum Error {
     },
 }
 
-/// A TOML error as `line L, column C: message`, the form every config error uses.
-pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => {
-            let (line, col) = line_col(text, span.start);
-            // The offending line names the key, which the parser's message often does not.
-            let source = text.lines().nth(line - 1).unwrap_or("").trim();
-            if source.is_empty() {
-                format!("line {line}, column {col}: {message}")
-            } else {
-                let source: String = source.chars().take(80).collect();
-                format!("line {line}, column {col} (`{source}`): {message}")
-            }
-        }
-        None => message,
-    }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 /// `sdl.toml` as written.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -245,33 +219,6 @@ pub struct NotApplicable {
     pub approver: String,
 }
 
-/// The kinds of document whose location can be configured.
-pub const DOCUMENT_KINDS: &[(&str, &str)] = &[
-    (
-        "security-policy",
-        "vulnerability reporting and disclosure policy (SECURITY.md)",
-    ),
-    ("threat-model", "threat model (SR-2)"),
-    ("security-context", "product security context (SR-1)"),
-    (
-        "security-requirements",
-        "product security requirements (SR-3, SR-4)",
-    ),
-    (
-        "design",
-        "secure design and interface description (SD-1, SD-2)",
-    ),
-    ("design-practices", "secure design best practices (SD-4)"),
-    ("coding-standard", "secure coding standard (SI-2)"),
-    ("process", "the development process description (SM-1)"),
-    ("guidelines", "user security guidelines (SG-1 … SG-6)"),
-    (
-        "update-documentation",
-        "security update documentation (SUM-2, SUM-3)",
-    ),
-    ("changelog", "release notes"),
-];
-
 /// Product identity as the report shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
@@ -398,7 +345,7 @@ fn read(path: &Path) -> Result<String, Error> {
 pub fn parse(path: &str, text: &str) -> Result<RawConfig, Error> {
     toml::from_str(text).map_err(|e| Error::Syntax {
         path: path.to_string(),
-        message: describe_toml_error(text, &e),
+        message: crate::tomlerr::describe(text, &e),
     })
 }
 
@@ -421,7 +368,7 @@ fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig)>, Error> {
     })?;
     let table: toml::Table = toml::from_str(&text).map_err(|e| Error::Syntax {
         path: "Cargo.toml".into(),
-        message: describe_toml_error(&text, &e),
+        message: crate::tomlerr::describe(&text, &e),
     })?;
     for section in ["workspace", "package"] {
         let found = table
@@ -471,8 +418,14 @@ pub fn validate(
 
     let mut documents = BTreeMap::new();
     for (kind, paths) in raw.documents {
-        if !DOCUMENT_KINDS.iter().any(|(k, _)| *k == kind) {
-            let known: Vec<&str> = DOCUMENT_KINDS.iter().map(|(k, _)| *k).collect();
+        if !crate::catalog::DOCUMENT_KINDS
+            .iter()
+            .any(|(k, _)| *k == kind)
+        {
+            let known: Vec<&str> = crate::catalog::DOCUMENT_KINDS
+                .iter()
+                .map(|(k, _)| *k)
+                .collect();
             return Err(invalid(
                 format!("documents.{kind}"),
                 format!("unknown document kind; known kinds: {}", known.join(", ")),

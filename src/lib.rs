@@ -20,6 +20,7 @@ pub mod sanitize;
 pub mod sbom;
 pub(crate) mod sshsig;
 pub mod timefmt;
+pub mod tomlerr;
 pub mod workspace;
 
 pub use command::{

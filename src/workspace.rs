@@ -131,7 +131,7 @@ fn parse_manifest(dir: &Path, name: &str, text: &str) -> anyhow::Result<toml::Ta
         anyhow::anyhow!(
             "{}: {}",
             dir.join(name).display(),
-            crate::config::describe_toml_error(text, &e)
+            crate::tomlerr::describe(text, &e)
         )
     })
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use cargo_sdl::catalog::{self, Catalog, PRACTICES};
 
 fn catalog() -> Catalog {
-    Catalog::embedded().expect("the embedded catalogue loads")
+    Catalog::embedded(&cargo_sdl::eval::rules::builtin_ids()).expect("the embedded catalogue loads")
 }
 
 #[test]
@@ -206,7 +206,8 @@ op = "present"
 "#,
     )
     .unwrap();
-    let cat = Catalog::with_extra_dir(dir.path()).expect("loads");
+    let cat =
+        Catalog::with_extra_dir(dir.path(), &cargo_sdl::eval::rules::builtin_ids()).expect("loads");
     assert_eq!(cat.requirements.len(), 48);
     assert_eq!(
         cat.requirement("ORG-1").unwrap().rules,
@@ -227,7 +228,9 @@ op = "present"
             .replace("[rule.check]\nkind = \"fact\"\nfact = \"files.value.documents\"\nop = \"present\"\n", ""),
     )
     .unwrap();
-    let err = Catalog::with_extra_dir(dir.path()).unwrap_err().to_string();
+    let err = Catalog::with_extra_dir(dir.path(), &cargo_sdl::eval::rules::builtin_ids())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("org-security-policy") && err.contains("no [rule.check]"),
         "{err}"
@@ -251,7 +254,9 @@ attestation = "x"
 "#,
     )
     .unwrap();
-    let err = Catalog::with_extra_dir(dir.path()).unwrap_err().to_string();
+    let err = Catalog::with_extra_dir(dir.path(), &cargo_sdl::eval::rules::builtin_ids())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("SM-1 is declared twice"), "{err}");
 
     std::fs::write(
@@ -272,13 +277,17 @@ op = "present"
 "#,
     )
     .unwrap();
-    let err = Catalog::with_extra_dir(dir.path()).unwrap_err().to_string();
+    let err = Catalog::with_extra_dir(dir.path(), &cargo_sdl::eval::rules::builtin_ids())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("dup.toml") && err.contains("unknown requirement XX-9"),
         "{err}"
     );
 
     std::fs::write(&path, "[[rule]]\nid = \n").unwrap();
-    let err = Catalog::with_extra_dir(dir.path()).unwrap_err().to_string();
+    let err = Catalog::with_extra_dir(dir.path(), &cargo_sdl::eval::rules::builtin_ids())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("dup.toml") && err.contains("line 2"), "{err}");
 }

@@ -591,7 +591,7 @@ fn git_repository() {
     );
 
     // The rules over these facts.
-    let catalog = Catalog::embedded().unwrap();
+    let catalog = Catalog::embedded(&cargo_sdl::eval::rules::builtin_ids()).unwrap();
     let facts = Facts {
         files: Collected::present(f),
         ..Facts::nothing("2026-06-01T00:00:00Z", "not collected in this test")

@@ -7,7 +7,7 @@ use cargo_sdl::catalog::{Catalog, Level};
 use cargo_sdl::config::{self, Config, Product};
 
 fn catalog() -> Catalog {
-    Catalog::embedded().unwrap()
+    Catalog::embedded(&cargo_sdl::eval::rules::builtin_ids()).unwrap()
 }
 
 fn fallback() -> Product {

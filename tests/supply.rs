@@ -547,7 +547,8 @@ fn repository_sboms_are_validated_and_compared() {
     let root = ws.path();
     // Unknown keys are rejected in the new sections too.
     std::fs::write(root.join("sdl.toml"), "[sbom]\npathz = []\n").unwrap();
-    let catalog = cargo_sdl::catalog::Catalog::embedded().unwrap();
+    let catalog =
+        cargo_sdl::catalog::Catalog::embedded(&cargo_sdl::eval::rules::builtin_ids()).unwrap();
     let err = Config::load(root, None, &catalog, product("pathws", "1")).unwrap_err();
     assert!(err.to_string().contains("pathz"), "{err}");
 

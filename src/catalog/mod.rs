@@ -120,7 +120,7 @@ pub struct Requirement {
     pub automated: String,
     /// What a human attestation for this requirement must state.
     pub attestation: String,
-    /// Document kinds (see `config::DOCUMENT_KINDS`) that describe this requirement's process;
+    /// Document kinds (see [`DOCUMENT_KINDS`]) that describe this requirement's process;
     /// one of them, current, lifts the requirement to ML2.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<String>,
@@ -221,15 +221,47 @@ pub fn is_cra_id(id: &str) -> bool {
     CRA_ID.is_match(id)
 }
 
+/// The kinds of document whose location can be configured.
+pub const DOCUMENT_KINDS: &[(&str, &str)] = &[
+    (
+        "security-policy",
+        "vulnerability reporting and disclosure policy (SECURITY.md)",
+    ),
+    ("threat-model", "threat model (SR-2)"),
+    ("security-context", "product security context (SR-1)"),
+    (
+        "security-requirements",
+        "product security requirements (SR-3, SR-4)",
+    ),
+    (
+        "design",
+        "secure design and interface description (SD-1, SD-2)",
+    ),
+    ("design-practices", "secure design best practices (SD-4)"),
+    ("coding-standard", "secure coding standard (SI-2)"),
+    ("process", "the development process description (SM-1)"),
+    ("guidelines", "user security guidelines (SG-1 … SG-6)"),
+    (
+        "update-documentation",
+        "security update documentation (SUM-2, SUM-3)",
+    ),
+    ("changelog", "release notes"),
+];
+
 impl Catalog {
-    /// The catalogue embedded in the binary.
-    pub fn embedded() -> Result<Catalog, Error> {
-        Self::from_sources(EMBEDDED.iter().map(|(p, s)| (p.to_string(), s.to_string())))
+    /// The catalogue embedded in the binary. `builtins` are the ids of the rules the binary
+    /// implements (`eval::rules::builtin_ids`): a declared rule must be one of them or carry a
+    /// declarative `[rule.check]`.
+    pub fn embedded(builtins: &[&str]) -> Result<Catalog, Error> {
+        Self::from_sources(
+            EMBEDDED.iter().map(|(p, s)| (p.to_string(), s.to_string())),
+            builtins,
+        )
     }
 
     /// The embedded catalogue plus every `*.toml` in `dir` (an organisation's own practices,
     /// requirements and rules).
-    pub fn with_extra_dir(dir: &Path) -> Result<Catalog, Error> {
+    pub fn with_extra_dir(dir: &Path, builtins: &[&str]) -> Result<Catalog, Error> {
         let mut sources: Vec<(String, String)> = EMBEDDED
             .iter()
             .map(|(p, s)| (p.to_string(), s.to_string()))
@@ -256,10 +288,13 @@ impl Catalog {
             })?;
             sources.push((path.display().to_string(), text));
         }
-        Self::from_sources(sources)
+        Self::from_sources(sources, builtins)
     }
 
-    fn from_sources(sources: impl IntoIterator<Item = (String, String)>) -> Result<Catalog, Error> {
+    fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+        builtins: &[&str],
+    ) -> Result<Catalog, Error> {
         let mut practices = Vec::new();
         let mut requirements: Vec<Requirement> = Vec::new();
         let mut rules: Vec<Rule> = Vec::new();
@@ -267,7 +302,7 @@ impl Catalog {
         for (path, text) in sources {
             let file: CatalogFile = toml::from_str(&text).map_err(|e| Error::Parse {
                 path: path.clone(),
-                message: crate::config::describe_toml_error(&text, &e),
+                message: crate::tomlerr::describe(&text, &e),
             })?;
             let file_practice = file.practice.as_ref().map(|p| p.id.clone());
             if let Some(p) = file.practice {
@@ -301,12 +336,12 @@ impl Catalog {
             requirements,
             rules,
         };
-        cat.validate(&origin)?;
+        cat.validate(&origin, builtins)?;
         cat.link();
         Ok(cat)
     }
 
-    fn validate(&self, origin: &BTreeMap<String, String>) -> Result<(), Error> {
+    fn validate(&self, origin: &BTreeMap<String, String>, builtins: &[&str]) -> Result<(), Error> {
         let invalid = |id: &str, message: String| Error::Invalid {
             path: origin
                 .get(id)
@@ -378,7 +413,7 @@ impl Catalog {
             if let Some(bad) = r
                 .documents
                 .iter()
-                .find(|d| !crate::config::DOCUMENT_KINDS.iter().any(|(k, _)| k == d))
+                .find(|d| !DOCUMENT_KINDS.iter().any(|(k, _)| k == d))
             {
                 return Err(invalid(
                     &r.id,
@@ -435,7 +470,7 @@ impl Catalog {
                     ));
                 }
             }
-            let builtin = crate::eval::rules::is_builtin(&r.id);
+            let builtin = builtins.contains(&r.id.as_str());
             match (&r.check, builtin) {
                 (None, false) => {
                     return Err(invalid(

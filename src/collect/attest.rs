@@ -8,12 +8,13 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::catalog::Catalog;
-use crate::config::{Config, PathKind, describe_toml_error, inside_repository, parse_date};
+use crate::config::{Config, PathKind, inside_repository, parse_date};
 use crate::facts::FileRef;
 use crate::facts::attest::{
     Attestation, AttestationScope, HumanFacts, Reference, Role, Roles, TrainingRecord,
 };
 use crate::repo_fs::{self, Limit};
+use crate::tomlerr::describe as describe_toml_error;
 
 /// Where the records live unless `[records]` in sdl.toml says otherwise.
 pub const DEFAULT_ATTESTATIONS: &str = "sdl/attestations";

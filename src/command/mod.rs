@@ -85,8 +85,8 @@ pub fn resolve_now(current_time: Option<&str>) -> anyhow::Result<OffsetDateTime>
 /// Load the catalogue: the embedded one plus `--practices DIR`.
 pub fn load_catalog(global: &GlobalOptions) -> anyhow::Result<Catalog> {
     Ok(match &global.practices {
-        Some(dir) => Catalog::with_extra_dir(dir)?,
-        None => Catalog::embedded()?,
+        Some(dir) => Catalog::with_extra_dir(dir, &eval::rules::builtin_ids())?,
+        None => Catalog::embedded(&eval::rules::builtin_ids())?,
     })
 }
 

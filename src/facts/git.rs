@@ -281,3 +281,7 @@ impl GitFacts {
         self.documents.iter().find(|d| d.path == path)
     }
 }
+
+/// Semver-like `v1.2.3`, `1.2.3`, `name-v1.2.3` (also `name_1.2.3`, `name/v1.2.3`,
+/// `name@1.2.3`), with an optional pre-release and build suffix.
+pub const DEFAULT_RELEASE_TAG_PATTERN: &str = r"^(?:(?P<name>.+?)[-_/@])?v?(?P<major>[0-9]+)\.(?P<minor>[0-9]+)\.(?P<patch>[0-9]+)(?P<pre>-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$";

@@ -195,7 +195,7 @@ fn kind_of(path: &str) -> Option<&'static str> {
 pub(super) fn find(repo: &Repo<'_>, config: &Config) -> (Vec<Document>, Vec<String>) {
     let mut chosen: Vec<(String, String)> = Vec::new();
     let mut configured = Vec::new();
-    for (kind, _) in crate::config::DOCUMENT_KINDS {
+    for (kind, _) in crate::catalog::DOCUMENT_KINDS {
         if let Some(paths) = config.documents.get(*kind) {
             configured.push(kind.to_string());
             for p in paths {

@@ -27,8 +27,8 @@ use message::{Independence, KNOWN_TRAILERS, marker};
 use sshsig::{AllowedSigners, Verdict};
 use walk::{Graph, sig};
 
+use crate::facts::git::DEFAULT_RELEASE_TAG_PATTERN;
 pub use records::file_records;
-pub use tags::DEFAULT_RELEASE_TAG_PATTERN;
 
 /// How many non-release tags `tag_list` keeps, and how many security-fix commits are listed.
 const TAG_LIST_LIMIT: usize = 200;

@@ -11,10 +11,6 @@ use super::Error;
 use super::sshsig::{AllowedSigners, NAMESPACE, Verdict};
 use super::walk::sig;
 
-/// Semver-like `v1.2.3`, `1.2.3`, `name-v1.2.3` (also `name_1.2.3`, `name/v1.2.3`,
-/// `name@1.2.3`), with an optional pre-release and build suffix.
-pub const DEFAULT_RELEASE_TAG_PATTERN: &str = r"^(?:(?P<name>.+?)[-_/@])?v?(?P<major>[0-9]+)\.(?P<minor>[0-9]+)\.(?P<patch>[0-9]+)(?P<pre>-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$";
-
 /// One tag as read from the repository.
 #[derive(Debug, Clone)]
 pub(crate) struct Tag {
@@ -196,6 +192,7 @@ pub(crate) fn read(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::git::DEFAULT_RELEASE_TAG_PATTERN;
 
     #[test]
     fn default_pattern_recognises_release_tags() {

@@ -74,7 +74,7 @@ fn scope_words(git: &GitFacts) -> String {
 
 /// The release pattern as a reader wants it: named when it is the default.
 fn pattern_words(git: &GitFacts) -> String {
-    if git.release_tag_pattern == crate::collect::git::DEFAULT_RELEASE_TAG_PATTERN {
+    if git.release_tag_pattern == crate::facts::git::DEFAULT_RELEASE_TAG_PATTERN {
         "the default release pattern (v1.2.3, 1.2.3, name-v1.2.3)".to_string()
     } else {
         format!("`{}`", git.release_tag_pattern)
