@@ -21,18 +21,9 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The real RustSec snapshot CI lays beside the clone, or `None` (with a message) without it.
+/// The real RustSec snapshot CI lays beside the clone, or `None` (a failure under `CI=true`).
 fn shared_db() -> Option<PathBuf> {
-    let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-db");
-    if db.join("crates").is_dir() {
-        Some(db)
-    } else {
-        eprintln!(
-            "skipping: no advisory database at {} (CI lays shared/ beside the clone)",
-            db.display()
-        );
-        None
-    }
+    common::shared_advisory_db()
 }
 
 /// A copy of a fixture workspace in a temporary directory, so nothing writes into the repo.
@@ -43,16 +34,7 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
+    common::copy_dir(from, to);
 }
 
 fn git(dir: &Path, args: &[&str], date: &str) {
@@ -81,15 +63,13 @@ fn product(name: &str, version: &str) -> Product {
     }
 }
 
-fn bin() -> Command {
+/// The binary with CARGO_HOME set to `home` (from [`common::cargo_home`]), so that no advisory
+/// database from the machine's CARGO_HOME leaks into a test.
+fn bin(home: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-sdl"));
-    // No advisory database from the machine's CARGO_HOME may leak into a test.
-    c.env(
-        "CARGO_HOME",
-        std::env::temp_dir().join("cargo-sdl-no-cargo-home"),
-    )
-    .env_remove("SOURCE_DATE_EPOCH")
-    .env("CARGO_TERM_COLOR", "never");
+    c.env("CARGO_HOME", home)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("CARGO_TERM_COLOR", "never");
     c
 }
 
@@ -171,7 +151,8 @@ fn broken_advisory_file_is_named() {
 
 /// `cargo sdl check --format json` on `dir`, as (exit code, report).
 fn check_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let out = bin()
+    let home = common::cargo_home(false);
+    let out = bin(home.path())
         .args([
             "sdl",
             "check",
@@ -448,7 +429,8 @@ fn member_manifest_that_does_not_parse_falls_back() {
 }
 
 fn sbom_cli(dir: &Path, epoch: &str) -> Vec<u8> {
-    let out = bin()
+    let home = common::cargo_home(false);
+    let out = bin(home.path())
         .args(["sdl", "sbom", "--offline", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("SOURCE_DATE_EPOCH", epoch)

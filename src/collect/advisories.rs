@@ -167,7 +167,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 fn git_date(path: &Path) -> Option<(String, OffsetDateTime)> {
     // `open`, not `discover`: a database copied into a repository must not take the date of
     // that repository's HEAD.
-    let repo = gix::open(path).ok()?;
+    let repo = super::open_repository(path).ok()?;
     let commit = repo.head_commit().ok()?;
     let secs = commit.time().ok()?.seconds;
     Some((
@@ -322,7 +322,7 @@ struct LockVersion {
 /// Read up to `depth` past versions of Cargo.lock and follow each vulnerability from the
 /// lockfile that first had it to the one that no longer does.
 pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockHistory> {
-    let Ok(repo) = gix::discover(root) else {
+    let Ok(repo) = super::discover_repository(root) else {
         return Collected::absent("the workspace is not in a git repository");
     };
     let Some(path) = super::cargo::repo_path(&repo, root, "Cargo.lock") else {

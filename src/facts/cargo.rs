@@ -28,6 +28,16 @@ pub struct CargoFacts {
     pub members: Vec<String>,
     /// Every package of the resolved graph (members included), sorted by name, version, source.
     pub packages: Vec<PackageFact>,
+    /// The toolchain cargo metadata ran with (`rustc 1.95.0 (… 2026-04-14)`): a trusted one,
+    /// never one the repository names. `None` when cargo metadata did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<String>,
+    /// The repository's toolchain pin (`rust-toolchain.toml`) and whether the run honoured it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain_pin: Option<String>,
+    /// The keys of the repository's cargo configuration that cargo metadata did not apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cargo_config: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

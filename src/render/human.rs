@@ -35,6 +35,7 @@ pub fn render(report: &Report, color: bool) -> String {
         "configuration: {}",
         t(report.config.as_deref().unwrap_or("none (defaults)"))
     );
+    supply_lines(&mut out, report);
     for practice in &report.practices {
         let _ = writeln!(
             out,
@@ -185,4 +186,21 @@ pub fn render(report: &Report, color: bool) -> String {
         );
     }
     out
+}
+
+/// Which toolchain the supply-chain evidence comes from, and what the repository asked for
+/// that was not honoured.
+fn supply_lines(out: &mut String, report: &Report) {
+    use crate::facts::Collected;
+    if let Collected::Present { value } = &report.evidence.cargo {
+        if let Some(tc) = &value.toolchain {
+            let _ = writeln!(out, "cargo metadata: ran with {}", t(tc));
+        }
+        for note in [&value.toolchain_pin, &value.cargo_config]
+            .into_iter()
+            .flatten()
+        {
+            let _ = writeln!(out, "  {}", t(note));
+        }
+    }
 }

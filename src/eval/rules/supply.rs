@@ -690,6 +690,7 @@ mod tests {
             has_binary: Some(true),
             members: vec![],
             packages,
+            ..CargoFacts::default()
         }
     }
 
