@@ -80,8 +80,9 @@ pub struct GlobalOptions {
         help_heading = "Global Options"
     )]
     pub practices: Option<PathBuf>,
-    /// The RustSec advisory database directory (default: `[advisories] db` in sdl.toml, then
-    /// the copies cargo-audit and cargo-deny keep under CARGO_HOME)
+    /// The RustSec advisory database directory (default: the copies cargo-audit and cargo-deny
+    /// keep under CARGO_HOME, then the repository's `[advisories] db`); for `fetch`, where to
+    /// clone it
     #[arg(
         long,
         global = true,
@@ -154,6 +155,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Clone or update the RustSec advisory database in $CARGO_HOME/advisory-db (or
+    /// --advisory-db PATH), where cargo-audit keeps it
+    Fetch(FetchArgs),
     /// Check a lockfile against the advisory database only (for timing and scripting)
     #[command(hide = true)]
     Advisories {
@@ -175,6 +179,14 @@ pub struct GateArgs {
     /// Fail when any of these requirements is unknown (comma-separated ids, or `all`)
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub deny_unknown: Vec<String>,
+}
+
+/// `cargo sdl fetch`.
+#[derive(Debug, Clone, Args)]
+pub struct FetchArgs {
+    /// The git URL (or local path) of the advisory database to clone
+    #[arg(long, value_name = "URL", default_value = crate::collect::fetch::DEFAULT_URL)]
+    pub url: String,
 }
 
 fn parse_level(s: &str) -> Result<u8, String> {

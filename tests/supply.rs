@@ -278,7 +278,7 @@ fn without_a_database_advisory_rules_say_how_to_get_one() {
     let f = finding(&report, "no-known-vulnerabilities");
     assert_eq!(f["outcome"], "unknown");
     let msg = f["message"].as_str().unwrap();
-    assert!(msg.contains("cargo audit fetch"), "{msg}");
+    assert!(msg.contains("cargo sdl fetch"), "{msg}");
     assert!(msg.contains("--advisory-db"), "{msg}");
 }
 
@@ -654,4 +654,189 @@ fn lockfile_history_measures_the_fix() {
          RUSTSEC-2026-9001 in demo-crate fixed after 50 days"
     );
     assert_eq!(finding(&report, "cargo-lock-committed")["outcome"], "pass");
+}
+
+/// A local "upstream" advisory database: the fixture database committed to a git repository
+/// built in a temporary folder, so that fetching never touches the network.
+fn upstream_database() -> tempfile::TempDir {
+    let up = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("advisory-db"), up.path());
+    git(up.path(), &["init", "-q"], "2026-01-12T09:00:00Z");
+    commit_all(up.path(), "Initial advisories", "2026-01-12T09:00:00Z");
+    up
+}
+
+fn file_url(dir: &Path) -> String {
+    format!("file://{}", dir.display())
+}
+
+/// `cargo sdl ARGS` in `dir` with CARGO_HOME `home` and git isolated from the machine.
+fn sdl_in(dir: &Path, home: &Path, args: &[&str]) -> std::process::Output {
+    common::output_within(
+        common::command(dir, home).args(args),
+        std::time::Duration::from_secs(120),
+    )
+}
+
+fn head(dir: &Path) -> String {
+    let out = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn fetch_clones_then_updates_the_database_where_cargo_audit_keeps_it() {
+    let up = upstream_database();
+    let home = tempfile::tempdir().unwrap();
+    let ws = common::passing_workspace();
+    let url = file_url(up.path());
+
+    let out = sdl_in(ws.path(), home.path(), &["fetch", "--url", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let first = head(up.path());
+    assert_eq!(
+        common::text(&out.stdout),
+        format!(
+            "advisory database $CARGO_HOME/advisory-db: cloned; commit {} of 2026-01-12, 2 \
+             advisories\n",
+            &first[..12]
+        )
+    );
+    let db = home.path().join("advisory-db");
+    assert!(db.join("crates/demo-crate/RUSTSEC-2026-9001.md").is_file());
+    assert_eq!(head(&db), first);
+
+    // The fetched database is the operator's: check uses it and says where it came from.
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &[
+            "check",
+            "--offline",
+            "--format",
+            "json",
+            "--current-time",
+            "2026-02-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let info = &report["evidence"]["advisories"]["value"]["database"];
+    assert_eq!(info["path"], "$CARGO_HOME/advisory-db");
+    assert_eq!(info["origin"], "CARGO_HOME (cargo-audit)");
+    assert_eq!(info["date_source"], "git commit");
+    assert_eq!(info["commit"], first.as_str());
+    assert_eq!(finding(&report, "advisory-db-fresh")["outcome"], "pass");
+
+    // Upstream moves on: the next fetch ends at its new commit.
+    std::fs::write(
+        up.path().join("crates/demo-crate/RUSTSEC-2026-9004.md"),
+        std::fs::read_to_string(up.path().join("crates/demo-crate/RUSTSEC-2026-9001.md"))
+            .unwrap()
+            .replace("RUSTSEC-2026-9001", "RUSTSEC-2026-9004")
+            .replace("CVE-2026-99001", "CVE-2026-99004"),
+    )
+    .unwrap();
+    commit_all(up.path(), "One more advisory", "2026-01-20T09:00:00Z");
+    let second = head(up.path());
+    let out = sdl_in(ws.path(), home.path(), &["fetch", "--url", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    assert_eq!(
+        common::text(&out.stdout),
+        format!(
+            "advisory database $CARGO_HOME/advisory-db: updated from commit {}; commit {} of \
+             2026-01-20, 3 advisories\n",
+            &first[..12],
+            &second[..12]
+        )
+    );
+    assert_eq!(head(&db), second);
+    let leftovers: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".advisory-db"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // Fetching again when nothing changed says so.
+    let out = sdl_in(ws.path(), home.path(), &["fetch", "--url", &url]);
+    assert!(common::text(&out.stdout).contains(": is up to date; commit"));
+}
+
+#[test]
+fn fetch_refuses_what_is_not_an_advisory_database_and_changes_nothing() {
+    let up = upstream_database();
+    let home = tempfile::tempdir().unwrap();
+    let ws = common::passing_workspace();
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &["fetch", "--url", &file_url(up.path())],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let before = head(&home.path().join("advisory-db"));
+
+    // An "empty" database upstream: a git repository whose crates/ holds no advisory.
+    let empty = tempfile::tempdir().unwrap();
+    common::write_files(empty.path(), &[("crates/README.md", "nothing here\n")]);
+    git(empty.path(), &["init", "-q"], "2026-01-12T09:00:00Z");
+    commit_all(empty.path(), "Empty", "2026-01-12T09:00:00Z");
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &["fetch", "--url", &file_url(empty.path())],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::text(&out.stderr);
+    assert!(
+        err.contains("is not a RustSec advisory database")
+            && err.contains("nothing was changed at $CARGO_HOME/advisory-db"),
+        "{err}"
+    );
+    assert_eq!(head(&home.path().join("advisory-db")), before);
+
+    // A destination that is not a checkout of a database is never replaced.
+    let mine = tempfile::tempdir().unwrap();
+    std::fs::write(mine.path().join("notes.txt"), "mine\n").unwrap();
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &[
+            "fetch",
+            "--url",
+            &file_url(up.path()),
+            "--advisory-db",
+            mine.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::text(&out.stderr).contains("is not a git checkout of an advisory database"),
+        "{}",
+        common::text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(mine.path().join("notes.txt")).unwrap(),
+        "mine\n"
+    );
+
+    // An unreachable URL is an error that names it; --offline refuses to fetch at all.
+    let missing = empty.path().join("no-such-repository");
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &["fetch", "--url", &file_url(&missing)],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::text(&out.stderr).contains("`git clone file://"));
+    let out = sdl_in(ws.path(), home.path(), &["fetch", "--offline"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::text(&out.stderr).contains("needs the network"));
+    assert_eq!(head(&home.path().join("advisory-db")), before);
 }

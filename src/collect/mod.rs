@@ -11,7 +11,10 @@
 //!   git CLI. Its `workspace_root` must be the located root.
 //! - **rustc** (`rustc --print sysroot`, `rustc -vV`): only to find and name that trusted
 //!   toolchain, from `/`, never from the repository.
-//! - **git CLI**: never.
+//! - **git CLI**: only `cargo sdl fetch`, which clones the advisory database into a fresh
+//!   staging folder (never runs git inside an existing checkout) with the system
+//!   configuration off, hooks pointed at a folder that does not exist, `core.fsmonitor` off
+//!   and `protocol.ext.allow=never`; see [`fetch`].
 //! - **gix** (git history, tags, index, Cargo.lock history, the advisory database's HEAD):
 //!   every repository is opened with [`discover_repository`] / [`open_repository`], i.e.
 //!   `gix::open::Options::isolated()`: only the repository's own `.git/config`, no system,
@@ -33,6 +36,7 @@ pub mod advisories;
 pub mod attest;
 pub mod cargo;
 pub mod cargo_sandbox;
+pub mod fetch;
 pub mod files;
 pub mod git;
 pub mod sbom;

@@ -241,10 +241,18 @@ impl Default for Collected<LockHistory> {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdvisoryDatabase {
-    /// Where it was opened (as given, or under CARGO_HOME).
+    /// Which database: the `--advisory-db` value as given, `$CARGO_HOME/advisory-db` (or
+    /// `$CARGO_HOME/advisory-dbs/NAME`), or a repository-relative path; never another host path.
     pub path: String,
-    /// `--advisory-db`, `sdl.toml`, or `CARGO_HOME`.
+    /// `--advisory-db`, `CARGO_HOME (cargo-audit)`, `CARGO_HOME (cargo-deny)`, or
+    /// `repository configuration`.
     pub origin: String,
+    /// Why it was chosen (the operator's choice wins over the repository's).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub why: String,
+    /// The repository's `[advisories] db` when the operator's database replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<String>,
     pub advisories: usize,
     /// `YYYY-MM-DD`: the commit date of a git checkout, the SNAPSHOT record, or the newest
     /// advisory's date.

@@ -188,10 +188,30 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
-/// Which toolchain the supply-chain evidence comes from, and what the repository asked for
-/// that was not honoured.
+/// Which advisory database and which toolchain the supply-chain evidence comes from, and what
+/// the repository asked for that was not honoured.
 fn supply_lines(out: &mut String, report: &Report) {
     use crate::facts::Collected;
+    match &report.evidence.advisories {
+        Collected::Present { value } => {
+            let db = &value.database;
+            let _ = writeln!(
+                out,
+                "advisory database: {} ({}), {} from {}, {} advisories",
+                t(&db.path),
+                t(&db.why),
+                db.date,
+                db.date_source,
+                db.advisories
+            );
+            if let Some(o) = &db.overridden {
+                let _ = writeln!(out, "  {}", t(o));
+            }
+        }
+        Collected::Absent { reason } | Collected::Failed { error: reason } => {
+            let _ = writeln!(out, "advisory database: none used: {}", t(reason));
+        }
+    }
     if let Collected::Present { value } = &report.evidence.cargo {
         if let Some(tc) = &value.toolchain {
             let _ = writeln!(out, "cargo metadata: ran with {}", t(tc));

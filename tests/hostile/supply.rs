@@ -1,5 +1,7 @@
 //! Hostile cases: supply. The repository names programs (cargo configuration, toolchain pins,
-//! git configuration); collecting evidence must run none of them.
+//! git configuration) and supplies its own advisory database; collecting evidence must run
+//! none of those programs, and the repository's database must never decide a rule the
+//! operator's could.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -420,4 +422,129 @@ fn a_workspace_above_the_repository_is_not_assessed() {
         "no host path: {error}"
     );
     assert_eq!(finding(&report, "licenses-declared")["outcome"], "unknown");
+}
+
+/// The demo workspace (a Cargo.lock with demo-crate 1.0.0, which the fixture database says is
+/// vulnerable) with an empty database of its own configured.
+fn workspace_with_fake_database(db_files: &[(&str, &str)]) -> tempfile::TempDir {
+    let ws = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/supply/demo"),
+        ws.path(),
+    );
+    common::write_files(
+        ws.path(),
+        &[("sdl.toml", "[advisories]\ndb = \"fakedb\"\n")],
+    );
+    std::fs::create_dir_all(ws.path().join("fakedb/crates")).unwrap();
+    common::write_files(ws.path(), db_files);
+    ws
+}
+
+#[test]
+fn the_operators_database_wins_over_the_repositorys_empty_one() {
+    let ws = workspace_with_fake_database(&[]);
+    let home = common::cargo_home(true);
+    let out = run(
+        ws.path(),
+        home.path(),
+        &[
+            "check",
+            "--offline",
+            "--format",
+            "json",
+            "--current-time",
+            NOW,
+        ],
+        |_| {},
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let db = &report["evidence"]["advisories"]["value"]["database"];
+    assert_eq!(db["path"], "$CARGO_HOME/advisory-db", "{db}");
+    assert_eq!(db["origin"], "CARGO_HOME (cargo-audit)");
+    assert!(
+        db["overridden"].as_str().unwrap().contains("fakedb"),
+        "{db}"
+    );
+    let vulns = finding(&report, "no-known-vulnerabilities");
+    assert_eq!(vulns["outcome"], "fail", "{vulns}");
+    assert!(
+        vulns["message"]
+            .as_str()
+            .unwrap()
+            .contains("RUSTSEC-2026-9001")
+    );
+    assert!(common::text(&out.stderr).contains("deny-level rule failed: no-known-vulnerabilities"));
+    // --advisory-db (the operator, on the command line) wins too.
+    let out = run(
+        ws.path(),
+        home.path(),
+        &[
+            "check",
+            "--offline",
+            "--format",
+            "json",
+            "--current-time",
+            NOW,
+            "--advisory-db",
+            common::fixture_advisory_db().to_str().unwrap(),
+        ],
+        |_| {},
+    );
+    let report = json(&out);
+    assert_eq!(
+        report["evidence"]["advisories"]["value"]["database"]["origin"],
+        "--advisory-db"
+    );
+    assert_eq!(
+        finding(&report, "no-known-vulnerabilities")["outcome"],
+        "fail"
+    );
+}
+
+#[test]
+fn a_repository_database_is_used_only_without_the_operators_and_says_so() {
+    let advisory = std::fs::read_to_string(
+        common::fixture_advisory_db().join("crates/old-crate/RUSTSEC-2025-9002.md"),
+    )
+    .unwrap();
+    let ws = workspace_with_fake_database(&[(
+        "fakedb/crates/old-crate/RUSTSEC-2025-9002.md",
+        &advisory,
+    )]);
+    let home = common::cargo_home(false);
+    let out = run(
+        ws.path(),
+        home.path(),
+        &["check", "--offline", "--current-time", NOW],
+        |_| {},
+    );
+    let human = common::text(&out.stdout);
+    assert!(
+        human.contains("advisory database: fakedb (supplied by the repository"),
+        "{human}"
+    );
+    // A database outside the repository is the operator's to name, not the configuration's.
+    common::write_files(
+        ws.path(),
+        &[("sdl.toml", "[advisories]\ndb = \"../elsewhere\"\n")],
+    );
+    let out = run(
+        ws.path(),
+        home.path(),
+        &[
+            "check",
+            "--offline",
+            "--format",
+            "json",
+            "--current-time",
+            NOW,
+        ],
+        |_| {},
+    );
+    let report = json(&out);
+    let error = report["evidence"]["advisories"]["error"].as_str().unwrap();
+    assert!(error.contains("climbs out with `..`"), "{error}");
+    assert_eq!(out.status.code(), Some(1));
 }
