@@ -16,7 +16,8 @@ pub enum Cli {
 #[command(
     version,
     about = "Collect, evaluate and package IEC 62443-4-1 secure development lifecycle evidence",
-    after_help = "Exit codes: 0 no deny-level finding, 1 at least one deny-level finding, \
+    after_help = "Exit codes: 0 no deny-level finding, 1 at least one deny-level finding (a \
+                  deny-level rule that failed, or ended unknown without --allow-unknown), \
                   2 could not run (usage, configuration, catalogue or I/O error)."
 )]
 pub struct SdlArgs {
@@ -179,6 +180,10 @@ pub struct GateArgs {
     /// Fail when any of these requirements is unknown (comma-separated ids, or `all`)
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub deny_unknown: Vec<String>,
+    /// Accept these deny-level rules ending unknown (comma-separated rule ids); by default an
+    /// unknown deny-level rule fails the gate
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub allow_unknown: Vec<String>,
 }
 
 /// `cargo sdl fetch`.

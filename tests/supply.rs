@@ -840,3 +840,35 @@ fn fetch_refuses_what_is_not_an_advisory_database_and_changes_nothing() {
     assert!(common::text(&out.stderr).contains("needs the network"));
     assert_eq!(head(&home.path().join("advisory-db")), before);
 }
+
+#[test]
+fn without_a_database_the_gate_fails_closed_and_names_fetch() {
+    let ws = common::passing_workspace();
+    let home = tempfile::tempdir().unwrap();
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &["check", "--current-time", "2026-02-01"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = common::text(&out.stdout);
+    assert!(
+        stdout.contains("advisory database: none used: no RustSec advisory database")
+            && stdout.contains("deny-level rules unknown: no-known-vulnerabilities")
+            && stdout.contains("deny-level rule no-known-vulnerabilities is unknown")
+            && stdout.contains("run `cargo sdl fetch`"),
+        "{stdout}"
+    );
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &[
+            "check",
+            "--current-time",
+            "2026-02-01",
+            "--allow-unknown",
+            "no-known-vulnerabilities",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stdout));
+}

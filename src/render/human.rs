@@ -171,6 +171,18 @@ pub fn render(report: &Report, color: bool) -> String {
         s.rules_failed,
         s.rules_unknown
     );
+    if !s.undecided.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {} (each fails the gate unless --allow-unknown names it)",
+            paint(
+                color,
+                outcome_style(Outcome::Unknown),
+                "deny-level rules unknown:"
+            ),
+            t(&s.undecided.join(", "))
+        );
+    }
     if s.denied.is_empty() {
         let _ = writeln!(out, "no deny-level rule failed");
     } else {

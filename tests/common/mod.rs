@@ -207,6 +207,7 @@ pub(crate) fn git_as(dir: &Path, who: &Identity<'_>, args: &[&str]) {
 /// A workspace whose report exits 0 on a machine with an advisory database
 /// ([`sdl_with_advisory_db`]): a security policy with a channel and a threat model (the two
 /// deny-level document rules), and a Cargo.lock for the third, `no-known-vulnerabilities`.
+/// Without a database that rule is unknown, which fails the gate (fail closed).
 pub(crate) fn passing_workspace() -> tempfile::TempDir {
     workspace_with(&[
         (

@@ -504,6 +504,63 @@ fn the_operators_database_wins_over_the_repositorys_empty_one() {
 }
 
 #[test]
+fn an_empty_database_is_no_database_and_fails_closed() {
+    let ws = workspace_with_fake_database(&[]);
+    let home = common::cargo_home(false);
+    let args = [
+        "check",
+        "--offline",
+        "--format",
+        "json",
+        "--current-time",
+        NOW,
+    ];
+    let out = run(ws.path(), home.path(), &args, |_| {});
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let advisories = &report["evidence"]["advisories"];
+    assert_eq!(advisories["state"], "failed", "{advisories}");
+    let error = advisories["error"].as_str().unwrap();
+    assert!(
+        error.contains("advisory database fakedb: not a RustSec advisory database")
+            && error.contains("cargo sdl fetch")
+            && error.contains("supplied by the repository"),
+        "{error}"
+    );
+    for rule in ["no-known-vulnerabilities", "advisory-db-fresh"] {
+        assert_eq!(finding(&report, rule)["outcome"], "unknown", "{rule}");
+    }
+    let gate = common::text(&out.stderr);
+    assert!(
+        gate.contains("deny-level rule no-known-vulnerabilities is unknown")
+            && gate.contains("cargo sdl fetch")
+            && gate.contains("--allow-unknown no-known-vulnerabilities"),
+        "{gate}"
+    );
+    assert_eq!(
+        report["summary"]["undecided"],
+        serde_json::json!(["no-known-vulnerabilities"])
+    );
+
+    // Accepting the unknown explicitly lets the gate pass (the other deny rules are lowered
+    // here, so that only this rule decides).
+    common::write_files(
+        ws.path(),
+        &[(
+            "sdl.toml",
+            "[advisories]\ndb = \"fakedb\"\n[rules.security-policy-present]\nlevel = \"warn\"\n\
+             [rules.threat-model-present]\nlevel = \"warn\"\n",
+        )],
+    );
+    let mut allowed = args.to_vec();
+    allowed.extend(["--allow-unknown", "no-known-vulnerabilities"]);
+    let out = run(ws.path(), home.path(), &allowed, |_| {});
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let out = run(ws.path(), home.path(), &args, |_| {});
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn a_repository_database_is_used_only_without_the_operators_and_says_so() {
     let advisory = std::fs::read_to_string(
         common::fixture_advisory_db().join("crates/old-crate/RUSTSEC-2025-9002.md"),
@@ -547,4 +604,42 @@ fn a_repository_database_is_used_only_without_the_operators_and_says_so() {
     let error = report["evidence"]["advisories"]["error"].as_str().unwrap();
     assert!(error.contains("climbs out with `..`"), "{error}");
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn gate_ids_are_checked_before_collecting() {
+    let ws = common::passing_workspace();
+    let home = common::cargo_home(true);
+    for (flag, id, what) in [
+        ("--allow-unknown", "no-such-rule", "is not a rule id"),
+        ("--deny-unknown", "XX-9", "is not a requirement id"),
+    ] {
+        let out = run(ws.path(), home.path(), &["check", flag, id], |_| {});
+        assert_eq!(out.status.code(), Some(2));
+        let err = common::text(&out.stderr);
+        assert!(err.contains(flag) && err.contains(what), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_threat_model_that_is_a_folder_is_a_configuration_error() {
+    let ws = common::passing_workspace();
+    common::write_files(
+        ws.path(),
+        &[("sdl.toml", "[documents]\nthreat-model = \".\"\n")],
+    );
+    let home = common::cargo_home(true);
+    let out = run(
+        ws.path(),
+        home.path(),
+        &["check", "--current-time", NOW],
+        |_| {},
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::text(&out.stderr);
+    assert!(
+        err.contains("documents.threat-model") && err.contains("is a directory"),
+        "{err}"
+    );
 }
