@@ -13,10 +13,11 @@
 //!    beats the environment: `LD_PRELOAD = { value = "evil.so", relative = true }` would run
 //!    repository code inside the trusted rustc).
 //! 2. **A trusted toolchain, by absolute path.** `CARGO`, which cargo sets for subcommands
-//!    (unless it points into the repository), else the sysroot that `rustc --print sysroot`
-//!    reports when run from `/`; cargo metadata is that toolchain's `cargo`, and `RUSTC` names
-//!    its `rustc`, so no rustup proxy is asked and a `path = "..."` toolchain in the
-//!    repository is never run. A toolchain pin the run did not follow is recorded in the facts.
+//!    (unless it points into the repository), else the `cargo` of the sysroot that
+//!    `rustc --print sysroot` reports when run from `/`; `RUSTC` names that sysroot's own
+//!    `rustc` (asked of the rustc beside `CARGO` when there is one), so no rustup proxy runs
+//!    in the repository and a `path = "..."` toolchain in it is never run. A toolchain pin
+//!    the run did not follow is recorded in the facts.
 //! 3. **Environment overrides**, which win over every configuration file (the operator's
 //!    included, and any file a future cargo might read next to the manifest): empty
 //!    `RUSTC_WRAPPER` and `RUSTC_WORKSPACE_WRAPPER` (cargo documents that an empty value
@@ -136,21 +137,16 @@ pub fn trusted_toolchain(repo_root: &Path) -> Result<Toolchain, String> {
         }
         trusted
     });
-    let (cargo, rustc) = match from_env {
-        Some(cargo) => {
-            let beside = cargo.with_file_name(exe("rustc"));
-            if beside.is_file() {
-                (cargo, beside)
-            } else {
-                let sysroot = sysroot(repo_root)?;
-                (cargo, sysroot.join("bin").join(exe("rustc")))
-            }
-        }
-        None => {
-            let bin = sysroot(repo_root)?.join("bin");
-            (bin.join(exe("cargo")), bin.join(exe("rustc")))
-        }
-    };
+    // RUSTC is always the sysroot's own rustc, never a rustup proxy (cargo may start the
+    // rustc probe in the workspace, where a proxy would read the repository's toolchain file).
+    let probe = from_env
+        .as_ref()
+        .map(|cargo| cargo.with_file_name(exe("rustc")))
+        .filter(|beside| beside.is_file())
+        .unwrap_or_else(|| PathBuf::from("rustc"));
+    let bin = sysroot(&probe, repo_root)?.join("bin");
+    let rustc = bin.join(exe("rustc"));
+    let cargo = from_env.unwrap_or_else(|| bin.join(exe("cargo")));
     for (what, p) in [("cargo", &cargo), ("rustc", &rustc)] {
         if !p.is_file() {
             return Err(format!(
@@ -185,8 +181,9 @@ fn neutral_rustc(program: &Path, repo_root: &Path) -> Command {
     cmd
 }
 
-fn sysroot(repo_root: &Path) -> Result<PathBuf, String> {
-    let out = neutral_rustc(Path::new("rustc"), repo_root)
+/// The sysroot `rustc` (the program `probe`, a proxy or not) reports from the neutral folder.
+fn sysroot(probe: &Path, repo_root: &Path) -> Result<PathBuf, String> {
+    let out = neutral_rustc(probe, repo_root)
         .args(["--print", "sysroot"])
         .stderr(Stdio::piped())
         .output()
