@@ -16,7 +16,8 @@ pub enum Cli {
 #[command(
     version,
     about = "Collect, evaluate and package IEC 62443-4-1 secure development lifecycle evidence",
-    after_help = "Exit codes: 0 no deny-level finding, 1 at least one deny-level finding, \
+    after_help = "Exit codes: 0 no deny-level finding, 1 at least one deny-level finding (a \
+                  deny-level rule that failed, or ended unknown without --allow-unknown), \
                   2 could not run (usage, configuration, catalogue or I/O error)."
 )]
 pub struct SdlArgs {
@@ -80,8 +81,9 @@ pub struct GlobalOptions {
         help_heading = "Global Options"
     )]
     pub practices: Option<PathBuf>,
-    /// The RustSec advisory database directory (default: `[advisories] db` in sdl.toml, then
-    /// the copies cargo-audit and cargo-deny keep under CARGO_HOME)
+    /// The RustSec advisory database directory (default: the copies cargo-audit and cargo-deny
+    /// keep under CARGO_HOME, then the repository's `[advisories] db`); for `fetch`, where to
+    /// clone it
     #[arg(
         long,
         global = true,
@@ -154,6 +156,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Clone or update the RustSec advisory database in $CARGO_HOME/advisory-db (or
+    /// --advisory-db PATH), where cargo-audit keeps it
+    Fetch(FetchArgs),
     /// Check a lockfile against the advisory database only (for timing and scripting)
     #[command(hide = true)]
     Advisories {
@@ -175,6 +180,18 @@ pub struct GateArgs {
     /// Fail when any of these requirements is unknown (comma-separated ids, or `all`)
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub deny_unknown: Vec<String>,
+    /// Accept these deny-level rules ending unknown (comma-separated rule ids); by default an
+    /// unknown deny-level rule fails the gate
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub allow_unknown: Vec<String>,
+}
+
+/// `cargo sdl fetch`.
+#[derive(Debug, Clone, Args)]
+pub struct FetchArgs {
+    /// The git URL (or local path) of the advisory database to clone
+    #[arg(long, value_name = "URL", default_value = crate::collect::fetch::DEFAULT_URL)]
+    pub url: String,
 }
 
 fn parse_level(s: &str) -> Result<u8, String> {

@@ -79,8 +79,8 @@ pub struct Records {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawAdvisories {
-    /// The advisory database directory, relative to the workspace root or absolute (it is
-    /// usually shared outside the repository).
+    /// An advisory database directory inside the repository (relative to the workspace root),
+    /// used only when the operator names none (`--advisory-db`, the copies under CARGO_HOME).
     pub db: Option<String>,
     /// How many past versions of Cargo.lock the SUM-5 timeliness check reads.
     pub history_depth: Option<u32>,

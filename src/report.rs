@@ -53,6 +53,10 @@ pub struct Summary {
     pub rules_unknown: usize,
     /// Rules at level deny that failed: each one makes `check` exit 1.
     pub denied: Vec<String>,
+    /// Rules at level deny that ended unknown: each one makes `check` exit 1 unless
+    /// `--allow-unknown` names it (the gate fails closed).
+    #[serde(default)]
+    pub undecided: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -174,6 +178,12 @@ impl Report {
                 .findings
                 .iter()
                 .filter(|f| f.is_denied())
+                .map(|f| f.rule.clone())
+                .collect(),
+            undecided: evaluation
+                .findings
+                .iter()
+                .filter(|f| f.level == crate::catalog::Level::Deny && f.outcome == Outcome::Unknown)
                 .map(|f| f.rule.clone())
                 .collect(),
         };

@@ -97,11 +97,10 @@ fn json_report_carries_the_contract_fields_and_is_deterministic() {
         &["check", "--format", "json", "--current-time", NOW],
     );
     assert_eq!(a.stdout, b.stdout);
-    let c = Command::new(BIN)
-        .args(["sdl", "check", "--format", "json"])
-        .current_dir(dir.path())
+    let home = common::cargo_home(false);
+    let c = common::command(dir.path(), home.path())
+        .args(["check", "--format", "json"])
         .env("SOURCE_DATE_EPOCH", "1795608000")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
         .unwrap();
     let vc: serde_json::Value = serde_json::from_slice(&c.stdout).unwrap();
@@ -262,9 +261,9 @@ fn colour_follows_the_flag_and_cargo_term_color() {
         &["check", "--color", "always", "--current-time", NOW],
     );
     assert!(text(&coloured.stdout).contains('\u{1b}'));
-    let env = Command::new(BIN)
-        .args(["sdl", "check", "--current-time", NOW])
-        .current_dir(dir.path())
+    let home = common::cargo_home(false);
+    let env = common::command(dir.path(), home.path())
+        .args(["check", "--current-time", NOW])
         .env("CARGO_TERM_COLOR", "always")
         .output()
         .unwrap();

@@ -282,6 +282,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             rules_failed: 2,
             rules_unknown: 1,
             denied: Vec::new(),
+            undecided: Vec::new(),
         },
         practices,
         requirements,

@@ -5,7 +5,8 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{sdl, text};
+// The machine has an advisory database, so the passing workspace passes (fail closed otherwise).
+use common::{sdl_with_advisory_db as sdl, text};
 
 const NOW: &str = "2026-11-25T12:00:00Z";
 

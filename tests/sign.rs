@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{passing_workspace as workspace, sdl, text};
+// The machine has an advisory database, so the passing workspace passes (fail closed otherwise).
+use common::{passing_workspace as workspace, sdl_with_advisory_db as sdl, text};
 
 const NOW: &str = "2026-11-25T12:00:00Z";
 

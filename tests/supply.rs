@@ -21,18 +21,9 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The real RustSec snapshot CI lays beside the clone, or `None` (with a message) without it.
+/// The real RustSec snapshot CI lays beside the clone, or `None` (a failure under `CI=true`).
 fn shared_db() -> Option<PathBuf> {
-    let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-db");
-    if db.join("crates").is_dir() {
-        Some(db)
-    } else {
-        eprintln!(
-            "skipping: no advisory database at {} (CI lays shared/ beside the clone)",
-            db.display()
-        );
-        None
-    }
+    common::shared_advisory_db()
 }
 
 /// A copy of a fixture workspace in a temporary directory, so nothing writes into the repo.
@@ -43,16 +34,7 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
+    common::copy_dir(from, to);
 }
 
 fn git(dir: &Path, args: &[&str], date: &str) {
@@ -81,15 +63,13 @@ fn product(name: &str, version: &str) -> Product {
     }
 }
 
-fn bin() -> Command {
+/// The binary with CARGO_HOME set to `home` (from [`common::cargo_home`]), so that no advisory
+/// database from the machine's CARGO_HOME leaks into a test.
+fn bin(home: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-sdl"));
-    // No advisory database from the machine's CARGO_HOME may leak into a test.
-    c.env(
-        "CARGO_HOME",
-        std::env::temp_dir().join("cargo-sdl-no-cargo-home"),
-    )
-    .env_remove("SOURCE_DATE_EPOCH")
-    .env("CARGO_TERM_COLOR", "never");
+    c.env("CARGO_HOME", home)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("CARGO_TERM_COLOR", "never");
     c
 }
 
@@ -171,7 +151,8 @@ fn broken_advisory_file_is_named() {
 
 /// `cargo sdl check --format json` on `dir`, as (exit code, report).
 fn check_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let out = bin()
+    let home = common::cargo_home(false);
+    let out = bin(home.path())
         .args([
             "sdl",
             "check",
@@ -297,7 +278,7 @@ fn without_a_database_advisory_rules_say_how_to_get_one() {
     let f = finding(&report, "no-known-vulnerabilities");
     assert_eq!(f["outcome"], "unknown");
     let msg = f["message"].as_str().unwrap();
-    assert!(msg.contains("cargo audit fetch"), "{msg}");
+    assert!(msg.contains("cargo sdl fetch"), "{msg}");
     assert!(msg.contains("--advisory-db"), "{msg}");
 }
 
@@ -448,7 +429,8 @@ fn member_manifest_that_does_not_parse_falls_back() {
 }
 
 fn sbom_cli(dir: &Path, epoch: &str) -> Vec<u8> {
-    let out = bin()
+    let home = common::cargo_home(false);
+    let out = bin(home.path())
         .args(["sdl", "sbom", "--offline", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("SOURCE_DATE_EPOCH", epoch)
@@ -673,4 +655,221 @@ fn lockfile_history_measures_the_fix() {
          RUSTSEC-2026-9001 in demo-crate fixed after 50 days"
     );
     assert_eq!(finding(&report, "cargo-lock-committed")["outcome"], "pass");
+}
+
+/// A local "upstream" advisory database: the fixture database committed to a git repository
+/// built in a temporary folder, so that fetching never touches the network.
+fn upstream_database() -> tempfile::TempDir {
+    let up = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("advisory-db"), up.path());
+    git(up.path(), &["init", "-q"], "2026-01-12T09:00:00Z");
+    commit_all(up.path(), "Initial advisories", "2026-01-12T09:00:00Z");
+    up
+}
+
+fn file_url(dir: &Path) -> String {
+    format!("file://{}", dir.display())
+}
+
+/// `cargo sdl ARGS` in `dir` with CARGO_HOME `home` and git isolated from the machine.
+fn sdl_in(dir: &Path, home: &Path, args: &[&str]) -> std::process::Output {
+    common::output_within(
+        common::command(dir, home).args(args),
+        std::time::Duration::from_secs(120),
+    )
+}
+
+fn head(dir: &Path) -> String {
+    let out = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn fetch_clones_then_updates_the_database_where_cargo_audit_keeps_it() {
+    let up = upstream_database();
+    let home = tempfile::tempdir().unwrap();
+    let ws = common::passing_workspace();
+    let url = file_url(up.path());
+
+    let out = sdl_in(ws.path(), home.path(), &["fetch", "--url", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let first = head(up.path());
+    assert_eq!(
+        common::text(&out.stdout),
+        format!(
+            "advisory database $CARGO_HOME/advisory-db: cloned; commit {} of 2026-01-12, 2 \
+             advisories\n",
+            &first[..12]
+        )
+    );
+    let db = home.path().join("advisory-db");
+    assert!(db.join("crates/demo-crate/RUSTSEC-2026-9001.md").is_file());
+    assert_eq!(head(&db), first);
+
+    // The fetched database is the operator's: check uses it and says where it came from.
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &[
+            "check",
+            "--offline",
+            "--format",
+            "json",
+            "--current-time",
+            "2026-02-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let info = &report["evidence"]["advisories"]["value"]["database"];
+    assert_eq!(info["path"], "$CARGO_HOME/advisory-db");
+    assert_eq!(info["origin"], "CARGO_HOME (cargo-audit)");
+    assert_eq!(info["date_source"], "git commit");
+    assert_eq!(info["commit"], first.as_str());
+    assert_eq!(finding(&report, "advisory-db-fresh")["outcome"], "pass");
+
+    // Upstream moves on: the next fetch ends at its new commit.
+    std::fs::write(
+        up.path().join("crates/demo-crate/RUSTSEC-2026-9004.md"),
+        std::fs::read_to_string(up.path().join("crates/demo-crate/RUSTSEC-2026-9001.md"))
+            .unwrap()
+            .replace("RUSTSEC-2026-9001", "RUSTSEC-2026-9004")
+            .replace("CVE-2026-99001", "CVE-2026-99004"),
+    )
+    .unwrap();
+    commit_all(up.path(), "One more advisory", "2026-01-20T09:00:00Z");
+    let second = head(up.path());
+    let out = sdl_in(ws.path(), home.path(), &["fetch", "--url", &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    assert_eq!(
+        common::text(&out.stdout),
+        format!(
+            "advisory database $CARGO_HOME/advisory-db: updated from commit {}; commit {} of \
+             2026-01-20, 3 advisories\n",
+            &first[..12],
+            &second[..12]
+        )
+    );
+    assert_eq!(head(&db), second);
+    let leftovers: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".advisory-db"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // Fetching again when nothing changed says so.
+    let out = sdl_in(ws.path(), home.path(), &["fetch", "--url", &url]);
+    assert!(common::text(&out.stdout).contains(": is up to date; commit"));
+}
+
+#[test]
+fn fetch_refuses_what_is_not_an_advisory_database_and_changes_nothing() {
+    let up = upstream_database();
+    let home = tempfile::tempdir().unwrap();
+    let ws = common::passing_workspace();
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &["fetch", "--url", &file_url(up.path())],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let before = head(&home.path().join("advisory-db"));
+
+    // An "empty" database upstream: a git repository whose crates/ holds no advisory.
+    let empty = tempfile::tempdir().unwrap();
+    common::write_files(empty.path(), &[("crates/README.md", "nothing here\n")]);
+    git(empty.path(), &["init", "-q"], "2026-01-12T09:00:00Z");
+    commit_all(empty.path(), "Empty", "2026-01-12T09:00:00Z");
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &["fetch", "--url", &file_url(empty.path())],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = common::text(&out.stderr);
+    assert!(
+        err.contains("is not a RustSec advisory database")
+            && err.contains("nothing was changed at $CARGO_HOME/advisory-db"),
+        "{err}"
+    );
+    assert_eq!(head(&home.path().join("advisory-db")), before);
+
+    // A destination that is not a checkout of a database is never replaced.
+    let mine = tempfile::tempdir().unwrap();
+    std::fs::write(mine.path().join("notes.txt"), "mine\n").unwrap();
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &[
+            "fetch",
+            "--url",
+            &file_url(up.path()),
+            "--advisory-db",
+            mine.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::text(&out.stderr).contains("is not a git checkout of an advisory database"),
+        "{}",
+        common::text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(mine.path().join("notes.txt")).unwrap(),
+        "mine\n"
+    );
+
+    // An unreachable URL is an error that names it; --offline refuses to fetch at all.
+    let missing = empty.path().join("no-such-repository");
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &["fetch", "--url", &file_url(&missing)],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::text(&out.stderr).contains("`git clone file://"));
+    let out = sdl_in(ws.path(), home.path(), &["fetch", "--offline"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::text(&out.stderr).contains("needs the network"));
+    assert_eq!(head(&home.path().join("advisory-db")), before);
+}
+
+#[test]
+fn without_a_database_the_gate_fails_closed_and_names_fetch() {
+    let ws = common::passing_workspace();
+    let home = tempfile::tempdir().unwrap();
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &["check", "--current-time", "2026-02-01"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = common::text(&out.stdout);
+    assert!(
+        stdout.contains("advisory database: none used: no RustSec advisory database")
+            && stdout.contains("deny-level rules unknown: no-known-vulnerabilities")
+            && stdout.contains("deny-level rule no-known-vulnerabilities is unknown")
+            && stdout.contains("run `cargo sdl fetch`"),
+        "{stdout}"
+    );
+    let out = sdl_in(
+        ws.path(),
+        home.path(),
+        &[
+            "check",
+            "--current-time",
+            "2026-02-01",
+            "--allow-unknown",
+            "no-known-vulnerabilities",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stdout));
 }

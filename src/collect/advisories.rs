@@ -1,5 +1,6 @@
-//! The RustSec advisory collector: an offline database (never fetched), the workspace's
-//! Cargo.lock, and the first-parent history of Cargo.lock for SUM-5 response times.
+//! The RustSec advisory collector: an offline database (never fetched here; `cargo sdl fetch`
+//! gets one, see [`super::fetch`]), the workspace's Cargo.lock, and the first-parent history of
+//! Cargo.lock for SUM-5 response times.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -21,76 +22,177 @@ pub const DEFAULT_HISTORY_DEPTH: usize = 200;
 const MAX_COMMITS: usize = 50_000;
 
 /// How to get a database, for messages when none is found.
-pub const HOW_TO_GET_A_DATABASE: &str = "get one with `cargo audit fetch` (kept in \
-     $CARGO_HOME/advisory-db) or `git clone https://github.com/rustsec/advisory-db`, then pass \
-     --advisory-db PATH or set `[advisories] db` in sdl.toml";
+pub const HOW_TO_GET_A_DATABASE: &str = "run `cargo sdl fetch` to clone the RustSec database \
+     into $CARGO_HOME/advisory-db (where cargo-audit keeps it), or pass --advisory-db PATH";
 
-/// Where the database comes from: `--advisory-db`, then `[advisories] db`, then CARGO_HOME.
+/// The database chosen for a run, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub path: PathBuf,
+    /// How the report names it: the flag value as given, `$CARGO_HOME/advisory-db`, or a
+    /// repository-relative path; never a host path the operator did not type.
+    pub shown: String,
+    /// `--advisory-db`, `CARGO_HOME (cargo-audit)`, `CARGO_HOME (cargo-deny)` or
+    /// `repository configuration`.
+    pub origin: String,
+    /// Why this one was chosen.
+    pub why: String,
+    /// A database the repository's configuration names that the operator's replaced.
+    pub overridden: Option<String>,
+}
+
+/// Where the operator keeps databases: `$CARGO_HOME`, else `~/.cargo` (cargo's default).
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
+/// The place `cargo sdl fetch` (like cargo-audit) keeps the database.
+pub fn default_fetch_destination() -> Option<PathBuf> {
+    cargo_home().map(|h| h.join("advisory-db"))
+}
+
+/// Choose the database. The operator's come first: `--advisory-db`, then the copies under
+/// CARGO_HOME that cargo-audit (`advisory-db`) and cargo-deny (`advisory-dbs/*`) keep. The
+/// repository's `[advisories] db` is used only when the operator has none, must lie inside the
+/// repository, and is reported as the repository's choice.
 pub fn locate_database(
     root: &Path,
     config: &Config,
     cli: Option<&Path>,
-) -> Result<Option<(PathBuf, &'static str)>, String> {
+) -> Result<Option<Located>, String> {
+    let configured = config.advisories.db.as_deref();
+    let overridden = configured.map(|db| {
+        format!(
+            "the repository's configuration names `[advisories] db = \"{db}\"`; not used, \
+             the operator's database wins"
+        )
+    });
     if let Some(p) = cli {
-        if !p.join("crates").is_dir() {
+        if !p.is_dir() {
             return Err(format!(
-                "--advisory-db {}: not an advisory database (no crates/ directory)",
+                "--advisory-db {}: no such directory; run `cargo sdl fetch --advisory-db {}` to \
+                 clone the RustSec database there",
+                p.display(),
                 p.display()
             ));
         }
-        return Ok(Some((p.to_path_buf(), "--advisory-db")));
+        return Ok(Some(Located {
+            path: p.to_path_buf(),
+            shown: p.display().to_string(),
+            origin: "--advisory-db".into(),
+            why: "named by the operator with --advisory-db".into(),
+            overridden,
+        }));
     }
-    if let Some(db) = &config.advisories.db {
-        let p = root.join(db);
-        if !p.join("crates").is_dir() {
-            return Err(format!(
-                "[advisories] db = \"{db}\": not an advisory database (no crates/ directory \
-                 under {})",
-                p.display()
-            ));
+    if let Some(home) = cargo_home() {
+        let audit = home.join("advisory-db");
+        if audit.is_dir() {
+            return Ok(Some(Located {
+                path: audit,
+                shown: "$CARGO_HOME/advisory-db".into(),
+                origin: "CARGO_HOME (cargo-audit)".into(),
+                why: "the operator's copy under CARGO_HOME, where cargo-audit and `cargo sdl \
+                      fetch` keep it"
+                    .into(),
+                overridden,
+            }));
         }
-        return Ok(Some((p, "sdl.toml [advisories] db")));
+        if let Ok(entries) = std::fs::read_dir(home.join("advisory-dbs")) {
+            let mut dirs: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
+            // A copy that has advisories before one that does not, then by name.
+            dirs.sort_by_key(|d| (!d.join("crates").is_dir(), d.clone()));
+            if let Some(d) = dirs.into_iter().next() {
+                let name = d
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                return Ok(Some(Located {
+                    path: d,
+                    shown: format!(
+                        "$CARGO_HOME/advisory-dbs/{}",
+                        crate::sanitize::terminal(&name)
+                    ),
+                    origin: "CARGO_HOME (cargo-deny)".into(),
+                    why: "the operator's copy under CARGO_HOME, where cargo-deny keeps it".into(),
+                    overridden,
+                }));
+            }
+        }
     }
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-    let Some(home) = cargo_home else {
+    let Some(db) = configured else {
         return Ok(None);
     };
-    let audit = home.join("advisory-db");
-    if audit.join("crates").is_dir() {
-        return Ok(Some((audit, "CARGO_HOME (cargo-audit)")));
-    }
-    if let Ok(entries) = std::fs::read_dir(home.join("advisory-dbs")) {
-        let mut dirs: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.join("crates").is_dir())
-            .collect();
-        dirs.sort();
-        if let Some(d) = dirs.into_iter().next() {
-            return Ok(Some((d, "CARGO_HOME (cargo-deny)")));
-        }
-    }
-    Ok(None)
+    let rel = crate::config::inside_repository(root, db, crate::config::PathKind::Directory)
+        .map_err(|why| {
+            format!(
+                "the repository's configuration names the advisory database \
+                 `[advisories] db`: {why}; the operator names one outside the repository with \
+                 --advisory-db PATH, or keeps one in $CARGO_HOME/advisory-db (`cargo sdl fetch`)"
+            )
+        })?;
+    Ok(Some(Located {
+        path: root.join(&rel),
+        shown: if rel.is_empty() { ".".into() } else { rel },
+        origin: "repository configuration".into(),
+        why: "supplied by the repository's `[advisories] db`, as the operator named none: no \
+              --advisory-db, no copy under $CARGO_HOME"
+            .into(),
+        overridden: None,
+    }))
 }
 
 /// Open the database at `path` and find its date. A broken advisory file is named.
 pub fn open_database(path: &Path, origin: &str) -> Result<(Database, AdvisoryDatabase), String> {
+    open_as(path, &path.display().to_string(), origin)
+}
+
+/// Open the chosen database; the facts say which it is and why it was chosen.
+pub fn open_located(found: &Located) -> Result<(Database, AdvisoryDatabase), String> {
+    let (db, mut info) = open_as(&found.path, &found.shown, &found.origin)
+        .map_err(|e| format!("{e} (the database was {})", found.why))?;
+    info.why = found.why.clone();
+    info.overridden = found.overridden.clone();
+    Ok((db, info))
+}
+
+/// Open and validate: a database counts only when it looks like RustSec, i.e. its `crates/`
+/// folder holds advisories and its date is known. An empty or unrecognisable one is no
+/// database (the repository cannot supply its own truth).
+fn open_as(path: &Path, shown: &str, origin: &str) -> Result<(Database, AdvisoryDatabase), String> {
+    let shown = crate::sanitize::terminal(shown);
+    if !path.join("crates").is_dir() {
+        return Err(format!(
+            "advisory database {shown}: not a RustSec advisory database (no crates/ folder); \
+             {HOW_TO_GET_A_DATABASE}"
+        ));
+    }
     let db = Database::open(path).map_err(|e| {
         let culprits = broken_advisories(path);
         if culprits.is_empty() {
-            format!("advisory database {}: {e}", path.display())
+            format!("advisory database {shown}: {}", chain(&e))
         } else {
             format!(
-                "advisory database {}: cannot be loaded: {}",
-                path.display(),
+                "advisory database {shown}: cannot be loaded: {}",
                 culprits.join("; ")
             )
         }
     })?;
+    let crates = db.query(&Query::new().collection(Collection::Crates)).len();
+    if crates == 0 {
+        return Err(format!(
+            "advisory database {shown}: not a RustSec advisory database: its crates/ folder \
+             holds no advisories; {HOW_TO_GET_A_DATABASE}"
+        ));
+    }
     let mut info = AdvisoryDatabase {
-        path: path.display().to_string(),
+        path: shown.clone(),
         origin: origin.to_string(),
         advisories: db.iter().count(),
         ..AdvisoryDatabase::default()
@@ -111,6 +213,12 @@ pub fn open_database(path: &Path, origin: &str) -> Result<(Database, AdvisoryDat
             newest.day()
         );
         info.date_source = "newest advisory".into();
+    }
+    if info.date.is_empty() {
+        return Err(format!(
+            "advisory database {shown}: its date is unknown (no git commit, SNAPSHOT record or \
+             dated advisory); {HOW_TO_GET_A_DATABASE}"
+        ));
     }
     Ok((db, info))
 }
@@ -167,7 +275,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 fn git_date(path: &Path) -> Option<(String, OffsetDateTime)> {
     // `open`, not `discover`: a database copied into a repository must not take the date of
     // that repository's HEAD.
-    let repo = gix::open(path).ok()?;
+    let repo = super::open_repository(path).ok()?;
     let commit = repo.head_commit().ok()?;
     let secs = commit.time().ok()?.seconds;
     Some((
@@ -257,11 +365,13 @@ pub fn scan(db: &Database, lock: &Lockfile) -> (usize, Vec<String>, Vec<Advisory
 
 /// Collect advisory facts for the workspace at `root`.
 pub fn collect(root: &Path, config: &Config, cli_db: Option<&Path>) -> Collected<AdvisoryFacts> {
-    let (db_path, origin) = match locate_database(root, config, cli_db) {
+    let found = match locate_database(root, config, cli_db) {
         Ok(Some(found)) => found,
         Ok(None) => {
             return Collected::absent(format!(
-                "no RustSec advisory database found; {HOW_TO_GET_A_DATABASE}"
+                "no RustSec advisory database: none named with --advisory-db, none under \
+                 $CARGO_HOME (advisory-db, advisory-dbs/) and none configured; \
+                 {HOW_TO_GET_A_DATABASE}"
             ));
         }
         Err(e) => return Collected::failed(e),
@@ -271,7 +381,7 @@ pub fn collect(root: &Path, config: &Config, cli_db: Option<&Path>) -> Collected
         Ok(None) => return Collected::absent("there is no Cargo.lock to check"),
         Err(e) => return Collected::failed(e),
     };
-    let (db, info) = match open_database(&db_path, origin) {
+    let (db, info) = match open_located(&found) {
         Ok(x) => x,
         Err(e) => return Collected::failed(e),
     };
@@ -322,7 +432,7 @@ struct LockVersion {
 /// Read up to `depth` past versions of Cargo.lock and follow each vulnerability from the
 /// lockfile that first had it to the one that no longer does.
 pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockHistory> {
-    let Ok(repo) = gix::discover(root) else {
+    let Ok(repo) = super::discover_repository(root) else {
         return Collected::absent("the workspace is not in a git repository");
     };
     let Some(path) = super::cargo::repo_path(&repo, root, "Cargo.lock") else {

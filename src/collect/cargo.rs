@@ -14,15 +14,22 @@ const CRATES_IO: &str = "registry+https://github.com/rust-lang/crates.io-index";
 const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
 
 /// Collect the packages of the workspace at `root`. `offline` adds `--offline` to cargo
-/// metadata, which then uses only sources already downloaded.
+/// metadata, which then uses only sources already downloaded. cargo metadata runs in the
+/// sandbox of [`cargo_sandbox`](super::cargo_sandbox): no program the repository names is run.
 pub fn collect(root: &Path, offline: bool) -> Collected<CargoFacts> {
     let lock = match read_lockfile(root) {
         Ok(l) => l,
         Err(e) => return Collected::failed(e),
     };
-    let metadata = run_metadata(root, offline, lock.is_some());
+    let repo_root = crate::workspace::repository_top(root).unwrap_or_else(|| root.to_path_buf());
+    let run = run_metadata(root, &repo_root, offline, lock.is_some());
+    if let Ok(md) = &run.metadata
+        && let Err(why) = check_workspace_root(md, root)
+    {
+        return Collected::failed(why);
+    }
     let tracked = lock.as_ref().and_then(|_| lockfile_tracked(root));
-    let mut facts = match (metadata, lock) {
+    let mut facts = match (run.metadata, lock) {
         (Ok(md), Some((file, lockfile))) => {
             let mut f = from_metadata(&md, root, Some(&lockfile));
             f.lockfile = Some(file);
@@ -51,7 +58,38 @@ pub fn collect(root: &Path, offline: bool) -> Collected<CargoFacts> {
         }
     };
     facts.lockfile_tracked = tracked;
+    facts.toolchain = run.toolchain;
+    facts.toolchain_pin = run.toolchain_pin;
+    facts.cargo_config = run.cargo_config;
     Collected::present(facts)
+}
+
+/// cargo metadata must describe the located workspace: a `[workspace]` in a parent folder
+/// (outside the repository, which is never assessed) makes its answer about something else.
+fn check_workspace_root(md: &cargo_metadata::Metadata, root: &Path) -> Result<(), String> {
+    let reported = PathBuf::from(md.workspace_root.as_std_path());
+    let reported = reported.canonicalize().unwrap_or(reported);
+    let located = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if reported == located {
+        return Ok(());
+    }
+    let where_ = if located.starts_with(&reported) {
+        let depth = located
+            .strip_prefix(&reported)
+            .map(|r| r.components().count())
+            .unwrap_or(0);
+        format!(
+            "the folder {} above it, whose Cargo.toml has a [workspace] that includes it",
+            vec![".."; depth].join("/")
+        )
+    } else {
+        "another folder".to_string()
+    };
+    Err(format!(
+        "`cargo metadata` places this package in a workspace rooted at {where_}, not at the \
+         located workspace root; a workspace outside the repository is not assessed \
+         (give the package its own `[workspace]` table, or assess the outer workspace)"
+    ))
 }
 
 /// Read and parse the workspace's Cargo.lock through the checked reader. `Ok(None)` when
@@ -100,13 +138,68 @@ fn display_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-fn run_metadata(
-    root: &Path,
-    offline: bool,
-    have_lock: bool,
-) -> Result<cargo_metadata::Metadata, String> {
+/// What running cargo metadata gave, and how it ran.
+struct MetadataRun {
+    metadata: Result<cargo_metadata::Metadata, String>,
+    toolchain: Option<String>,
+    toolchain_pin: Option<String>,
+    cargo_config: Option<String>,
+}
+
+fn run_metadata(root: &Path, repo_root: &Path, offline: bool, have_lock: bool) -> MetadataRun {
+    use super::cargo_sandbox as sandbox;
+    let config = sandbox::repo_cargo_config(root, repo_root);
+    let cargo_config = (!config.not_applied.is_empty()).then(|| {
+        let mut s = format!(
+            "cargo metadata does not load the repository's cargo configuration (it could name \
+             programs); not applied: {}",
+            config.not_applied.join(", ")
+        );
+        if !config.config_args.is_empty() {
+            let keys: Vec<&str> = config
+                .config_args
+                .iter()
+                .map(|a| a.split_once('=').map_or(a.as_str(), |(k, _)| k))
+                .collect();
+            s.push_str(&format!("; passed on: {}", keys.join(", ")));
+        }
+        s
+    });
+    let pin = sandbox::toolchain_pin(root, repo_root);
+    let toolchain = match sandbox::trusted_toolchain(repo_root) {
+        Ok(t) => t,
+        Err(why) => {
+            return MetadataRun {
+                metadata: Err(format!("`cargo metadata` was not run: {why}")),
+                toolchain: None,
+                toolchain_pin: pin.map(|p| match p {
+                    sandbox::Pin::Channel { file, channel } => format!("{file} pins \"{channel}\""),
+                    sandbox::Pin::Path { file, path } => {
+                        format!("{file} names a toolchain by path (\"{path}\"); it was not run")
+                    }
+                    sandbox::Pin::Unreadable { file, why } => format!("{file} {why}"),
+                }),
+                cargo_config,
+            };
+        }
+    };
+    let mut toolchain_pin = pin.map(|p| sandbox::describe_pin(&p, &toolchain.version));
+    if let Some(note) = &toolchain.note {
+        toolchain_pin = Some(match toolchain_pin {
+            Some(p) => format!("{p}; {note}"),
+            None => note.clone(),
+        });
+    }
     let mut cmd = cargo_metadata::MetadataCommand::new();
-    cmd.manifest_path(root.join("Cargo.toml"));
+    cmd.cargo_path(&toolchain.cargo)
+        .current_dir(sandbox::NEUTRAL_DIR)
+        .manifest_path(root.join("Cargo.toml"));
+    for (key, value) in sandbox::environment(&toolchain, &config.registries) {
+        match value {
+            Some(v) => cmd.env(key, v),
+            None => cmd.env_remove(key),
+        };
+    }
     let mut options = Vec::new();
     if have_lock {
         // Evidence must describe the committed lockfile, not a fresh resolution.
@@ -118,8 +211,12 @@ fn run_metadata(
     if offline {
         options.push("--offline".to_string());
     }
+    for arg in &config.config_args {
+        options.push("--config".to_string());
+        options.push(arg.clone());
+    }
     cmd.other_options(options);
-    cmd.exec().map_err(|e| match e {
+    let metadata = cmd.exec().map_err(|e| match e {
         cargo_metadata::Error::CargoMetadata { stderr } => {
             let first: Vec<&str> = stderr
                 .lines()
@@ -130,7 +227,13 @@ fn run_metadata(
             format!("`cargo metadata` failed: {}", first.join(" "))
         }
         other => format!("`cargo metadata` could not run: {other}"),
-    })
+    });
+    MetadataRun {
+        metadata,
+        toolchain: Some(toolchain.version.line.clone()),
+        toolchain_pin,
+        cargo_config,
+    }
 }
 
 /// Classify a source string as Cargo.lock and cargo metadata write it.
@@ -262,12 +365,10 @@ fn from_metadata(
         .any(|t| t.kind.contains(&cargo_metadata::TargetKind::Bin));
     CargoFacts {
         origin: CargoOrigin::CargoMetadata,
-        partial: None,
-        lockfile: None,
-        lockfile_tracked: None,
         has_binary: Some(has_binary),
         members: member_ids,
         packages,
+        ..CargoFacts::default()
     }
 }
 
@@ -308,18 +409,14 @@ pub fn from_lockfile(lock: &rustsec::Lockfile) -> CargoFacts {
     packages.sort();
     CargoFacts {
         origin: CargoOrigin::CargoLock,
-        partial: None,
-        lockfile: None,
-        lockfile_tracked: None,
-        has_binary: None,
-        members: Vec::new(),
         packages,
+        ..CargoFacts::default()
     }
 }
 
 /// Whether git's index has `Cargo.lock` of the workspace at `root`; `None` outside git.
 fn lockfile_tracked(root: &Path) -> Option<bool> {
-    let repo = gix::discover(root).ok()?;
+    let repo = super::discover_repository(root).ok()?;
     let rel = repo_path(&repo, root, "Cargo.lock")?;
     let index = repo.index_or_empty().ok()?;
     Some(index.entry_by_path(rel.as_str().into()).is_some())

@@ -1,10 +1,42 @@
 //! Collectors: the only code that reads the repository, runs git or cargo, or opens the
 //! advisory database. Each one returns [`Collected`](crate::facts::Collected): a collector
 //! that cannot run never aborts the others.
+//!
+//! # What collecting runs (reviewed for issue 9: no repository code is ever executed)
+//!
+//! - **cargo metadata** (`cargo`): run in a sandbox, see [`cargo_sandbox`]: a neutral current
+//!   directory (so neither the repository's `.cargo/config.toml` nor its `rust-toolchain.toml`
+//!   is read by cargo or rustup), a trusted toolchain called by absolute path, and environment
+//!   overrides that disable wrappers, `build.rustc`, rustflags, credential providers and the
+//!   git CLI. Its `workspace_root` must be the located root.
+//! - **rustc** (`rustc --print sysroot`, `rustc -vV`): only to find and name that trusted
+//!   toolchain, from `/`, never from the repository.
+//! - **git CLI**: only `cargo sdl fetch`, which clones the advisory database into a fresh
+//!   staging folder (never runs git inside an existing checkout) with the system
+//!   configuration off, hooks pointed at a folder that does not exist, `core.fsmonitor` off
+//!   and `protocol.ext.allow=never`; see [`fetch`].
+//! - **gix** (git history, tags, index, Cargo.lock history, the advisory database's HEAD):
+//!   every repository is opened with [`discover_repository`] / [`open_repository`], i.e.
+//!   `gix::open::Options::isolated()`: only the repository's own `.git/config`, no system,
+//!   global or environment configuration, no `include`/`includeIf` (which could pull in files
+//!   from anywhere), and no git binary (gix runs `git config -l` to find the installation
+//!   configuration only when `permissions.config.git_binary` is on; isolated leaves it off).
+//!   The features built (`sha1`, `max-performance`, `revision`, `mailmap`, `index`) read
+//!   objects, refs and the index only: no worktree checkout or status, so no filter drivers
+//!   (`gix-filter` is not even compiled) and no `core.fsmonitor`; no remote connection, so no
+//!   `core.sshCommand`, `uploadpack`, credential helpers or `core.askPass`; no commits, so no
+//!   hooks and no `gpg.program` (signatures are verified in Rust, `crate::sshsig`). Blob
+//!   contents (Cargo.lock history) are read raw, never through `.gitattributes` conversion.
+//!   `collect::files::listing` still calls `gix::discover` with default options (owned
+//!   elsewhere): it runs no program either, but reads the operator's global configuration.
+//! - **rustsec** is built without its git and HTTP features: `Database::open` reads files.
+//! - **cyclonedx-bom**, **tera**, **ssh-key**: pure data, no processes.
 
 pub mod advisories;
 pub mod attest;
 pub mod cargo;
+pub mod cargo_sandbox;
+pub mod fetch;
 pub mod files;
 pub mod git;
 pub mod sbom;
@@ -15,6 +47,18 @@ use time::OffsetDateTime;
 
 use crate::config::Config;
 use crate::facts::Facts;
+
+/// Open the git repository at or above `dir` with only its own configuration: see the module
+/// documentation.
+pub fn discover_repository(dir: &Path) -> Result<gix::Repository, gix::Error> {
+    gix::discover_opts(dir, Default::default(), gix::open::Options::isolated())
+}
+
+/// Open the git repository exactly at `dir` (no search upwards), isolated like
+/// [`discover_repository`].
+pub fn open_repository(dir: &Path) -> Result<gix::Repository, gix::Error> {
+    gix::open_opts(dir, gix::open::Options::isolated())
+}
 
 /// What every collector may need to know about the run.
 #[derive(Debug, Clone)]

@@ -294,7 +294,7 @@ pub fn coverage(facts: &CargoFacts, sbom: &[(String, String)]) -> Coverage {
 /// The committer time of HEAD for the repository containing `root`, used as the SBOM's
 /// timestamp when neither `--current-time` nor SOURCE_DATE_EPOCH is given.
 pub fn head_commit_time(root: &Path) -> Option<OffsetDateTime> {
-    let repo = gix::discover(root).ok()?;
+    let repo = super::discover_repository(root).ok()?;
     let commit = repo.head_commit().ok()?;
     let secs = commit.time().ok()?.seconds;
     OffsetDateTime::from_unix_timestamp(secs).ok()

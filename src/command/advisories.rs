@@ -20,7 +20,7 @@ pub fn check(
     lockfile: Option<&std::path::Path>,
 ) -> anyhow::Result<facts::AdvisoryFacts> {
     let (ws, config) = super::load_workspace(global)?;
-    let (path, origin) =
+    let found =
         collect::advisories::locate_database(&ws.root, &config, global.advisory_db.as_deref())
             .map_err(anyhow::Error::msg)?
             .ok_or_else(|| {
@@ -29,8 +29,7 @@ pub fn check(
                     collect::advisories::HOW_TO_GET_A_DATABASE
                 )
             })?;
-    let (db, info) =
-        collect::advisories::open_database(&path, origin).map_err(anyhow::Error::msg)?;
+    let (db, info) = collect::advisories::open_located(&found).map_err(anyhow::Error::msg)?;
     let lock = lockfile
         .map(std::path::Path::to_path_buf)
         .unwrap_or_else(|| ws.root.join("Cargo.lock"));

@@ -13,6 +13,7 @@ pub fn run(
     color: bool,
     progress: Progress<'_>,
 ) -> anyhow::Result<RunOutcome> {
+    gate::check_args(args, catalog)?;
     let report = super::build_report(global, catalog, progress)?;
     let mut stdout = match global.format {
         Format::Human => render::human::render(&report, color),

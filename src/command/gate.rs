@@ -1,15 +1,55 @@
 //! The release gate: policy over a finished report that can fail a pipeline (exit code 1).
+//!
+//! It fails closed: a deny-level rule that ends unknown fails the gate like one that failed,
+//! unless the operator accepts it by name with `--allow-unknown RULE`.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Level};
 use crate::cli::GateArgs;
-use crate::eval::Status;
+use crate::eval::{Outcome, Status};
 use crate::report::Report;
+
+/// Check the gate's ids against the catalogue, so that a typo is a usage error (exit code 2)
+/// before anything is collected.
+pub fn check_args(gate: &GateArgs, catalog: &Catalog) -> anyhow::Result<()> {
+    for id in &gate.allow_unknown {
+        if catalog.rule(id.trim()).is_none() {
+            anyhow::bail!(
+                "--allow-unknown: `{}` is not a rule id; `cargo sdl rules` lists them",
+                crate::sanitize::terminal(id)
+            );
+        }
+    }
+    for id in gate
+        .deny_unknown
+        .iter()
+        .filter(|s| !s.eq_ignore_ascii_case("all"))
+    {
+        if catalog.requirement(id.trim()).is_none() {
+            anyhow::bail!(
+                "--deny-unknown: `{}` is not a requirement id; `cargo sdl rules` lists them",
+                crate::sanitize::terminal(id)
+            );
+        }
+    }
+    Ok(())
+}
 
 /// Every reason the gate fails, in a stable order; empty when it passes.
 pub fn reasons(report: &Report, gate: &GateArgs, catalog: &Catalog) -> anyhow::Result<Vec<String>> {
+    check_args(gate, catalog)?;
     let mut out = Vec::new();
     for rule in &report.summary.denied {
         out.push(format!("deny-level rule failed: {rule}"));
+    }
+    let allowed = |rule: &str| gate.allow_unknown.iter().any(|a| a.trim() == rule);
+    for f in &report.findings {
+        if f.level == Level::Deny && f.outcome == Outcome::Unknown && !allowed(&f.rule) {
+            out.push(format!(
+                "deny-level rule {} is unknown, which fails closed: {}; give it the evidence it \
+                 needs, or accept the unknown outcome with --allow-unknown {}",
+                f.rule, f.message, f.rule
+            ));
+        }
     }
     if let Some(min) = gate.deny_below {
         for p in &report.practices {
@@ -44,11 +84,8 @@ pub fn reasons(report: &Report, gate: &GateArgs, catalog: &Catalog) -> anyhow::R
         .iter()
         .filter(|s| !s.eq_ignore_ascii_case("all"))
     {
-        match catalog.requirement(id.trim()) {
-            Some(r) => named.push(r.id.clone()),
-            None => anyhow::bail!(
-                "--deny-unknown: `{id}` is not a requirement id; `cargo sdl rules` lists them"
-            ),
+        if let Some(r) = catalog.requirement(id.trim()) {
+            named.push(r.id.clone());
         }
     }
     for r in &report.requirements {

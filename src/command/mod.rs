@@ -5,6 +5,7 @@ pub mod advisories;
 pub mod attest;
 pub mod check;
 pub mod diff;
+pub mod fetch;
 pub mod gate;
 pub mod init;
 pub mod report;
@@ -61,6 +62,7 @@ pub fn run(
         Command::Explain { id } => rules::explain(global, &catalog, id),
         Command::Init => init::run(global),
         Command::Sbom { out } => sbom::run(global, out.as_deref(), progress),
+        Command::Fetch(args) => fetch::run(global, args, progress),
         Command::Advisories { lockfile } => advisories::run(global, lockfile.as_deref()),
         Command::Attest(args) => attest::run(global, &catalog, args),
         Command::Report(args) => report::run(global, &catalog, args, progress),

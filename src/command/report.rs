@@ -21,6 +21,7 @@ pub fn run(
         .as_deref()
         .map(package::sign::SigningKey::load)
         .transpose()?;
+    gate::check_args(&args.gate, catalog)?;
     let ws = workspace::locate(global.manifest_path.as_deref())?;
     let report = super::build_report_in(global, catalog, &ws, progress)?;
     package::check_target(&args.out, args.force)?;

@@ -28,6 +28,16 @@ pub struct CargoFacts {
     pub members: Vec<String>,
     /// Every package of the resolved graph (members included), sorted by name, version, source.
     pub packages: Vec<PackageFact>,
+    /// The toolchain cargo metadata ran with (`rustc 1.95.0 (… 2026-04-14)`): a trusted one,
+    /// never one the repository names. `None` when cargo metadata did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<String>,
+    /// The repository's toolchain pin (`rust-toolchain.toml`) and whether the run honoured it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain_pin: Option<String>,
+    /// The keys of the repository's cargo configuration that cargo metadata did not apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cargo_config: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,10 +241,18 @@ impl Default for Collected<LockHistory> {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdvisoryDatabase {
-    /// Where it was opened (as given, or under CARGO_HOME).
+    /// Which database: the `--advisory-db` value as given, `$CARGO_HOME/advisory-db` (or
+    /// `$CARGO_HOME/advisory-dbs/NAME`), or a repository-relative path; never another host path.
     pub path: String,
-    /// `--advisory-db`, `sdl.toml`, or `CARGO_HOME`.
+    /// `--advisory-db`, `CARGO_HOME (cargo-audit)`, `CARGO_HOME (cargo-deny)`, or
+    /// `repository configuration`.
     pub origin: String,
+    /// Why it was chosen (the operator's choice wins over the repository's).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub why: String,
+    /// The repository's `[advisories] db` when the operator's database replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<String>,
     pub advisories: usize,
     /// `YYYY-MM-DD`: the commit date of a git checkout, the SNAPSHOT record, or the newest
     /// advisory's date.

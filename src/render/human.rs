@@ -35,6 +35,7 @@ pub fn render(report: &Report, color: bool) -> String {
         "configuration: {}",
         t(report.config.as_deref().unwrap_or("none (defaults)"))
     );
+    supply_lines(&mut out, report);
     for practice in &report.practices {
         let _ = writeln!(
             out,
@@ -170,6 +171,18 @@ pub fn render(report: &Report, color: bool) -> String {
         s.rules_failed,
         s.rules_unknown
     );
+    if !s.undecided.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {} (each fails the gate unless --allow-unknown names it)",
+            paint(
+                color,
+                outcome_style(Outcome::Unknown),
+                "deny-level rules unknown:"
+            ),
+            t(&s.undecided.join(", "))
+        );
+    }
     if s.denied.is_empty() {
         let _ = writeln!(out, "no deny-level rule failed");
     } else {
@@ -185,4 +198,41 @@ pub fn render(report: &Report, color: bool) -> String {
         );
     }
     out
+}
+
+/// Which advisory database and which toolchain the supply-chain evidence comes from, and what
+/// the repository asked for that was not honoured.
+fn supply_lines(out: &mut String, report: &Report) {
+    use crate::facts::Collected;
+    match &report.evidence.advisories {
+        Collected::Present { value } => {
+            let db = &value.database;
+            let _ = writeln!(
+                out,
+                "advisory database: {} ({}), {} from {}, {} advisories",
+                t(&db.path),
+                t(&db.why),
+                db.date,
+                db.date_source,
+                db.advisories
+            );
+            if let Some(o) = &db.overridden {
+                let _ = writeln!(out, "  {}", t(o));
+            }
+        }
+        Collected::Absent { reason } | Collected::Failed { error: reason } => {
+            let _ = writeln!(out, "advisory database: none used: {}", t(reason));
+        }
+    }
+    if let Collected::Present { value } = &report.evidence.cargo {
+        if let Some(tc) = &value.toolchain {
+            let _ = writeln!(out, "cargo metadata: ran with {}", t(tc));
+        }
+        for note in [&value.toolchain_pin, &value.cargo_config]
+            .into_iter()
+            .flatten()
+        {
+            let _ = writeln!(out, "  {}", t(note));
+        }
+    }
 }

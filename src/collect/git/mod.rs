@@ -86,7 +86,7 @@ impl Error {
 /// Collect git facts for the repository containing `root`. `documents` are the repository
 /// paths of the documents the files collector found, whose last change is looked up.
 pub fn collect(root: &Path, options: &Options, documents: &[String]) -> Collected<GitFacts> {
-    let mut repo = match gix::discover(root) {
+    let mut repo = match crate::collect::discover_repository(root) {
         Ok(repo) => repo,
         Err(e) => {
             return Collected::absent(format!(

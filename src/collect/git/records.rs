@@ -13,7 +13,7 @@ pub fn file_records(
     facts: &GitFacts,
     files: &[(String, String)],
 ) -> Vec<(String, Result<CommitRecord, String>)> {
-    let repo = match gix::discover(root) {
+    let repo = match crate::collect::discover_repository(root) {
         Ok(r) => r,
         Err(e) => {
             let why = format!("no git repository: {e}");

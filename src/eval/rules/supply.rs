@@ -690,6 +690,7 @@ mod tests {
             has_binary: Some(true),
             members: vec![],
             packages,
+            ..CargoFacts::default()
         }
     }
 
@@ -720,6 +721,7 @@ mod tests {
                 date: "2026-11-01".into(),
                 date_source: "git commit".into(),
                 commit: Some("c0ffee".into()),
+                ..AdvisoryDatabase::default()
             },
             lockfile: lockfile(),
             scanned: 10,
