@@ -14,8 +14,8 @@ mod text;
 mod verify;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 /// What a bounded run of the binary gave.
 pub(crate) struct Bounded {
@@ -23,50 +23,15 @@ pub(crate) struct Bounded {
     pub code: i32,
 }
 
-/// Run `cargo-sdl sdl ARGS` in `dir` in the tests' pinned environment, killed (and the test
-/// failed) after `secs` seconds: a hostile input must never hang the tool.
+/// Run `cargo-sdl sdl ARGS` in `dir` in the tests' pinned environment (an empty CARGO_HOME),
+/// killed (and the test failed) after `secs` seconds: a hostile input must never hang the
+/// tool. Exit codes other than 0, 1 and 2 (101 is a panic) fail the test.
 pub(crate) fn bounded(dir: &Path, args: &[&str], secs: u64) -> Bounded {
-    let mut cmd = Command::new(common::BIN);
-    cmd.arg("sdl")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_TERM_COLOR")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("the binary starts");
-    // Drain both pipes while waiting: a large report would otherwise fill a pipe and stall.
-    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
-    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait().expect("waiting for the binary") {
-            Some(status) => break status,
-            None if started.elapsed() > Duration::from_secs(secs) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("`cargo sdl {}` hung for more than {secs} s", args.join(" "));
-            }
-            None => std::thread::sleep(Duration::from_millis(20)),
-        }
-    };
-    let output = Output {
-        status,
-        stdout: out.join().expect("stdout"),
-        stderr: err.join().expect("stderr"),
-    };
+    let home = common::cargo_home(false);
+    let output = common::output_within(
+        common::command(dir, home.path()).args(args),
+        Duration::from_secs(secs),
+    );
     let code = output.status.code().unwrap_or(-1);
     assert_ne!(
         code,
