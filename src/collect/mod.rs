@@ -27,8 +27,9 @@
 //!   `core.sshCommand`, `uploadpack`, credential helpers or `core.askPass`; no commits, so no
 //!   hooks and no `gpg.program` (signatures are verified in Rust, `crate::sshsig`). Blob
 //!   contents (Cargo.lock history) are read raw, never through `.gitattributes` conversion.
-//!   `collect::files::listing` still calls `gix::discover` with default options (owned
-//!   elsewhere): it runs no program either, but reads the operator's global configuration.
+//!   A `.git` file that redirects to a git directory outside the work tree is followed only
+//!   for a linked worktree registered for it or a submodule of a repository containing it:
+//!   any other redirect would read another repository's history ([`OpenError::Foreign`]).
 //! - **rustsec** is built without its git and HTTP features: `Database::open` reads files.
 //! - **cyclonedx-bom**, **tera**, **ssh-key**: pure data, no processes.
 
@@ -48,16 +49,77 @@ use time::OffsetDateTime;
 use crate::config::Config;
 use crate::facts::Facts;
 
+/// Why a git repository was not opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Git(#[from] Box<gix::Error>),
+    /// The work tree's `.git` is a file that points at a git directory elsewhere, and that
+    /// directory is neither a linked worktree of a repository that registered this work tree
+    /// nor a submodule's git directory inside a superproject that contains it.
+    #[error("{0}")]
+    Foreign(String),
+}
+
 /// Open the git repository at or above `dir` with only its own configuration: see the module
-/// documentation.
-pub fn discover_repository(dir: &Path) -> Result<gix::Repository, gix::Error> {
-    gix::discover_opts(dir, Default::default(), gix::open::Options::isolated())
+/// documentation. A `.git` file that redirects to another repository's git directory is
+/// refused (see [`OpenError::Foreign`]): its history is not this repository's.
+pub fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
+    let repo = gix::discover_opts(dir, Default::default(), gix::open::Options::isolated())
+        .map_err(|e| OpenError::Git(Box::new(e.into())))?;
+    check_git_dir(&repo)?;
+    Ok(repo)
 }
 
 /// Open the git repository exactly at `dir` (no search upwards), isolated like
 /// [`discover_repository`].
-pub fn open_repository(dir: &Path) -> Result<gix::Repository, gix::Error> {
-    gix::open_opts(dir, gix::open::Options::isolated())
+pub fn open_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
+    let repo = gix::open_opts(dir, gix::open::Options::isolated())
+        .map_err(|e| OpenError::Git(Box::new(e.into())))?;
+    check_git_dir(&repo)?;
+    Ok(repo)
+}
+
+/// A git directory outside the work tree is accepted only in the two shapes git itself
+/// creates: a linked worktree (`<common>/worktrees/<name>`, whose `gitdir` file names this work
+/// tree's `.git`) and a submodule (`<super>/.git/modules/…`, inside a superproject that
+/// contains this work tree).
+fn check_git_dir(repo: &gix::Repository) -> Result<(), OpenError> {
+    let Some(workdir) = repo.workdir() else {
+        return Ok(());
+    };
+    let (Ok(work), Ok(git)) = (workdir.canonicalize(), repo.git_dir().canonicalize()) else {
+        return Ok(());
+    };
+    if git.starts_with(&work) {
+        return Ok(());
+    }
+    let registered_worktree = git
+        .parent()
+        .is_some_and(|p| p.file_name().is_some_and(|n| n == "worktrees"))
+        && std::fs::read_to_string(git.join("gitdir"))
+            .ok()
+            .map(|back| {
+                let back = Path::new(back.trim());
+                git.join(back).canonicalize().ok() == work.join(".git").canonicalize().ok()
+            })
+            .unwrap_or(false);
+    let submodule = git.ancestors().any(|a| {
+        a.file_name().is_some_and(|n| n == "modules")
+            && a.parent().is_some_and(|dot_git| {
+                dot_git.file_name().is_some_and(|n| n == ".git")
+                    && dot_git.parent().is_some_and(|top| work.starts_with(top))
+            })
+    });
+    if registered_worktree || submodule {
+        return Ok(());
+    }
+    Err(OpenError::Foreign(
+        "the work tree's .git file points at a git directory outside the repository that is \
+         neither a linked worktree registered for it nor a submodule of a repository containing \
+         it; its history is not this repository's, so it is not read"
+            .into(),
+    ))
 }
 
 /// What every collector may need to know about the run.

@@ -217,3 +217,48 @@ fn oversized_inputs_are_refused_with_the_cap() {
     let sbom = report["evidence"]["sbom"].to_string();
     assert!(sbom.contains("the cap is 16777216"), "{sbom}");
 }
+
+#[test]
+fn a_git_file_that_redirects_to_another_repository_is_not_read() {
+    // Another repository on the machine, with a confidential history.
+    let other = workspace_with(&[]);
+    let who = Identity {
+        author: ("Eve", "eve@example.org"),
+        committer: ("Eve", "eve@example.org"),
+        date: "2024-01-01T00:00:00Z",
+    };
+    common::git_as(other.path(), &who, &["init", "-q"]);
+    common::git_as(other.path(), &who, &["add", "-A"]);
+    common::git_as(other.path(), &who, &["commit", "-q", "-m", SECRET]);
+    // The assessed repository's .git is a file pointing there.
+    let ws = workspace_with(&[]);
+    std::fs::write(
+        ws.path().join(".git"),
+        format!("gitdir: {}\n", other.path().join(".git").display()),
+    )
+    .unwrap();
+    let run = bounded(ws.path(), &["check", "--format", "json"], 60);
+    assert_secret_absent("check --format json", &run.output.stdout);
+    assert_secret_absent("stderr", &run.output.stderr);
+    let report: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();
+    let git = &report["evidence"]["git"];
+    assert_eq!(git["state"], "failed", "{git}");
+    assert!(git.to_string().contains("not this repository's"), "{git}");
+
+    // A linked worktree that its repository registered is still read.
+    let linked = tempfile::tempdir().unwrap();
+    let tree = linked.path().join("tree");
+    common::git_as(
+        other.path(),
+        &who,
+        &["worktree", "add", "-q", tree.to_str().unwrap()],
+    );
+    let run = bounded(&tree, &["check", "--format", "json"], 60);
+    let report: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();
+    assert_eq!(
+        report["evidence"]["git"]["state"],
+        "present",
+        "{}",
+        run.stderr()
+    );
+}

@@ -39,7 +39,7 @@ pub(super) fn list(root: &Path) -> (Listing, Vec<String>) {
 
 /// Files tracked in the git index below `root`, or None when `root` is not in a work tree.
 fn git_index(root: &Path) -> Option<Vec<String>> {
-    let repo = gix::discover(root).ok()?;
+    let repo = crate::collect::discover_repository(root).ok()?;
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let real_root = root.canonicalize().ok()?;
     let prefix = real_root.strip_prefix(&workdir).ok()?;

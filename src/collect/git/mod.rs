@@ -88,6 +88,7 @@ impl Error {
 pub fn collect(root: &Path, options: &Options, documents: &[String]) -> Collected<GitFacts> {
     let mut repo = match crate::collect::discover_repository(root) {
         Ok(repo) => repo,
+        Err(e @ crate::collect::OpenError::Foreign(_)) => return Collected::failed(e.to_string()),
         Err(e) => {
             return Collected::absent(format!(
                 "no git repository at or above {} ({e}); git evidence needs the project's \
