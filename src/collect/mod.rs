@@ -66,7 +66,7 @@ pub enum OpenError {
 /// refused (see [`OpenError::Foreign`]): its history is not this repository's.
 pub fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
     let repo = gix::discover_opts(dir, Default::default(), gix::open::Options::isolated())
-        .map_err(|e| OpenError::Git(Box::new(e.into())))?;
+        .map_err(|e| OpenError::Git(Box::new(e)))?;
     check_git_dir(&repo)?;
     Ok(repo)
 }
@@ -75,7 +75,7 @@ pub fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
 /// [`discover_repository`].
 pub fn open_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
     let repo = gix::open_opts(dir, gix::open::Options::isolated())
-        .map_err(|e| OpenError::Git(Box::new(e.into())))?;
+        .map_err(|e| OpenError::Git(Box::new(e)))?;
     check_git_dir(&repo)?;
     Ok(repo)
 }
