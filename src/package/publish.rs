@@ -260,9 +260,12 @@ impl Destination {
                 kind_of(m.file_type())
             ),
             Ok(_) => {
-                let tree = super::tree(&dir)?;
-                if !tree.is_empty() {
-                    match previous_package(&dir, &tree) {
+                let empty = std::fs::read_dir(&dir)
+                    .with_context(|| format!("{shown}: cannot read"))?
+                    .next()
+                    .is_none();
+                if !empty {
+                    match previous_package(&dir) {
                         Err(why) => bail!(
                             "{shown} is not a package written by cargo-sdl ({why}); it is never \
                              replaced, not even with --force: choose another --out, or empty \
@@ -455,9 +458,22 @@ fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", shown()))
 }
 
-/// Why `dir` (its entries `tree`) is not a package written by cargo-sdl, if it is not.
-fn previous_package(dir: &Path, tree: &BTreeMap<String, Entry>) -> Result<(), String> {
-    for (rel, entry) in tree {
+/// Why the folder `dir` is not a package written by cargo-sdl, if it is not. Its manifest is
+/// read first, so that a folder without one (a home or system folder) is refused at once,
+/// without walking it.
+fn previous_package(dir: &Path) -> Result<(), String> {
+    let manifest = match super::read_file(&dir.join(MANIFEST), MAX_MANIFEST, false) {
+        Ok(bytes) => bytes,
+        Err(ReadFail::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!("it has no {MANIFEST}"));
+        }
+        Err(ReadFail::TooLarge) => return Err(format!("its {MANIFEST} is too large")),
+        Err(ReadFail::NotRegular(kind)) => return Err(format!("its {MANIFEST} is a {kind}")),
+        Err(ReadFail::Io(e)) => return Err(format!("its {MANIFEST} cannot be read: {e}")),
+    };
+    recognise(std::iter::empty(), &manifest)?;
+    let tree = super::tree(dir).map_err(|e| format!("{e:#}"))?;
+    for (rel, entry) in &tree {
         match entry {
             Entry::Other(kind) => return Err(format!("it holds {}, a {kind}", terminal(rel))),
             Entry::BadName => {
@@ -469,15 +485,6 @@ fn previous_package(dir: &Path, tree: &BTreeMap<String, Entry>) -> Result<(), St
             Entry::File(_) | Entry::Folder => {}
         }
     }
-    if !matches!(tree.get(MANIFEST), Some(Entry::File(_))) {
-        return Err(format!("it has no {MANIFEST}"));
-    }
-    let manifest = match super::read_file(&dir.join(MANIFEST), MAX_MANIFEST, false) {
-        Ok(bytes) => bytes,
-        Err(ReadFail::TooLarge) => return Err(format!("its {MANIFEST} is too large")),
-        Err(ReadFail::NotRegular(kind)) => return Err(format!("its {MANIFEST} is a {kind}")),
-        Err(ReadFail::Io(e)) => return Err(format!("its {MANIFEST} cannot be read: {e}")),
-    };
     let files = tree
         .iter()
         .filter(|(_, e)| matches!(e, Entry::File(_)))
