@@ -82,9 +82,14 @@ const BLOCK: usize = 512;
 pub fn read_tar_gz(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let contents = inspect(path)?;
     if let Some(problem) = contents.problems.first() {
-        anyhow::bail!("{}: {problem}", path.display());
+        anyhow::bail!("{}: {problem}", shown(path));
     }
     Ok(contents.files)
+}
+
+/// A path for messages: the operator's, but it may carry a hostile file name.
+fn shown(path: &Path) -> String {
+    crate::sanitize::terminal(&path.display().to_string())
 }
 
 /// Read a package archive from disk; see [`read_tar_gz_bytes`]. The file is read whole (it is
@@ -92,8 +97,8 @@ pub fn read_tar_gz(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
 /// contents, not about reading it.
 pub fn inspect(path: &Path) -> anyhow::Result<Contents> {
     let bytes = super::read_regular(path, super::MAX_TOTAL)
-        .with_context(|| format!("reading the archive {}", path.display()))?;
-    read_tar_gz_bytes(&bytes).with_context(|| format!("{}", path.display()))
+        .with_context(|| format!("reading the archive {}", shown(path)))?;
+    read_tar_gz_bytes(&bytes).with_context(|| shown(path))
 }
 
 /// Read a package archive as `tar xzf` would unpack it, and refuse what a package never holds.

@@ -32,10 +32,13 @@ pub fn load_report(path: &Path) -> anyhow::Result<Value> {
             .map_err(|e| anyhow::anyhow!("{}", e.with_path()))?
     } else {
         let contents = super::read_package(path)?;
-        let mut diffs = contents.problems;
-        if diffs.is_empty() {
-            diffs = super::manifest::differences(&contents.files);
+        if !contents.problems.is_empty() {
+            anyhow::bail!(
+                "{shown}: not a plain package, refused ({}); `cargo sdl verify` lists the differences",
+                crate::sanitize::terminal(&contents.problems.join("; "))
+            );
         }
+        let diffs = super::manifest::differences(&contents.files);
         if !diffs.is_empty() {
             anyhow::bail!(
                 "{shown}: the package does not match its manifest ({}); `cargo sdl verify` lists the differences",

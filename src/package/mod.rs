@@ -251,7 +251,10 @@ pub fn read_package(path: &Path) -> anyhow::Result<Contents> {
 pub fn read_dir_files(dir: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let contents = read_dir(dir)?;
     if let Some(problem) = contents.problems.first() {
-        bail!("{}: {problem}", dir.display());
+        bail!(
+            "{}: {problem}",
+            crate::sanitize::terminal(&dir.display().to_string())
+        );
     }
     Ok(contents.files)
 }

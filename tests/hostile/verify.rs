@@ -617,6 +617,11 @@ fn a_fifo_or_link_in_a_package_folder_is_a_difference_and_never_opened() {
     // diff must not hang either; it refuses the package.
     let out = run_bounded(root, &["diff", "target/pkg", "target/fifo"]);
     assert_exit(&out, 2, "diff with a FIFO package");
+    assert!(
+        text(&out.stderr).contains("not a plain package"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = run_bounded(root, &["diff", "target/fifo", "target/pkg"]);
     assert_exit(&out, 2, "diff with a FIFO package, first");
     // A FIFO named like a report is not read as one.
