@@ -143,8 +143,8 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// The kind of a file that is not a regular file, in words.
-fn kind_of(ty: std::fs::FileType) -> &'static str {
+/// The kind of a file that is not a regular file, in words ("FIFO (named pipe)", "socket").
+pub fn kind_of(ty: std::fs::FileType) -> &'static str {
     if ty.is_dir() {
         return "directory";
     }

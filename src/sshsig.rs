@@ -7,9 +7,13 @@
 //! means: the git collector (`git`, commits and tags as `git verify-commit` checks them with
 //! `gpg.format=ssh`) and `cargo sdl verify` (`cargo-sdl`, the evidence package's manifest).
 
+mod envelope;
+
 use std::path::Path;
 
-use ssh_key::{HashAlg, PublicKey, SshSig};
+use ssh_key::{HashAlg, PublicKey};
+
+pub(crate) use envelope::Armor;
 
 /// The outcome of checking one signature, in the few words the evidence records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,7 +201,8 @@ impl AllowedSigners {
     }
 
     /// Verify an armored SSH signature over `payload` in `namespace`, made at `time` (seconds
-    /// since 1970; git passes the committer's or tagger's time as `-Overify-time`).
+    /// since 1970; git passes the committer's or tagger's time as `-Overify-time`). The armor
+    /// is read as ssh-keygen reads the signatures git hands it.
     pub(crate) fn verify(
         &self,
         namespace: &str,
@@ -205,24 +210,25 @@ impl AllowedSigners {
         payload: &[u8],
         time: i64,
     ) -> Verdict {
-        self.check(namespace, armored, payload, time).verdict()
+        self.check(namespace, armored, Armor::OpenSsh, payload, time)
+            .verdict()
     }
 
-    /// Like [`AllowedSigners::verify`], with the reason.
+    /// Like [`AllowedSigners::verify`], with the reason, and the armor read as `armor` says.
+    /// The envelope inside is always parsed strictly (every length and field exact).
     pub(crate) fn check(
         &self,
         namespace: &str,
         armored: &[u8],
+        armor: Armor,
         payload: &[u8],
         time: i64,
     ) -> Outcome {
-        let sig = match SshSig::from_pem(armored) {
+        let sig = match envelope::parse(armored, armor) {
             Ok(sig) => sig,
             // Well-formed, but made with a key type this build cannot read (ECDSA).
-            Err(ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. }) => {
-                return Outcome::Unsupported;
-            }
-            Err(e) => return Outcome::Malformed(e.to_string()),
+            Err(envelope::Refusal::Unsupported) => return Outcome::Unsupported,
+            Err(envelope::Refusal::Malformed(why)) => return Outcome::Malformed(why),
         };
         let fingerprint = PublicKey::from(sig.public_key().clone())
             .fingerprint(HashAlg::Sha256)

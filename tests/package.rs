@@ -163,12 +163,16 @@ fn an_existing_package_is_refused_without_force_and_failures_leave_nothing() {
     // A write that fails half-way leaves neither the package nor the staging directory.
     let target = ws.path().join("atomic");
     let mut files = BTreeMap::new();
-    files.insert("a".to_string(), b"file".to_vec());
+    files.insert("report.json".to_string(), b"{}".to_vec());
+    files.insert("documents/a".to_string(), b"file".to_vec());
     files.insert(
-        "a/b".to_string(),
+        "documents/a/b".to_string(),
         b"cannot exist beside the file a".to_vec(),
     );
-    assert!(cargo_sdl::package::write_dir(&target, &files, false).is_err());
+    let located = cargo_sdl::workspace::locate(Some(&ws.path().join("Cargo.toml"))).unwrap();
+    let destination =
+        cargo_sdl::package::publish::Destination::check(&target, None, false, &located).unwrap();
+    assert!(destination.publish(&files, 0).is_err());
     assert!(!target.exists());
     let leftovers: Vec<_> = std::fs::read_dir(ws.path())
         .unwrap()

@@ -13,8 +13,6 @@ pub mod rules;
 pub mod sbom;
 pub mod verify;
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 use time::OffsetDateTime;
 
@@ -157,26 +155,6 @@ pub fn build_report_in(
         maturity,
         timefmt::rfc3339(now),
     ))
-}
-
-/// Write a file via a temporary sibling and a rename, so that it is never seen half-written.
-pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file name", path.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::Error::from(e).context(format!("renaming into {}", path.display()))
-    })
 }
 
 /// The workspace and its configuration, as the supply-chain commands need them.

@@ -1,4 +1,5 @@
-//! `cargo sdl report --out DIR`: the evidence package, built in memory and published atomically.
+//! `cargo sdl report --out DIR`: the evidence package, built in memory and published by
+//! [`package::publish`], which decides where it may go and what it may replace.
 
 use time::OffsetDateTime;
 
@@ -14,8 +15,8 @@ pub fn run(
     args: &ReportArgs,
     progress: Progress<'_>,
 ) -> anyhow::Result<RunOutcome> {
-    // The key is checked before the long collection, and no package is written with it
-    // unusable.
+    // The key and the destination are checked before the long collection, and no package is
+    // written with either unusable.
     let signer = args
         .sign
         .as_deref()
@@ -23,8 +24,9 @@ pub fn run(
         .transpose()?;
     gate::check_args(&args.gate, catalog)?;
     let ws = workspace::locate(global.manifest_path.as_deref())?;
+    let destination =
+        package::publish::Destination::check(&args.out, args.archive.as_deref(), args.force, &ws)?;
     let report = super::build_report_in(global, catalog, &ws, progress)?;
-    package::check_target(&args.out, args.force)?;
     let files = package::build(
         &package::PackageInput {
             report: &report,
@@ -35,29 +37,18 @@ pub fn run(
         progress,
     )?;
     progress(&format!("Writing {}", args.out.display()));
-    package::write_dir(&args.out, &files, args.force)?;
-    if let Some(archive) = &args.archive {
-        progress(&format!("Writing {}", archive.display()));
-        let mtime = OffsetDateTime::parse(
-            &report.generated_at,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .map(|t| t.unix_timestamp().max(0) as u64)
-        .unwrap_or(0);
-        let prefix = args
-            .out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "sdl-evidence".into());
-        let bytes = package::archive::to_tar_gz(&files, &prefix, mtime)?;
-        super::write_atomically(archive, &bytes)?;
-    }
+    let mtime = OffsetDateTime::parse(
+        &report.generated_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map(|t| t.unix_timestamp().max(0) as u64)
+    .unwrap_or(0);
+    destination.publish(&files, mtime)?;
     let reasons = gate::reasons(&report, &args.gate, catalog)?;
+    let shown = crate::sanitize::terminal(&args.out.display().to_string());
     let mut stdout = format!(
-        "wrote {} ({} files); check it with `cargo sdl verify {}`\n",
-        args.out.display(),
+        "wrote {shown} ({} files); check it with `cargo sdl verify {shown}`\n",
         files.len(),
-        args.out.display()
     );
     if !reasons.is_empty() {
         stdout.push_str(&gate::describe(&reasons));

@@ -18,12 +18,22 @@ pub fn run(global: &GlobalOptions, args: &VerifyArgs) -> anyhow::Result<RunOutco
         None => None,
     };
     let now = super::resolve_now(global.current_time.as_deref())?.unix_timestamp();
-    let files = package::read_package(&args.package)?;
-    let mut diffs = package::manifest::differences(&files);
-    let signature = package::sign::check(&files, signers.as_ref().map(|(p, s)| (*p, s)), now);
-    if let Err(d) = &signature {
-        diffs.push(d.clone());
-    }
+    let package::Contents { files, problems } = package::read_package(&args.package)?;
+    // A package that is not plain (a link, a FIFO, a second gzip member, a member outside the
+    // top folder) fails whatever its manifest says: the tools that unpack it would not see
+    // what was checked. Its files are then not compared, nor its signature checked.
+    let well_formed = problems.is_empty();
+    let mut diffs = problems;
+    let signature = if well_formed {
+        diffs.extend(package::manifest::differences(&files));
+        let signature = package::sign::check(&files, signers.as_ref().map(|(p, s)| (*p, s)), now);
+        if let Err(d) = &signature {
+            diffs.push(d.clone());
+        }
+        signature
+    } else {
+        Ok("signature: not checked, the package is not well-formed".to_string())
+    };
     let shown = crate::sanitize::terminal(&args.package.display().to_string());
     let stdout = if diffs.is_empty() {
         let covered = files
@@ -42,7 +52,7 @@ pub fn run(global: &GlobalOptions, args: &VerifyArgs) -> anyhow::Result<RunOutco
             s.push_str(&format!("  {}\n", crate::sanitize::terminal(d)));
         }
         if let Ok(line) = &signature {
-            s.push_str(&format!("{line}\n"));
+            s.push_str(&format!("{}\n", crate::sanitize::terminal(line)));
         }
         s
     };

@@ -20,33 +20,41 @@ pub struct Change {
     pub regression: bool,
 }
 
-/// Load `report.json` from a file, a package directory or a package archive.
+/// Load `report.json` from a file, a package directory or a package archive. A package must be
+/// well-formed and match its manifest: comparing a tampered package would report the
+/// tampering as history.
 pub fn load_report(path: &Path) -> anyhow::Result<Value> {
-    let bytes = if path.is_file() && path.extension().is_some_and(|e| e == "json") {
-        std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
+    let shown = crate::sanitize::terminal(&path.display().to_string());
+    let is_json = path.extension().is_some_and(|e| e == "json");
+    let bytes = if is_json && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        // Opened without blocking and checked to be a regular file.
+        crate::repo_fs::read_operator_file(path, crate::repo_fs::Limit::Copy)
+            .map_err(|e| anyhow::anyhow!("{}", e.with_path()))?
     } else {
-        let files = super::read_package(path)?;
-        // Comparing a tampered package would report the tampering as history.
-        let diffs = super::manifest::differences(&files);
-        if !diffs.is_empty() {
+        let contents = super::read_package(path)?;
+        if !contents.problems.is_empty() {
             anyhow::bail!(
-                "{}: the package does not match its manifest ({}); `cargo sdl verify` lists the differences",
-                path.display(),
-                diffs.join(", ")
+                "{shown}: not a plain package, refused ({}); `cargo sdl verify` lists the differences",
+                crate::sanitize::terminal(&contents.problems.join("; "))
             );
         }
-        files
+        let diffs = super::manifest::differences(&contents.files);
+        if !diffs.is_empty() {
+            anyhow::bail!(
+                "{shown}: the package does not match its manifest ({}); `cargo sdl verify` lists the differences",
+                crate::sanitize::terminal(&diffs.join(", "))
+            );
+        }
+        contents
+            .files
             .get("report.json")
             .cloned()
-            .with_context(|| format!("{}: the package has no report.json", path.display()))?
+            .with_context(|| format!("{shown}: the package has no report.json"))?
     };
     let v: Value = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{}: report.json is not valid JSON", path.display()))?;
+        .with_context(|| format!("{shown}: report.json is not valid JSON"))?;
     if v.get("schema_version").and_then(Value::as_u64).is_none() {
-        anyhow::bail!(
-            "{}: not a cargo-sdl report (no schema_version)",
-            path.display()
-        );
+        anyhow::bail!("{shown}: not a cargo-sdl report (no schema_version)");
     }
     Ok(v)
 }

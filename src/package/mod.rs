@@ -1,15 +1,17 @@
 //! The certification evidence package: one folder (or a reproducible archive) that an auditor
-//! can read, check and re-verify offline. It is built completely in memory, written beside the
-//! target directory and renamed into place only when complete, so a failure or a kill never
-//! leaves a partial package behind.
+//! can read, check and re-verify offline. It is built completely in memory and published by
+//! [`publish`]: written beside the target directory and renamed into place only when complete,
+//! so a failure or a kill never leaves a partial package behind, and only a previous package
+//! is ever replaced.
 
 pub mod archive;
 pub mod diff;
 pub mod manifest;
+pub mod publish;
 pub mod sign;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use time::OffsetDateTime;
@@ -23,6 +25,35 @@ use crate::report::Report;
 pub const MAX_FILE: u64 = 256 * 1024 * 1024;
 /// The largest package `verify` and `diff` read: a bound against archive bombs.
 pub const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
+
+/// The package's layout: every file it may hold besides the cited repository files under
+/// [`DOCUMENTS`]. [`publish`] refuses to write any other, and recognises a folder left behind
+/// by an interrupted run only when it holds nothing else.
+pub const LAYOUT: &[&str] = &[
+    "report.json",
+    "index.html",
+    "report.md",
+    "sbom.cdx.json",
+    "git-evidence.json",
+    "advisories.json",
+    "report.schema.json",
+    "crosswalk.csv",
+    "report.sarif",
+    "oscal-assessment-results.json",
+    manifest::MANIFEST,
+    manifest::SIGNATURE,
+];
+
+/// The folder of the package that holds copies of the cited repository files.
+pub const DOCUMENTS: &str = "documents/";
+
+/// True for a path the package layout allows.
+pub fn in_layout(path: &str) -> bool {
+    LAYOUT.contains(&path)
+        || path
+            .strip_prefix(DOCUMENTS)
+            .is_some_and(manifest::is_safe_path)
+}
 
 /// Everything the package is built from.
 pub struct PackageInput<'a> {
@@ -98,7 +129,7 @@ pub fn build(
     );
     progress("Copying cited documents");
     for (path, bytes) in cited_documents(input)? {
-        files.insert(format!("documents/{path}"), bytes);
+        files.insert(format!("{DOCUMENTS}{path}"), bytes);
     }
     progress("Writing MANIFEST.sha256");
     let manifest = manifest::render(&files);
@@ -180,146 +211,208 @@ fn cited_documents(input: &PackageInput<'_>) -> anyhow::Result<BTreeMap<String, 
     Ok(out)
 }
 
-/// Refuse an existing non-empty `out` unless `force`.
-pub fn check_target(out: &Path, force: bool) -> anyhow::Result<()> {
-    if out.exists() {
-        if !out.is_dir() {
-            bail!("{} exists and is not a directory", out.display());
-        }
-        let non_empty = std::fs::read_dir(out)
-            .with_context(|| format!("reading {}", out.display()))?
-            .next()
-            .is_some();
-        if non_empty && !force {
-            bail!(
-                "{} exists and is not empty; pass --force to replace it",
-                out.display()
-            );
-        }
-    }
-    Ok(())
+/// What a package folder or archive holds, as read for `verify` and `diff`: its files, and
+/// every way in which it is not a plain package (a link, a FIFO, a second gzip member, a name
+/// that leaves the folder…). Each problem names the file or member; any problem fails
+/// verification, and the files are then not to be trusted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Contents {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub problems: Vec<String>,
 }
 
-/// Write the package to `out` atomically: into a hidden sibling directory first, then renamed
-/// into place. An existing `out` (allowed by `check_target`) is replaced only at the end.
-pub fn write_dir(out: &Path, files: &BTreeMap<String, Vec<u8>>, force: bool) -> anyhow::Result<()> {
-    check_target(out, force)?;
-    if let Some(bad) = files.keys().find(|p| !manifest::is_safe_path(p)) {
-        bail!("package path `{bad}` is not a relative path inside the package");
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+/// A package folder or archive, read into memory. `Err` when it cannot be read at all (it does
+/// not exist, is neither a folder nor a regular file, is not gzip, or is past the size bounds).
+pub fn read_package(path: &Path) -> anyhow::Result<Contents> {
+    let shown = crate::sanitize::terminal(&path.display().to_string());
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("{shown}: no such package directory or archive")
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {shown}")),
     };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = out
-        .file_name()
-        .with_context(|| format!("{}: not a directory name", out.display()))?
-        .to_string_lossy()
-        .into_owned();
-    let staging = TempDir::new(parent.join(format!(".{name}.partial-{}", std::process::id())))?;
-    for (path, bytes) in files {
-        let target = staging.path.join(path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-        std::fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))?;
-    }
-    // Re-read what was written: the package on disk must verify before it is published.
-    let written = read_dir_files(&staging.path)?;
-    let diffs = manifest::differences(&written);
-    if !diffs.is_empty() {
-        bail!("the written package does not verify: {}", diffs.join(", "));
-    }
-    if out.exists() {
-        let old = TempDir::new(parent.join(format!(".{name}.old-{}", std::process::id())))?;
-        std::fs::remove_dir(&old.path).ok();
-        std::fs::rename(out, &old.path)
-            .with_context(|| format!("moving {} aside", out.display()))?;
-        if let Err(e) = std::fs::rename(&staging.path, out) {
-            // Put the old package back rather than leave nothing.
-            let _ = std::fs::rename(&old.path, out);
-            return Err(e).with_context(|| format!("renaming the package into {}", out.display()));
-        }
-        drop(old);
+    if meta.is_dir() {
+        read_dir(path)
+    } else if meta.is_file() {
+        archive::inspect(path)
     } else {
-        std::fs::rename(&staging.path, out)
-            .with_context(|| format!("renaming the package into {}", out.display()))?;
+        bail!(
+            "{shown} is a {}, not a package directory or archive",
+            crate::repo_fs::kind_of(meta.file_type())
+        )
     }
-    staging.keep();
-    Ok(())
 }
 
-/// Every regular file under `dir`, path → bytes. Symlinks are refused: a package never
-/// contains one, and following it could read outside the package.
+/// Every regular file under `dir`, path → bytes; anything else in it (a symbolic link, a FIFO,
+/// a socket, a device) is an error. See [`read_dir`].
 pub fn read_dir_files(dir: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
-    let mut files = BTreeMap::new();
+    let contents = read_dir(dir)?;
+    if let Some(problem) = contents.problems.first() {
+        bail!(
+            "{}: {problem}",
+            crate::sanitize::terminal(&dir.display().to_string())
+        );
+    }
+    Ok(contents.files)
+}
+
+/// A package folder: its regular files, read, and a problem for every entry that is neither a
+/// regular file nor a folder. Such an entry is never opened or followed, so a FIFO cannot hang
+/// the run and a link cannot lead out of the package.
+pub fn read_dir(dir: &Path) -> anyhow::Result<Contents> {
+    let mut contents = Contents::default();
     let mut total = 0u64;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-            let entry = entry?;
-            let ty = entry.file_type()?;
-            let path = entry.path();
-            let rel = crate::repo_fs::relative(dir, &path);
-            if ty.is_symlink() {
-                bail!("{rel} is a symbolic link; a package contains only regular files");
-            } else if ty.is_dir() {
-                stack.push(path);
-            } else {
-                let len = entry.metadata()?.len();
-                total += len;
+    for (rel, entry) in tree(dir)? {
+        let shown = crate::sanitize::terminal(&rel);
+        match entry {
+            Entry::Folder => {}
+            Entry::Other(kind) => contents.problems.push(format!(
+                "{shown} is a {kind}; a package holds only regular files and folders"
+            )),
+            Entry::BadName => contents
+                .problems
+                .push(format!("{shown} has a name that is not UTF-8")),
+            Entry::File(len) => {
+                total = total.saturating_add(len);
                 if len > MAX_FILE || total > MAX_TOTAL {
                     bail!(
-                        "{rel}: the package is larger than this tool reads ({MAX_FILE} bytes a file, {MAX_TOTAL} in all)"
+                        "{shown}: the package is larger than this tool reads ({MAX_FILE} bytes a file, {MAX_TOTAL} in all)"
                     );
                 }
-                files.insert(
-                    rel,
-                    std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
-                );
+                match read_file(&dir.join(&rel), MAX_FILE, false) {
+                    Ok(bytes) => {
+                        contents.files.insert(rel, bytes);
+                    }
+                    // Swapped for a link or a FIFO since it was listed.
+                    Err(ReadFail::NotRegular(kind)) => contents.problems.push(format!(
+                        "{shown} is a {kind}; a package holds only regular files and folders"
+                    )),
+                    Err(ReadFail::TooLarge) => {
+                        bail!("{shown}: larger than this tool reads ({MAX_FILE} bytes a file)")
+                    }
+                    Err(ReadFail::Io(e)) => {
+                        return Err(e).with_context(|| format!("reading {shown}"));
+                    }
+                }
             }
         }
     }
-    Ok(files)
+    Ok(contents)
 }
 
-/// A package folder or archive, read into memory.
-pub fn read_package(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
-    if path.is_dir() {
-        read_dir_files(path)
-    } else if path.is_file() {
-        archive::read_tar_gz(path)
-    } else {
-        bail!("{}: no such package directory or archive", path.display())
-    }
+/// The most entries a package folder may have.
+const MAX_ENTRIES: usize = 100_000;
+
+/// One entry of a folder tree, as `lstat` sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    File(u64),
+    Folder,
+    /// A symbolic link, FIFO, socket or device, in words.
+    Other(&'static str),
+    /// A name that is not UTF-8 (it cannot be in a manifest).
+    BadName,
 }
 
-/// A directory removed on drop unless kept.
-struct TempDir {
-    path: PathBuf,
-    keep: bool,
-}
-
-impl TempDir {
-    fn new(path: PathBuf) -> anyhow::Result<Self> {
-        if path.exists() {
-            std::fs::remove_dir_all(&path)
-                .with_context(|| format!("removing stale {}", path.display()))?;
+/// Every entry below `dir` (not `dir` itself), `/`-separated relative path → entry, without
+/// following links or opening anything.
+fn tree(dir: &Path) -> anyhow::Result<BTreeMap<String, Entry>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, prefix)) = stack.pop() {
+        let shown = d.display().to_string();
+        for entry in std::fs::read_dir(&d)
+            .with_context(|| format!("reading {}", crate::sanitize::terminal(&shown)))?
+        {
+            let entry =
+                entry.with_context(|| format!("reading {}", crate::sanitize::terminal(&shown)))?;
+            if out.len() >= MAX_ENTRIES {
+                bail!(
+                    "{}: more than {MAX_ENTRIES} entries, more than this tool reads",
+                    crate::sanitize::terminal(&dir.display().to_string())
+                );
+            }
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                let rel = format!("{prefix}{}", name.to_string_lossy());
+                out.insert(rel, Entry::BadName);
+                continue;
+            };
+            let rel = format!("{prefix}{name}");
+            let ty = entry
+                .file_type()
+                .with_context(|| format!("reading {}", crate::sanitize::terminal(&rel)))?;
+            let kind = if ty.is_dir() {
+                stack.push((entry.path(), format!("{rel}/")));
+                Entry::Folder
+            } else if ty.is_file() {
+                Entry::File(entry.metadata().map(|m| m.len()).unwrap_or(0))
+            } else {
+                Entry::Other(crate::repo_fs::kind_of(ty))
+            };
+            out.insert(rel, kind);
         }
-        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
-        Ok(Self { path, keep: false })
     }
-
-    fn keep(mut self) {
-        self.keep = true;
-    }
+    Ok(out)
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if !self.keep {
-            let _ = std::fs::remove_dir_all(&self.path);
+/// Why a file was not read.
+enum ReadFail {
+    NotRegular(&'static str),
+    TooLarge,
+    Io(std::io::Error),
+}
+
+/// Read a regular file of at most `max` bytes. It is opened without blocking (a FIFO swapped
+/// in cannot hang the run), and with `follow` false a symbolic link is not followed; what was
+/// opened must be a regular file.
+fn read_file(path: &Path, max: u64, follow: bool) -> Result<Vec<u8>, ReadFail> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(libc::O_NONBLOCK | nofollow);
+    }
+    #[cfg(not(unix))]
+    let _ = follow;
+    let file = match options.open(path) {
+        Ok(f) => f,
+        // O_NOFOLLOW on a link fails with ELOOP.
+        #[cfg(unix)]
+        Err(e) if !follow && e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(ReadFail::NotRegular("symbolic link"));
         }
+        Err(e) => return Err(ReadFail::Io(e)),
+    };
+    let meta = file.metadata().map_err(ReadFail::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFail::NotRegular(crate::repo_fs::kind_of(
+            meta.file_type(),
+        )));
+    }
+    if meta.len() > max {
+        return Err(ReadFail::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFail::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(ReadFail::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Read a file the operator named (an archive): a regular file of at most `max` bytes.
+fn read_regular(path: &Path, max: u64) -> anyhow::Result<Vec<u8>> {
+    match read_file(path, max, true) {
+        Ok(bytes) => Ok(bytes),
+        Err(ReadFail::NotRegular(kind)) => bail!("it is a {kind}, not a regular file"),
+        Err(ReadFail::TooLarge) => bail!("it is larger than this tool reads ({max} bytes)"),
+        Err(ReadFail::Io(e)) => Err(e.into()),
     }
 }

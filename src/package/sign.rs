@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey};
 
 use super::manifest::{MANIFEST, SIGNATURE};
-use crate::sshsig::{AllowedSigners, Outcome};
+use crate::sshsig::{AllowedSigners, Armor, Outcome};
 
 /// The SSHSIG namespace of package signatures. A signature made for git (`git`) or for files
 /// (`file`) with the same key is not accepted as a package signature, and vice versa.
@@ -182,7 +182,8 @@ pub(crate) fn check(
         return Err(format!("signature: not checked, {MANIFEST} is missing"));
     };
     let file = signers_path.display();
-    match signers.check(NAMESPACE, signature, manifest, now) {
+    // The file must be exactly what ssh-keygen writes: any change to it is a difference.
+    match signers.check(NAMESPACE, signature, Armor::Exact, manifest, now) {
         Outcome::Valid {
             principals,
             fingerprint,
@@ -190,7 +191,7 @@ pub(crate) fn check(
             "signature: valid, by {principals} ({fingerprint}) listed in {file}"
         )),
         Outcome::Malformed(why) => Err(format!(
-            "signature: invalid, {SIGNATURE} is not an SSH signature ({why})"
+            "signature: invalid, {SIGNATURE} is not an SSH signature as ssh-keygen writes it ({why})"
         )),
         Outcome::Unsupported => Err(
             "signature: not verifiable, made with a key type this build cannot check (it checks Ed25519)"
@@ -209,6 +210,27 @@ pub(crate) fn check(
             "signature: invalid, it does not match {MANIFEST} (changed after signing)"
         )),
     }
+}
+
+/// Check the bytes of a `MANIFEST.sha256.sig` over the bytes of a `MANIFEST.sha256` against the
+/// text of an allowed-signers file, exactly as `verify --allowed-signers` does: `Ok` is the
+/// line `verify` prints, `Err` why the signature fails (or why the signers text is unusable).
+pub fn verify_bytes(
+    manifest: &[u8],
+    signature: &[u8],
+    allowed_signers: &str,
+    now: i64,
+) -> Result<String, String> {
+    let signers = AllowedSigners::parse(allowed_signers)
+        .map_err(|(line, why)| format!("allowed signers, line {line}: {why}"))?;
+    let mut files = BTreeMap::new();
+    files.insert(MANIFEST.to_string(), manifest.to_vec());
+    files.insert(SIGNATURE.to_string(), signature.to_vec());
+    check(
+        &files,
+        Some((Path::new("the allowed signers"), &signers)),
+        now,
+    )
 }
 
 #[cfg(test)]
