@@ -7,7 +7,7 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::{self, text};
 
@@ -16,49 +16,12 @@ pub(crate) const NOW: &str = "2026-11-25T12:00:00Z";
 /// How long one run of the binary may take before the test calls it a hang.
 const LIMIT: Duration = Duration::from_secs(20);
 
-/// `cargo-sdl sdl ARGS` in `dir`, pinned like `common::sdl`, but killed after 20 s and the
-/// test failed: a FIFO or a hostile archive must never hang a run.
+/// `cargo-sdl sdl ARGS` in `dir`, pinned like `common::sdl` with the fixture advisory database
+/// as the operator's (so that a genuine package passes the gate), but killed after 20 s and
+/// the test failed: a FIFO or a hostile archive must never hang a run.
 pub(crate) fn run_bounded(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(common::BIN)
-        .arg("sdl")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CARGO_TERM_COLOR")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    // Drained on threads, so that a full pipe cannot block the child.
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            bytes
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
-    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for the binary") {
-            break status;
-        }
-        if start.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("cargo-sdl {args:?} did not finish within {LIMIT:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Output {
-        status,
-        stdout: stdout.join().expect("stdout thread"),
-        stderr: stderr.join().expect("stderr thread"),
-    }
+    let home = common::cargo_home(true);
+    common::output_within(common::command(dir, home.path()).args(args), LIMIT)
 }
 
 /// The exit code is `code`; the output never carries a raw escape character.
