@@ -4,6 +4,8 @@
 mod check;
 pub mod maturity;
 pub mod rules;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::BTreeMap;
 
@@ -416,11 +418,11 @@ fn requirement_status(
     }
 }
 
-fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTime) -> Finding {
-    let settings = config.rules.get(&rule.id);
-    let level = settings.and_then(|s| s.level).unwrap_or(rule.default_level);
+/// Run one rule: its parameters are the catalogue defaults overridden by `[rules.<id>]`; a rule
+/// with a `check` runs the evaluator the check names, any other its built-in implementation.
+fn run_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTime) -> RuleResult {
     let mut params = rule.params.clone();
-    if let Some(s) = settings {
+    if let Some(s) = config.rules.get(&rule.id) {
         params.extend(s.params.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     let ctx = RuleCtx {
@@ -430,11 +432,20 @@ fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTim
         params,
         now,
     };
-    let result = match (&rule.check, rules::builtin(&rule.id)) {
+    match (&rule.check, rules::builtin(&rule.id)) {
         (Some(c), _) => check::run(c, facts),
         (None, Some(f)) => f(&ctx),
         (None, None) => RuleResult::unknown(format!("rule {} has no implementation", rule.id)),
-    };
+    }
+}
+
+fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTime) -> Finding {
+    let level = config
+        .rules
+        .get(&rule.id)
+        .and_then(|s| s.level)
+        .unwrap_or(rule.default_level);
+    let result = run_rule(facts, rule, config, now);
     let remediation =
         (result.outcome != Outcome::Pass).then(|| rule.remediation.trim().to_string());
     let mut evidence = result.evidence;

@@ -1106,9 +1106,9 @@ fn dependency_updates_automated(ctx: &RuleCtx<'_>) -> RuleResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Rule;
     use crate::config::Config;
     use crate::eval::Outcome::{self, Fail, Pass, Unknown};
+    use crate::eval::testing;
     use crate::facts::files::*;
     use crate::facts::{Collected, Facts};
 
@@ -1119,55 +1119,36 @@ mod tests {
         }
     }
 
-    fn rule(id: &str) -> Rule {
-        let table: toml::Table =
-            toml::from_str(include_str!("../../../practices/rules/files.toml")).unwrap();
-        let found = table["rule"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["id"].as_str() == Some(id))
-            .unwrap_or_else(|| panic!("{id} is not in files.toml"));
-        serde::Deserialize::deserialize(found.clone()).unwrap()
-    }
+    const NOW: &str = "2026-06-01T00:00:00Z";
 
-    fn eval_with(id: &str, files: Collected<FileFacts>, config: &Config) -> RuleResult {
-        let facts = Facts {
+    fn facts(files: Collected<FileFacts>) -> Facts {
+        Facts {
             files,
-            ..Facts::nothing("2026-06-01T00:00:00Z", "test")
-        };
-        let rule = rule(id);
-        let ctx = RuleCtx {
-            facts: &facts,
-            config,
-            rule: &rule,
-            params: rule.params.clone(),
-            now: crate::timefmt::parse("2026-06-01T00:00:00Z").unwrap(),
-        };
-        super::super::builtin(id).unwrap()(&ctx)
+            ..Facts::nothing(NOW, "test")
+        }
     }
 
-    /// Run `id` over each case and compare outcomes; also checks the not-collected case.
+    fn run(id: &str, files: FileFacts, config: &Config) -> RuleResult {
+        testing::outcome(
+            id,
+            &facts(Collected::present(files)),
+            config,
+            testing::at(NOW),
+        )
+    }
+
+    /// Run `id` over each case, plus the case where the files could not be collected.
     fn table(id: &str, cases: Vec<(&str, FileFacts, Outcome)>) {
-        for (name, facts, want) in cases {
-            let got = eval_with(id, Collected::present(facts), &Config::default());
-            assert_eq!(got.outcome, want, "{id} / {name}: {}", got.message);
-            assert!(
-                !got.message.is_empty() && !got.message.ends_with('.'),
-                "{}",
-                got.message
-            );
-            if want != Pass {
-                continue;
-            }
-            assert!(
-                got.outcome != Pass || !got.message.contains("could not"),
-                "{}",
-                got.message
-            );
-        }
-        let failed = eval_with(id, Collected::failed("boom"), &Config::default());
-        assert_eq!(failed.outcome, Unknown, "{id} when collection failed");
+        let mut cases: Vec<(&str, Facts, Outcome)> = cases
+            .into_iter()
+            .map(|(name, f, want)| (name, facts(Collected::present(f)), want))
+            .collect();
+        cases.push((
+            "files not collected",
+            facts(Collected::failed("boom")),
+            Unknown,
+        ));
+        testing::table(id, testing::at(NOW), cases);
     }
 
     fn policy(channels: usize, disclosure: usize, timeframes: usize) -> FileFacts {
@@ -1222,9 +1203,9 @@ mod tests {
                 ],
             );
         }
-        let r = eval_with(
+        let r = run(
             "security-policy-present",
-            Collected::present(policy(2, 0, 0)),
+            policy(2, 0, 0),
             &Config::default(),
         );
         assert!(
@@ -1308,11 +1289,7 @@ mod tests {
                 ("truncated", truncated, Unknown),
             ],
         );
-        let r = eval_with(
-            "codeowners-coverage",
-            Collected::present(owners(7, 10)),
-            &Config::default(),
-        );
+        let r = run("codeowners-coverage", owners(7, 10), &Config::default());
         assert_eq!(
             r.message,
             ".github/CODEOWNERS assigns owners to 7 of 10 files (70.0%, minimum 80.0%); without owner: x.rs"
@@ -1354,7 +1331,7 @@ mod tests {
             config
                 .documents
                 .insert(kind.to_string(), vec!["docs/gone.md".into()]);
-            let r = eval_with(id, Collected::present(FileFacts::default()), &config);
+            let r = run(id, FileFacts::default(), &config);
             assert_eq!(
                 r.outcome, Unknown,
                 "{id} with an unreadable configured document"
@@ -1432,12 +1409,9 @@ mod tests {
                 ),
             ],
         );
-        let r = eval_with(
+        let r = run(
             "threat-model-threats-dispositioned",
-            Collected::present(models(vec![model(
-                ThreatModelFormat::ThreatDragon,
-                Some((3, 1)),
-            )])),
+            models(vec![model(ThreatModelFormat::ThreatDragon, Some((3, 1)))]),
             &Config::default(),
         );
         assert_eq!(
@@ -1477,11 +1451,7 @@ mod tests {
         );
         let mut config = Config::default();
         config.product.security_level = Some(3);
-        let r = eval_with(
-            "security-level-declared",
-            Collected::present(FileFacts::default()),
-            &config,
-        );
+        let r = run("security-level-declared", FileFacts::default(), &config);
         assert_eq!(
             (r.outcome, r.message.as_str()),
             (Pass, "the configuration declares SL-C 3 (sdl.toml)")
@@ -2002,13 +1972,5 @@ mod tests {
                 ("json5", updates("renovate", &[], true), Unknown),
             ],
         );
-    }
-
-    #[test]
-    fn every_rule_is_in_the_catalogue() {
-        for (id, _) in RULES {
-            let r = rule(id);
-            assert!(!r.requirements.is_empty(), "{id}");
-        }
     }
 }
