@@ -100,13 +100,25 @@ fn no_empty_prose() {
 fn every_declared_rule_is_implemented_and_every_implementation_declared() {
     let cat = catalog();
     let declared: BTreeSet<&str> = cat.rules.iter().map(|r| r.id.as_str()).collect();
-    let implemented: BTreeSet<&str> = cargo_sdl::eval::rules::builtin_ids().into_iter().collect();
-    assert_eq!(declared, implemented);
+    let builtin: BTreeSet<&str> = cargo_sdl::eval::rules::builtin_ids().into_iter().collect();
     assert_eq!(
-        implemented.len(),
+        builtin.len(),
         cargo_sdl::eval::rules::builtin_ids().len(),
         "no built-in id is registered twice"
     );
+    let with_check: BTreeSet<&str> = cat
+        .rules
+        .iter()
+        .filter(|r| r.check.is_some())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        builtin.is_disjoint(&with_check),
+        "a rule is built in or names a check, not both: {:?}",
+        builtin.intersection(&with_check).collect::<Vec<_>>()
+    );
+    let implemented: BTreeSet<&str> = builtin.union(&with_check).copied().collect();
+    assert_eq!(declared, implemented);
 }
 
 #[test]
@@ -290,4 +302,157 @@ op = "present"
         .unwrap_err()
         .to_string();
     assert!(err.contains("dup.toml") && err.contains("line 2"), "{err}");
+}
+
+/// An organisation rule in `dir/org.toml` with `check` as its `[rule.check]` table.
+fn org_rule(dir: &std::path::Path, id: &str, check: &str) -> Result<Catalog, String> {
+    std::fs::write(
+        dir.join("org.toml"),
+        format!(
+            r#"
+[[rule]]
+id = "{id}"
+requirements = ["SR-2"]
+default-level = "warn"
+title = "t"
+motivation = "m"
+implementation = "i"
+remediation = "r"
+[rule.check]
+{check}
+"#
+        ),
+    )
+    .unwrap();
+    Catalog::with_extra_dir(dir, &cargo_sdl::eval::rules::builtin_ids()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn organisation_rules_may_name_every_evaluator() {
+    use cargo_sdl::config::Config;
+    use cargo_sdl::eval::{Outcome, evaluate};
+    use cargo_sdl::facts::files::{Document, FileFacts};
+    use cargo_sdl::facts::{Collected, Facts, FileRef};
+
+    let dir = tempfile::tempdir().unwrap();
+    let facts = Facts {
+        files: Collected::present(FileFacts {
+            documents: vec![Document {
+                kind: "threat-model".into(),
+                file: FileRef {
+                    path: "docs/tm.md".into(),
+                    sha256: "ab".repeat(32),
+                },
+                title: None,
+            }],
+            ..FileFacts::default()
+        }),
+        ..Facts::nothing("2026-06-01T00:00:00Z", "test")
+    };
+    let now = cargo_sdl::timefmt::parse("2026-06-01T00:00:00Z").unwrap();
+    let cases = [
+        (
+            "kind = \"document\"\ndocuments = [\"threat-model\"]\nwhat = \"model of threats\"\nexample = \"tm.md\"",
+            Outcome::Pass,
+            "model of threats: docs/tm.md",
+        ),
+        (
+            "kind = \"guideline-topic\"\nrequirement = \"SG-3\"\nwhat = \"hardening\"",
+            Outcome::Unknown,
+            "the SG-3 topic was not searched",
+        ),
+        (
+            "kind = \"ci-activity\"\nactivity = \"fuzzing\"\nwhat = \"fuzzes\"",
+            Outcome::Fail,
+            "no CI workflow in .github/workflows fuzzes",
+        ),
+        (
+            "kind = \"policy-statement\"\nstatement = \"disclosure\"\nwhat = \"a disclosure policy\"",
+            Outcome::Fail,
+            "no security policy found to state a disclosure policy",
+        ),
+    ];
+    for (check, outcome, message) in cases {
+        let cat = org_rule(dir.path(), "org-rule", check).expect("loads");
+        let ev = evaluate(&facts, &cat, &Config::default(), now);
+        let f = ev.findings.iter().find(|f| f.rule == "org-rule").unwrap();
+        assert_eq!(
+            (f.outcome, f.message.as_str()),
+            (outcome, message),
+            "{check}"
+        );
+    }
+}
+
+#[test]
+fn check_arguments_are_validated_with_the_rule_and_the_field_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "kind = \"document\"\ndocuments = [\"thread-model\"]\nwhat = \"x\"\nexample = \"x.md\"",
+            "documents: `thread-model` is not a document kind",
+        ),
+        (
+            "kind = \"document\"\ndocuments = []\nwhat = \"x\"\nexample = \"x.md\"",
+            "documents: names no document kind",
+        ),
+        (
+            "kind = \"document\"\ndocuments = [\"design\"]\nwhat = \" \"\nexample = \"x.md\"",
+            "what: is empty",
+        ),
+        (
+            "kind = \"guideline-topic\"\nrequirement = \"SG-9\"\nwhat = \"x\"",
+            "requirement: `SG-9` is not a requirement of the catalogue",
+        ),
+        (
+            "kind = \"guideline-topic\"\nrequirement = \"SG-7\"\nwhat = \"x\"",
+            "requirement: the user documentation is not searched for a `SG-7` topic",
+        ),
+        (
+            "kind = \"ci-activity\"\nactivity = \"lint\"\nwhat = \"x\"",
+            "activity: `lint` is not a CI activity (known: tests, clippy",
+        ),
+        (
+            "kind = \"policy-statement\"\nstatement = \"embargo\"\nwhat = \"x\"",
+            "statement: `embargo` is not a security policy statement (known: disclosure, timeframes)",
+        ),
+    ];
+    for (check, want) in cases {
+        let err = org_rule(dir.path(), "org-bad", check).unwrap_err();
+        assert!(
+            err.contains("org.toml")
+                && err.contains("rule org-bad: [rule.check] ")
+                && err.contains(want),
+            "{check}: {err}"
+        );
+    }
+    // An unknown kind or argument is refused by the parser, with the line.
+    let err = org_rule(dir.path(), "org-bad", "kind = \"documents\"").unwrap_err();
+    assert!(
+        err.contains("org.toml") && err.contains("documents"),
+        "{err}"
+    );
+    let err = org_rule(
+        dir.path(),
+        "org-bad",
+        "kind = \"ci-activity\"\nactivity = \"tests\"\nwhat = \"x\"\nexample = \"y\"",
+    )
+    .unwrap_err();
+    assert!(err.contains("example"), "{err}");
+}
+
+#[test]
+fn the_guideline_topics_are_those_the_files_collector_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = cargo_sdl::collect::files::collect(dir.path(), &Default::default());
+    let cargo_sdl::facts::Collected::Present { value } = files else {
+        panic!("the files collector runs on an empty directory: {files:?}");
+    };
+    let searched: Vec<&str> = value
+        .guidelines
+        .topics
+        .iter()
+        .map(|t| t.requirement.as_str())
+        .collect();
+    assert_eq!(searched, catalog::GUIDELINE_TOPICS);
 }

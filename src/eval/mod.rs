@@ -433,7 +433,7 @@ fn run_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTime) ->
         now,
     };
     match (&rule.check, rules::builtin(&rule.id)) {
-        (Some(c), _) => check::run(c, facts),
+        (Some(c), _) => check::run(c, &ctx),
         (None, Some(f)) => f(&ctx),
         (None, None) => RuleResult::unknown(format!("rule {} has no implementation", rule.id)),
     }

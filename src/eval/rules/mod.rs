@@ -1,5 +1,7 @@
-//! The built-in rules, one function each, grouped by the evidence source they read.
-//! Every id here is declared in `practices/rules/*.toml` and vice versa (a meta-test checks).
+//! The rules implemented in Rust, grouped by the evidence source they read (the rules over
+//! files by topic): the built-in rules, one function each under its id, and the evaluators that
+//! a rule names in its `[rule.check]` (run by `eval::check`). Every built-in id is declared in
+//! `practices/rules/*.toml` and vice versa (a meta-test checks).
 
 /// The value of a `Result<T, RuleResult>`, or return the `RuleResult` (a rule that cannot
 /// read its evidence or parameters says so and stops).
@@ -16,6 +18,8 @@ mod files;
 mod git;
 mod human;
 mod supply;
+
+pub(super) use files::{ci_activity, document, guideline_topic, policy_statement};
 
 use super::{RuleCtx, RuleResult};
 

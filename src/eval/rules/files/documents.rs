@@ -6,9 +6,14 @@ use crate::eval::{RuleCtx, RuleResult};
 use crate::facts::files::ThreatModel;
 use crate::facts::{EvidenceRef, FileRef};
 
-/// Passes when a document of one of `kinds` was found. A configured kind whose file could not
-/// be hashed is unknown; otherwise a missing document fails.
-fn document_rule(ctx: &RuleCtx<'_>, kinds: &[&str], what: &str, example: &str) -> RuleResult {
+/// The `document` check: passes when a document of one of `kinds` was found. A configured kind
+/// whose file could not be hashed is unknown; otherwise a missing document fails.
+pub(in crate::eval) fn document(
+    ctx: &RuleCtx<'_>,
+    kinds: &[String],
+    what: &str,
+    example: &str,
+) -> RuleResult {
     let f = file_facts!(ctx);
     let docs: Vec<_> = kinds.iter().flat_map(|k| f.documents_of(k)).collect();
     if !docs.is_empty() {
@@ -28,7 +33,7 @@ fn document_rule(ctx: &RuleCtx<'_>, kinds: &[&str], what: &str, example: &str) -
     }
     let configured: Vec<&String> = kinds
         .iter()
-        .filter_map(|k| ctx.config.documents.get(*k))
+        .filter_map(|k| ctx.config.documents.get(k))
         .flatten()
         .collect();
     if !configured.is_empty() {
@@ -43,78 +48,6 @@ fn document_rule(ctx: &RuleCtx<'_>, kinds: &[&str], what: &str, example: &str) -
             kinds[0]
         ),
         vec![],
-    )
-}
-
-pub(super) fn threat_model_present(ctx: &RuleCtx<'_>) -> RuleResult {
-    document_rule(
-        ctx,
-        &["threat-model"],
-        "threat model",
-        "THREAT_MODEL.md or docs/security/threat-model.*",
-    )
-}
-
-pub(super) fn security_context_documented(ctx: &RuleCtx<'_>) -> RuleResult {
-    document_rule(
-        ctx,
-        &["security-context"],
-        "product security context",
-        "docs/security/context.md",
-    )
-}
-
-pub(super) fn security_requirements_documented(ctx: &RuleCtx<'_>) -> RuleResult {
-    document_rule(
-        ctx,
-        &["security-requirements"],
-        "security requirements",
-        "docs/security/requirements.md",
-    )
-}
-
-pub(super) fn design_documented(ctx: &RuleCtx<'_>) -> RuleResult {
-    document_rule(
-        ctx,
-        &["design"],
-        "secure design document",
-        "docs/security/design.md or ARCHITECTURE.md",
-    )
-}
-
-pub(super) fn design_practices_documented(ctx: &RuleCtx<'_>) -> RuleResult {
-    document_rule(
-        ctx,
-        &["design-practices"],
-        "secure design practices",
-        "docs/security/design-practices.md",
-    )
-}
-
-pub(super) fn coding_standard_documented(ctx: &RuleCtx<'_>) -> RuleResult {
-    document_rule(
-        ctx,
-        &["coding-standard"],
-        "secure coding standard",
-        "docs/security/coding-standard.md",
-    )
-}
-
-pub(super) fn process_documented(ctx: &RuleCtx<'_>) -> RuleResult {
-    document_rule(
-        ctx,
-        &["process"],
-        "development process description",
-        "docs/sdl/process.md",
-    )
-}
-
-pub(super) fn changelog_present(ctx: &RuleCtx<'_>) -> RuleResult {
-    document_rule(
-        ctx,
-        &["changelog", "update-documentation"],
-        "release notes or update documentation",
-        "CHANGELOG.md",
     )
 }
 

@@ -5,7 +5,13 @@ use crate::eval::{RuleCtx, RuleResult};
 use crate::facts::EvidenceRef;
 use crate::facts::files::GuidelinesSource;
 
-fn guideline_topic(ctx: &RuleCtx<'_>, requirement: &str, what: &str) -> RuleResult {
+/// The `guideline-topic` check: passes when the topic of `requirement` has a section in the user
+/// documentation, or is described in a guidelines document.
+pub(in crate::eval) fn guideline_topic(
+    ctx: &RuleCtx<'_>,
+    requirement: &str,
+    what: &str,
+) -> RuleResult {
     let f = file_facts!(ctx);
     let g = &f.guidelines;
     let Some(topic) = g.topics.iter().find(|t| t.requirement == requirement) else {
@@ -51,30 +57,6 @@ fn guideline_topic(ctx: &RuleCtx<'_>, requirement: &str, what: &str) -> RuleResu
             g.searched.iter().map(EvidenceRef::from).collect(),
         ),
     }
-}
-
-pub(super) fn guidelines_defense_in_depth(ctx: &RuleCtx<'_>) -> RuleResult {
-    guideline_topic(ctx, "SG-1", "the product's defense in depth")
-}
-
-pub(super) fn guidelines_environment(ctx: &RuleCtx<'_>) -> RuleResult {
-    guideline_topic(ctx, "SG-2", "protections expected from the environment")
-}
-
-pub(super) fn guidelines_hardening(ctx: &RuleCtx<'_>) -> RuleResult {
-    guideline_topic(ctx, "SG-3", "hardening")
-}
-
-pub(super) fn guidelines_disposal(ctx: &RuleCtx<'_>) -> RuleResult {
-    guideline_topic(ctx, "SG-4", "secure disposal")
-}
-
-pub(super) fn guidelines_secure_operation(ctx: &RuleCtx<'_>) -> RuleResult {
-    guideline_topic(ctx, "SG-5", "secure operation")
-}
-
-pub(super) fn guidelines_accounts(ctx: &RuleCtx<'_>) -> RuleResult {
-    guideline_topic(ctx, "SG-6", "account management")
 }
 
 #[cfg(test)]

@@ -21,41 +21,18 @@ mod policy;
 mod tooling;
 mod workflows;
 
+pub(in crate::eval) use documents::document;
+pub(in crate::eval) use guidelines::guideline_topic;
+pub(in crate::eval) use policy::policy_statement;
+pub(in crate::eval) use workflows::ci_activity;
+
 /// The built-in rules over files, by topic.
 pub(super) const RULES: &[(&str, RuleFn)] = &[
     // policy
     ("security-policy-present", policy::security_policy_present),
-    (
-        "security-policy-disclosure",
-        policy::security_policy_disclosure,
-    ),
-    (
-        "security-policy-timeframes",
-        policy::security_policy_timeframes,
-    ),
     ("security-txt-current", policy::security_txt_current),
     ("codeowners-coverage", policy::codeowners_coverage),
     // documents
-    ("threat-model-present", documents::threat_model_present),
-    (
-        "security-context-documented",
-        documents::security_context_documented,
-    ),
-    (
-        "security-requirements-documented",
-        documents::security_requirements_documented,
-    ),
-    ("design-documented", documents::design_documented),
-    (
-        "design-practices-documented",
-        documents::design_practices_documented,
-    ),
-    (
-        "coding-standard-documented",
-        documents::coding_standard_documented,
-    ),
-    ("process-documented", documents::process_documented),
-    ("changelog-present", documents::changelog_present),
     (
         "threat-model-threats-dispositioned",
         documents::threat_model_threats_dispositioned,
@@ -64,19 +41,6 @@ pub(super) const RULES: &[(&str, RuleFn)] = &[
         "security-level-declared",
         documents::security_level_declared,
     ),
-    // guidelines
-    (
-        "guidelines-defense-in-depth",
-        guidelines::guidelines_defense_in_depth,
-    ),
-    ("guidelines-environment", guidelines::guidelines_environment),
-    ("guidelines-hardening", guidelines::guidelines_hardening),
-    ("guidelines-disposal", guidelines::guidelines_disposal),
-    (
-        "guidelines-secure-operation",
-        guidelines::guidelines_secure_operation,
-    ),
-    ("guidelines-accounts", guidelines::guidelines_accounts),
     // tooling
     ("toolchain-pinned", tooling::toolchain_pinned),
     (
@@ -91,10 +55,6 @@ pub(super) const RULES: &[(&str, RuleFn)] = &[
         tooling::dependency_updates_automated,
     ),
     // workflows
-    ("ci-runs-tests", workflows::ci_runs_tests),
-    ("ci-runs-clippy", workflows::ci_runs_clippy),
-    ("ci-audits-dependencies", workflows::ci_audits_dependencies),
-    ("ci-static-analysis", workflows::ci_static_analysis),
     (
         "workflow-permissions-restricted",
         workflows::workflow_permissions_restricted,

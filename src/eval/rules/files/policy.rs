@@ -54,10 +54,20 @@ pub(super) fn security_policy_present(ctx: &RuleCtx<'_>) -> RuleResult {
     )
 }
 
-/// A rule over a list of statements in the security policy.
-fn policy_statements(
+/// The statements a `policy-statement` check can name (`catalog::POLICY_STATEMENTS`).
+fn statements<'a>(policy: &'a SecurityPolicy, statement: &str) -> Option<&'a [Mention]> {
+    match statement {
+        "disclosure" => Some(&policy.disclosure),
+        "timeframes" => Some(&policy.timeframes),
+        _ => None,
+    }
+}
+
+/// The `policy-statement` check: passes when the security policy makes `statement`, each line
+/// that makes it being evidence.
+pub(in crate::eval) fn policy_statement(
     ctx: &RuleCtx<'_>,
-    pick: fn(&SecurityPolicy) -> &Vec<Mention>,
+    statement: &str,
     what: &str,
 ) -> RuleResult {
     let f = file_facts!(ctx);
@@ -67,7 +77,12 @@ fn policy_statements(
     if let Some(why) = &p.not_analysed {
         return RuleResult::unknown(format!("security policy {} {why}", p.file.path));
     }
-    let found = pick(p);
+    let Some(found) = statements(p, statement) else {
+        return RuleResult::unknown(format!(
+            "rule {}: `{statement}` is not a security policy statement",
+            ctx.rule.id
+        ));
+    };
     if found.is_empty() {
         return RuleResult::fail(
             format!("{} states no {what}", p.file.path),
@@ -87,14 +102,6 @@ fn policy_statements(
         ),
         lines(&p.file, found),
     )
-}
-
-pub(super) fn security_policy_disclosure(ctx: &RuleCtx<'_>) -> RuleResult {
-    policy_statements(ctx, |p| &p.disclosure, "a disclosure policy")
-}
-
-pub(super) fn security_policy_timeframes(ctx: &RuleCtx<'_>) -> RuleResult {
-    policy_statements(ctx, |p| &p.timeframes, "response time-frames")
 }
 
 pub(super) fn security_txt_current(ctx: &RuleCtx<'_>) -> RuleResult {
@@ -196,6 +203,7 @@ pub(super) fn codeowners_coverage(ctx: &RuleCtx<'_>) -> RuleResult {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
+    use super::statements;
     use crate::config::Config;
     use crate::eval::Outcome::{Fail, Pass, Unknown};
     use crate::facts::files::*;
@@ -233,6 +241,19 @@ mod tests {
             p.not_analysed = Some("is larger than 1048576 bytes".into());
         }
         f
+    }
+
+    #[test]
+    fn every_statement_of_the_catalogue_is_collected() {
+        let f = policy(0, 1, 2);
+        let p = f.security_policy.as_ref().unwrap();
+        for (name, _) in crate::catalog::POLICY_STATEMENTS {
+            assert!(
+                statements(p, name).is_some_and(|m| !m.is_empty()),
+                "{name} is not mapped"
+            );
+        }
+        assert!(statements(p, "embargo").is_none());
     }
 
     #[test]

@@ -15,7 +15,27 @@ fn broken_workflows(f: &FileFacts) -> Vec<String> {
         .collect()
 }
 
-fn activity_rule(ctx: &RuleCtx<'_>, kind: ActivityKind, what: &str) -> RuleResult {
+/// The activities a `ci-activity` check can name (`catalog::CI_ACTIVITIES`).
+fn activity_kind(name: &str) -> Option<ActivityKind> {
+    Some(match name {
+        "tests" => ActivityKind::Tests,
+        "clippy" => ActivityKind::Clippy,
+        "dependency-audit" => ActivityKind::DependencyAudit,
+        "fuzzing" => ActivityKind::Fuzzing,
+        "static-analysis" => ActivityKind::StaticAnalysis,
+        _ => return None,
+    })
+}
+
+/// The `ci-activity` check: passes when a workflow job performs `activity`; unknown when none
+/// does but a workflow could not be parsed.
+pub(in crate::eval) fn ci_activity(ctx: &RuleCtx<'_>, activity: &str, what: &str) -> RuleResult {
+    let Some(kind) = activity_kind(activity) else {
+        return RuleResult::unknown(format!(
+            "rule {}: `{activity}` is not a CI activity",
+            ctx.rule.id
+        ));
+    };
     let f = file_facts!(ctx);
     let mut found = Vec::new();
     let mut evidence = Vec::new();
@@ -54,30 +74,6 @@ fn activity_rule(ctx: &RuleCtx<'_>, kind: ActivityKind, what: &str) -> RuleResul
             .iter()
             .map(|w| EvidenceRef::from(&w.file))
             .collect(),
-    )
-}
-
-pub(super) fn ci_runs_tests(ctx: &RuleCtx<'_>) -> RuleResult {
-    activity_rule(ctx, ActivityKind::Tests, "runs the tests")
-}
-
-pub(super) fn ci_runs_clippy(ctx: &RuleCtx<'_>) -> RuleResult {
-    activity_rule(ctx, ActivityKind::Clippy, "runs clippy")
-}
-
-pub(super) fn ci_audits_dependencies(ctx: &RuleCtx<'_>) -> RuleResult {
-    activity_rule(
-        ctx,
-        ActivityKind::DependencyAudit,
-        "audits dependencies (cargo audit / cargo deny)",
-    )
-}
-
-pub(super) fn ci_static_analysis(ctx: &RuleCtx<'_>) -> RuleResult {
-    activity_rule(
-        ctx,
-        ActivityKind::StaticAnalysis,
-        "runs static analysis (CodeQL, Semgrep, clippy SARIF)",
     )
 }
 
@@ -267,6 +263,7 @@ pub(super) fn workflow_pull_request_target_safe(ctx: &RuleCtx<'_>) -> RuleResult
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
+    use super::activity_kind;
     use crate::eval::Outcome::{Fail, Pass, Unknown};
     use crate::facts::files::*;
 
@@ -335,6 +332,15 @@ mod tests {
             },
             ..FileFacts::default()
         }
+    }
+
+    #[test]
+    fn every_activity_of_the_catalogue_is_recognised_and_spelt_as_in_the_facts() {
+        for (name, _) in crate::catalog::CI_ACTIVITIES {
+            let kind = activity_kind(name).unwrap_or_else(|| panic!("{name} is not mapped"));
+            assert_eq!(serde_json::to_value(kind).unwrap(), *name);
+        }
+        assert_eq!(activity_kind("lint"), None);
     }
 
     #[test]
