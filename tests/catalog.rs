@@ -155,7 +155,7 @@ fn review_periods_where_the_standard_implies_them() {
 }
 
 #[test]
-fn rule_ids_are_kebab_case_and_params_have_defaults() {
+fn rule_ids_are_kebab_case() {
     for rule in &catalog().rules {
         assert!(
             rule.id
@@ -165,6 +165,94 @@ fn rule_ids_are_kebab_case_and_params_have_defaults() {
             rule.id
         );
         assert!(!rule.requirements.is_empty());
+    }
+}
+
+/// Every way a rule's parameters can be wrong: the names its implementation (or its check's
+/// evaluator) reads differ from the defaults in `[rule.params]`, a default is not a
+/// non-negative number (only `param_f64` and `param_u64` exist), or a parameter is not named
+/// in the rule's `implementation`.
+fn param_problems(cat: &Catalog) -> Vec<String> {
+    let mut problems = Vec::new();
+    for rule in &cat.rules {
+        let read: BTreeSet<&str> = match &rule.check {
+            Some(check) => check.params().iter().copied().collect(),
+            None => cargo_sdl::eval::rules::params(&rule.id)
+                .iter()
+                .copied()
+                .collect(),
+        };
+        let defaults: BTreeSet<&str> = rule.params.keys().map(String::as_str).collect();
+        if read != defaults {
+            problems.push(format!(
+                "rule {} reads {read:?} but [rule.params] has defaults for {defaults:?}",
+                rule.id
+            ));
+        }
+        for (name, default) in &rule.params {
+            let number = match default {
+                toml::Value::Integer(i) => *i >= 0,
+                toml::Value::Float(f) => *f >= 0.0,
+                _ => false,
+            };
+            if !number {
+                problems.push(format!(
+                    "rule {}: the default of `{name}` is not a non-negative number: {default}",
+                    rule.id
+                ));
+            }
+            if !rule.implementation.contains(&format!("`{name}`")) {
+                problems.push(format!(
+                    "rule {}: its implementation does not name `{name}`",
+                    rule.id
+                ));
+            }
+        }
+    }
+    let builtin = cargo_sdl::eval::rules::builtin_ids();
+    let mut listed = BTreeSet::new();
+    for (id, _) in cargo_sdl::eval::rules::PARAMS {
+        if !builtin.contains(id) || !listed.insert(*id) {
+            problems.push(format!(
+                "eval::rules::PARAMS lists {id}, which is no built-in rule or listed twice"
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_parameter_read_is_declared_with_a_default_and_documented() {
+    let cat = catalog();
+    assert_eq!(param_problems(&cat), Vec::<String>::new());
+
+    // The check can fail: an undeclared default, a missing one, a default of the wrong type and
+    // an undocumented parameter are each found.
+    let mut bad = cat.clone();
+    let rule =
+        |cat: &Catalog, id: &str| -> usize { cat.rules.iter().position(|r| r.id == id).unwrap() };
+    let i = rule(&bad, "security-txt-current");
+    bad.rules[i]
+        .params
+        .insert("max-days".into(), toml::Value::Integer(1));
+    let i = rule(&bad, "commits-signed");
+    bad.rules[i].params.clear();
+    let i = rule(&bad, "advisory-db-fresh");
+    bad.rules[i]
+        .params
+        .insert("max-age-days".into(), toml::Value::String("90".into()));
+    let i = rule(&bad, "codeowners-coverage");
+    bad.rules[i].implementation = bad.rules[i]
+        .implementation
+        .replace("`min-share`", "a share");
+    let problems = param_problems(&bad).join("\n");
+    for want in [
+        "rule security-txt-current reads {} but [rule.params] has defaults for {\"max-days\"}",
+        "rule commits-signed reads {\"min-share\"} but [rule.params] has defaults for {}",
+        "rule advisory-db-fresh: the default of `max-age-days` is not a non-negative number",
+        "rule codeowners-coverage: its implementation does not name `min-share`",
+    ] {
+        assert!(problems.contains(want), "{want}\nnot in:\n{problems}");
     }
 }
 

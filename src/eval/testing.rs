@@ -34,6 +34,11 @@ pub(crate) fn outcome(
         .unwrap_or_else(|| panic!("rule {rule_id} is not in the embedded catalogue"));
     let result = run_rule(facts, rule, config, now);
     assert!(
+        !result.message.contains("undeclared parameter"),
+        "{rule_id}: {}; add it to eval::rules::PARAMS and the rule's [rule.params]",
+        result.message
+    );
+    assert!(
         !result.message.is_empty() && !result.message.ends_with('.'),
         "{rule_id}: a message is not empty and has no trailing period: {:?}",
         result.message
