@@ -1,6 +1,8 @@
 //! Meta-tests that keep the catalogue honest: the 47 requirements of IEC 62443-4-1, no empty
 //! prose, every rule implemented and every implementation declared, well-formed crosswalks.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use cargo_sdl::catalog::{self, Catalog, PRACTICES};
@@ -543,4 +545,57 @@ fn the_guideline_topics_are_those_the_files_collector_searches() {
         .map(|t| t.requirement.as_str())
         .collect();
     assert_eq!(searched, catalog::GUIDELINE_TOPICS);
+}
+
+#[test]
+fn docs_rules_md_is_the_generated_rule_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::sdl(dir.path(), &["rules", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let generated = common::text(&out.stdout);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/rules.md differs from the catalogue; regenerate it with\n  \
+         cargo run -q -- sdl rules --format markdown > docs/rules.md"
+    );
+    // Complete: every rule has its section with all of its fields.
+    for rule in &catalog().rules {
+        let section = generated
+            .split(&format!("\n### `{}`\n", rule.id))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no section for {}", rule.id));
+        let section = section.split("\n### ").next().unwrap();
+        for needle in [
+            format!("- Requirements: {}", rule.requirements.join(", ")),
+            format!("- Default level: {}", rule.default_level),
+            "- Parameters: ".to_string(),
+            "- Evaluator: ".to_string(),
+            "**Why.** ".to_string(),
+            "**What it checks.** ".to_string(),
+            "**How to fix.** ".to_string(),
+        ] {
+            let needle = if needle == "- Parameters: " && !rule.params.is_empty() {
+                "- Parameters (defaults".to_string()
+            } else {
+                needle
+            };
+            assert!(section.contains(&needle), "{}: {needle}", rule.id);
+        }
+        for (name, default) in &rule.params {
+            assert!(
+                section.contains(&format!("`{name} = {default}`")),
+                "{}",
+                rule.id
+            );
+        }
+        if let Some(check) = &rule.check {
+            assert!(
+                section.contains(&format!("- Evaluator: check `{}`", check.kind())),
+                "{}",
+                rule.id
+            );
+        }
+    }
 }
