@@ -599,3 +599,34 @@ fn docs_rules_md_is_the_generated_rule_reference() {
         }
     }
 }
+
+#[test]
+fn every_catalogue_file_is_embedded() {
+    fn toml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                toml_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    toml_files(&root.join("practices"), &mut files);
+    let on_disk: BTreeSet<String> = files
+        .iter()
+        .map(|p| {
+            p.strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let embedded: BTreeSet<String> = catalog::EMBEDDED
+        .iter()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    assert_eq!(on_disk, embedded);
+}
