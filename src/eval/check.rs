@@ -107,3 +107,63 @@ fn compare_fact(
         RuleResult::fail(message, vec![])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Level, Rule};
+    use crate::config::Config;
+    use crate::eval::{Outcome, run_rule, testing};
+    use crate::facts::Collected;
+    use crate::facts::files::FileFacts;
+
+    fn rule(check: Check) -> Rule {
+        Rule {
+            id: "org-rule".into(),
+            requirements: vec!["SR-2".into()],
+            default_level: Level::Warn,
+            title: "t".into(),
+            motivation: "m".into(),
+            implementation: "i".into(),
+            remediation: "r".into(),
+            params: Default::default(),
+            check: Some(check),
+        }
+    }
+
+    #[test]
+    fn arguments_the_catalogue_refuses_are_unknown_here_not_a_panic() {
+        let facts = Facts {
+            files: Collected::present(FileFacts::default()),
+            ..Facts::nothing("2026-06-01T00:00:00Z", "test")
+        };
+        let what = || "x".to_string();
+        for check in [
+            Check::Document {
+                documents: vec![],
+                what: what(),
+                example: what(),
+            },
+            Check::CiActivity {
+                activity: "lint".into(),
+                what: what(),
+            },
+            Check::PolicyStatement {
+                statement: "embargo".into(),
+                what: what(),
+            },
+            Check::GuidelineTopic {
+                requirement: "SM-1".into(),
+                what: what(),
+            },
+        ] {
+            let r = run_rule(
+                &facts,
+                &rule(check.clone()),
+                &Config::default(),
+                testing::at("2026-06-01T00:00:00Z"),
+            );
+            assert_eq!(r.outcome, Outcome::Unknown, "{check:?}: {}", r.message);
+        }
+    }
+}

@@ -14,6 +14,12 @@ pub(in crate::eval) fn document(
     what: &str,
     example: &str,
 ) -> RuleResult {
+    let Some(first) = kinds.first() else {
+        return RuleResult::unknown(format!(
+            "rule {}: the document check names no document kind",
+            ctx.rule.id
+        ));
+    };
     let f = file_facts!(ctx);
     let docs: Vec<_> = kinds.iter().flat_map(|k| f.documents_of(k)).collect();
     if !docs.is_empty() {
@@ -43,10 +49,7 @@ pub(in crate::eval) fn document(
         ));
     }
     RuleResult::fail(
-        format!(
-            "no {what} found; configure documents.{} in sdl.toml or add {example}",
-            kinds[0]
-        ),
+        format!("no {what} found; configure documents.{first} in sdl.toml or add {example}"),
         vec![],
     )
 }

@@ -1,6 +1,8 @@
 //! Rules over the repository's own files (`facts::files`), by topic: the security policy,
-//! documents, user guidelines, Rust tooling and CI workflows. This module holds what they share
-//! and the table of their ids.
+//! documents, user guidelines, Rust tooling and CI workflows. Each topic module holds its
+//! built-in rules, the evaluators that `[rule.check]` tables name (`document`,
+//! `guideline-topic`, `ci-activity`, `policy-statement`) and their unit tests; this module
+//! holds what they share and the table of the built-in rules.
 
 use super::RuleFn;
 use crate::facts::FileRef;

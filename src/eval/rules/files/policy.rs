@@ -54,11 +54,12 @@ pub(super) fn security_policy_present(ctx: &RuleCtx<'_>) -> RuleResult {
     )
 }
 
-/// The statements a `policy-statement` check can name (`catalog::POLICY_STATEMENTS`).
-fn statements<'a>(policy: &'a SecurityPolicy, statement: &str) -> Option<&'a [Mention]> {
+/// The statements a `policy-statement` check can name (`catalog::POLICY_STATEMENTS`): where the
+/// security policy's lines that make each one are.
+fn statements(statement: &str) -> Option<fn(&SecurityPolicy) -> &Vec<Mention>> {
     match statement {
-        "disclosure" => Some(&policy.disclosure),
-        "timeframes" => Some(&policy.timeframes),
+        "disclosure" => Some(|p| &p.disclosure),
+        "timeframes" => Some(|p| &p.timeframes),
         _ => None,
     }
 }
@@ -70,6 +71,12 @@ pub(in crate::eval) fn policy_statement(
     statement: &str,
     what: &str,
 ) -> RuleResult {
+    let Some(pick) = statements(statement) else {
+        return RuleResult::unknown(format!(
+            "rule {}: `{statement}` is not a security policy statement",
+            ctx.rule.id
+        ));
+    };
     let f = file_facts!(ctx);
     let Some(p) = &f.security_policy else {
         return RuleResult::fail(format!("no security policy found to state {what}"), vec![]);
@@ -77,12 +84,7 @@ pub(in crate::eval) fn policy_statement(
     if let Some(why) = &p.not_analysed {
         return RuleResult::unknown(format!("security policy {} {why}", p.file.path));
     }
-    let Some(found) = statements(p, statement) else {
-        return RuleResult::unknown(format!(
-            "rule {}: `{statement}` is not a security policy statement",
-            ctx.rule.id
-        ));
-    };
+    let found = pick(p);
     if found.is_empty() {
         return RuleResult::fail(
             format!("{} states no {what}", p.file.path),
@@ -249,11 +251,11 @@ mod tests {
         let p = f.security_policy.as_ref().unwrap();
         for (name, _) in crate::catalog::POLICY_STATEMENTS {
             assert!(
-                statements(p, name).is_some_and(|m| !m.is_empty()),
+                statements(name).is_some_and(|pick| !pick(p).is_empty()),
                 "{name} is not mapped"
             );
         }
-        assert!(statements(p, "embargo").is_none());
+        assert!(statements("embargo").is_none());
     }
 
     #[test]
