@@ -1,6 +1,8 @@
 //! Meta-tests that keep the catalogue honest: the 47 requirements of IEC 62443-4-1, no empty
 //! prose, every rule implemented and every implementation declared, well-formed crosswalks.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use cargo_sdl::catalog::{self, Catalog, PRACTICES};
@@ -100,13 +102,25 @@ fn no_empty_prose() {
 fn every_declared_rule_is_implemented_and_every_implementation_declared() {
     let cat = catalog();
     let declared: BTreeSet<&str> = cat.rules.iter().map(|r| r.id.as_str()).collect();
-    let implemented: BTreeSet<&str> = cargo_sdl::eval::rules::builtin_ids().into_iter().collect();
-    assert_eq!(declared, implemented);
+    let builtin: BTreeSet<&str> = cargo_sdl::eval::rules::builtin_ids().into_iter().collect();
     assert_eq!(
-        implemented.len(),
+        builtin.len(),
         cargo_sdl::eval::rules::builtin_ids().len(),
         "no built-in id is registered twice"
     );
+    let with_check: BTreeSet<&str> = cat
+        .rules
+        .iter()
+        .filter(|r| r.check.is_some())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        builtin.is_disjoint(&with_check),
+        "a rule is built in or names a check, not both: {:?}",
+        builtin.intersection(&with_check).collect::<Vec<_>>()
+    );
+    let implemented: BTreeSet<&str> = builtin.union(&with_check).copied().collect();
+    assert_eq!(declared, implemented);
 }
 
 #[test]
@@ -143,7 +157,7 @@ fn review_periods_where_the_standard_implies_them() {
 }
 
 #[test]
-fn rule_ids_are_kebab_case_and_params_have_defaults() {
+fn rule_ids_are_kebab_case() {
     for rule in &catalog().rules {
         assert!(
             rule.id
@@ -153,6 +167,94 @@ fn rule_ids_are_kebab_case_and_params_have_defaults() {
             rule.id
         );
         assert!(!rule.requirements.is_empty());
+    }
+}
+
+/// Every way a rule's parameters can be wrong: the names its implementation (or its check's
+/// evaluator) reads differ from the defaults in `[rule.params]`, a default is not a
+/// non-negative number (only `param_f64` and `param_u64` exist), or a parameter is not named
+/// in the rule's `implementation`.
+fn param_problems(cat: &Catalog) -> Vec<String> {
+    let mut problems = Vec::new();
+    for rule in &cat.rules {
+        let read: BTreeSet<&str> = match &rule.check {
+            Some(check) => check.params().iter().copied().collect(),
+            None => cargo_sdl::eval::rules::params(&rule.id)
+                .iter()
+                .copied()
+                .collect(),
+        };
+        let defaults: BTreeSet<&str> = rule.params.keys().map(String::as_str).collect();
+        if read != defaults {
+            problems.push(format!(
+                "rule {} reads {read:?} but [rule.params] has defaults for {defaults:?}",
+                rule.id
+            ));
+        }
+        for (name, default) in &rule.params {
+            let number = match default {
+                toml::Value::Integer(i) => *i >= 0,
+                toml::Value::Float(f) => *f >= 0.0,
+                _ => false,
+            };
+            if !number {
+                problems.push(format!(
+                    "rule {}: the default of `{name}` is not a non-negative number: {default}",
+                    rule.id
+                ));
+            }
+            if !rule.implementation.contains(&format!("`{name}`")) {
+                problems.push(format!(
+                    "rule {}: its implementation does not name `{name}`",
+                    rule.id
+                ));
+            }
+        }
+    }
+    let builtin = cargo_sdl::eval::rules::builtin_ids();
+    let mut listed = BTreeSet::new();
+    for (id, _) in cargo_sdl::eval::rules::PARAMS {
+        if !builtin.contains(id) || !listed.insert(*id) {
+            problems.push(format!(
+                "eval::rules::PARAMS lists {id}, which is no built-in rule or listed twice"
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_parameter_read_is_declared_with_a_default_and_documented() {
+    let cat = catalog();
+    assert_eq!(param_problems(&cat), Vec::<String>::new());
+
+    // The check can fail: an undeclared default, a missing one, a default of the wrong type and
+    // an undocumented parameter are each found.
+    let mut bad = cat.clone();
+    let rule =
+        |cat: &Catalog, id: &str| -> usize { cat.rules.iter().position(|r| r.id == id).unwrap() };
+    let i = rule(&bad, "security-txt-current");
+    bad.rules[i]
+        .params
+        .insert("max-days".into(), toml::Value::Integer(1));
+    let i = rule(&bad, "commits-signed");
+    bad.rules[i].params.clear();
+    let i = rule(&bad, "advisory-db-fresh");
+    bad.rules[i]
+        .params
+        .insert("max-age-days".into(), toml::Value::String("90".into()));
+    let i = rule(&bad, "codeowners-coverage");
+    bad.rules[i].implementation = bad.rules[i]
+        .implementation
+        .replace("`min-share`", "a share");
+    let problems = param_problems(&bad).join("\n");
+    for want in [
+        "rule security-txt-current reads {} but [rule.params] has defaults for {\"max-days\"}",
+        "rule commits-signed reads {\"min-share\"} but [rule.params] has defaults for {}",
+        "rule advisory-db-fresh: the default of `max-age-days` is not a non-negative number",
+        "rule codeowners-coverage: its implementation does not name `min-share`",
+    ] {
+        assert!(problems.contains(want), "{want}\nnot in:\n{problems}");
     }
 }
 
@@ -290,4 +392,241 @@ op = "present"
         .unwrap_err()
         .to_string();
     assert!(err.contains("dup.toml") && err.contains("line 2"), "{err}");
+}
+
+/// An organisation rule in `dir/org.toml` with `check` as its `[rule.check]` table.
+fn org_rule(dir: &std::path::Path, id: &str, check: &str) -> Result<Catalog, String> {
+    std::fs::write(
+        dir.join("org.toml"),
+        format!(
+            r#"
+[[rule]]
+id = "{id}"
+requirements = ["SR-2"]
+default-level = "warn"
+title = "t"
+motivation = "m"
+implementation = "i"
+remediation = "r"
+[rule.check]
+{check}
+"#
+        ),
+    )
+    .unwrap();
+    Catalog::with_extra_dir(dir, &cargo_sdl::eval::rules::builtin_ids()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn organisation_rules_may_name_every_evaluator() {
+    use cargo_sdl::config::Config;
+    use cargo_sdl::eval::{Outcome, evaluate};
+    use cargo_sdl::facts::files::{Document, FileFacts};
+    use cargo_sdl::facts::{Collected, Facts, FileRef};
+
+    let dir = tempfile::tempdir().unwrap();
+    let facts = Facts {
+        files: Collected::present(FileFacts {
+            documents: vec![Document {
+                kind: "threat-model".into(),
+                file: FileRef {
+                    path: "docs/tm.md".into(),
+                    sha256: "ab".repeat(32),
+                },
+                title: None,
+            }],
+            ..FileFacts::default()
+        }),
+        ..Facts::nothing("2026-06-01T00:00:00Z", "test")
+    };
+    let now = cargo_sdl::timefmt::parse("2026-06-01T00:00:00Z").unwrap();
+    let cases = [
+        (
+            "kind = \"document\"\ndocuments = [\"threat-model\"]\nwhat = \"model of threats\"\nexample = \"tm.md\"",
+            Outcome::Pass,
+            "model of threats: docs/tm.md",
+        ),
+        (
+            "kind = \"guideline-topic\"\nrequirement = \"SG-3\"\nwhat = \"hardening\"",
+            Outcome::Unknown,
+            "the SG-3 topic was not searched",
+        ),
+        (
+            "kind = \"ci-activity\"\nactivity = \"fuzzing\"\nwhat = \"fuzzes\"",
+            Outcome::Fail,
+            "no CI workflow in .github/workflows fuzzes",
+        ),
+        (
+            "kind = \"policy-statement\"\nstatement = \"disclosure\"\nwhat = \"a disclosure policy\"",
+            Outcome::Fail,
+            "no security policy found to state a disclosure policy",
+        ),
+    ];
+    for (check, outcome, message) in cases {
+        let cat = org_rule(dir.path(), "org-rule", check).expect("loads");
+        let ev = evaluate(&facts, &cat, &Config::default(), now);
+        let f = ev.findings.iter().find(|f| f.rule == "org-rule").unwrap();
+        assert_eq!(
+            (f.outcome, f.message.as_str()),
+            (outcome, message),
+            "{check}"
+        );
+    }
+}
+
+#[test]
+fn check_arguments_are_validated_with_the_rule_and_the_field_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "kind = \"document\"\ndocuments = [\"thread-model\"]\nwhat = \"x\"\nexample = \"x.md\"",
+            "documents: `thread-model` is not a document kind",
+        ),
+        (
+            "kind = \"document\"\ndocuments = []\nwhat = \"x\"\nexample = \"x.md\"",
+            "documents: names no document kind",
+        ),
+        (
+            "kind = \"document\"\ndocuments = [\"design\"]\nwhat = \" \"\nexample = \"x.md\"",
+            "what: is empty",
+        ),
+        (
+            "kind = \"guideline-topic\"\nrequirement = \"SG-9\"\nwhat = \"x\"",
+            "requirement: `SG-9` is not a requirement of the catalogue",
+        ),
+        (
+            "kind = \"guideline-topic\"\nrequirement = \"SG-7\"\nwhat = \"x\"",
+            "requirement: the user documentation is not searched for a `SG-7` topic",
+        ),
+        (
+            "kind = \"ci-activity\"\nactivity = \"lint\"\nwhat = \"x\"",
+            "activity: `lint` is not a CI activity (known: tests, clippy",
+        ),
+        (
+            "kind = \"policy-statement\"\nstatement = \"embargo\"\nwhat = \"x\"",
+            "statement: `embargo` is not a security policy statement (known: disclosure, timeframes)",
+        ),
+    ];
+    for (check, want) in cases {
+        let err = org_rule(dir.path(), "org-bad", check).unwrap_err();
+        assert!(
+            err.contains("org.toml")
+                && err.contains("rule org-bad: [rule.check] ")
+                && err.contains(want),
+            "{check}: {err}"
+        );
+    }
+    // An unknown kind or argument is refused by the parser, with the line.
+    let err = org_rule(dir.path(), "org-bad", "kind = \"documents\"").unwrap_err();
+    assert!(
+        err.contains("org.toml") && err.contains("documents"),
+        "{err}"
+    );
+    let err = org_rule(
+        dir.path(),
+        "org-bad",
+        "kind = \"ci-activity\"\nactivity = \"tests\"\nwhat = \"x\"\nexample = \"y\"",
+    )
+    .unwrap_err();
+    assert!(err.contains("example"), "{err}");
+}
+
+#[test]
+fn the_guideline_topics_are_those_the_files_collector_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = cargo_sdl::collect::files::collect(dir.path(), &Default::default());
+    let cargo_sdl::facts::Collected::Present { value } = files else {
+        panic!("the files collector runs on an empty directory: {files:?}");
+    };
+    let searched: Vec<&str> = value
+        .guidelines
+        .topics
+        .iter()
+        .map(|t| t.requirement.as_str())
+        .collect();
+    assert_eq!(searched, catalog::GUIDELINE_TOPICS);
+}
+
+#[test]
+fn docs_rules_md_is_the_generated_rule_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::sdl(dir.path(), &["rules", "--format", "markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let generated = common::text(&out.stdout);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/rules.md differs from the catalogue; regenerate it with\n  \
+         cargo run -q -- sdl rules --format markdown > docs/rules.md"
+    );
+    // Complete: every rule has its section with all of its fields.
+    for rule in &catalog().rules {
+        let section = generated
+            .split(&format!("\n### `{}`\n", rule.id))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no section for {}", rule.id));
+        let section = section.split("\n### ").next().unwrap();
+        for needle in [
+            format!("- Requirements: {}", rule.requirements.join(", ")),
+            format!("- Default level: {}", rule.default_level),
+            "- Parameters: ".to_string(),
+            "- Evaluator: ".to_string(),
+            "**Why.** ".to_string(),
+            "**What it checks.** ".to_string(),
+            "**How to fix.** ".to_string(),
+        ] {
+            let needle = if needle == "- Parameters: " && !rule.params.is_empty() {
+                "- Parameters (defaults".to_string()
+            } else {
+                needle
+            };
+            assert!(section.contains(&needle), "{}: {needle}", rule.id);
+        }
+        for (name, default) in &rule.params {
+            assert!(
+                section.contains(&format!("`{name} = {default}`")),
+                "{}",
+                rule.id
+            );
+        }
+        if let Some(check) = &rule.check {
+            assert!(
+                section.contains(&format!("- Evaluator: check `{}`", check.kind())),
+                "{}",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_catalogue_file_is_embedded() {
+    fn toml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                toml_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    toml_files(&root.join("practices"), &mut files);
+    let on_disk: BTreeSet<String> = files
+        .iter()
+        .map(|p| {
+            p.strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let embedded: BTreeSet<String> = catalog::EMBEDDED
+        .iter()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    assert_eq!(on_disk, embedded);
 }

@@ -12,6 +12,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+mod check;
+
+pub use check::{CI_ACTIVITIES, Check, CompareOp, GUIDELINE_TOPICS, POLICY_STATEMENTS};
+
 /// The eight practices of IEC 62443-4-1, in the standard's order.
 pub const PRACTICES: [&str; 8] = ["SM", "SR", "SD", "SI", "SVV", "DM", "SUM", "SG"];
 
@@ -129,33 +133,6 @@ pub struct Requirement {
     pub rules: Vec<String>,
 }
 
-/// A declarative check for organisation rules: no Rust code needed.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", tag = "kind")]
-pub enum Check {
-    /// Passes when the JSON value at `fact` (a dotted path into the facts, e.g.
-    /// `files.value.security_policy`) compares to `value` by `op`.
-    Fact {
-        fact: String,
-        op: CompareOp,
-        #[serde(default)]
-        value: Option<toml::Value>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum CompareOp {
-    /// The value exists and is not null, false, empty or zero.
-    Present,
-    Eq,
-    Ne,
-    Ge,
-    Gt,
-    Le,
-    Lt,
-}
-
 /// One automated check.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -176,7 +153,8 @@ pub struct Rule {
     /// Tunable thresholds with their defaults (`sdl.toml` `[rules.<id>]` overrides them).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, toml::Value>,
-    /// Present for organisation rules; built-in rules are implemented in `eval::rules`.
+    /// The evaluator this rule runs, with its arguments; without one, the rule is implemented
+    /// in `eval::rules` under its id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<Check>,
 }
@@ -491,6 +469,12 @@ impl Catalog {
                     ));
                 }
                 _ => {}
+            }
+            if let Some(problem) = r.check.as_ref().and_then(|c| c.problem(&req_ids)) {
+                return Err(invalid(
+                    &r.id,
+                    format!("rule {}: [rule.check] {problem}", r.id),
+                ));
             }
         }
         Ok(())

@@ -1,15 +1,38 @@
-//! Declarative checks for organisation rules (`[rule.check]` in a `--practices` file):
-//! a comparison over the JSON form of the facts, so that an organisation can add a rule
-//! without writing Rust.
+//! Rules with a `[rule.check]`: the check names an evaluator and its arguments, so that a new
+//! rule in a known family is one TOML edit (`catalog::Check`). The evaluators over files live
+//! beside the built-in rules of their topic; the `fact` comparison, for organisation rules that
+//! need no Rust, lives here.
 
 use serde_json::Value;
 
-use super::RuleResult;
+use super::{RuleCtx, RuleResult, rules};
 use crate::catalog::{Check, CompareOp};
 use crate::facts::Facts;
 
-pub(super) fn run(check: &Check, facts: &Facts) -> RuleResult {
-    let Check::Fact { fact, op, value } = check;
+/// Run the evaluator `check` names.
+pub(super) fn run(check: &Check, ctx: &RuleCtx<'_>) -> RuleResult {
+    match check {
+        Check::Fact { fact, op, value } => compare_fact(ctx.facts, fact, *op, value.as_ref()),
+        Check::Document {
+            documents,
+            what,
+            example,
+        } => rules::document(ctx, documents, what, example),
+        Check::GuidelineTopic { requirement, what } => {
+            rules::guideline_topic(ctx, requirement, what)
+        }
+        Check::CiActivity { activity, what } => rules::ci_activity(ctx, activity, what),
+        Check::PolicyStatement { statement, what } => rules::policy_statement(ctx, statement, what),
+    }
+}
+
+/// The `fact` check: the JSON value at the dotted path `fact` compared to `value` by `op`.
+fn compare_fact(
+    facts: &Facts,
+    fact: &str,
+    op: CompareOp,
+    value: Option<&toml::Value>,
+) -> RuleResult {
     let json = match serde_json::to_value(facts) {
         Ok(v) => v,
         Err(e) => return RuleResult::unknown(format!("facts could not be serialised: {e}")),
@@ -37,7 +60,6 @@ pub(super) fn run(check: &Check, facts: &Facts) -> RuleResult {
         }
     }
     let expected = value
-        .as_ref()
         .and_then(|v| serde_json::to_value(v).ok())
         .unwrap_or(Value::Null);
     let ok = match op {
@@ -83,5 +105,65 @@ pub(super) fn run(check: &Check, facts: &Facts) -> RuleResult {
         RuleResult::pass(message, vec![])
     } else {
         RuleResult::fail(message, vec![])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Level, Rule};
+    use crate::config::Config;
+    use crate::eval::{Outcome, run_rule, testing};
+    use crate::facts::Collected;
+    use crate::facts::files::FileFacts;
+
+    fn rule(check: Check) -> Rule {
+        Rule {
+            id: "org-rule".into(),
+            requirements: vec!["SR-2".into()],
+            default_level: Level::Warn,
+            title: "t".into(),
+            motivation: "m".into(),
+            implementation: "i".into(),
+            remediation: "r".into(),
+            params: Default::default(),
+            check: Some(check),
+        }
+    }
+
+    #[test]
+    fn arguments_the_catalogue_refuses_are_unknown_here_not_a_panic() {
+        let facts = Facts {
+            files: Collected::present(FileFacts::default()),
+            ..Facts::nothing("2026-06-01T00:00:00Z", "test")
+        };
+        let what = || "x".to_string();
+        for check in [
+            Check::Document {
+                documents: vec![],
+                what: what(),
+                example: what(),
+            },
+            Check::CiActivity {
+                activity: "lint".into(),
+                what: what(),
+            },
+            Check::PolicyStatement {
+                statement: "embargo".into(),
+                what: what(),
+            },
+            Check::GuidelineTopic {
+                requirement: "SM-1".into(),
+                what: what(),
+            },
+        ] {
+            let r = run_rule(
+                &facts,
+                &rule(check.clone()),
+                &Config::default(),
+                testing::at("2026-06-01T00:00:00Z"),
+            );
+            assert_eq!(r.outcome, Outcome::Unknown, "{check:?}: {}", r.message);
+        }
     }
 }

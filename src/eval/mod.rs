@@ -4,6 +4,8 @@
 mod check;
 pub mod maturity;
 pub mod rules;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::BTreeMap;
 
@@ -79,14 +81,29 @@ pub struct RuleCtx<'a> {
     pub rule: &'a Rule,
     /// The rule's parameters: catalogue defaults overridden by `[rules.<id>]`.
     pub params: BTreeMap<String, toml::Value>,
+    /// The parameters the rule's implementation (or its check's evaluator) declares that it
+    /// reads: `rules::PARAMS`, `Check::params`. Only these can be read.
+    pub declared: &'static [&'static str],
     pub now: OffsetDateTime,
 }
 
 impl RuleCtx<'_> {
-    /// A numeric parameter. The catalogue meta-tests make sure every parameter a built-in rule
-    /// reads has a default, so a missing one is a programming error reported as unknown.
+    /// A declared parameter's value. The catalogue meta-tests make sure that every declared
+    /// parameter has a default, so an undeclared or missing one is a programming error,
+    /// reported as unknown.
+    fn param(&self, name: &str) -> Result<Option<&toml::Value>, RuleResult> {
+        if !self.declared.contains(&name) {
+            return Err(RuleResult::unknown(format!(
+                "rule {} reads an undeclared parameter `{name}`",
+                self.rule.id
+            )));
+        }
+        Ok(self.params.get(name))
+    }
+
+    /// A numeric parameter.
     pub fn param_f64(&self, name: &str) -> Result<f64, RuleResult> {
-        match self.params.get(name) {
+        match self.param(name)? {
             Some(toml::Value::Float(f)) => Ok(*f),
             Some(toml::Value::Integer(i)) => Ok(*i as f64),
             _ => Err(RuleResult::unknown(format!(
@@ -96,31 +113,12 @@ impl RuleCtx<'_> {
         }
     }
 
+    /// A non-negative integer parameter.
     pub fn param_u64(&self, name: &str) -> Result<u64, RuleResult> {
-        match self.params.get(name) {
+        match self.param(name)? {
             Some(toml::Value::Integer(i)) if *i >= 0 => Ok(*i as u64),
             _ => Err(RuleResult::unknown(format!(
                 "rule {} has no non-negative integer parameter `{name}`",
-                self.rule.id
-            ))),
-        }
-    }
-
-    pub fn param_str(&self, name: &str) -> Result<&str, RuleResult> {
-        match self.params.get(name) {
-            Some(toml::Value::String(s)) => Ok(s),
-            _ => Err(RuleResult::unknown(format!(
-                "rule {} has no string parameter `{name}`",
-                self.rule.id
-            ))),
-        }
-    }
-
-    pub fn param_strs(&self, name: &str) -> Result<Vec<&str>, RuleResult> {
-        match self.params.get(name) {
-            Some(toml::Value::Array(a)) => Ok(a.iter().filter_map(|v| v.as_str()).collect()),
-            _ => Err(RuleResult::unknown(format!(
-                "rule {} has no list parameter `{name}`",
                 self.rule.id
             ))),
         }
@@ -416,25 +414,39 @@ fn requirement_status(
     }
 }
 
-fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTime) -> Finding {
-    let settings = config.rules.get(&rule.id);
-    let level = settings.and_then(|s| s.level).unwrap_or(rule.default_level);
+/// Run one rule: its parameters are the catalogue defaults overridden by `[rules.<id>]`; a rule
+/// with a `check` runs the evaluator the check names, any other its built-in implementation.
+fn run_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTime) -> RuleResult {
     let mut params = rule.params.clone();
-    if let Some(s) = settings {
+    if let Some(s) = config.rules.get(&rule.id) {
         params.extend(s.params.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
+    let declared = match &rule.check {
+        Some(c) => c.params(),
+        None => rules::params(&rule.id),
+    };
     let ctx = RuleCtx {
         facts,
         config,
         rule,
         params,
+        declared,
         now,
     };
-    let result = match (&rule.check, rules::builtin(&rule.id)) {
-        (Some(c), _) => check::run(c, facts),
+    match (&rule.check, rules::builtin(&rule.id)) {
+        (Some(c), _) => check::run(c, &ctx),
         (None, Some(f)) => f(&ctx),
         (None, None) => RuleResult::unknown(format!("rule {} has no implementation", rule.id)),
-    };
+    }
+}
+
+fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTime) -> Finding {
+    let level = config
+        .rules
+        .get(&rule.id)
+        .and_then(|s| s.level)
+        .unwrap_or(rule.default_level);
+    let result = run_rule(facts, rule, config, now);
     let remediation =
         (result.outcome != Outcome::Pass).then(|| rule.remediation.trim().to_string());
     let mut evidence = result.evidence;
@@ -578,6 +590,48 @@ pub(crate) mod tests {
             "{}",
             got.reason
         );
+    }
+
+    #[test]
+    fn a_rule_reads_only_the_parameters_it_declares() {
+        let facts = Facts::nothing("2026-06-01T00:00:00Z", "test");
+        let config = Config::default();
+        let rule = Rule {
+            id: "some-rule".into(),
+            requirements: vec!["DM-1".into()],
+            default_level: Level::Warn,
+            title: String::new(),
+            motivation: String::new(),
+            implementation: String::new(),
+            remediation: String::new(),
+            params: [
+                ("declared".to_string(), toml::Value::Integer(3)),
+                ("other".to_string(), toml::Value::Integer(4)),
+            ]
+            .into(),
+            check: None,
+        };
+        let ctx = RuleCtx {
+            facts: &facts,
+            config: &config,
+            rule: &rule,
+            params: rule.params.clone(),
+            declared: &["declared", "missing"],
+            now: crate::timefmt::parse("2026-06-01T00:00:00Z").unwrap(),
+        };
+        assert_eq!(ctx.param_u64("declared"), Ok(3));
+        assert_eq!(ctx.param_f64("declared"), Ok(3.0));
+        let undeclared = ctx.param_u64("other").unwrap_err();
+        assert_eq!(
+            (undeclared.outcome, undeclared.message.as_str()),
+            (
+                Outcome::Unknown,
+                "rule some-rule reads an undeclared parameter `other`"
+            )
+        );
+        let missing = ctx.param_f64("missing").unwrap_err();
+        assert_eq!(missing.outcome, Outcome::Unknown);
+        assert!(missing.message.contains("no numeric parameter `missing`"));
     }
 
     #[test]

@@ -473,9 +473,8 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::catalog::Rule;
     use crate::config::Config;
-    use crate::eval::Outcome;
+    use crate::eval::{Outcome, testing};
     use crate::facts::files::{Document, FileFacts};
     use crate::facts::git::{
         DocumentHistory, Independence, SecurityFix, SignedCounts, VerificationCounts,
@@ -483,18 +482,6 @@ mod tests {
     use crate::facts::{Collected, Facts, FileRef};
 
     const NOW: time::OffsetDateTime = datetime!(2026-06-01 00:00 UTC);
-
-    fn rule(id: &str) -> Rule {
-        let table: toml::Table =
-            toml::from_str(include_str!("../../../practices/rules/git.toml")).unwrap();
-        let rules: Vec<Rule> = table["rule"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.clone().try_into().unwrap())
-            .collect();
-        rules.into_iter().find(|r| r.id == id).unwrap()
-    }
 
     fn facts(git: Collected<GitFacts>, files: FileFacts) -> Facts {
         Facts {
@@ -505,18 +492,7 @@ mod tests {
     }
 
     fn run_with(id: &str, git: Collected<GitFacts>, files: FileFacts) -> RuleResult {
-        let facts = facts(git, files);
-        let config = Config::default();
-        let rule = rule(id);
-        let ctx = RuleCtx {
-            facts: &facts,
-            config: &config,
-            params: rule.params.clone(),
-            rule: &rule,
-            now: NOW,
-        };
-        let f = RULES.iter().find(|(r, _)| *r == id).unwrap().1;
-        f(&ctx)
+        testing::outcome(id, &facts(git, files), &Config::default(), NOW)
     }
 
     fn run(id: &str, git: GitFacts) -> RuleResult {

@@ -336,9 +336,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::catalog::Catalog;
     use crate::config::{Config, NotApplicable};
-    use crate::eval::Outcome;
+    use crate::eval::{Outcome, testing};
     use crate::facts::attest::{HumanFacts, Role, Roles, TrainingRecord};
     use crate::facts::{Facts, FileRef};
 
@@ -383,21 +382,11 @@ mod tests {
     }
 
     fn run(id: &str, human: HumanFacts, config: &Config) -> RuleResult {
-        let catalog = Catalog::embedded(&crate::eval::rules::builtin_ids()).unwrap();
-        let rule = catalog.rule(id).unwrap().clone();
         let facts = Facts {
             human,
             ..Facts::nothing(NOW, "not in this test")
         };
-        let ctx = RuleCtx {
-            facts: &facts,
-            config,
-            params: rule.params.clone(),
-            rule: &rule,
-            now: crate::timefmt::parse(NOW).unwrap(),
-        };
-        let f = RULES.iter().find(|(r, _)| *r == id).unwrap().1;
-        f(&ctx)
+        testing::outcome(id, &facts, config, testing::at(NOW))
     }
 
     fn attested(valid_until: &str) -> HumanFacts {

@@ -1,5 +1,7 @@
-//! The built-in rules, one function each, grouped by the evidence source they read.
-//! Every id here is declared in `practices/rules/*.toml` and vice versa (a meta-test checks).
+//! The rules implemented in Rust, grouped by the evidence source they read (the rules over
+//! files by topic): the built-in rules, one function each under its id, and the evaluators that
+//! a rule names in its `[rule.check]` (run by `eval::check`). Every built-in id is declared in
+//! `practices/rules/*.toml` and vice versa (a meta-test checks).
 
 /// The value of a `Result<T, RuleResult>`, or return the `RuleResult` (a rule that cannot
 /// read its evidence or parameters says so and stops).
@@ -16,6 +18,8 @@ mod files;
 mod git;
 mod human;
 mod supply;
+
+pub(super) use files::{ci_activity, document, guideline_topic, policy_statement};
 
 use super::{RuleCtx, RuleResult};
 
@@ -34,9 +38,29 @@ pub fn builtin(id: &str) -> Option<RuleFn> {
         .map(|(_, f)| *f)
 }
 
-/// True when `id` names a built-in rule.
-pub fn is_builtin(id: &str) -> bool {
-    builtin(id).is_some()
+/// The parameters each built-in rule reads (`RuleCtx::param_*`), by rule id; a rule that reads
+/// none is not listed. Each one has its default in the rule's `[rule.params]` and is named in its
+/// `implementation` (tests/catalog.rs checks both); reading any other is unknown.
+pub const PARAMS: &[(&str, &[&str])] = &[
+    ("advisory-db-fresh", &["max-age-days"]),
+    ("attestations-not-expiring", &["within-days"]),
+    ("changes-reviewed", &["min-share"]),
+    ("codeowners-coverage", &["min-share"]),
+    ("commits-signed", &["min-share"]),
+    ("release-tags-signed", &["recent-releases", "min-share"]),
+    ("releases-recorded", &["recent-releases"]),
+    ("review-independent", &["min-share"]),
+    ("security-fixes-timely", &["max-days"]),
+    ("security-fixes-traceable", &["max-unreleased-days"]),
+    ("threat-model-fresh", &["max-age-days"]),
+];
+
+/// The parameters built-in rule `id` reads.
+pub fn params(id: &str) -> &'static [&'static str] {
+    PARAMS
+        .iter()
+        .find(|(rule, _)| *rule == id)
+        .map_or(&[], |(_, names)| names)
 }
 
 /// Every built-in rule id, sorted.

@@ -650,9 +650,8 @@ fn security_fixes_timely(ctx: &RuleCtx<'_>) -> RuleResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
     use crate::config::{Config, ReviewedSource, Waiver};
-    use crate::eval::Outcome;
+    use crate::eval::{Outcome, testing};
     use crate::facts::cargo::{
         AdvisoryDatabase, AdvisoryFix, CargoOrigin, Coverage, GeneratedSbom, LockHistory,
         OpenAdvisory, PackageFact, SbomDocument, SbomFacts,
@@ -755,16 +754,7 @@ mod tests {
     }
 
     fn run(rule: &str, facts: &Facts, config: &Config) -> RuleResult {
-        let catalog = Catalog::embedded(&crate::eval::rules::builtin_ids()).expect("catalogue");
-        let r = catalog.rule(rule).expect("rule in catalogue");
-        let ctx = RuleCtx {
-            facts,
-            config,
-            rule: r,
-            params: r.params.clone(),
-            now: crate::timefmt::parse(NOW).unwrap(),
-        };
-        super::super::builtin(rule).expect("implemented")(&ctx)
+        testing::outcome(rule, facts, config, testing::at(NOW))
     }
 
     fn no_sbom() -> Collected<SbomFacts> {

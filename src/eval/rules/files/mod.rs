@@ -1,0 +1,139 @@
+//! Rules over the repository's own files (`facts::files`), by topic: the security policy,
+//! documents, user guidelines, Rust tooling and CI workflows. Each topic module holds its
+//! built-in rules, the evaluators that `[rule.check]` tables name (`document`,
+//! `guideline-topic`, `ci-activity`, `policy-statement`) and their unit tests; this module
+//! holds what they share and the table of the built-in rules.
+
+use super::RuleFn;
+use crate::facts::FileRef;
+
+/// The file facts, or the unknown result that explains why there are none.
+macro_rules! file_facts {
+    ($ctx:expr) => {
+        match $ctx.facts.files.get() {
+            Ok(f) => f,
+            Err(why) => return RuleResult::unknown(format!("repository files: {why}")),
+        }
+    };
+}
+
+mod documents;
+mod guidelines;
+mod policy;
+mod tooling;
+mod workflows;
+
+pub(in crate::eval) use documents::document;
+pub(in crate::eval) use guidelines::guideline_topic;
+pub(in crate::eval) use policy::policy_statement;
+pub(in crate::eval) use workflows::ci_activity;
+
+/// The built-in rules over files, by topic.
+pub(super) const RULES: &[(&str, RuleFn)] = &[
+    // policy
+    ("security-policy-present", policy::security_policy_present),
+    ("security-txt-current", policy::security_txt_current),
+    ("codeowners-coverage", policy::codeowners_coverage),
+    // documents
+    (
+        "threat-model-threats-dispositioned",
+        documents::threat_model_threats_dispositioned,
+    ),
+    (
+        "security-level-declared",
+        documents::security_level_declared,
+    ),
+    // tooling
+    ("toolchain-pinned", tooling::toolchain_pinned),
+    (
+        "dependency-policy-configured",
+        tooling::dependency_policy_configured,
+    ),
+    ("lints-configured", tooling::lints_configured),
+    ("unsafe-code-forbidden", tooling::unsafe_code_forbidden),
+    ("fuzz-targets-present", tooling::fuzz_targets_present),
+    (
+        "dependency-updates-automated",
+        tooling::dependency_updates_automated,
+    ),
+    // workflows
+    (
+        "workflow-permissions-restricted",
+        workflows::workflow_permissions_restricted,
+    ),
+    (
+        "workflow-actions-pinned",
+        workflows::workflow_actions_pinned,
+    ),
+    (
+        "workflow-pull-request-target-safe",
+        workflows::workflow_pull_request_target_safe,
+    ),
+];
+
+fn list(items: impl IntoIterator<Item = String>, max: usize) -> String {
+    let items: Vec<String> = items.into_iter().collect();
+    let shown = items
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > max {
+        format!("{shown} and {} more", items.len() - max)
+    } else {
+        shown
+    }
+}
+
+fn at(file: &FileRef, line: u32) -> String {
+    format!("{}:{line}", file.path)
+}
+
+#[cfg(test)]
+mod test_support {
+    use crate::config::Config;
+    use crate::eval::Outcome::{self, Unknown};
+    use crate::eval::{RuleResult, testing};
+    use crate::facts::files::FileFacts;
+    use crate::facts::{Collected, Facts, FileRef};
+
+    pub(super) fn fref(path: &str) -> FileRef {
+        FileRef {
+            path: path.into(),
+            sha256: "ab".repeat(32),
+        }
+    }
+
+    pub(super) const NOW: &str = "2026-06-01T00:00:00Z";
+
+    pub(super) fn facts(files: Collected<FileFacts>) -> Facts {
+        Facts {
+            files,
+            ..Facts::nothing(NOW, "test")
+        }
+    }
+
+    pub(super) fn run(id: &str, files: FileFacts, config: &Config) -> RuleResult {
+        testing::outcome(
+            id,
+            &facts(Collected::present(files)),
+            config,
+            testing::at(NOW),
+        )
+    }
+
+    /// Run `id` over each case, plus the case where the files could not be collected.
+    pub(super) fn table(id: &str, cases: Vec<(&str, FileFacts, Outcome)>) {
+        let mut cases: Vec<(&str, Facts, Outcome)> = cases
+            .into_iter()
+            .map(|(name, f, want)| (name, facts(Collected::present(f)), want))
+            .collect();
+        cases.push((
+            "files not collected",
+            facts(Collected::failed("boom")),
+            Unknown,
+        ));
+        testing::table(id, testing::at(NOW), cases);
+    }
+}
