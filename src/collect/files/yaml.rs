@@ -8,6 +8,10 @@ use yaml_rust2::scanner::Marker;
 
 /// Aliases may nest; this bounds the "billion laughs" expansion.
 const MAX_NODES: usize = 200_000;
+/// Collections nested deeper than this are refused: the tree is dropped, cloned and compared
+/// recursively, and `- - - …` nests a block sequence per two bytes (yaml-rust2 bounds only
+/// flow nesting). Below yaml-rust2's flow limit (255), so any tree can be written back as flow.
+pub(super) const MAX_DEPTH: usize = 128;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Value {
@@ -128,6 +132,11 @@ impl MarkedEventReceiver for Builder {
                 }
                 None => self.error = Some(format!("line {line}: unknown alias")),
             },
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.error = Some(format!(
+                    "line {line}: collections nested deeper than {MAX_DEPTH} levels"
+                ));
+            }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(line, vec![], anchor)),
             Event::MappingStart(anchor, _) => {
                 self.stack.push(Frame::Map(line, vec![], None, anchor))
@@ -179,9 +188,15 @@ fn size(node: &Node) -> usize {
 pub(super) fn parse(text: &str) -> Result<Node, String> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    parser
-        .load(&mut builder, false)
-        .map_err(|e| e.to_string())?;
+    // Events are pulled one by one rather than with `Parser::load`, which recurses once per
+    // nesting level (a stack overflow on `- - - …`) and cannot be stopped by the receiver.
+    while builder.error.is_none() {
+        let (event, mark) = parser.next_token().map_err(|e| e.to_string())?;
+        match event {
+            Event::StreamEnd | Event::DocumentEnd => break,
+            event => builder.on_event(event, mark),
+        }
+    }
     if let Some(e) = builder.error {
         return Err(e);
     }
@@ -228,5 +243,26 @@ mod tests {
         }
         let err = parse(&bomb).unwrap_err();
         assert!(err.contains("aliases expand beyond"), "{err}");
+    }
+
+    /// `- - - … x` nests a block sequence every two bytes; a deep enough tree overflowed the
+    /// stack when it was dropped (an abort, not even a panic).
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let deep = format!("{}x\n", "- ".repeat(200_000));
+        let err = parse(&deep).unwrap_err();
+        assert!(err.contains("nested deeper than"), "{err}");
+        let mut map = String::new();
+        for i in 0..=MAX_DEPTH {
+            map.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
+        }
+        assert!(parse(&map).is_err());
+        // At the limit itself the tree is read.
+        let ok = format!("{}x\n", "- ".repeat(MAX_DEPTH));
+        let mut node = &parse(&ok).unwrap();
+        for _ in 0..MAX_DEPTH {
+            node = &node.items()[0];
+        }
+        assert_eq!(node.as_str(), Some("x"));
     }
 }
