@@ -118,11 +118,18 @@ impl MarkedEventReceiver for Builder {
             }
             Event::Alias(id) => match self.anchors.get(&id) {
                 Some(node) => {
-                    // Count what the alias expands to, so nested aliases cannot blow up memory.
-                    let size = size(node);
+                    // Count what the alias expands to, so nested aliases cannot blow up memory
+                    // nor, each adding its own depth, nest the tree deeper than MAX_DEPTH.
+                    let (size, height) = measure(node);
                     if self.nodes.saturating_add(size) > MAX_NODES {
                         self.error = Some(format!(
                             "line {line}: aliases expand beyond {MAX_NODES} nodes"
+                        ));
+                        return;
+                    }
+                    if self.stack.len() + height > MAX_DEPTH {
+                        self.error = Some(format!(
+                            "line {line}: aliases nest collections deeper than {MAX_DEPTH} levels"
                         ));
                         return;
                     }
@@ -166,22 +173,32 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
-/// The number of nodes in a tree, without recursion.
-fn size(node: &Node) -> usize {
-    let mut count = 0;
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
+/// The number of nodes in a tree and how many collections deep it nests, without recursion.
+fn measure(node: &Node) -> (usize, usize) {
+    let (mut count, mut height) = (0, 0);
+    let mut stack = vec![(node, 0)];
+    while let Some((n, level)) = stack.pop() {
         count += 1;
         match &n.value {
             Value::Scalar(_) => {}
-            Value::Seq(items) => stack.extend(items),
-            Value::Map(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+            Value::Seq(items) => {
+                height = height.max(level + 1);
+                stack.extend(items.iter().map(|i| (i, level + 1)));
+            }
+            Value::Map(entries) => {
+                height = height.max(level + 1);
+                stack.extend(
+                    entries
+                        .iter()
+                        .flat_map(|(k, v)| [(k, level + 1), (v, level + 1)]),
+                );
+            }
         }
         if count > MAX_NODES {
             break;
         }
     }
-    count
+    (count, height)
 }
 
 /// Parse the first document of `text`; an empty file is an empty map.
@@ -264,5 +281,32 @@ mod tests {
             node = &node.items()[0];
         }
         assert_eq!(node.as_str(), Some("x"));
+    }
+
+    /// Each alias may carry a tree as deep as the limit; chained, they nested the tree far
+    /// deeper than any text does.
+    #[test]
+    fn aliases_cannot_nest_deeper_than_the_limit() {
+        let half = MAX_DEPTH / 2;
+        let mut text = format!("a0: &a0 {}x{}\n", "[".repeat(half), "]".repeat(half));
+        for i in 1..8 {
+            text.push_str(&format!(
+                "a{i}: &a{i} {}*a{}{}\n",
+                "[".repeat(half),
+                i - 1,
+                "]".repeat(half)
+            ));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.contains("aliases nest"), "{err}");
+        // Up to the limit, aliases expand as before.
+        let ok = format!(
+            "a: &a {}x{}\nb: {}*a{}\n",
+            "[".repeat(half),
+            "]".repeat(half),
+            "[".repeat(MAX_DEPTH - half - 1),
+            "]".repeat(MAX_DEPTH - half - 1)
+        );
+        parse(&ok).unwrap();
     }
 }
