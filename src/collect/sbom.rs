@@ -194,7 +194,7 @@ pub fn read_json(rel: &str, bytes: &[u8]) -> Result<Parsed, String> {
 /// names the file.
 pub fn read_xml(rel: &str, bytes: &[u8]) -> Result<Parsed, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("{rel}: not UTF-8 text: {e}"))?;
-    let ns = regex::Regex::new(r#"xmlns="http://cyclonedx\.org/schema/bom/(\d+\.\d+)""#)
+    let ns = regex::Regex::new(r#"xmlns="http://cyclonedx\.org/schema/bom/([0-9]+\.[0-9]+)""#)
         .map_err(|e| e.to_string())?;
     let version = ns
         .captures(text)
@@ -444,6 +444,13 @@ mod tests {
         assert_eq!(ids.len(), (MAX_NESTING - 1) / 2);
         let (_, _, ids) = read_xml("bom.xml", xml((MAX_NESTING - 2) / 2).as_bytes()).unwrap();
         assert_eq!(ids.len(), (MAX_NESTING - 2) / 2);
+    }
+
+    #[test]
+    fn the_xml_namespace_version_is_ascii() {
+        let doc = "<bom xmlns=\"http://cyclonedx.org/schema/bom/\u{661}.\u{665}\" version=\"1\"/>";
+        let err = read_xml("bom.xml", doc.as_bytes()).unwrap_err();
+        assert!(err.contains("no CycloneDX namespace"), "{err}");
     }
 
     /// Services and pedigrees nest like components.
