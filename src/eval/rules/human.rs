@@ -218,7 +218,8 @@ fn attestations_not_expiring(ctx: &RuleCtx<'_>) -> RuleResult {
     if current.is_empty() {
         return RuleResult::unknown("no current attestation");
     }
-    let horizon = (ctx.now + time::Duration::days(days as i64))
+    let horizon = ctx
+        .days_after_now(days)
         .to_offset(time::UtcOffset::UTC)
         .date()
         .to_string();
@@ -525,5 +526,35 @@ mod tests {
             &decision("Grace"),
         );
         assert_eq!(unknown.outcome, Outcome::Unknown);
+    }
+
+    /// `within-days` from sdl.toml is any non-negative integer; `now` plus that many days
+    /// overflowed and panicked. Past the last representable date, everything expires "soon".
+    #[test]
+    fn a_huge_horizon_does_not_overflow() {
+        let catalog = Catalog::embedded().unwrap();
+        let rule = catalog.rule("attestations-not-expiring").unwrap().clone();
+        let facts = Facts {
+            human: attested("2027-01-01"),
+            ..Facts::nothing(NOW, "not in this test")
+        };
+        let config = Config::default();
+        for days in [i64::MAX, 200_000_000] {
+            let mut params = rule.params.clone();
+            params.insert("within-days".into(), toml::Value::Integer(days));
+            let ctx = RuleCtx {
+                facts: &facts,
+                config: &config,
+                params,
+                rule: &rule,
+                now: crate::timefmt::parse(NOW).unwrap(),
+            };
+            let f = RULES
+                .iter()
+                .find(|(r, _)| *r == "attestations-not-expiring")
+                .unwrap()
+                .1;
+            assert_eq!(f(&ctx).outcome, Outcome::Fail);
+        }
     }
 }
