@@ -17,6 +17,8 @@ pub mod render;
 pub mod report;
 pub mod sbom;
 pub(crate) mod sshsig;
+#[doc(hidden)]
+pub mod testing;
 pub mod timefmt;
 pub mod workspace;
 
