@@ -154,9 +154,10 @@ impl Waiver {
 
 /// True when `id` has the shape of an advisory id the waivers may name.
 pub fn is_advisory_id(id: &str) -> bool {
+    // ASCII digits: `\d` is any Unicode digit, and `RUSTSEC-٢٠٢٠-0001` names no advisory.
     static ADVISORY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"^(RUSTSEC-\d{4}-\d{4}|CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$",
+            r"^(RUSTSEC-[0-9]{4}-[0-9]{4}|CVE-[0-9]{4}-[0-9]{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$",
         )
         .expect("valid regex")
     });
@@ -732,4 +733,21 @@ pub fn parse_date(value: &toml::Value) -> Result<time::Date, String> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(text.trim(), &fmt)
         .map_err(|_| format!("`{text}` is not a valid date; write it as YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advisory_ids_are_ascii() {
+        assert!(is_advisory_id("RUSTSEC-2020-0001"));
+        assert!(is_advisory_id("CVE-2020-123456"));
+        assert!(is_advisory_id("GHSA-2345-6789-cfgh"));
+        assert!(!is_advisory_id("RUSTSEC-\u{662}\u{660}\u{662}\u{660}-0001"));
+        assert!(!is_advisory_id(
+            "CVE-2020-\u{1D7CE}\u{1D7CF}\u{1D7D0}\u{1D7D1}"
+        ));
+        assert!(!is_advisory_id("rustsec-2020-0001"));
+    }
 }

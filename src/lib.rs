@@ -19,6 +19,8 @@ pub mod report;
 pub mod sanitize;
 pub mod sbom;
 pub(crate) mod sshsig;
+#[doc(hidden)]
+pub mod testing;
 pub mod timefmt;
 pub mod tomlerr;
 pub mod workspace;

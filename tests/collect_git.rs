@@ -525,3 +525,35 @@ fn ssh_signatures_verified() {
     assert_eq!((v.valid, v.invalid), (0, 1));
     assert_eq!(v.invalid_sample, [forged_id]);
 }
+
+/// A tracked path of twenty thousand directories (git sets no limit; the index and trees can
+/// hold what no checkout can): finding its last change descended one call per directory and
+/// overflowed the stack.
+#[test]
+fn document_history_of_a_very_deep_path() {
+    use std::io::Write;
+    let r = Repo::new();
+    let deep = format!("docs/{}threat-model.md", "d/".repeat(20_000));
+    let stream = format!(
+        "commit refs/heads/main\ncommitter Alice <alice@example.org> 1704067200 +0000\n\
+         data 4\nDeep\nM 100644 inline {deep}\ndata 2\nx\n\n"
+    );
+    let mut child = std::process::Command::new("git")
+        .current_dir(r.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stream.as_bytes())
+        .expect("stream written");
+    assert!(child.wait().expect("git fast-import").success());
+    let g = facts_with(r.path(), &Options::default(), &[deep.as_str()]);
+    let doc = g.document(&deep).expect("a history record");
+    assert_eq!(doc.last_commit.as_deref(), Some(g.head.commit.as_str()));
+}

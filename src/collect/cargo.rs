@@ -128,8 +128,42 @@ fn lockfile_from_bytes(bytes: &[u8], shown: &str) -> Result<(FileRef, rustsec::L
 /// Parse lockfile bytes; the error says what is wrong, without the file name.
 pub fn parse_lockfile(bytes: &[u8]) -> Result<rustsec::Lockfile, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))?;
+    ascii_checksums(text)?;
     text.parse::<rustsec::Lockfile>()
         .map_err(|e| e.to_string().trim().to_string())
+}
+
+/// cargo-lock cuts a 64-byte checksum into two-byte pieces, which panics when a piece ends
+/// inside a character (`checksum = "000…0𐀀0…3"`); such a checksum is refused here first.
+/// cargo-lock parses the checksums of `[[package]]`, `[root]` and, in version 1 lockfiles,
+/// the `[metadata]` values under `checksum …` keys.
+fn ascii_checksums(text: &str) -> Result<(), String> {
+    use toml::Value;
+    // A syntax error is cargo-lock's to report.
+    let Ok(doc) = toml::from_str::<toml::Table>(text) else {
+        return Ok(());
+    };
+    let packages = doc
+        .get("package")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let metadata = doc.get("metadata").and_then(Value::as_table);
+    let mut checksums = packages
+        .iter()
+        .chain(doc.get("root"))
+        .filter_map(|t| t.get("checksum"))
+        .chain(
+            metadata
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| k.starts_with("checksum "))
+                .map(|(_, v)| v),
+        );
+    match checksums.find(|c| c.as_str().is_some_and(|c| !c.is_ascii())) {
+        Some(bad) => Err(format!("invalid checksum {bad}: expected 64 hex digits")),
+        None => Ok(()),
+    }
 }
 
 fn display_name(path: &Path) -> String {
@@ -457,6 +491,37 @@ mod tests {
             PackageSource::Registry {
                 url: "https://registry.example.org/index/".into()
             }
+        );
+    }
+
+    /// A 64-byte checksum with a multi-byte character panicked inside cargo-lock, which
+    /// slices it two bytes at a time.
+    #[test]
+    fn non_ascii_checksums_are_refused_not_a_panic() {
+        let bad = format!("{}\u{10000}{}", "0".repeat(29), "0".repeat(31));
+        assert_eq!(bad.len(), 64);
+        let package = "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\
+                       source = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+        for text in [
+            format!("version = 3\n\n{package}checksum = \"{bad}\"\n"),
+            format!(
+                "version = 3\n\n[root]\nname = \"r\"\nversion = \"0.1.0\"\nchecksum = \"{bad}\"\n"
+            ),
+            format!(
+                "{package}\n[metadata]\n\"checksum a 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\" = \"{bad}\"\n"
+            ),
+        ] {
+            let err = parse_lockfile(text.as_bytes()).unwrap_err();
+            assert!(err.contains("invalid checksum"), "{err}");
+        }
+        let good = format!(
+            "version = 3\n\n{package}checksum = \"{}\"\n",
+            "0".repeat(64)
+        );
+        assert!(
+            parse_lockfile(good.as_bytes()).unwrap().packages[0]
+                .checksum
+                .is_some()
         );
     }
 

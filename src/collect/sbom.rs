@@ -17,6 +17,12 @@ use crate::facts::{CargoFacts, Collected, FileRef, SbomFacts};
 /// Directories never searched for SBOMs: build output, VCS data, vendored sources.
 const SKIP_DIRS: &[&str] = &["target", "node_modules", "vendor"];
 
+/// cyclonedx-bom reads, converts and validates a document recursively, with frames of
+/// kilobytes per level: components nested in components (or services, pedigrees) a few dozen
+/// levels deep overflowed the stack. Deeper documents are refused before it sees them; real
+/// SBOMs nest a handful of levels (JSON values, XML elements).
+const MAX_NESTING: usize = 48;
+
 pub fn collect(
     root: &Path,
     config: &Config,
@@ -176,14 +182,19 @@ pub fn read_json(rel: &str, bytes: &[u8]) -> Result<Parsed, String> {
             ids,
         ));
     }
+    if json_depth(&value) > MAX_NESTING {
+        return Err(too_deep(rel));
+    }
     let bom = Bom::parse_json_value(value)
         .map_err(|e| format!("{rel}: does not follow CycloneDX {version}: {e}"))?;
     Ok((version, validate(&bom), crate::sbom::component_ids(&bom)))
 }
 
-fn read_xml(rel: &str, bytes: &[u8]) -> Result<Parsed, String> {
+/// A CycloneDX XML document, validated when cyclonedx-bom supports its version. The error
+/// names the file.
+pub fn read_xml(rel: &str, bytes: &[u8]) -> Result<Parsed, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("{rel}: not UTF-8 text: {e}"))?;
-    let ns = regex::Regex::new(r#"xmlns="http://cyclonedx\.org/schema/bom/(\d+\.\d+)""#)
+    let ns = regex::Regex::new(r#"xmlns="http://cyclonedx\.org/schema/bom/([0-9]+\.[0-9]+)""#)
         .map_err(|e| e.to_string())?;
     let version = ns
         .captures(text)
@@ -201,9 +212,52 @@ fn read_xml(rel: &str, bytes: &[u8]) -> Result<Parsed, String> {
             Vec::new(),
         ));
     };
+    if xml_depth(bytes) > MAX_NESTING {
+        return Err(too_deep(rel));
+    }
     let bom = Bom::parse_from_xml_with_version(bytes, spec)
         .map_err(|e| format!("{rel}: does not follow CycloneDX {version}: {e}"))?;
     Ok((version, validate(&bom), crate::sbom::component_ids(&bom)))
+}
+
+fn too_deep(rel: &str) -> String {
+    format!("{rel}: nested more than {MAX_NESTING} levels deep; not read")
+}
+
+/// The nesting depth of a JSON value (a scalar is 0), without recursion.
+fn json_depth(value: &serde_json::Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 0)];
+    while let Some((v, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match v {
+            serde_json::Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            serde_json::Value::Object(map) => stack.extend(map.values().map(|i| (i, depth + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The element nesting depth of an XML document, read as cyclonedx-bom reads it; counting
+/// stops at the first error (cyclonedx-bom then reports it) or past [`MAX_NESTING`].
+fn xml_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for event in xml::EventReader::new(bytes) {
+        match event {
+            Ok(xml::reader::XmlEvent::StartElement { .. }) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_NESTING {
+                    break;
+                }
+            }
+            Ok(xml::reader::XmlEvent::EndElement { .. }) => depth = depth.saturating_sub(1),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    deepest
 }
 
 fn validate(bom: &Bom) -> SbomValidation {
@@ -352,6 +406,71 @@ mod tests {
             err.starts_with("sbom/app.cdx.json: not valid JSON"),
             "{err}"
         );
+    }
+
+    /// Components in components: a few dozen levels overflowed the stack inside cyclonedx-bom
+    /// (an abort); past [`MAX_NESTING`] the document is refused, up to it it is read.
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let json = |depth: usize| {
+            format!(
+                r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":{}[]{}}}"#,
+                r#"[{"type":"library","name":"a","version":"1","components":"#.repeat(depth),
+                "}]".repeat(depth)
+            )
+        };
+        let xml = |depth: usize| {
+            format!(
+                r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1"><components>{}{}</components></bom>"#,
+                r#"<component type="library"><name>a</name><version>1</version><components>"#
+                    .repeat(depth),
+                "</components></component>".repeat(depth)
+            )
+        };
+        for depth in [50, 100, 10_000] {
+            // Past 64 levels serde_json's own recursion limit answers first.
+            let err = read_json("bom.json", json(depth).as_bytes()).unwrap_err();
+            assert!(
+                err.contains("nested more than") || err.contains("recursion limit"),
+                "{err}"
+            );
+            let err = read_xml("bom.xml", xml(depth).as_bytes()).unwrap_err();
+            assert!(err.contains("nested more than"), "{err}");
+        }
+        let err = read_json("bom.json", json(50).as_bytes()).unwrap_err();
+        assert!(err.contains("nested more than"), "{err}");
+        // The deepest documents still read: MAX_NESTING levels of values or elements.
+        let (_, _, ids) = read_json("bom.json", json((MAX_NESTING - 1) / 2).as_bytes()).unwrap();
+        assert_eq!(ids.len(), (MAX_NESTING - 1) / 2);
+        let (_, _, ids) = read_xml("bom.xml", xml((MAX_NESTING - 2) / 2).as_bytes()).unwrap();
+        assert_eq!(ids.len(), (MAX_NESTING - 2) / 2);
+    }
+
+    #[test]
+    fn the_xml_namespace_version_is_ascii() {
+        let doc = "<bom xmlns=\"http://cyclonedx.org/schema/bom/\u{661}.\u{665}\" version=\"1\"/>";
+        let err = read_xml("bom.xml", doc.as_bytes()).unwrap_err();
+        assert!(err.contains("no CycloneDX namespace"), "{err}");
+    }
+
+    /// Services and pedigrees nest like components.
+    #[test]
+    fn other_recursive_structures_at_the_limit_are_read() {
+        let depth = (MAX_NESTING - 1) / 2;
+        let services = format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"services":{}[]{}}}"#,
+            r#"[{"name":"s","services":"#.repeat(depth),
+            "}]".repeat(depth)
+        );
+        read_json("bom.json", services.as_bytes()).unwrap();
+        let depth = (MAX_NESTING - 3) / 4;
+        let pedigree = format!(
+            r#"{{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{}{}]}}"#,
+            r#"{"type":"library","name":"a","version":"1","pedigree":{"ancestors":["#.repeat(depth),
+            "]}}".repeat(depth)
+        );
+        read_json("bom.json", pedigree.as_bytes()).unwrap();
+        assert!(json_depth(&serde_json::from_str(&pedigree).unwrap()) <= MAX_NESTING);
     }
 
     #[test]

@@ -88,6 +88,25 @@ pub struct RuleCtx<'a> {
 }
 
 impl RuleCtx<'_> {
+    /// `now` moved back by `days`, a threshold from sdl.toml: any integer, so the result is
+    /// held to the earliest date `time` represents (`Duration::days` and `-` panic past it).
+    pub fn days_before_now(&self, days: u64) -> OffsetDateTime {
+        i64::try_from(days)
+            .ok()
+            .and_then(|d| d.checked_mul(86_400))
+            .and_then(|s| self.now.checked_sub(time::Duration::seconds(s)))
+            .unwrap_or(time::PrimitiveDateTime::MIN.assume_utc())
+    }
+
+    /// `now` moved forward by `days`, held to the latest date `time` represents.
+    pub fn days_after_now(&self, days: u64) -> OffsetDateTime {
+        i64::try_from(days)
+            .ok()
+            .and_then(|d| d.checked_mul(86_400))
+            .and_then(|s| self.now.checked_add(time::Duration::seconds(s)))
+            .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc())
+    }
+
     /// A declared parameter's value. The catalogue meta-tests make sure that every declared
     /// parameter has a default, so an undeclared or missing one is a programming error,
     /// reported as unknown.

@@ -9,6 +9,8 @@ mod codeowners;
 mod documents;
 mod listing;
 mod rust;
+#[doc(hidden)]
+pub mod testing;
 mod text;
 mod threats;
 mod workflows;

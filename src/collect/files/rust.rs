@@ -13,8 +13,10 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
 }
 
-static PINNED_CHANNEL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:\d+\.\d+(?:\.\d+)?|(?:stable|beta|nightly)-\d{4}-\d{2}-\d{2})$"));
+/// ASCII digits: `\d` is any Unicode digit, and rustup reads no `١.٨٨` channel.
+static PINNED_CHANNEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:[0-9]+\.[0-9]+(?:\.[0-9]+)?|(?:stable|beta|nightly)-[0-9]{4}-[0-9]{2}-[0-9]{2})$")
+});
 static UNSAFE_ATTRIBUTE: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\s*#!\[\s*(forbid|deny)\s*\(([^)\]]*)\)\s*\]"));
 static CLIPPY_ATTRIBUTE: LazyLock<Regex> =
@@ -384,6 +386,8 @@ mod tests {
             ("nightly-2026-01-02", true),
             ("stable", false),
             ("nightly", false),
+            ("\u{661}.\u{668}\u{668}", false),
+            ("nightly-\u{662}\u{660}\u{662}\u{666}-01-02", false),
         ] {
             assert_eq!(PINNED_CHANNEL.is_match(c), want, "{c}");
         }

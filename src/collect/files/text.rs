@@ -359,6 +359,9 @@ mod tests {
         let bad = security_txt("Expires: soon\n");
         assert_eq!(bad.expires_raw.as_deref(), Some("soon"));
         assert_eq!(bad.expires, None);
+        // Valid RFC 3339 whose UTC form is past year 9999: kept as written, no panic.
+        let edge = security_txt("Expires: 9999-12-31T23:59:59-23:59\n");
+        assert_eq!(edge.expires.as_deref(), Some("9999-12-31T23:59:59-23:59"));
     }
 
     #[test]

@@ -8,6 +8,10 @@ use yaml_rust2::scanner::Marker;
 
 /// Aliases may nest; this bounds the "billion laughs" expansion.
 const MAX_NODES: usize = 200_000;
+/// Collections nested deeper than this are refused: the tree is dropped, cloned and compared
+/// recursively, and `- - - …` nests a block sequence per two bytes (yaml-rust2 bounds only
+/// flow nesting). Below yaml-rust2's flow limit (255), so any tree can be written back as flow.
+pub(super) const MAX_DEPTH: usize = 128;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Value {
@@ -114,11 +118,18 @@ impl MarkedEventReceiver for Builder {
             }
             Event::Alias(id) => match self.anchors.get(&id) {
                 Some(node) => {
-                    // Count what the alias expands to, so nested aliases cannot blow up memory.
-                    let size = size(node);
+                    // Count what the alias expands to, so nested aliases cannot blow up memory
+                    // nor, each adding its own depth, nest the tree deeper than MAX_DEPTH.
+                    let (size, height) = measure(node);
                     if self.nodes.saturating_add(size) > MAX_NODES {
                         self.error = Some(format!(
                             "line {line}: aliases expand beyond {MAX_NODES} nodes"
+                        ));
+                        return;
+                    }
+                    if self.stack.len() + height > MAX_DEPTH {
+                        self.error = Some(format!(
+                            "line {line}: aliases nest collections deeper than {MAX_DEPTH} levels"
                         ));
                         return;
                     }
@@ -128,6 +139,11 @@ impl MarkedEventReceiver for Builder {
                 }
                 None => self.error = Some(format!("line {line}: unknown alias")),
             },
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.error = Some(format!(
+                    "line {line}: collections nested deeper than {MAX_DEPTH} levels"
+                ));
+            }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(line, vec![], anchor)),
             Event::MappingStart(anchor, _) => {
                 self.stack.push(Frame::Map(line, vec![], None, anchor))
@@ -157,31 +173,47 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
-/// The number of nodes in a tree, without recursion.
-fn size(node: &Node) -> usize {
-    let mut count = 0;
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
+/// The number of nodes in a tree and how many collections deep it nests, without recursion.
+fn measure(node: &Node) -> (usize, usize) {
+    let (mut count, mut height) = (0, 0);
+    let mut stack = vec![(node, 0)];
+    while let Some((n, level)) = stack.pop() {
         count += 1;
         match &n.value {
             Value::Scalar(_) => {}
-            Value::Seq(items) => stack.extend(items),
-            Value::Map(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+            Value::Seq(items) => {
+                height = height.max(level + 1);
+                stack.extend(items.iter().map(|i| (i, level + 1)));
+            }
+            Value::Map(entries) => {
+                height = height.max(level + 1);
+                stack.extend(
+                    entries
+                        .iter()
+                        .flat_map(|(k, v)| [(k, level + 1), (v, level + 1)]),
+                );
+            }
         }
         if count > MAX_NODES {
             break;
         }
     }
-    count
+    (count, height)
 }
 
 /// Parse the first document of `text`; an empty file is an empty map.
 pub(super) fn parse(text: &str) -> Result<Node, String> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    parser
-        .load(&mut builder, false)
-        .map_err(|e| e.to_string())?;
+    // Events are pulled one by one rather than with `Parser::load`, which recurses once per
+    // nesting level (a stack overflow on `- - - …`) and cannot be stopped by the receiver.
+    while builder.error.is_none() {
+        let (event, mark) = parser.next_token().map_err(|e| e.to_string())?;
+        match event {
+            Event::StreamEnd | Event::DocumentEnd => break,
+            event => builder.on_event(event, mark),
+        }
+    }
     if let Some(e) = builder.error {
         return Err(e);
     }
@@ -228,5 +260,53 @@ mod tests {
         }
         let err = parse(&bomb).unwrap_err();
         assert!(err.contains("aliases expand beyond"), "{err}");
+    }
+
+    /// `- - - … x` nests a block sequence every two bytes; a deep enough tree overflowed the
+    /// stack when it was dropped (an abort, not even a panic).
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let deep = format!("{}x\n", "- ".repeat(200_000));
+        let err = parse(&deep).unwrap_err();
+        assert!(err.contains("nested deeper than"), "{err}");
+        let mut map = String::new();
+        for i in 0..=MAX_DEPTH {
+            map.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
+        }
+        assert!(parse(&map).is_err());
+        // At the limit itself the tree is read.
+        let ok = format!("{}x\n", "- ".repeat(MAX_DEPTH));
+        let mut node = &parse(&ok).unwrap();
+        for _ in 0..MAX_DEPTH {
+            node = &node.items()[0];
+        }
+        assert_eq!(node.as_str(), Some("x"));
+    }
+
+    /// Each alias may carry a tree as deep as the limit; chained, they nested the tree far
+    /// deeper than any text does.
+    #[test]
+    fn aliases_cannot_nest_deeper_than_the_limit() {
+        let half = MAX_DEPTH / 2;
+        let mut text = format!("a0: &a0 {}x{}\n", "[".repeat(half), "]".repeat(half));
+        for i in 1..8 {
+            text.push_str(&format!(
+                "a{i}: &a{i} {}*a{}{}\n",
+                "[".repeat(half),
+                i - 1,
+                "]".repeat(half)
+            ));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.contains("aliases nest"), "{err}");
+        // Up to the limit, aliases expand as before.
+        let ok = format!(
+            "a: &a {}x{}\nb: {}*a{}\n",
+            "[".repeat(half),
+            "]".repeat(half),
+            "[".repeat(MAX_DEPTH - half - 1),
+            "]".repeat(MAX_DEPTH - half - 1)
+        );
+        parse(&ok).unwrap();
     }
 }

@@ -112,55 +112,57 @@ struct Lookup<'r> {
 }
 
 impl Lookup<'_> {
+    /// The object at `comps` below `root`, one tree per component without recursion: git sets
+    /// no limit on a path's depth, and a recursive descent overflowed the stack.
     fn blob(
         &mut self,
         root: ObjectId,
         doc: usize,
         comps: &[&[u8]],
     ) -> Result<Option<ObjectId>, Error> {
-        self.at(root, doc, comps, 0)
-    }
-
-    fn at(
-        &mut self,
-        tree: ObjectId,
-        doc: usize,
-        comps: &[&[u8]],
-        depth: usize,
-    ) -> Result<Option<ObjectId>, Error> {
-        let key = (tree, doc, depth);
-        if let Some(hit) = self.memo.get(&key) {
-            return Ok(*hit);
-        }
-        let Some(name) = comps.get(depth) else {
-            return Ok(None);
-        };
-        let last = depth + 1 == comps.len();
-        let entry = {
-            let iter = self
-                .repo
-                .objects
-                .find_tree_iter(&tree, &mut self.buf)
-                .map_err(|e| Error::object("tree", &tree, e))?;
-            let mut found = None;
-            for e in iter {
-                let e = e.map_err(|err| Error::Corrupt {
-                    id: tree.to_string(),
-                    message: err.to_string(),
-                })?;
-                if e.filename == *name {
-                    found = Some((e.oid.to_owned(), e.mode.is_tree()));
-                    break;
-                }
+        let mut visited: Vec<(ObjectId, usize)> = Vec::new();
+        let (mut tree, mut depth) = (root, 0);
+        let result = loop {
+            if let Some(hit) = self.memo.get(&(tree, doc, depth)) {
+                break *hit;
             }
-            found
+            let Some(name) = comps.get(depth) else {
+                break None;
+            };
+            visited.push((tree, depth));
+            let last = depth + 1 == comps.len();
+            let entry = {
+                let iter = self
+                    .repo
+                    .objects
+                    .find_tree_iter(&tree, &mut self.buf)
+                    .map_err(|e| Error::object("tree", &tree, e))?;
+                let mut found = None;
+                for e in iter {
+                    let e = e.map_err(|err| Error::Corrupt {
+                        id: tree.to_string(),
+                        message: err.to_string(),
+                    })?;
+                    if e.filename == *name {
+                        found = Some((e.oid.to_owned(), e.mode.is_tree()));
+                        break;
+                    }
+                }
+                found
+            };
+            match entry {
+                Some((oid, is_tree)) if last => break (!is_tree).then_some(oid),
+                Some((oid, true)) => {
+                    tree = oid;
+                    depth += 1;
+                }
+                _ => break None,
+            }
         };
-        let result = match entry {
-            Some((oid, is_tree)) if last => (!is_tree).then_some(oid),
-            Some((oid, true)) => self.at(oid, doc, comps, depth + 1)?,
-            _ => None,
-        };
-        self.memo.insert(key, result);
+        // Every tree on the way leads to the same answer.
+        for (tree, depth) in visited {
+            self.memo.insert((tree, doc, depth), result);
+        }
         Ok(result)
     }
 }

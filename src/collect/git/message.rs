@@ -87,9 +87,11 @@ static MERGE_QUEUE: LazyLock<Regex> = LazyLock::new(|| {
 static MERGE_REQUEST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^See merge request [\w.-]+(?:/[\w.-]+)*![0-9]+\s*$").expect("valid regex")
 });
+/// The ids are ASCII, so the case-insensitive match is ASCII-only (`-u`): Unicode folding would
+/// let `ſ` (U+017F) stand for `s` and `K` (U+212A) for `k`, and yield ids that are not ids.
 static ADVISORY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:RUSTSEC-[0-9]{4}-[0-9]{4}|CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[0-9a-z]{4}){3})\b",
+        r"\b(?i-u:RUSTSEC-[0-9]{4}-[0-9]{4}|CVE-[0-9]{4}-[0-9]{4,7}|GHSA(?:-[0-9a-z]{4}){3})\b",
     )
     .expect("valid regex")
 });
@@ -303,10 +305,11 @@ fn split_logins(list: &[u8]) -> Vec<String> {
 
 fn normalise_advisory(id: &[u8]) -> String {
     let s = String::from_utf8_lossy(id);
-    if s.len() > 5 && s[..5].eq_ignore_ascii_case("GHSA-") {
-        format!("GHSA-{}", s[5..].to_ascii_lowercase())
-    } else {
-        s.to_ascii_uppercase()
+    match (s.get(..5), s.get(5..)) {
+        (Some(prefix), Some(rest)) if !rest.is_empty() && prefix.eq_ignore_ascii_case("GHSA-") => {
+            format!("GHSA-{}", rest.to_ascii_lowercase())
+        }
+        _ => s.to_ascii_uppercase(),
     }
 }
 
@@ -458,5 +461,36 @@ mod tests {
             ]
         );
         assert!(analyse(b"Bump deps").advisories.is_empty());
+    }
+
+    /// `ſ` (U+017F) folds to `s` under Unicode case-insensitivity: the match was taken for an
+    /// id, and cutting its first five bytes split the two-byte `ſ` (a panic, exit 101).
+    #[test]
+    fn unicode_case_folding_does_not_make_an_advisory_id() {
+        for message in [
+            "Fix RUSTſEC-2020-0001",
+            "Fix GHſA-abcd-2345-wxyz",
+            "Fix GHSA-\u{212A}bcd-2345-wxyz",
+            "Fix CVE-2020-1234\u{212A}",
+        ] {
+            let f = analyse(message.as_bytes());
+            assert!(
+                f.advisories.iter().all(|a| a.is_ascii()),
+                "{message:?}: {:?}",
+                f.advisories
+            );
+        }
+        assert!(
+            analyse("Fix RUSTſEC-2020-0001".as_bytes())
+                .advisories
+                .is_empty()
+        );
+        // Whatever reaches the normaliser, it never cuts inside a character.
+        assert_eq!(
+            normalise_advisory("RUSTſEC-2020-0001".as_bytes()),
+            "RUSTſEC-2020-0001"
+        );
+        assert_eq!(normalise_advisory("GHSſ".as_bytes()), "GHSſ");
+        assert_eq!(normalise_advisory(b"ghsa-ABCD"), "GHSA-abcd");
     }
 }

@@ -6,7 +6,7 @@
 //! set operations on that graph. The facts keep counts and bounded samples of commit ids.
 
 mod docs;
-mod message;
+pub(crate) mod message;
 mod records;
 mod sshsig;
 mod tags;

@@ -1,7 +1,5 @@
 //! Rules over git facts (`facts::git`).
 
-use time::Duration;
-
 use super::RuleFn;
 use crate::eval::{RuleCtx, RuleResult};
 use crate::facts::EvidenceRef;
@@ -344,7 +342,7 @@ fn security_fixes_traceable(ctx: &RuleCtx<'_>) -> RuleResult {
             scope_words(git)
         ));
     }
-    let deadline = ctx.now - Duration::days(days as i64);
+    let deadline = ctx.days_before_now(days);
     let overdue: Vec<_> = fixes
         .iter()
         .filter(|f| f.released_in.is_none())
@@ -403,7 +401,7 @@ fn threat_model_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
             Vec::new(),
         );
     }
-    let deadline = ctx.now - Duration::days(max_days as i64);
+    let deadline = ctx.days_before_now(max_days);
     let mut fresh = Vec::new();
     let mut stale = Vec::new();
     let mut undated = Vec::new();
@@ -493,6 +491,28 @@ mod tests {
 
     fn run_with(id: &str, git: Collected<GitFacts>, files: FileFacts) -> RuleResult {
         testing::outcome(id, &facts(git, files), &Config::default(), NOW)
+    }
+
+    /// `run_with`, the rule's parameters overridden as sdl.toml may.
+    fn run_params(
+        id: &str,
+        git: GitFacts,
+        files: FileFacts,
+        params: &[(&str, toml::Value)],
+    ) -> RuleResult {
+        let facts = facts(Collected::present(git), files);
+        let mut config = Config::default();
+        config.rules.insert(
+            id.to_string(),
+            crate::config::RuleSettings {
+                level: None,
+                params: params
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+            },
+        );
+        testing::outcome(id, &facts, &config, NOW)
     }
 
     fn run(id: &str, git: GitFacts) -> RuleResult {
@@ -787,5 +807,51 @@ mod tests {
         );
         assert_eq!(r.outcome, Outcome::Fail);
         let _ = BTreeMap::<String, String>::new();
+    }
+
+    /// A day threshold from sdl.toml is any non-negative integer; `Duration::days` of it, or
+    /// `now` minus that, overflowed and panicked.
+    #[test]
+    fn huge_day_thresholds_do_not_overflow() {
+        let huge = toml::Value::Integer(i64::MAX);
+        for days in [huge.clone(), toml::Value::Integer(200_000_000)] {
+            let git = GitFacts {
+                security_fix_commits: vec![SecurityFix {
+                    commit: "f".repeat(40),
+                    date: "2026-04-01T00:00:00Z".into(),
+                    advisories: vec!["RUSTSEC-2026-0001".into()],
+                    released_in: None,
+                    released_at: None,
+                    in_head: true,
+                }],
+                documents: vec![DocumentHistory {
+                    path: "docs/threat-model.md".into(),
+                    last_commit: Some("d".repeat(40)),
+                    last_changed: Some("2020-01-01T00:00:00Z".into()),
+                    note: None,
+                }],
+                ..base()
+            };
+            let r = run_params(
+                "security-fixes-traceable",
+                git.clone(),
+                FileFacts::default(),
+                &[("max-unreleased-days", days.clone())],
+            );
+            assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+            let doc = FileFacts {
+                documents: vec![Document {
+                    kind: "threat-model".into(),
+                    file: FileRef {
+                        path: "docs/threat-model.md".into(),
+                        sha256: "0".repeat(64),
+                    },
+                    title: None,
+                }],
+                ..FileFacts::default()
+            };
+            let r = run_params("threat-model-fresh", git, doc, &[("max-age-days", days)]);
+            assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        }
     }
 }

@@ -218,7 +218,8 @@ fn attestations_not_expiring(ctx: &RuleCtx<'_>) -> RuleResult {
     if current.is_empty() {
         return RuleResult::unknown("no current attestation");
     }
-    let horizon = (ctx.now + time::Duration::days(days as i64))
+    let horizon = ctx
+        .days_after_now(days)
         .to_offset(time::UtcOffset::UTC)
         .date()
         .to_string();
@@ -514,5 +515,32 @@ mod tests {
             &decision("Grace"),
         );
         assert_eq!(unknown.outcome, Outcome::Unknown);
+    }
+
+    /// `within-days` from sdl.toml is any non-negative integer; `now` plus that many days
+    /// overflowed and panicked. Past the last representable date, everything expires "soon".
+    #[test]
+    fn a_huge_horizon_does_not_overflow() {
+        let facts = Facts {
+            human: attested("2027-01-01"),
+            ..Facts::nothing(NOW, "not in this test")
+        };
+        for days in [i64::MAX, 200_000_000] {
+            let mut config = Config::default();
+            config.rules.insert(
+                "attestations-not-expiring".into(),
+                crate::config::RuleSettings {
+                    level: None,
+                    params: [("within-days".to_string(), toml::Value::Integer(days))].into(),
+                },
+            );
+            let got = testing::outcome(
+                "attestations-not-expiring",
+                &facts,
+                &config,
+                crate::timefmt::parse(NOW).unwrap(),
+            );
+            assert_eq!(got.outcome, Outcome::Fail);
+        }
     }
 }
