@@ -309,6 +309,10 @@ fn bad_attestations() -> Vec<(String, Vec<&'static str>)> {
             vec!["svv-4.toml", "climbs out"],
         ),
         (
+            pentest("").replace("docs/pentest-2026.md", &format!("commit:{}", "a".repeat(65))),
+            vec!["svv-4.toml", "7 to 64 hex digits"],
+        ),
+        (
             pentest("").replace("valid-until = 2026-12-31", "valid-until = 2026-01-01"),
             vec!["svv-4.toml", "before `date`"],
         ),

@@ -303,7 +303,7 @@ fn parse_reference(root: &Path, rel: &str, text: &str) -> Result<Reference, Erro
     let t = text.trim();
     if let Some(id) = t.strip_prefix("commit:") {
         let id = id.trim();
-        if id.len() < 7 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+        if !(7..=64).contains(&id.len()) || !id.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(err(
                 rel,
                 format!("reference `{t}`: a commit id is 7 to 64 hex digits"),
