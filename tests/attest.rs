@@ -309,7 +309,10 @@ fn bad_attestations() -> Vec<(String, Vec<&'static str>)> {
             vec!["svv-4.toml", "climbs out"],
         ),
         (
-            pentest("").replace("docs/pentest-2026.md", &format!("commit:{}", "a".repeat(65))),
+            pentest("").replace(
+                "docs/pentest-2026.md",
+                &format!("commit:{}", "a".repeat(65)),
+            ),
             vec!["svv-4.toml", "7 to 64 hex digits"],
         ),
         (

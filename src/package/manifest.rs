@@ -55,11 +55,15 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, String>, String> {
 }
 
 /// A package path: relative, `/`-separated, no `.`/`..` segments, no backslashes.
+///
+/// Names with control characters or bidi overrides are refused, not encoded: a line break would
+/// split a manifest line, and an escape sequence would reach whoever lists the package. The
+/// repository reader refuses such names as evidence, so a package never needs one.
 pub fn is_safe_path(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains('\\')
-        && !path.contains('\0')
+        && !path.chars().any(crate::sanitize::is_dangerous)
         && path
             .split('/')
             .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
@@ -138,5 +142,9 @@ mod tests {
             assert!(parse(&line).is_err(), "{bad}");
         }
         assert!(parse("xyz  a\n").is_err());
+        for bad in ["a\u{1b}[2Jb", "a\u{9b}b", "a\rb", "a\u{202e}b", "a\0b"] {
+            assert!(!is_safe_path(bad), "{bad:?}");
+        }
+        assert!(is_safe_path("documents/docs/security/threat-model.md"));
     }
 }

@@ -161,3 +161,40 @@ fn toml_string(s: &str) -> String {
     out.push('"');
     out
 }
+
+#[test]
+fn unicode_lookalikes_of_advisory_ids_in_history_are_not_a_panic() {
+    // U+017F folds to `s` under Unicode case-insensitive matching, U+212A to `k`: a regex
+    // that matched them as an advisory id then sliced inside the character (exit 101).
+    let ws = workspace_with(&[]);
+    let who = Identity {
+        author: ("Alice", "alice@example.org"),
+        committer: ("Alice", "alice@example.org"),
+        date: "2024-01-01T00:00:00Z",
+    };
+    common::git_as(ws.path(), &who, &["init", "-q"]);
+    common::git_as(ws.path(), &who, &["add", "-A"]);
+    common::git_as(
+        ws.path(),
+        &who,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Fix RUST\u{17f}EC-2020-0001 and GHSA-\u{212a}xxx-xxxx-xxxx, cve-2020-1234",
+        ],
+    );
+    let run = bounded(ws.path(), &["check", "--format", "json"], 60);
+    let report: serde_json::Value = serde_json::from_slice(&run.output.stdout).unwrap();
+    let fixes = &report["evidence"]["git"]["value"]["security_fix_commits"];
+    assert!(fixes.is_array(), "{}", report["evidence"]["git"]);
+    let fixes = fixes.to_string();
+    assert!(
+        !fixes.contains("RUST"),
+        "a lookalike was taken for an id: {fixes}"
+    );
+    assert!(
+        fixes.contains("CVE-2020-1234"),
+        "the ASCII id is found: {fixes}"
+    );
+}
