@@ -12,10 +12,8 @@ use cargo_sdl::collect::git::{self, Options};
 use cargo_sdl::facts::Collected;
 
 fn main() -> ExitCode {
-    let mut options = Options {
-        progress: std::io::stderr().is_terminal(),
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    let mut progress = std::io::stderr().is_terminal();
     let mut documents = Vec::new();
     let mut repo = PathBuf::from(".");
     let mut args = std::env::args().skip(1);
@@ -33,7 +31,7 @@ fn main() -> ExitCode {
             }
             "--document" => value("--document").map(|v| documents.push(v)),
             "--no-progress" => {
-                options.progress = false;
+                progress = false;
                 Ok(())
             }
             other if other.starts_with('-') => Err(format!("unknown option {other}")),
@@ -47,7 +45,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let facts = git::collect(&repo, &options, &documents);
+    // The collector reports how far it is; a terminal shows it on one rewritten line.
+    let show = |step: &str| {
+        if progress {
+            eprint!("\r{step}");
+        }
+    };
+    let facts = git::collect(&repo, &options, &documents, &show);
+    if progress {
+        eprintln!();
+    }
     match serde_json::to_string_pretty(&facts) {
         Ok(json) => {
             use std::io::Write;

@@ -26,5 +26,5 @@ pub mod tomlerr;
 pub mod workspace;
 
 pub use command::{
-    Progress, RunOutcome, build_report, build_report_in, load_catalog, resolve_now, run,
+    Console, Progress, RunOutcome, build_report, build_report_in, load_catalog, resolve_now, run,
 };

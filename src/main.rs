@@ -1,4 +1,4 @@
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -54,7 +54,29 @@ fn main() -> ExitCode {
             }
         }
     };
-    let result = cargo_sdl::run(&global, &command, color, &progress);
+    // Questions (`attest` without flags) only when someone is at a terminal; the spinner is
+    // paused while one is asked.
+    let ask = |prompt: &str| -> std::io::Result<String> {
+        let question = || -> std::io::Result<String> {
+            let mut err = std::io::stderr().lock();
+            write!(err, "{prompt}: ")?;
+            err.flush()?;
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            Ok(line)
+        };
+        match &spinner {
+            Some(bar) => bar.suspend(question),
+            None => question(),
+        }
+    };
+    let console = cargo_sdl::Console {
+        progress: &progress,
+        ask: std::io::stdin()
+            .is_terminal()
+            .then_some(&ask as cargo_sdl::command::Ask<'_>),
+    };
+    let result = cargo_sdl::run(&global, &command, color, &console);
     if let Some(bar) = &spinner {
         bar.finish_and_clear();
     }

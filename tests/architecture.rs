@@ -204,6 +204,36 @@ fn data_flows_one_way_and_no_module_depends_on_itself() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The library never prints or reads the terminal: warnings come back in the run's outcome,
+/// progress and questions go through the `Console` that `main` passes in.
+#[test]
+fn only_main_touches_the_terminal() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut problems = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("main.rs")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let shipped = code_only(text.split("#[cfg(test)]").next().unwrap_or(""));
+        for needle in [
+            "print!(",
+            "println!(",
+            "eprint!(",
+            "eprintln!(",
+            "dbg!(",
+            "io::stdout()",
+            "io::stderr()",
+            "io::stdin()",
+            "indicatif::",
+        ] {
+            if shipped.contains(needle) {
+                problems.push(format!("{} uses {needle}", file.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn the_checker_sees_dependencies_and_cycles() {
     // The analysis itself must be able to fail.

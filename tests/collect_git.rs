@@ -12,7 +12,7 @@ use git_support::{Repo, git_in, have};
 
 fn facts_with(path: &Path, options: &Options, documents: &[&str]) -> GitFacts {
     let docs: Vec<String> = documents.iter().map(|d| d.to_string()).collect();
-    match collect(path, options, &docs) {
+    match collect(path, options, &docs, &|_| {}) {
         Collected::Present { value } => value,
         other => panic!("expected git facts, got {other:?}"),
     }
@@ -317,7 +317,7 @@ fn scopes_rev_and_detached_head() {
         release: Some("nightly".into()),
         ..Options::default()
     };
-    match collect(r.path(), &unknown, &[]) {
+    match collect(r.path(), &unknown, &[], &|_| {}) {
         Collected::Failed { error } => assert!(error.contains("--release nightly"), "{error}"),
         other => panic!("{other:?}"),
     }
@@ -385,7 +385,7 @@ fn shallow_clone_is_partial() {
 #[test]
 fn empty_repository_and_no_repository() {
     let r = Repo::new();
-    match collect(r.path(), &Options::default(), &[]) {
+    match collect(r.path(), &Options::default(), &[], &|_| {}) {
         Collected::Absent { reason } => {
             assert!(reason.contains("no commits yet"), "{reason}");
             assert!(reason.contains("refs/heads/main"), "{reason}");
@@ -393,7 +393,7 @@ fn empty_repository_and_no_repository() {
         other => panic!("{other:?}"),
     }
     let plain = tempfile::tempdir().unwrap();
-    match collect(plain.path(), &Options::default(), &[]) {
+    match collect(plain.path(), &Options::default(), &[], &|_| {}) {
         Collected::Absent { reason } => assert!(reason.contains("no git repository"), "{reason}"),
         other => panic!("{other:?}"),
     }
@@ -410,7 +410,7 @@ fn missing_object_is_a_failure_naming_it() {
         .join(&first[..2])
         .join(&first[2..]);
     std::fs::remove_file(loose).unwrap();
-    match collect(r.path(), &Options::default(), &[]) {
+    match collect(r.path(), &Options::default(), &[], &|_| {}) {
         Collected::Failed { error } => assert!(error.contains(&first), "{error}"),
         other => panic!("{other:?}"),
     }

@@ -149,7 +149,7 @@ pub fn collect_all(
     documents.extend(human.attestations.iter().map(|a| a.file.path.clone()));
     documents.sort();
     documents.dedup();
-    let git = git::collect(&ctx.root, &ctx.git, &documents);
+    let git = git::collect(&ctx.root, &ctx.git, &documents, &|what| progress(what));
     let mut human = human;
     attach_commit_records(&ctx.root, &git, &mut human);
     progress("cargo metadata");

@@ -1,7 +1,7 @@
 //! `cargo sdl attest`: write one attestation from flags or prompts, validated by the same code
 //! that reads attestations, and never over an existing file.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -18,25 +18,28 @@ pub fn run(
     global: &GlobalOptions,
     catalog: &Catalog,
     args: &AttestArgs,
+    console: &super::Console<'_>,
 ) -> anyhow::Result<super::RunOutcome> {
     let ws = crate::workspace::locate(global.manifest_path.as_deref())?;
     let now = super::resolve_now(global.current_time.as_deref())?;
     let config = Config::load(&ws.root, global.config.as_deref(), catalog, ws.product)
         .context("invalid configuration")?;
-    let written = write(&ws.root, &config, catalog, args, now)?;
+    let written = write(&ws.root, &config, catalog, args, now, console.ask)?;
     Ok(super::RunOutcome::output(format!(
         "wrote {}\ncommit it: its git record is part of the evidence\n",
         crate::sanitize::terminal(&written)
     )))
 }
 
-/// Write the attestation; return its repository path.
+/// Write the attestation; return its repository path. Missing fields are asked through `ask`
+/// (a terminal), or, without one, named in the error.
 pub fn write(
     root: &Path,
     config: &Config,
     catalog: &Catalog,
     args: &AttestArgs,
     now: OffsetDateTime,
+    ask: Option<super::Ask<'_>>,
 ) -> anyhow::Result<String> {
     let mut ids = Vec::new();
     for id in &args.requirements {
@@ -48,33 +51,33 @@ pub fn write(
     let first = catalog
         .requirement(&ids[0])
         .context("at least one requirement is needed")?;
-    let interactive = std::io::stdin().is_terminal();
     let mut missing = Vec::new();
+    let mut asked_before = false;
     let mut ask = |flag: &str, prompt: &str, value: &Option<String>| -> anyhow::Result<String> {
         if let Some(v) = value {
             return Ok(v.clone());
         }
-        if !interactive {
+        let Some(question) = ask else {
             missing.push(format!("--{flag}"));
             return Ok(String::new());
-        }
-        eprint!("{prompt}: ");
-        std::io::stderr().flush().ok();
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        Ok(line.trim().to_string())
+        };
+        // The first question says what the statement must contain.
+        let prompt = if asked_before {
+            prompt.to_string()
+        } else {
+            asked_before = true;
+            format!(
+                "An attestation for {} must state: {}\n{prompt}",
+                ids.join(", "),
+                first
+                    .attestation
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        };
+        Ok(question(&prompt)?.trim().to_string())
     };
-    if interactive && args.statement.is_none() {
-        eprintln!(
-            "An attestation for {} must state: {}",
-            ids.join(", "),
-            first
-                .attestation
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-    }
     let statement = ask("statement", "Statement", &args.statement)?;
     let owner = ask("owner", "Owner (name)", &args.owner)?;
     let owner_role = ask("owner-role", "Owner's SDL role", &args.owner_role)?;

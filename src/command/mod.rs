@@ -47,13 +47,37 @@ impl RunOutcome {
 /// `main` decides whether it is shown.
 pub type Progress<'a> = &'a dyn Fn(&str);
 
+/// Ask a person a question and read one line of answer.
+pub type Ask<'a> = &'a dyn Fn(&str) -> std::io::Result<String>;
+
+/// How a command reaches the person running it. The library never touches stdin, stdout or
+/// stderr itself: `main` passes this in and writes the [`RunOutcome`].
+#[derive(Clone, Copy)]
+pub struct Console<'a> {
+    pub progress: Progress<'a>,
+    /// `None` when nobody can be asked (stdin is not a terminal): missing input is then an
+    /// error naming the flags.
+    pub ask: Option<Ask<'a>>,
+}
+
+impl Console<'static> {
+    /// No progress shown, nobody to ask: for tests and embedding.
+    pub fn silent() -> Self {
+        Console {
+            progress: &|_| {},
+            ask: None,
+        }
+    }
+}
+
 /// Run one subcommand.
 pub fn run(
     global: &GlobalOptions,
     command: &Command,
     color: bool,
-    progress: Progress<'_>,
+    console: &Console<'_>,
 ) -> anyhow::Result<RunOutcome> {
+    let progress = console.progress;
     let catalog = load_catalog(global)?;
     match command {
         Command::Rules => rules::rules(global, &catalog, color),
@@ -62,7 +86,7 @@ pub fn run(
         Command::Sbom { out } => sbom::run(global, out.as_deref(), progress),
         Command::Fetch(args) => fetch::run(global, args, progress),
         Command::Advisories { lockfile } => advisories::run(global, lockfile.as_deref()),
-        Command::Attest(args) => attest::run(global, &catalog, args),
+        Command::Attest(args) => attest::run(global, &catalog, args, console),
         Command::Report(args) => report::run(global, &catalog, args, progress),
         Command::Verify(args) => verify::run(global, args),
         Command::Diff(args) => diff::run(global, args),
@@ -124,7 +148,6 @@ pub fn build_report_in(
             .clone()
             .or_else(|| config.git.allowed_signers.as_ref().map(|p| ws.root.join(p))),
         release_tag_pattern: config.git.release_tag_pattern.clone(),
-        progress: !global.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     let ctx = collect::CollectCtx {
         root: ws.root.clone(),

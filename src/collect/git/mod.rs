@@ -47,8 +47,6 @@ pub struct Options {
     pub allowed_signers: Option<PathBuf>,
     /// Regular expression for release tags; [`DEFAULT_RELEASE_TAG_PATTERN`] when `None`.
     pub release_tag_pattern: Option<String>,
-    /// Show a progress bar on stderr (the caller decides: only when stderr is a terminal).
-    pub progress: bool,
 }
 
 /// Why collection stopped.
@@ -85,7 +83,12 @@ impl Error {
 
 /// Collect git facts for the repository containing `root`. `documents` are the repository
 /// paths of the documents the files collector found, whose last change is looked up.
-pub fn collect(root: &Path, options: &Options, documents: &[String]) -> Collected<GitFacts> {
+pub fn collect(
+    root: &Path,
+    options: &Options,
+    documents: &[String],
+    progress: &dyn Fn(&str),
+) -> Collected<GitFacts> {
     let mut repo = match crate::collect::discover_repository(root) {
         Ok(repo) => repo,
         Err(e @ crate::collect::OpenError::Foreign(_)) => return Collected::failed(e.to_string()),
@@ -99,7 +102,7 @@ pub fn collect(root: &Path, options: &Options, documents: &[String]) -> Collecte
     };
     // Trees are looked up repeatedly for document history; commits are read once.
     repo.object_cache_size_if_unset(8 * 1024 * 1024);
-    match collect_repo(&repo, options, documents) {
+    match collect_repo(&repo, options, documents, &Progress { sink: progress }) {
         Ok(Outcome::Facts(facts)) => Collected::present(*facts),
         Ok(Outcome::Empty(reason)) => Collected::absent(reason),
         Err(e) => Collected::failed(e.to_string()),
@@ -112,34 +115,14 @@ enum Outcome {
     Empty(String),
 }
 
-/// A progress bar on stderr, or nothing.
-pub(crate) struct Progress {
-    bar: Option<indicatif::ProgressBar>,
+/// How far the history walk is, told to the caller's progress sink now and then.
+pub(crate) struct Progress<'a> {
+    sink: &'a dyn Fn(&str),
 }
 
-impl Progress {
-    fn new(enabled: bool) -> Self {
-        let bar = enabled.then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} reading history: {pos} commits")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            bar
-        });
-        Progress { bar }
-    }
-
+impl Progress<'_> {
     pub(crate) fn tick(&self, commits: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_position(commits);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+        (self.sink)(&format!("git history: {commits} commits read"));
     }
 }
 
@@ -147,6 +130,7 @@ fn collect_repo(
     repo: &gix::Repository,
     options: &Options,
     documents: &[String],
+    progress: &Progress<'_>,
 ) -> Result<Outcome, Error> {
     let pattern_text = options
         .release_tag_pattern
@@ -220,7 +204,6 @@ fn collect_repo(
 
     let tag_list = tags::read(repo, &pattern, signers.as_ref(), shallow)?;
 
-    let progress = Progress::new(options.progress);
     let mut tips = vec![head_id];
     tips.extend(since_id);
     tips.extend(
@@ -229,8 +212,7 @@ fn collect_repo(
             .filter(|t| t.version.is_some())
             .filter_map(|t| t.target),
     );
-    let graph = Graph::walk(repo, &tips, &shallow_commits, signers.as_ref(), &progress)?;
-    progress.finish();
+    let graph = Graph::walk(repo, &tips, &shallow_commits, signers.as_ref(), progress)?;
     let node = |id: &ObjectId| {
         graph
             .get(id)

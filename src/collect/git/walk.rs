@@ -136,7 +136,7 @@ impl Graph {
         tips: &[ObjectId],
         shallow: &[ObjectId],
         signers: Option<&AllowedSigners>,
-        progress: &Progress,
+        progress: &Progress<'_>,
     ) -> Result<Graph, Error> {
         let mut graph = Graph::default();
         let mailmap = repo.open_mailmap();
