@@ -2,9 +2,9 @@
 //! (`tests/properties.rs`). Not an API: hidden from the docs, and free to change with the
 //! parsers, most of which stay private.
 
-pub use crate::collect::attest::parse_attestation;
 pub use crate::collect::cargo::{from_lockfile, parse_lockfile};
 pub use crate::collect::files::testing::*;
+pub use crate::collect::human::parse_attestation;
 pub use crate::collect::sbom::{
     coverage as sbom_coverage, read_json as sbom_json, read_xml as sbom_xml,
 };

@@ -8,7 +8,7 @@ use cargo_sdl::catalog::{Catalog, Level};
 use cargo_sdl::config::{Config, Product, Waiver};
 use cargo_sdl::eval::maturity::{PracticeMaturity, RequirementMaturity, practice_maturity};
 use cargo_sdl::eval::{Evaluation, Finding, Outcome, RequirementStatus, Status};
-use cargo_sdl::facts::attest::{Attestation, CommitRecord, HumanFacts, Reference};
+use cargo_sdl::facts::human::{Attestation, CommitRecord, HumanFacts, Reference};
 use cargo_sdl::facts::{Collected, EvidenceRef, Facts, FileFacts, FileRef};
 use cargo_sdl::render::crosswalk::{HEADER, render_crosswalk_csv};
 use cargo_sdl::render::oscal::{DEFAULT_EXPIRY_DAYS, render_oscal};

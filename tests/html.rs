@@ -10,7 +10,7 @@ use cargo_sdl::catalog::Level;
 use cargo_sdl::config::{Product, Waiver};
 use cargo_sdl::eval::maturity::{PracticeMaturity, RequirementMaturity};
 use cargo_sdl::eval::{Finding, Outcome, Status, WaiverState, WaiverStatus};
-use cargo_sdl::facts::attest::{
+use cargo_sdl::facts::human::{
     Attestation, AttestationScope, CommitRecord, HumanFacts, Reference, Role, Roles, TrainingRecord,
 };
 use cargo_sdl::facts::{Collected, EvidenceRef, Facts, FileFacts, FileRef};

@@ -34,12 +34,12 @@
 //! - **cyclonedx-bom**, **tera**, **ssh-key**: pure data, no processes.
 
 pub mod advisories;
-pub mod attest;
 pub mod cargo;
 pub mod cargo_sandbox;
 pub mod fetch;
 pub mod files;
 pub mod git;
+pub mod human;
 pub mod sbom;
 
 use std::path::{Path, PathBuf};
@@ -139,7 +139,7 @@ pub struct CollectCtx {
 pub fn collect_all(
     ctx: &CollectCtx,
     config: &Config,
-    human: crate::facts::attest::HumanFacts,
+    human: crate::facts::human::HumanFacts,
     progress: &dyn Fn(&str),
 ) -> Facts {
     progress("repository files");
@@ -173,7 +173,7 @@ pub fn collect_all(
 fn attach_commit_records(
     root: &Path,
     git: &crate::facts::Collected<crate::facts::GitFacts>,
-    human: &mut crate::facts::attest::HumanFacts,
+    human: &mut crate::facts::human::HumanFacts,
 ) {
     let facts = match git.get() {
         Ok(f) => f,

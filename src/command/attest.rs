@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use crate::catalog::Catalog;
 use crate::cli::{AttestArgs, GlobalOptions};
-use crate::collect::attest::{DEFAULT_ATTESTATIONS, parse_attestation};
+use crate::collect::human::{DEFAULT_ATTESTATIONS, parse_attestation};
 use crate::config::Config;
 use crate::facts::FileRef;
 

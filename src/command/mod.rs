@@ -158,7 +158,7 @@ pub fn build_report_in(
     };
     // Human records are validated like the configuration: a malformed one stops the run.
     let human =
-        collect::attest::collect(&ws.root, &config, catalog, now).context("invalid SDL records")?;
+        collect::human::collect(&ws.root, &config, catalog, now).context("invalid SDL records")?;
     let facts = collect::collect_all(&ctx, &config, human, &|what| {
         progress(&format!("Collecting {what}"))
     });

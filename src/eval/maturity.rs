@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use super::{Evaluation, Outcome, Status, attestation_is_current};
 use crate::catalog::{Catalog, Requirement};
 use crate::facts::Facts;
-use crate::facts::attest::Attestation;
+use crate::facts::human::Attestation;
 
 /// Level names as the report prints them.
 pub const LABELS: [&str; 4] = ["ML1 Initial", "ML2 Managed", "ML3 Defined", "ML4 Improving"];

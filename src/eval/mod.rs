@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 use crate::catalog::{Catalog, Level, Rule};
 use crate::config::{Config, Waiver};
-use crate::facts::attest::Attestation;
+use crate::facts::human::Attestation;
 use crate::facts::{EvidenceRef, Facts};
 
 /// The result of one rule.

@@ -2,10 +2,10 @@
 //! wrapped in [`Collected`], so that "no evidence" and "evidence unreadable" stay different
 //! facts and neither can be mistaken for a pass.
 
-pub mod attest;
 pub mod cargo;
 pub mod files;
 pub mod git;
+pub mod human;
 
 use serde::{Deserialize, Serialize};
 
@@ -138,7 +138,7 @@ pub struct Facts {
     /// RustSec advisories that apply to the lockfile.
     pub advisories: Collected<AdvisoryFacts>,
     /// Attestations, roles and training records (validated before collection starts).
-    pub human: attest::HumanFacts,
+    pub human: human::HumanFacts,
 }
 
 impl Facts {
@@ -152,7 +152,7 @@ impl Facts {
             cargo: Collected::absent(reason),
             sbom: Collected::absent(reason),
             advisories: Collected::absent(reason),
-            human: attest::HumanFacts::default(),
+            human: human::HumanFacts::default(),
         }
     }
 }

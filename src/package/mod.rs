@@ -180,7 +180,7 @@ fn cited_documents(input: &PackageInput<'_>) -> anyhow::Result<BTreeMap<String, 
     for a in &human.attestations {
         cite(&a.file.path, Some(&a.file.sha256))?;
         for r in &a.references {
-            if let crate::facts::attest::Reference::File { path, sha256 } = r {
+            if let crate::facts::human::Reference::File { path, sha256 } = r {
                 cite(path, Some(sha256))?;
             }
         }

@@ -19,7 +19,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::eval::{Finding, Outcome, Status, WaiverState};
-use crate::facts::attest::{Attestation, Reference};
+use crate::facts::human::{Attestation, Reference};
 use crate::facts::{Collected, EvidenceRef};
 use crate::report::{PracticeReport, Report, RequirementReport};
 

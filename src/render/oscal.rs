@@ -50,7 +50,7 @@ use super::{escape_markdown as esc, one_line};
 use crate::catalog::Catalog;
 use crate::eval::{Finding, Outcome, Status};
 use crate::facts::EvidenceRef;
-use crate::facts::attest::{Attestation, Reference};
+use crate::facts::human::{Attestation, Reference};
 use crate::report::Report;
 use crate::timefmt;
 

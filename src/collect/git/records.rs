@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::facts::attest::CommitRecord;
 use crate::facts::git::GitFacts;
+use crate::facts::human::CommitRecord;
 
 /// For each `(path, sha256)` (workspace-relative): the commit record, or why there is none.
 pub fn file_records(

@@ -1,11 +1,11 @@
-//! Rules over the human records (`facts::attest`): roles, training, attestations, scoping.
+//! Rules over the human records (`facts::human`): roles, training, attestations, scoping.
 
 use std::collections::BTreeSet;
 
 use super::RuleFn;
 use crate::eval::{RuleCtx, RuleResult, attestation_is_current};
 use crate::facts::EvidenceRef;
-use crate::facts::attest::Attestation;
+use crate::facts::human::Attestation;
 
 pub(super) const RULES: &[(&str, RuleFn)] = &[
     ("roles-assigned", roles_assigned),
@@ -339,7 +339,7 @@ mod tests {
     use super::*;
     use crate::config::{Config, NotApplicable};
     use crate::eval::{Outcome, testing};
-    use crate::facts::attest::{HumanFacts, Role, Roles, TrainingRecord};
+    use crate::facts::human::{HumanFacts, Role, Roles, TrainingRecord};
     use crate::facts::{Facts, FileRef};
 
     const NOW: &str = "2026-06-01T12:00:00Z";

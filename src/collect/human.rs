@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use crate::catalog::Catalog;
 use crate::config::{Config, PathKind, inside_repository, parse_date};
 use crate::facts::FileRef;
-use crate::facts::attest::{
+use crate::facts::human::{
     Attestation, AttestationScope, HumanFacts, Reference, Role, Roles, TrainingRecord,
 };
 use crate::repo_fs::{self, Limit};

@@ -1,5 +1,5 @@
 //! Human evidence: attestations, the SDL roles (SM-2) and the training register (SM-4).
-//! Loaded and validated by `collect::attest`; malformed files abort the run (exit code 2)
+//! Loaded and validated by `collect::human`; malformed files abort the run (exit code 2)
 //! rather than being skipped.
 
 use std::collections::BTreeMap;
