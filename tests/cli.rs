@@ -287,7 +287,11 @@ fn repository_text_is_escaped_in_markdown() {
 
 #[test]
 fn waivers_accept_failures_until_they_expire_and_unused_ones_are_reported() {
-    let dir = workspace(&[]);
+    // A waiver's owner holds an SDL role.
+    let dir = workspace(&[(
+        "sdl/roles.toml",
+        "[roles.security-officer]\ndescription = \"owns the SDL\"\nholders = [\"Ada\"]\n",
+    )]);
     let mut cfg = only_deny(dir.path(), "security-policy-present");
     cfg.push_str(
         "[[waiver]]\nid = \"security-policy-present\"\nreason = \"policy is being written, due next sprint\"\n\
@@ -329,6 +333,56 @@ fn waivers_accept_failures_until_they_expire_and_unused_ones_are_reported() {
     let out = sdl(dir.path(), &["check", "--current-time", "2027-01-01"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("security-policy-present (expired: counts as absent"));
+}
+
+#[test]
+fn a_waiver_without_an_accountable_owner_or_renewal_accepts_nothing() {
+    let dir = workspace(&[(
+        "sdl/roles.toml",
+        "[roles.security-officer]\ndescription = \"owns the SDL\"\nholders = [\"Ada\"]\n",
+    )]);
+    let base = only_deny(dir.path(), "security-policy-present");
+    for (waiver, why) in [
+        // The owner holds no SDL role.
+        (
+            "owner = \"Mallory\"\nexpires = 2026-12-31\n",
+            "owner `Mallory` holds no SDL role",
+        ),
+        // More than a year ahead of the assessment.
+        (
+            "owner = \"Ada\"\nexpires = 2099-12-31\n",
+            "more than 365 days after 2026-06-01",
+        ),
+        // More than the organisation's own, shorter policy allows.
+        (
+            "owner = \"Ada\"\nexpires = 2026-12-31\n\n[waiver-policy]\nmax-days = 90\n",
+            "more than 90 days after 2026-06-01",
+        ),
+    ] {
+        let cfg = format!(
+            "{base}[[waiver]]\nid = \"security-policy-present\"\nreason = \"policy is being written\"\n{waiver}"
+        );
+        std::fs::write(dir.path().join("sdl.toml"), cfg).unwrap();
+        let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{waiver}: {}",
+            text(&out.stdout)
+        );
+        let s = text(&out.stdout);
+        assert!(s.contains("(invalid: counts as absent"), "{s}");
+        assert!(s.contains(why), "{why}: {s}");
+    }
+    // A policy cannot lengthen the year.
+    std::fs::write(
+        dir.path().join("sdl.toml"),
+        format!("{base}[waiver-policy]\nmax-days = 400\n"),
+    )
+    .unwrap();
+    let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("waiver-policy.max-days"));
 }
 
 #[cfg(unix)]

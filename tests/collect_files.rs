@@ -609,7 +609,7 @@ fn git_repository() {
         ("security-policy-present", Outcome::Pass),
         ("security-policy-disclosure", Outcome::Pass),
         ("security-policy-timeframes", Outcome::Pass),
-        ("security-txt-current", Outcome::Pass),
+        ("security-txt-current", Outcome::NotApplicable),
         ("codeowners-coverage", Outcome::Pass),
         ("threat-model-present", Outcome::Pass),
         ("threat-model-threats-dispositioned", Outcome::Fail),

@@ -216,6 +216,13 @@ fn database_staleness_follows_the_evaluation_time() {
 #[test]
 fn advisory_waivers_are_applied_and_reported() {
     let ws = copy_fixture("demo");
+    // Waivers are owned by a holder of an SDL role.
+    std::fs::create_dir_all(ws.path().join("sdl")).unwrap();
+    std::fs::write(
+        ws.path().join("sdl/roles.toml"),
+        "[roles.psirt-lead]\ndescription = \"runs intake\"\nholders = [\"security@example.org\"]\n",
+    )
+    .unwrap();
     std::fs::write(
         ws.path().join("sdl.toml"),
         r#"
