@@ -174,7 +174,11 @@ fn usage_errors_are_exit_code_2_and_help_is_0() {
 #[test]
 fn runs_as_cargo_sdl_and_as_cargo_sdl_binary() {
     let dir = workspace(&[]);
-    let direct = Command::new(BIN).arg("--version").output().unwrap();
+    let home = common::cargo_home(false);
+    let direct = common::binary(dir.path(), home.path())
+        .arg("--version")
+        .output()
+        .unwrap();
     let via_sdl = sdl(dir.path(), &["--version"]);
     assert_eq!(direct.status.code(), Some(0));
     assert_eq!(text(&direct.stdout), text(&via_sdl.stdout));
@@ -187,7 +191,9 @@ fn runs_as_cargo_sdl_and_as_cargo_sdl_binary() {
     ))
     .unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
+    let mut cargo_sdl = Command::new(cargo);
+    common::isolate(&mut cargo_sdl, home.path());
+    let out = cargo_sdl
         .args(["sdl", "explain", "SR-2"])
         .current_dir(dir.path())
         .env("PATH", path)
