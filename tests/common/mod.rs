@@ -25,6 +25,7 @@ pub(crate) fn under_ci() -> bool {
 /// uses, so there a skip would hide a test that never ran. Elsewhere it prints
 /// `skipping: TEST: WHAT` to the terminal (past the test harness's capture, so the line is seen
 /// even when the test passes).
+#[track_caller]
 pub(crate) fn missing(what: &str) -> bool {
     let current = std::thread::current();
     let test = current.name().unwrap_or("a test");
@@ -39,6 +40,7 @@ pub(crate) fn missing(what: &str) -> bool {
 /// Whether `program` is installed: an executable file of that name on PATH (or at that path).
 /// Without it, see [`missing`]: false and a `skipping:` line, or a failure under CI. Use it as
 /// `if !common::require_tool("ssh-keygen") { return; }`.
+#[track_caller]
 pub(crate) fn require_tool(program: &str) -> bool {
     find_program(program).is_some() || missing(&format!("`{program}` is not installed"))
 }
@@ -69,6 +71,7 @@ pub(crate) fn find_program(program: &str) -> Option<PathBuf> {
 /// A headless Chromium that runs (`$CHROMIUM`, else `chromium`, else `chromium-browser`; a
 /// candidate must answer `--version`, which the snap stub of `chromium-browser` does not), or
 /// `None` after [`missing`] (a failure under CI).
+#[track_caller]
 pub(crate) fn chromium() -> Option<PathBuf> {
     let found = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
@@ -96,6 +99,7 @@ pub(crate) fn fixture_advisory_db() -> PathBuf {
 
 /// The real RustSec snapshot CI lays beside the clone (`../shared/advisory-db`), or `None`
 /// after [`missing`] (a failure under CI: a test that needs it must not pass by skipping).
+#[track_caller]
 pub(crate) fn shared_advisory_db() -> Option<PathBuf> {
     let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-db");
     if db.join("crates").is_dir() {
