@@ -92,11 +92,17 @@ pub(crate) struct Repo {
 }
 
 impl Repo {
-    /// `git init` with `main` as the default branch.
+    /// `git init` with `main` as the default branch; the clock starts at [`EPOCH`].
     pub(crate) fn new() -> Repo {
+        Repo::starting_at(EPOCH)
+    }
+
+    /// Like [`Repo::new`], with the clock starting at `epoch` (seconds since 1970, UTC): for
+    /// a history that must be recent at a test's `--current-time`.
+    pub(crate) fn starting_at(epoch: i64) -> Repo {
         let repo = Repo {
             dir: tempfile::tempdir().expect("temp dir"),
-            clock: EPOCH,
+            clock: epoch,
         };
         repo.git(&["init", "-q"]);
         repo
