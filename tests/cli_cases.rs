@@ -70,10 +70,10 @@ impl Expect {
         if self.empty && !text.is_empty() {
             out.push(format!("{stream} is not empty"));
         }
-        if let Some(start) = &self.starts_with {
-            if !text.starts_with(start.as_str()) {
-                out.push(format!("{stream} does not start with {start:?}"));
-            }
+        if let Some(start) = &self.starts_with
+            && !text.starts_with(start.as_str())
+        {
+            out.push(format!("{stream} does not start with {start:?}"));
         }
         for want in &self.contains {
             if !text.contains(want.as_str()) {

@@ -68,30 +68,6 @@ pub(crate) fn find_program(program: &str) -> Option<PathBuf> {
         .find(|p| executable(p))
 }
 
-/// A headless Chromium that runs (`$CHROMIUM`, else `chromium`, else `chromium-browser`; a
-/// candidate must answer `--version`, which the snap stub of `chromium-browser` does not), or
-/// `None` after [`missing`] (a failure under CI).
-#[track_caller]
-pub(crate) fn chromium() -> Option<PathBuf> {
-    let found = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(["chromium", "chromium-browser"].map(PathBuf::from))
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        });
-    if found.is_none() {
-        missing("no Chromium runs here (set CHROMIUM, or install Debian's `chromium`)");
-    }
-    found
-}
-
 /// The hand-written RustSec-shaped database of `tests/fixtures/supply/advisory-db`.
 pub(crate) fn fixture_advisory_db() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/supply/advisory-db")
