@@ -99,7 +99,9 @@ threat-model = \"docs/security/threat-model.md\"
 [[not-applicable]]
 requirement = \"SM-10\"
 justification = \"No component is developed for us by a third party.\"
-approver = \"Grace Hopper, product security officer\"
+approver = \"Grace Hopper\"
+date = 2026-10-01
+analysis = \"docs/security/threat-model.md\"
 
 [[waiver]]
 id = \"RUSTSEC-2025-9002\"

@@ -166,13 +166,14 @@ pub fn render(report: &Report, color: bool) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "\n{} {} requirements: {}; rules: {} pass, {} fail, {} unknown",
+        "\n{} {} requirements: {}; rules: {} pass, {} fail, {} unknown, {} not applicable",
         paint(color, bold, "Summary:"),
         report.requirements.len(),
         counts.join(", "),
         s.rules_passed,
         s.rules_failed,
-        s.rules_unknown
+        s.rules_unknown,
+        s.rules_not_applicable
     );
     if !s.undecided.is_empty() {
         let _ = writeln!(
