@@ -19,12 +19,13 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::eval::{Finding, Outcome, Status, WaiverState};
+use crate::facts::git::Release;
 use crate::facts::human::{Attestation, Reference};
 use crate::facts::{Collected, EvidenceRef};
 use crate::report::{PracticeReport, Report, RequirementReport};
 
 const TEMPLATE_NAME: &str = "report.html";
-const TEMPLATE: &str = include_str!("../../templates/report.html");
+const TEMPLATE: &str = include_str!("../../../templates/report.html");
 
 /// The package folder that holds copies of every cited document and attestation, under their
 /// repository-relative paths.
@@ -451,62 +452,36 @@ struct PackageFile {
     about: &'static str,
 }
 
-/// One release's review and signing shares, read tolerantly from the git facts.
+/// One release's review and signing shares, from the git facts' release records.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReleaseShare {
     pub tag: String,
+    /// The tag's date; empty when not recorded.
     pub date: String,
-    /// The commit the tag points to, when recorded.
-    pub commit: Option<String>,
-    /// Share of reviewed landings, 0..=1; `None` when not recorded or nothing landed.
+    /// The commit the tag points to.
+    pub commit: String,
+    /// Share of reviewed landings, 0..=1; `None` when nothing landed.
     pub reviewed: Option<f64>,
-    /// Share of signed commits, 0..=1; `None` when not recorded or the window is empty.
+    /// Share of signed commits, 0..=1; `None` when the window is empty.
     pub signed: Option<f64>,
 }
 
-/// The release records under `git.value.releases` of the serialised evidence. Each needs a
-/// string `tag` (or `name`) and at least one share in 0..=1 (`reviewed_share` or
-/// `share_reviewed`, `signed_share` or `share_signed`); anything else is skipped. A share over
-/// an empty window (`landings` or `commits` recorded as 0) is "not measured", not 0%.
-pub fn release_shares(evidence: &serde_json::Value) -> Vec<ReleaseShare> {
-    let Some(list) = evidence
-        .pointer("/git/value/releases")
-        .and_then(|v| v.as_array())
-    else {
-        return Vec::new();
+/// The releases that measured something, over time. A share over an empty window (nothing
+/// landed, no commit) is "not measured", not 0%, and so is one outside 0..=1; a release with
+/// neither share measured is left out.
+pub fn release_shares(releases: &[Release]) -> Vec<ReleaseShare> {
+    let share = |value: f64, window: u64| {
+        (window > 0 && value.is_finite() && (0.0..=1.0).contains(&value)).then_some(value)
     };
-    let share = |o: &serde_json::Map<String, serde_json::Value>, keys: &[&str], window: &str| {
-        if o.get(window).and_then(|v| v.as_u64()) == Some(0) {
-            return None;
-        }
-        keys.iter()
-            .find_map(|k| o.get(*k).and_then(|v| v.as_f64()))
-            .filter(|s| s.is_finite() && (0.0..=1.0).contains(s))
-    };
-    let mut out: Vec<ReleaseShare> = list
+    let mut out: Vec<ReleaseShare> = releases
         .iter()
         .filter_map(|r| {
-            let o = r.as_object()?;
-            let tag = o
-                .get("tag")
-                .or_else(|| o.get("name"))
-                .and_then(|v| v.as_str())?
-                .to_string();
-            let date = o
-                .get("date")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
-            let reviewed = share(o, &["reviewed_share", "share_reviewed"], "landings");
-            let signed = share(o, &["signed_share", "share_signed"], "commits");
-            if reviewed.is_none() && signed.is_none() {
-                return None;
-            }
-            let commit = o.get("commit").and_then(|v| v.as_str()).map(str::to_string);
-            Some(ReleaseShare {
-                tag,
-                date,
-                commit,
+            let reviewed = share(r.share_reviewed, r.landings);
+            let signed = share(r.share_signed, r.commits);
+            (reviewed.is_some() || signed.is_some()).then(|| ReleaseShare {
+                tag: r.tag.clone(),
+                date: r.date.clone().unwrap_or_default(),
+                commit: r.commit.clone(),
                 reviewed,
                 signed,
             })
@@ -526,7 +501,7 @@ fn release_rows(shares: &[ReleaseShare]) -> Vec<ReleaseRow> {
         .map(|r| ReleaseRow {
             tag: r.tag.clone(),
             date: r.date.clone(),
-            commit: r.commit.as_deref().map(commit_link),
+            commit: Some(commit_link(&r.commit)),
             reviewed: r.reviewed.map_or("not measured".into(), percent),
             signed: r.signed.map_or("not measured".into(), percent),
         })
@@ -1110,12 +1085,17 @@ fn evidence_view(
             .insert("SM-4".into());
     }
 
-    let json = serde_json::to_value(facts).context("serialising the evidence")?;
-    let shares = release_shares(&json);
+    let shares = facts
+        .git
+        .get()
+        .map(|g| release_shares(&g.releases))
+        .unwrap_or_default();
     for r in &shares {
-        if let Some(c) = &r.commit {
-            cite(&mut index.commits, c.clone(), &format!("release {}", r.tag));
-        }
+        cite(
+            &mut index.commits,
+            r.commit.clone(),
+            &format!("release {}", r.tag),
+        );
     }
     let releases = release_rows(&shares);
     let releases_note = match &facts.git {
@@ -1536,7 +1516,6 @@ fn release_chart(releases: &[ReleaseShare]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn document_hrefs_are_relative_and_encoded() {
@@ -1589,18 +1568,28 @@ mod tests {
     }
 
     #[test]
-    fn release_shares_read_tolerantly() {
-        let evidence = json!({"git": {"state": "present", "value": {"releases": [
-            {"tag": "v0.2.0", "date": "2026-03-01", "commit": "abcdef0", "reviewed_share": 0.5, "signed_share": 1.0},
-            {"tag": "v0.1.0", "date": "2026-01-01", "share_reviewed": 0.25, "share_signed": 0.75, "landings": 4, "commits": 8},
-            {"tag": "v0.3.0", "date": "2026-05-01", "share_reviewed": 0.0, "share_signed": 0.0, "landings": 0, "commits": 0},
-            {"tag": "v0.4.0", "date": "2026-06-01", "reviewed_share": "0.5"},
-            {"tag": "v0.5.0", "date": "2026-07-01", "reviewed_share": 1.5, "signed_share": 0.5},
-            {"name": "v0.6.0", "date": "2026-08-01", "signed_share": 0.2},
-            {"date": "2026-09-01", "reviewed_share": 0.5},
-            "not an object",
-        ]}}});
-        let got = release_shares(&evidence);
+    fn release_shares_measure_only_what_was_measured() {
+        let release =
+            |tag: &str, date: Option<&str>, (landings, reviewed), (commits, signed)| Release {
+                tag: tag.into(),
+                commit: format!("{tag}-commit"),
+                date: date.map(String::from),
+                landings,
+                commits,
+                share_reviewed: reviewed,
+                share_signed: signed,
+                ..Release::default()
+            };
+        let got = release_shares(&[
+            release("v0.2.0", Some("2026-03-01"), (2, 0.5), (2, 1.0)),
+            release("v0.1.0", Some("2026-01-01"), (4, 0.25), (8, 0.75)),
+            // Empty windows: nothing was measured, so nothing is drawn.
+            release("v0.3.0", Some("2026-05-01"), (0, 0.0), (0, 0.0)),
+            // Out of range or not a number: not a measurement.
+            release("v0.5.0", Some("2026-07-01"), (2, 1.5), (2, 0.5)),
+            release("v0.6.0", Some("2026-08-01"), (2, f64::NAN), (5, 0.2)),
+            release("v0.7.0", Some("2026-09-01"), (3, 1.0), (0, 0.0)),
+        ]);
         let summary: Vec<(&str, Option<f64>, Option<f64>)> = got
             .iter()
             .map(|r| (r.tag.as_str(), r.reviewed, r.signed))
@@ -1612,15 +1601,19 @@ mod tests {
                 ("v0.2.0", Some(0.5), Some(1.0)),
                 ("v0.5.0", None, Some(0.5)),
                 ("v0.6.0", None, Some(0.2)),
+                ("v0.7.0", Some(1.0), None),
             ]
         );
-        assert_eq!(got[1].commit.as_deref(), Some("abcdef0"));
-        assert!(release_shares(&json!({"git": {"state": "absent", "reason": "x"}})).is_empty());
-        assert!(release_shares(&json!({"git": {"state": "present", "value": {}}})).is_empty());
-        assert!(
-            release_shares(&json!({"git": {"state": "present", "value": {"releases": 3}}}))
-                .is_empty()
-        );
+        assert_eq!(got[1].commit, "v0.2.0-commit");
+        assert!(release_shares(&[]).is_empty());
+        // Without a date on every record the collector's order (by version) stands.
+        let got = release_shares(&[
+            release("v1", Some("2026-05-01"), (1, 1.0), (1, 1.0)),
+            release("v2", None, (1, 1.0), (1, 1.0)),
+        ]);
+        let tags: Vec<&str> = got.iter().map(|r| r.tag.as_str()).collect();
+        assert_eq!(tags, ["v1", "v2"]);
+        assert_eq!(got[1].date, "");
     }
 
     #[test]
@@ -1629,7 +1622,7 @@ mod tests {
         let r = |tag: &str, reviewed, signed| ReleaseShare {
             tag: tag.into(),
             date: "2026-01-01".into(),
-            commit: None,
+            commit: "0123456".into(),
             reviewed,
             signed,
         };
@@ -1699,14 +1692,14 @@ mod page_tests {
             ReleaseShare {
                 tag: "v1<script>".into(),
                 date: "2026-01-01".into(),
-                commit: Some(commit.into()),
+                commit: commit.into(),
                 reviewed: Some(0.5),
                 signed: None,
             },
             ReleaseShare {
                 tag: "v2".into(),
                 date: "2026-02-01".into(),
-                commit: None,
+                commit: "abcdef0".into(),
                 reviewed: Some(1.0),
                 signed: Some(0.25),
             },
