@@ -51,35 +51,9 @@ const STATUSES: [(Status, &str); 6] = [
     (Status::NotApplicable, "not applicable"),
 ];
 
-/// The other files of the evidence package the page links to (issue 6), with what they hold.
-const PACKAGE_FILES: &[(&str, &str)] = &[
-    (
-        "report.json",
-        "the report in its serde form (schema_version)",
-    ),
-    ("report.md", "the report as Markdown"),
-    (
-        "crosswalk.csv",
-        "each requirement with its status, NIST SSDF and EU CRA ids",
-    ),
-    ("sbom.cdx.json", "CycloneDX SBOM of the workspace"),
-    (
-        "advisories.json",
-        "RustSec advisories with the database's date and source",
-    ),
-    ("git-evidence.json", "per-release git records"),
-    ("report.sarif", "findings as SARIF 2.1.0"),
-    ("oscal-assessment-results.json", "OSCAL assessment results"),
-    ("MANIFEST.sha256", "sha256sum manifest of every other file"),
-];
-
-/// Render the report as `index.html`.
-pub fn render_html(report: &Report) -> anyhow::Result<String> {
-    render_page(report, PACKAGE_FILES)
-}
-
-/// The page, linking the package files in `package`, each with what it holds.
-fn render_page(report: &Report, package: &[(&str, &str)]) -> anyhow::Result<String> {
+/// Render the report as `index.html`. `package` lists the package's files (path, what it
+/// holds; a folder's path ends in `/`): the page links them.
+pub fn render_html(report: &Report, package: &[(&str, &str)]) -> anyhow::Result<String> {
     let page = Page::new(report, package);
     let mut tera = tera::Tera::new();
     // Before the template: tera checks that every filter it names exists.
@@ -373,7 +347,7 @@ mod tests {
 
     #[test]
     fn without_release_records_the_page_says_so() {
-        let html = render_page(&empty_report(), PACKAGE).unwrap();
+        let html = render_html(&empty_report(), PACKAGE).unwrap();
         assert!(html.contains("no release records: not collected"), "{html}");
         assert_eq!(html.matches("<svg").count(), 1, "only the status chart");
     }
@@ -400,7 +374,7 @@ mod tests {
             ],
             ..GitFacts::default()
         });
-        let html = render_page(&report, PACKAGE).unwrap();
+        let html = render_html(&report, PACKAGE).unwrap();
         assert_eq!(html.matches("<svg").count(), 2);
         assert!(!html.contains("<script"));
         assert_eq!(
@@ -418,7 +392,7 @@ mod tests {
 
     #[test]
     fn the_package_files_are_listed_and_linked() {
-        let html = render_page(
+        let html = render_html(
             &empty_report(),
             &[("report.json", "the <report>"), ("documents/", "copies")],
         )
