@@ -1,6 +1,8 @@
 //! `index.html`: untrusted text stays text, links stay inside the package, the page is
 //! deterministic, and it renders in a real (headless) browser without script or network.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -20,6 +22,17 @@ use cargo_sdl::report::{PracticeReport, Report, RequirementReport, Summary, Tool
 const COMMIT_A: &str = "1f3c5e7a9b2d4f6081a3c5e7f9b1d3f5a7c9e1b3";
 const COMMIT_B: &str = "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9";
 const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+/// The page as the package writer renders it for the reports below: their package holds every
+/// file of the layout but the SBOM (they collect no cargo facts) and the signature.
+fn render_page(report: &Report) -> String {
+    let files: Vec<(&str, &str)> = cargo_sdl::package::LAYOUT
+        .iter()
+        .copied()
+        .filter(|(path, _)| !matches!(*path, "sbom.cdx.json" | "MANIFEST.sha256.sig"))
+        .collect();
+    render_html(report, &files).unwrap()
+}
 
 /// Every kind of hostile text a repository could carry.
 const HOSTILE: &str = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>](javascript:alert(1)) \
@@ -477,7 +490,7 @@ fn assert_inert(html: &str) {
 
 #[test]
 fn hostile_values_appear_only_escaped() {
-    let html = render_html(&hostile()).unwrap();
+    let html = render_page(&hostile());
     assert_inert(&html);
     let lower = html.to_ascii_lowercase();
     assert!(!lower.contains("<script"), "raw script tag");
@@ -549,7 +562,7 @@ fn hostile_values_appear_only_escaped() {
 
 #[test]
 fn benign_page_links_into_the_package() {
-    let html = render_html(&benign()).unwrap();
+    let html = render_page(&benign());
     assert_inert(&html);
     let hrefs = attribute_values(&html, "href");
     for want in [
@@ -561,6 +574,9 @@ fn benign_page_links_into_the_package() {
         "documents/sdl/roles.toml",
         "documents/sdl/training.toml",
         "report.json",
+        "report.schema.json",
+        "index.html",
+        "documents/",
         "MANIFEST.sha256",
         "#req-DM-1",
         "#finding-DM-1-commits-signed",
@@ -612,17 +628,17 @@ fn benign_page_links_into_the_package() {
 
 #[test]
 fn rendering_is_deterministic() {
-    let a = render_html(&benign()).unwrap();
-    let b = render_html(&benign()).unwrap();
+    let a = render_page(&benign());
+    let b = render_page(&benign());
     assert_eq!(a, b);
-    let h1 = render_html(&hostile()).unwrap();
-    let h2 = render_html(&hostile()).unwrap();
+    let h1 = render_page(&hostile());
+    let h2 = render_page(&hostile());
     assert_eq!(h1, h2);
 }
 
 #[test]
 fn snapshot_of_a_small_report() {
-    let html = render_html(&benign()).unwrap();
+    let html = render_page(&benign());
     insta::assert_snapshot!("index_html", html);
 }
 
@@ -714,10 +730,7 @@ fn assert_clean_console(stderr: &str) {
 #[test]
 fn renders_in_headless_chromium() {
     let Some(bin) = chromium() else {
-        eprintln!(
-            "SKIPPED renders_in_headless_chromium: no chromium found (set CHROMIUM, or install \
-             Debian's `chromium`)"
-        );
+        common::missing("no chromium found (set CHROMIUM, or install Debian's `chromium`)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -746,7 +759,7 @@ fn renders_in_headless_chromium() {
 
     let page = dir.path().join("index.html");
     let report = benign();
-    let html = render_html(&report).unwrap();
+    let html = render_page(&report);
     std::fs::write(&page, &html).unwrap();
     // The page names nothing on the network: no src at all, no http(s) link.
     assert!(attribute_values(&html, "src").is_empty());
@@ -798,7 +811,7 @@ fn renders_in_headless_chromium() {
 
     // Hostile values: the DOM keeps them as text and nothing ran.
     let page = dir.path().join("hostile.html");
-    std::fs::write(&page, render_html(&hostile()).unwrap()).unwrap();
+    std::fs::write(&page, render_page(&hostile())).unwrap();
     let (dom, stderr) = run_chromium(
         &bin,
         profile.path(),

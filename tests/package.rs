@@ -18,6 +18,32 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     cargo_sdl::package::read_dir_files(dir).unwrap()
 }
 
+/// What the page's "Files of this package" table links, in order.
+fn listed_on_the_page(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let html = text(&files["index.html"]);
+    let table = html
+        .split("<h3 id=\"package-files\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("the page has a files table");
+    table
+        .split("<a href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .collect()
+}
+
+/// The files and folders at the top of a package, a folder as `name/`.
+fn top_level(files: &BTreeMap<String, Vec<u8>>) -> std::collections::BTreeSet<String> {
+    files
+        .keys()
+        .map(|p| match p.split_once('/') {
+            Some((folder, _)) => format!("{folder}/"),
+            None => p.clone(),
+        })
+        .collect()
+}
+
 #[test]
 fn package_is_complete_verifiable_and_deterministic() {
     let ws = workspace();
@@ -48,6 +74,22 @@ fn package_is_complete_verifiable_and_deterministic() {
             files.keys()
         );
     }
+    // The page lists exactly what the package holds, in the layout table's order.
+    let listed = listed_on_the_page(&files);
+    assert_eq!(
+        listed
+            .iter()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        top_level(&files),
+        "{listed:?}"
+    );
+    let order: Vec<&str> = cargo_sdl::package::LAYOUT
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| listed.iter().any(|l| l == p))
+        .collect();
+    assert_eq!(listed, order);
     // sha256sum itself accepts the manifest.
     if common::require_tool("sha256sum") {
         let check = Command::new("sha256sum")

@@ -112,6 +112,11 @@ fn a_signed_package_verifies_with_ssh_keygen_and_with_cargo_sdl() {
     assert!(sig.ends_with("-----END SSH SIGNATURE-----\n"), "{sig}");
     let manifest = text(&files["MANIFEST.sha256"]);
     assert!(!manifest.contains("MANIFEST.sha256.sig"), "{manifest}");
+    assert!(
+        text(&files["index.html"])
+            .contains("<a href=\"MANIFEST.sha256.sig\" class=\"mono\">MANIFEST.sha256.sig</a>"),
+        "the page lists the signature"
+    );
     assert_eq!(
         manifest.lines().count(),
         files.len() - 2,

@@ -26,22 +26,48 @@ pub const MAX_FILE: u64 = 256 * 1024 * 1024;
 /// The largest package `verify` and `diff` read: a bound against archive bombs.
 pub const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
 
-/// The package's layout: every file it may hold besides the cited repository files under
-/// [`DOCUMENTS`]. [`publish`] refuses to write any other, and recognises a folder left behind
-/// by an interrupted run only when it holds nothing else.
-pub const LAYOUT: &[&str] = &[
-    "report.json",
-    "index.html",
-    "report.md",
-    "sbom.cdx.json",
-    "git-evidence.json",
-    "advisories.json",
-    "report.schema.json",
-    "crosswalk.csv",
-    "report.sarif",
-    "oscal-assessment-results.json",
-    manifest::MANIFEST,
-    manifest::SIGNATURE,
+/// The package's layout: every file it may hold, and the folder of cited repository files,
+/// each with what it holds. [`publish`] refuses to write anything else and recognises a folder
+/// left behind by an interrupted run only when it holds nothing else; `index.html` lists the
+/// entries a package has ([`listing`]). A folder's entry ends in `/`.
+pub const LAYOUT: &[(&str, &str)] = &[
+    (
+        "index.html",
+        "this page: the report for reading and printing",
+    ),
+    (
+        "report.json",
+        "the report in its serde form (schema_version)",
+    ),
+    ("report.schema.json", "the JSON Schema of report.json"),
+    ("report.md", "the report as Markdown"),
+    (
+        "crosswalk.csv",
+        "each requirement with its status, NIST SSDF and EU CRA ids",
+    ),
+    ("sbom.cdx.json", "CycloneDX SBOM of the workspace"),
+    (
+        "advisories.json",
+        "RustSec advisories with the database's date and source",
+    ),
+    (
+        "git-evidence.json",
+        "the git evidence: history, tags and per-release records",
+    ),
+    ("report.sarif", "findings as SARIF 2.1.0"),
+    ("oscal-assessment-results.json", "OSCAL assessment results"),
+    (
+        DOCUMENTS,
+        "copies of the cited documents and attestations, under their repository paths",
+    ),
+    (
+        manifest::MANIFEST,
+        "sha256sum manifest of every file but itself and its signature",
+    ),
+    (
+        manifest::SIGNATURE,
+        "SSH signature of MANIFEST.sha256 (ssh-keygen -Y verify, namespace cargo-sdl)",
+    ),
 ];
 
 /// The folder of the package that holds copies of the cited repository files.
@@ -49,10 +75,32 @@ pub const DOCUMENTS: &str = "documents/";
 
 /// True for a path the package layout allows.
 pub fn in_layout(path: &str) -> bool {
-    LAYOUT.contains(&path)
-        || path
-            .strip_prefix(DOCUMENTS)
-            .is_some_and(manifest::is_safe_path)
+    LAYOUT.iter().any(|(entry, _)| {
+        if entry.ends_with('/') {
+            path.strip_prefix(entry).is_some_and(manifest::is_safe_path)
+        } else {
+            *entry == path
+        }
+    })
+}
+
+/// The entries of [`LAYOUT`] that a package holding `paths` has, in the table's order: a file
+/// when it is one of them, a folder when one of them is inside it.
+pub fn listing<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<(&'static str, &'static str)> {
+    let paths: Vec<&str> = paths.into_iter().collect();
+    LAYOUT
+        .iter()
+        .copied()
+        .filter(|(entry, _)| {
+            paths.iter().any(|p| {
+                if entry.ends_with('/') {
+                    p.starts_with(entry)
+                } else {
+                    p == entry
+                }
+            })
+        })
+        .collect()
 }
 
 /// Everything the package is built from.
@@ -77,11 +125,6 @@ pub fn build(
     files.insert(
         "report.json".into(),
         crate::render::json::render(report)?.into_bytes(),
-    );
-    progress("Writing index.html");
-    files.insert(
-        "index.html".into(),
-        crate::render::html::render_html(report)?.into_bytes(),
     );
     progress("Writing report.md");
     files.insert(
@@ -131,6 +174,16 @@ pub fn build(
     for (path, bytes) in cited_documents(input)? {
         files.insert(format!("{DOCUMENTS}{path}"), bytes);
     }
+    // The page lists the package's files, so it comes once they are known; only the manifest
+    // and its signature follow it.
+    progress("Writing index.html");
+    let mut held: Vec<&str> = files.keys().map(String::as_str).collect();
+    held.extend(["index.html", manifest::MANIFEST]);
+    if input.signer.is_some() {
+        held.push(manifest::SIGNATURE);
+    }
+    let page = crate::render::html::render_html(report, &listing(held))?;
+    files.insert("index.html".into(), page.into_bytes());
     progress("Writing MANIFEST.sha256");
     let manifest = manifest::render(&files);
     if let Some(signer) = input.signer {
@@ -414,5 +467,66 @@ fn read_regular(path: &Path, max: u64) -> anyhow::Result<Vec<u8>> {
         Err(ReadFail::NotRegular(kind)) => bail!("it is a {kind}, not a regular file"),
         Err(ReadFail::TooLarge) => bail!("it is larger than this tool reads ({max} bytes)"),
         Err(ReadFail::Io(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_layout_table_describes_every_entry_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (path, about) in LAYOUT {
+            assert!(seen.insert(*path), "{path} twice");
+            assert!(!about.trim().is_empty(), "{path} has no description");
+            if !path.ends_with('/') {
+                assert!(in_layout(path), "{path}");
+            }
+        }
+        assert!(LAYOUT.iter().any(|(p, _)| *p == DOCUMENTS));
+        // The page links copies under the folder the package writes them to.
+        assert_eq!(
+            DOCUMENTS,
+            format!("{}/", crate::render::html::DOCUMENTS_DIR)
+        );
+    }
+
+    #[test]
+    fn in_layout_allows_the_table_and_safe_paths_below_its_folders() {
+        for ok in [
+            "report.json",
+            "MANIFEST.sha256.sig",
+            "documents/SECURITY.md",
+        ] {
+            assert!(in_layout(ok), "{ok}");
+        }
+        for bad in [
+            "documents/",
+            "documents/../x",
+            "documents//x",
+            "notes.txt",
+            "report.json/x",
+            "Documents/x",
+        ] {
+            assert!(!in_layout(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn listing_keeps_what_the_package_holds_in_table_order() {
+        let listed = listing([
+            "report.md",
+            "documents/sdl/roles.toml",
+            "index.html",
+            "MANIFEST.sha256",
+            "stray.txt",
+        ]);
+        let paths: Vec<&str> = listed.iter().map(|(p, _)| *p).collect();
+        assert_eq!(
+            paths,
+            ["index.html", "report.md", DOCUMENTS, manifest::MANIFEST]
+        );
+        assert!(listing(["index.html"]).iter().all(|(p, _)| *p != DOCUMENTS));
     }
 }
