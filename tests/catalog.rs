@@ -166,7 +166,68 @@ fn rule_ids_are_kebab_case() {
             "{}",
             rule.id
         );
-        assert!(!rule.requirements.is_empty());
+    }
+}
+
+/// The rules that support no requirement: their findings are shown, but no status depends on
+/// them (a rule that passes whenever the tool runs, or that is about licences or reminders,
+/// is no evidence of a 4-1 requirement). Any other rule without requirements is a mistake.
+const INFORMATIONAL: [&str; 3] = [
+    "attestations-not-expiring",
+    "licenses-declared",
+    "sbom-generated",
+];
+
+#[test]
+fn only_the_informational_rules_support_no_requirement() {
+    let cat = catalog();
+    let informational: Vec<&str> = cat
+        .rules
+        .iter()
+        .filter(|r| r.requirements.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(informational, INFORMATIONAL);
+}
+
+/// Mappings a domain review found wrong stay fixed (issue 11, item 8).
+#[test]
+fn reviewed_mappings_stay_fixed() {
+    let cat = catalog();
+    let rule = |id: &str| -> Vec<&str> {
+        cat.rule(id)
+            .unwrap_or_else(|| panic!("no rule {id}"))
+            .requirements
+            .iter()
+            .map(String::as_str)
+            .collect()
+    };
+    // Review by someone other than the author is implementation review, not tester independence.
+    assert_eq!(rule("review-independent"), ["SI-1"]);
+    // Signed commits protect the development environment; users verify releases, not commits.
+    assert_eq!(rule("commits-signed"), ["SM-7"]);
+    // A decision on each threat is no test of its mitigation.
+    assert_eq!(rule("threat-model-threats-dispositioned"), ["SR-2"]);
+    // Any time-frame in the policy (acknowledgement, triage) says nothing about disclosure.
+    assert_eq!(rule("security-policy-timeframes"), ["SUM-5"]);
+    // A design document found by name, content not judged, shows no defence layers.
+    assert_eq!(rule("design-documented"), ["SD-1"]);
+    // An annotated tag is a change-control record, not process verification or authenticity.
+    assert_eq!(rule("releases-recorded"), ["SM-1"]);
+    for id in ["SVV-2", "SVV-5", "SD-2"] {
+        assert_eq!(
+            cat.requirement(id).unwrap().rules,
+            Vec::<String>::new(),
+            "{id} is evidenced by attestation only"
+        );
+    }
+    for id in INFORMATIONAL {
+        assert!(
+            cat.requirements
+                .iter()
+                .all(|r| !r.rules.iter().any(|x| x == id)),
+            "{id} lifts no requirement"
+        );
     }
 }
 

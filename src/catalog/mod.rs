@@ -139,7 +139,8 @@ pub struct Requirement {
 pub struct Rule {
     /// Stable kebab-case id; public API, never renamed.
     pub id: String,
-    /// The requirements this rule gives evidence for.
+    /// The requirements this rule gives evidence for. Empty for an informational rule: its
+    /// finding is shown (and a deny level would fail the run) but it decides no status.
     pub requirements: Vec<String>,
     pub default_level: Level,
     /// One line: what passing means.
@@ -418,12 +419,6 @@ impl Catalog {
             }
             if !rule_ids.insert(r.id.as_str()) {
                 return Err(invalid(&r.id, format!("rule {} is declared twice", r.id)));
-            }
-            if r.requirements.is_empty() {
-                return Err(invalid(
-                    &r.id,
-                    format!("rule {} supports no requirement", r.id),
-                ));
             }
             if let Some(bad) = r
                 .requirements

@@ -126,7 +126,7 @@ pub fn markdown(catalog: &Catalog) -> String {
             rule.id,
             rule.id,
             rule.default_level,
-            rule.requirements.join(", "),
+            rule_requirements(rule),
             one_line(&rule.title).replace('|', "\\|")
         );
     }
@@ -139,7 +139,7 @@ pub fn markdown(catalog: &Catalog) -> String {
 /// One rule's section in the reference.
 fn rule_reference(out: &mut String, rule: &Rule) {
     let _ = writeln!(out, "\n### `{}`\n\n{}\n", rule.id, one_line(&rule.title));
-    let _ = writeln!(out, "- Requirements: {}", rule.requirements.join(", "));
+    let _ = writeln!(out, "- Requirements: {}", rule_requirements(rule));
     let _ = writeln!(out, "- Default level: {}", rule.default_level);
     if rule.params.is_empty() {
         let _ = writeln!(out, "- Parameters: none");
@@ -159,6 +159,16 @@ fn rule_reference(out: &mut String, rule: &Rule) {
         one_line(&rule.implementation)
     );
     let _ = writeln!(out, "**How to fix.** {}", one_line(&rule.remediation));
+}
+
+/// The requirements a rule supports, or that it is informational.
+fn rule_requirements(rule: &Rule) -> String {
+    if rule.requirements.is_empty() {
+        "none (informational: the finding is shown, no requirement's status depends on it)"
+            .to_string()
+    } else {
+        rule.requirements.join(", ")
+    }
 }
 
 /// `` `name = default` ``, comma-separated.
@@ -237,7 +247,7 @@ fn requirement_markdown(out: &mut String, catalog: &Catalog, r: &Requirement) {
 
 fn rule_markdown(out: &mut String, rule: &Rule) {
     let _ = writeln!(out, "# rule `{}`\n\n{}\n", rule.id, one_line(&rule.title));
-    let _ = writeln!(out, "- Requirements: {}", rule.requirements.join(", "));
+    let _ = writeln!(out, "- Requirements: {}", rule_requirements(rule));
     let _ = writeln!(out, "- Default level: {}", rule.default_level);
     if !rule.params.is_empty() {
         let params: Vec<String> = rule
