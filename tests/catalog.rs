@@ -231,6 +231,45 @@ fn reviewed_mappings_stay_fixed() {
     }
 }
 
+/// The `automated` prose describes only checks that exist: a requirement with rules names each
+/// of them (by id, in backticks) and no other rule, and never says it is not automated; one
+/// without rules starts with "Not yet automated." and names no rule.
+#[test]
+fn automated_prose_describes_only_the_rules_that_exist() {
+    let cat = catalog();
+    let mut problems = Vec::new();
+    for r in &cat.requirements {
+        let text = r.automated.trim();
+        let named: BTreeSet<&str> = cat
+            .rules
+            .iter()
+            .filter(|rule| text.contains(&format!("`{}`", rule.id)))
+            .map(|rule| rule.id.as_str())
+            .collect();
+        let mapped: BTreeSet<&str> = r.rules.iter().map(String::as_str).collect();
+        if r.rules.is_empty() {
+            if !text.starts_with("Not yet automated.") {
+                problems.push(format!(
+                    "{}: no rules, but `automated` does not start with \"Not yet automated.\"",
+                    r.id
+                ));
+            }
+        } else if text.contains("Not yet automated") {
+            problems.push(format!(
+                "{}: has rules but says \"Not yet automated\"",
+                r.id
+            ));
+        }
+        if named != mapped {
+            problems.push(format!(
+                "{}: `automated` names rules {named:?}, the catalogue maps {mapped:?}",
+                r.id
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// Every way a rule's parameters can be wrong: the names its implementation (or its check's
 /// evaluator) reads differ from the defaults in `[rule.params]`, a default is not a
 /// non-negative number (only `param_f64` and `param_u64` exist), or a parameter is not named

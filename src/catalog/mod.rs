@@ -120,7 +120,8 @@ pub struct Requirement {
     /// EU Cyber Resilience Act ids: `I.1`, `I.2(a)`, `II.3`, `AII.4`, `AVII`, `Art.13(1)`.
     #[serde(default)]
     pub cra: Vec<String>,
-    /// What can be evidenced automatically.
+    /// What the rules mapped to this requirement check, in plain words; for a requirement
+    /// without rules, "Not yet automated." and what a future check could look at.
     pub automated: String,
     /// What a human attestation for this requirement must state.
     pub attestation: String,

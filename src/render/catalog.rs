@@ -220,7 +220,7 @@ fn requirement_markdown(out: &mut String, catalog: &Catalog, r: &Requirement) {
     if let Some(d) = r.review_period_days {
         let _ = writeln!(out, "- Review period: {d} days");
     }
-    let _ = writeln!(out, "- Automated evidence: {}", one_line(&r.automated));
+    let _ = writeln!(out, "- Automated checks: {}", one_line(&r.automated));
     let _ = writeln!(
         out,
         "- Attestation must state: {}",
