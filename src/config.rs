@@ -40,9 +40,11 @@ pub struct RawConfig {
     #[serde(default)]
     pub rules: BTreeMap<String, RawRuleSettings>,
     #[serde(default)]
-    pub not_applicable: Vec<NotApplicable>,
+    pub not_applicable: Vec<RawNotApplicable>,
     #[serde(default)]
     pub waiver: Vec<RawWaiver>,
+    #[serde(default)]
+    pub waiver_policy: RawWaiverPolicy,
     #[serde(default)]
     pub records: Records,
     #[serde(default)]
@@ -55,6 +57,32 @@ pub struct RawConfig {
     pub supply_chain: RawSupplyChain,
     #[serde(default)]
     pub git: GitConfig,
+}
+
+/// `[waiver-policy]`: how long a waiver may run. The default and the upper bound are a year;
+/// an organisation may only shorten it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawWaiverPolicy {
+    pub max_days: Option<u32>,
+}
+
+/// The validated waiver policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaiverPolicy {
+    /// A waiver's `expires` may lie at most this many days after the assessment (1…365).
+    pub max_days: u32,
+}
+
+/// The longest a waiver may run: a year, as every other SDL record is reviewed.
+pub const MAX_WAIVER_DAYS: u32 = 365;
+
+impl Default for WaiverPolicy {
+    fn default() -> Self {
+        WaiverPolicy {
+            max_days: MAX_WAIVER_DAYS,
+        }
+    }
 }
 
 /// `[maturity]`: how the ML3 indicator counts records.
@@ -211,14 +239,36 @@ pub struct RawRuleSettings {
     pub params: BTreeMap<String, toml::Value>,
 }
 
-/// An SM-5 scoping decision: a requirement that does not apply to this product.
+/// An SM-5 scoping decision as written: `[[not-applicable]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawNotApplicable {
+    pub requirement: String,
+    pub justification: String,
+    pub approver: String,
+    /// When the decision was taken: a TOML date or "YYYY-MM-DD".
+    pub date: Option<toml::Value>,
+    /// The security analysis behind it: a repository file, optionally `#section`.
+    pub analysis: Option<String>,
+}
+
+/// An SM-5 scoping decision: a requirement that does not apply to this product, with the
+/// security analysis behind it and the security role holder who approved it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct NotApplicable {
     pub requirement: String,
     pub justification: String,
     pub approver: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// A repository path, optionally with `#section`.
+    pub analysis: String,
 }
+
+/// Requirements that can never be scoped out: SM-5 is the scoping itself, and SM-12 is the
+/// process that verifies the lifecycle was followed.
+pub const NEVER_SCOPED_OUT: &[&str] = &["SM-5", "SM-12"];
 
 /// Product identity as the report shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,6 +299,7 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleSettings>,
     pub not_applicable: Vec<NotApplicable>,
     pub waivers: Vec<Waiver>,
+    pub waiver_policy: WaiverPolicy,
     pub records: Records,
     /// ML3 needs records for each of the last N releases.
     pub maturity_releases: usize,
@@ -487,6 +538,7 @@ pub fn validate(
     }
 
     let mut seen = std::collections::BTreeSet::new();
+    let mut not_applicable = Vec::new();
     for (i, na) in raw.not_applicable.iter().enumerate() {
         let key = format!("not-applicable[{i}]");
         if catalog.requirement(&na.requirement).is_none() {
@@ -494,6 +546,15 @@ pub fn validate(
                 format!("{key}.requirement"),
                 format!(
                     "`{}` is not a requirement id; `cargo sdl rules` lists them",
+                    na.requirement
+                ),
+            ));
+        }
+        if NEVER_SCOPED_OUT.contains(&na.requirement.as_str()) {
+            return Err(invalid(
+                format!("{key}.requirement"),
+                format!(
+                    "{} can never be scoped out: it is part of running the lifecycle itself",
                     na.requirement
                 ),
             ));
@@ -517,7 +578,65 @@ pub fn validate(
                 "SM-5 needs the security expert who approved the scoping decision".into(),
             ));
         }
+        let date = match &na.date {
+            Some(d) => parse_date(d)
+                .map_err(|m| invalid(format!("{key}.date"), m))?
+                .to_string(),
+            None => {
+                return Err(invalid(
+                    format!("{key}.date"),
+                    "SM-5 needs the date of the scoping decision (YYYY-MM-DD)".into(),
+                ));
+            }
+        };
+        let analysis = match na.analysis.as_deref().map(str::trim) {
+            Some(a) if !a.is_empty() => {
+                let (path, section) = match a.split_once('#') {
+                    Some((p, s)) => (p, Some(s)),
+                    None => (a, None),
+                };
+                let path = inside_repository(root, path, PathKind::File).map_err(|m| {
+                    invalid(
+                        format!("{key}.analysis"),
+                        format!("the security analysis {m}"),
+                    )
+                })?;
+                match section {
+                    Some(s) => format!("{path}#{s}"),
+                    None => path,
+                }
+            }
+            _ => {
+                return Err(invalid(
+                    format!("{key}.analysis"),
+                    "SM-5 needs the security analysis behind the decision: a repository file \
+                     (optionally `#section`), such as the threat model entry that shows the \
+                     requirement does not apply"
+                        .into(),
+                ));
+            }
+        };
+        not_applicable.push(NotApplicable {
+            requirement: na.requirement.clone(),
+            justification: na.justification.clone(),
+            approver: na.approver.clone(),
+            date,
+            analysis,
+        });
     }
+    let waiver_policy = match raw.waiver_policy.max_days {
+        None => WaiverPolicy::default(),
+        Some(d @ 1..=MAX_WAIVER_DAYS) => WaiverPolicy { max_days: d },
+        Some(d) => {
+            return Err(invalid(
+                "waiver-policy.max-days".into(),
+                format!(
+                    "{d} is not allowed: a waiver runs at most {MAX_WAIVER_DAYS} days (a policy \
+                     may only shorten that)"
+                ),
+            ));
+        }
+    };
 
     let mut waivers = Vec::new();
     for (i, w) in raw.waiver.into_iter().enumerate() {
@@ -635,7 +754,8 @@ pub fn validate(
         product,
         documents,
         rules,
-        not_applicable: raw.not_applicable,
+        not_applicable,
+        waiver_policy,
         waivers,
         records: raw.records,
         maturity_releases: match raw.maturity.releases {

@@ -51,6 +51,9 @@ pub struct Summary {
     pub rules_passed: usize,
     pub rules_failed: usize,
     pub rules_unknown: usize,
+    /// Rules that had nothing to judge: they count neither way.
+    #[serde(default)]
+    pub rules_not_applicable: usize,
     /// Rules at level deny that failed: each one makes `check` exit 1.
     pub denied: Vec<String>,
     /// Rules at level deny that ended unknown: each one makes `check` exit 1 unless
@@ -174,6 +177,7 @@ impl Report {
             rules_passed: outcome_count(Outcome::Pass),
             rules_failed: outcome_count(Outcome::Fail),
             rules_unknown: outcome_count(Outcome::Unknown),
+            rules_not_applicable: outcome_count(Outcome::NotApplicable),
             denied: evaluation
                 .findings
                 .iter()

@@ -1,5 +1,6 @@
-//! The real binary on repositories built in temporary directories: output, exit codes, and
-//! the ways it is invoked.
+//! The real binary on repositories built in temporary directories: the cases that need more
+//! than a fixed workspace and fragments of output (computed configurations, two runs compared,
+//! symlinks, the ways it is invoked). Simple cases are data in `tests/cli-cases/`.
 
 use std::path::Path;
 use std::process::Command;
@@ -91,90 +92,22 @@ fn json_report_carries_the_contract_fields_and_is_deterministic() {
     assert_eq!(evidence["path"], "SECURITY.md");
     assert_eq!(evidence["sha256"].as_str().unwrap().len(), 64);
 
-    // Same inputs, same time: the same bytes. SOURCE_DATE_EPOCH is honoured like --current-time.
+    // Same inputs, same time: the same bytes (SOURCE_DATE_EPOCH: tests/cli-cases).
     let b = sdl(
         dir.path(),
         &["check", "--format", "json", "--current-time", NOW],
     );
     assert_eq!(a.stdout, b.stdout);
-    let home = common::cargo_home(false);
-    let c = common::command(dir.path(), home.path())
-        .args(["check", "--format", "json"])
-        .env("SOURCE_DATE_EPOCH", "1795608000")
-        .output()
-        .unwrap();
-    let vc: serde_json::Value = serde_json::from_slice(&c.stdout).unwrap();
-    assert_eq!(vc["generated_at"], "2026-11-25T12:00:00Z");
-}
-
-#[test]
-fn hostile_configuration_is_a_clear_error_with_exit_code_2() {
-    let dir = workspace(&[(
-        "sdl.toml",
-        "[product]\nname = \"x\"\n\n[documents]\nthreat-model = \"../../../etc/passwd\"\n",
-    )]);
-    let out = sdl(dir.path(), &["check"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
-    assert!(err.starts_with("error: "), "{err}");
-    assert!(
-        err.contains("sdl.toml") && err.contains("documents.threat-model"),
-        "{err}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "nothing on stdout when the run fails"
-    );
-
-    std::fs::write(
-        dir.path().join("sdl.toml"),
-        "[product]\nname = \"x\"\n[product]\n",
-    )
-    .unwrap();
-    let out = sdl(dir.path(), &["check"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("line 3"),
-        "{}",
-        text(&out.stderr)
-    );
-}
-
-#[test]
-fn outside_a_workspace_is_exit_code_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = sdl(dir.path(), &["check"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("could not find Cargo.toml"));
-    let out = sdl(dir.path(), &["check", "--manifest-path", "nope/Cargo.toml"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("nope/Cargo.toml"));
-}
-
-#[test]
-fn usage_errors_are_exit_code_2_and_help_is_0() {
-    let dir = workspace(&[]);
-    assert_eq!(sdl(dir.path(), &["--no-such-flag"]).status.code(), Some(2));
-    assert_eq!(
-        sdl(dir.path(), &["check", "--format", "yaml"])
-            .status
-            .code(),
-        Some(2)
-    );
-    let help = sdl(dir.path(), &["--help"]);
-    assert_eq!(help.status.code(), Some(0));
-    let h = text(&help.stdout);
-    assert!(
-        h.contains("Exit codes") && h.contains("--manifest-path"),
-        "{h}"
-    );
-    assert!(!h.contains("--current-time"), "--current-time stays hidden");
 }
 
 #[test]
 fn runs_as_cargo_sdl_and_as_cargo_sdl_binary() {
     let dir = workspace(&[]);
-    let direct = Command::new(BIN).arg("--version").output().unwrap();
+    let home = common::cargo_home(false);
+    let direct = common::binary(dir.path(), home.path())
+        .arg("--version")
+        .output()
+        .unwrap();
     let via_sdl = sdl(dir.path(), &["--version"]);
     assert_eq!(direct.status.code(), Some(0));
     assert_eq!(text(&direct.stdout), text(&via_sdl.stdout));
@@ -187,7 +120,9 @@ fn runs_as_cargo_sdl_and_as_cargo_sdl_binary() {
     ))
     .unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
+    let mut cargo_sdl = Command::new(cargo);
+    common::isolate(&mut cargo_sdl, home.path());
+    let out = cargo_sdl
         .args(["sdl", "explain", "SR-2"])
         .current_dir(dir.path())
         .env("PATH", path)
@@ -195,32 +130,6 @@ fn runs_as_cargo_sdl_and_as_cargo_sdl_binary() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Threat model"));
-}
-
-#[test]
-fn rules_and_explain() {
-    let dir = workspace(&[]);
-    let out = sdl(dir.path(), &["rules", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["requirements"].as_array().unwrap().len(), 47);
-
-    let md = text(&sdl(dir.path(), &["rules", "--format", "markdown"]).stdout);
-    assert!(md.contains("### SR-2 Threat model"));
-    assert!(
-        md.contains("## SVV — Security verification and validation testing")
-            || md.contains("## SVV")
-    );
-
-    let out = sdl(dir.path(), &["explain", "security-policy-present"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(text(&out.stdout).contains("DM-1"));
-    let out = sdl(dir.path(), &["explain", "sr-2", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["id"], "SR-2");
-    let out = sdl(dir.path(), &["explain", "XX-1"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("neither a requirement nor a rule"));
 }
 
 #[test]
@@ -249,45 +158,12 @@ fn init_writes_the_layout_and_never_overwrites() {
 }
 
 #[test]
-fn colour_follows_the_flag_and_cargo_term_color() {
-    let dir = workspace(&[]);
-    let plain = sdl(
-        dir.path(),
-        &["check", "--color", "never", "--current-time", NOW],
-    );
-    assert!(!text(&plain.stdout).contains('\u{1b}'));
-    let coloured = sdl(
-        dir.path(),
-        &["check", "--color", "always", "--current-time", NOW],
-    );
-    assert!(text(&coloured.stdout).contains('\u{1b}'));
-    let home = common::cargo_home(false);
-    let env = common::command(dir.path(), home.path())
-        .args(["check", "--current-time", NOW])
-        .env("CARGO_TERM_COLOR", "always")
-        .output()
-        .unwrap();
-    assert!(text(&env.stdout).contains('\u{1b}'));
-}
-
-#[test]
-fn repository_text_is_escaped_in_markdown() {
-    let dir = workspace(&[(
-        "sdl.toml",
-        "[product]\nname = \"<script>alert(1)</script>\"\ndescription = \"[x](javascript:alert(1))\"\n",
-    )]);
-    let out = sdl(
-        dir.path(),
-        &["check", "--format", "markdown", "--current-time", NOW],
-    );
-    let md = text(&out.stdout);
-    assert!(!md.contains("<script>"), "{md}");
-    assert!(md.contains("&lt;script&gt;"), "{md}");
-}
-
-#[test]
 fn waivers_accept_failures_until_they_expire_and_unused_ones_are_reported() {
-    let dir = workspace(&[]);
+    // A waiver's owner holds an SDL role.
+    let dir = workspace(&[(
+        "sdl/roles.toml",
+        "[roles.security-officer]\ndescription = \"owns the SDL\"\nholders = [\"Ada\"]\n",
+    )]);
     let mut cfg = only_deny(dir.path(), "security-policy-present");
     cfg.push_str(
         "[[waiver]]\nid = \"security-policy-present\"\nreason = \"policy is being written, due next sprint\"\n\
@@ -329,6 +205,56 @@ fn waivers_accept_failures_until_they_expire_and_unused_ones_are_reported() {
     let out = sdl(dir.path(), &["check", "--current-time", "2027-01-01"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("security-policy-present (expired: counts as absent"));
+}
+
+#[test]
+fn a_waiver_without_an_accountable_owner_or_renewal_accepts_nothing() {
+    let dir = workspace(&[(
+        "sdl/roles.toml",
+        "[roles.security-officer]\ndescription = \"owns the SDL\"\nholders = [\"Ada\"]\n",
+    )]);
+    let base = only_deny(dir.path(), "security-policy-present");
+    for (waiver, why) in [
+        // The owner holds no SDL role.
+        (
+            "owner = \"Mallory\"\nexpires = 2026-12-31\n",
+            "owner `Mallory` holds no SDL role",
+        ),
+        // More than a year ahead of the assessment.
+        (
+            "owner = \"Ada\"\nexpires = 2099-12-31\n",
+            "more than 365 days after 2026-06-01",
+        ),
+        // More than the organisation's own, shorter policy allows.
+        (
+            "owner = \"Ada\"\nexpires = 2026-12-31\n\n[waiver-policy]\nmax-days = 90\n",
+            "more than 90 days after 2026-06-01",
+        ),
+    ] {
+        let cfg = format!(
+            "{base}[[waiver]]\nid = \"security-policy-present\"\nreason = \"policy is being written\"\n{waiver}"
+        );
+        std::fs::write(dir.path().join("sdl.toml"), cfg).unwrap();
+        let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{waiver}: {}",
+            text(&out.stdout)
+        );
+        let s = text(&out.stdout);
+        assert!(s.contains("(invalid: counts as absent"), "{s}");
+        assert!(s.contains(why), "{why}: {s}");
+    }
+    // A policy cannot lengthen the year.
+    std::fs::write(
+        dir.path().join("sdl.toml"),
+        format!("{base}[waiver-policy]\nmax-days = 400\n"),
+    )
+    .unwrap();
+    let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("waiver-policy.max-days"));
 }
 
 #[cfg(unix)]

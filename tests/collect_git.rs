@@ -1,14 +1,14 @@
 //! The git collector on repositories built here with pinned identities and dates. Counts are
 //! asserted exactly and, where git can tell, checked against git itself.
 
-mod git_support;
+mod common;
 
 use std::path::Path;
 
 use cargo_sdl::collect::git::{Options, collect};
 use cargo_sdl::facts::Collected;
 use cargo_sdl::facts::git::{GitFacts, Scope, VerificationMode};
-use git_support::{Repo, git_in, have};
+use common::git::{self, Repo, git_in};
 
 fn facts_with(path: &Path, options: &Options, documents: &[&str]) -> GitFacts {
     let docs: Vec<String> = documents.iter().map(|d| d.to_string()).collect();
@@ -93,6 +93,9 @@ fn review_history() -> Repo {
 
 #[test]
 fn reviews_trailers_and_authors() {
+    if !common::require_tool("git") {
+        return;
+    }
     let r = review_history();
     let g = facts(r.path());
     assert_eq!(g.commits, 16);
@@ -177,6 +180,9 @@ fn release_history() -> (Repo, Vec<String>) {
 
 #[test]
 fn tags_release_windows_and_security_fixes() {
+    if !common::require_tool("git") {
+        return;
+    }
     let (r, ids) = release_history();
     let g = facts(r.path());
     assert_eq!(g.commits, 7);
@@ -284,6 +290,9 @@ fn tags_release_windows_and_security_fixes() {
 
 #[test]
 fn scopes_rev_and_detached_head() {
+    if !common::require_tool("git") {
+        return;
+    }
     let (r, ids) = release_history();
     let since = Options {
         since: Some("v1.1.0".into()),
@@ -338,6 +347,9 @@ fn scopes_rev_and_detached_head() {
 
 #[test]
 fn document_history() {
+    if !common::require_tool("git") {
+        return;
+    }
     let (r, ids) = release_history();
     std::fs::write(r.file("docs/new.md"), "draft").unwrap();
     let g = facts_with(
@@ -364,6 +376,9 @@ fn document_history() {
 
 #[test]
 fn shallow_clone_is_partial() {
+    if !common::require_tool("git") {
+        return;
+    }
     let (r, _) = release_history();
     let target = tempfile::tempdir().unwrap();
     let url = format!("file://{}", r.path().display());
@@ -372,7 +387,7 @@ fn shallow_clone_is_partial() {
         &["clone", "-q", "--depth", "1", &url, "clone"],
         "Alice",
         "alice@example.org",
-        git_support::EPOCH,
+        git::EPOCH,
         &[],
     );
     let g = facts(&target.path().join("clone"));
@@ -384,6 +399,9 @@ fn shallow_clone_is_partial() {
 
 #[test]
 fn empty_repository_and_no_repository() {
+    if !common::require_tool("git") {
+        return;
+    }
     let r = Repo::new();
     match collect(r.path(), &Options::default(), &[], &|_| {}) {
         Collected::Absent { reason } => {
@@ -401,6 +419,9 @@ fn empty_repository_and_no_repository() {
 
 #[test]
 fn missing_object_is_a_failure_naming_it() {
+    if !common::require_tool("git") {
+        return;
+    }
     let mut r = Repo::new();
     let first = r.commit("a", "1", "One");
     r.commit("a", "2", "Two");
@@ -419,8 +440,7 @@ fn missing_object_is_a_failure_naming_it() {
 /// Sign with `ssh-keygen -Y sign` through git; verify in Rust against allowed-signers files.
 #[test]
 fn ssh_signatures_verified() {
-    if !have("ssh-keygen") {
-        eprintln!("skipped: ssh-keygen is not installed, so no signed commits can be made");
+    if !common::require_tool("git") || !common::require_tool("ssh-keygen") {
         return;
     }
     let mut r = Repo::new();
@@ -531,6 +551,9 @@ fn ssh_signatures_verified() {
 /// overflowed the stack.
 #[test]
 fn document_history_of_a_very_deep_path() {
+    if !common::require_tool("git") {
+        return;
+    }
     use std::io::Write;
     let r = Repo::new();
     let deep = format!("docs/{}threat-model.md", "d/".repeat(20_000));
@@ -538,14 +561,14 @@ fn document_history_of_a_very_deep_path() {
         "commit refs/heads/main\ncommitter Alice <alice@example.org> 1704067200 +0000\n\
          data 4\nDeep\nM 100644 inline {deep}\ndata 2\nx\n\n"
     );
-    let mut child = std::process::Command::new("git")
-        .current_dir(r.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .args(["fast-import", "--quiet"])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("git runs");
+    let mut child = git::command(
+        r.path(),
+        &git::Identity::of("Alice", "alice@example.org", "1704067200 +0000"),
+    )
+    .args(["fast-import", "--quiet"])
+    .stdin(std::process::Stdio::piped())
+    .spawn()
+    .expect("git runs");
     child
         .stdin
         .take()

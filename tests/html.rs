@@ -281,6 +281,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             rules_passed: 1,
             rules_failed: 2,
             rules_unknown: 1,
+            rules_not_applicable: 0,
             denied: Vec::new(),
             undecided: Vec::new(),
         },
@@ -291,6 +292,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             WaiverStatus {
                 waiver,
                 state: WaiverState::Used,
+                why: None,
             },
             WaiverStatus {
                 waiver: Waiver {
@@ -301,6 +303,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
                     expires_on: None,
                 },
                 state: WaiverState::Expired,
+                why: None,
             },
         ],
         evidence: Facts {
@@ -335,6 +338,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
                         Role {
                             description: t("runs the intake"),
                             holders: vec![t("Ada Lovelace")],
+                            security: false,
                         },
                     )]
                     .into_iter()

@@ -661,7 +661,8 @@ const SDL_TOML: &str = "[product]\nname = \"xy200-updater\"\nversion = \"1.4.0\"
     [documents]\nthreat-model = \"docs/security/threat-model.md\"\nguidelines = [\"docs/security/threat-model.md\"]\n\n\
     [rules.security-policy-present]\nlevel = \"deny\"\n\n\
     [[not-applicable]]\nrequirement = \"SM-10\"\n\
-    justification = \"No component is developed for us by a third party at all.\"\napprover = \"Jane Doe\"\n\n\
+    justification = \"No component is developed for us by a third party at all.\"\napprover = \"Jane Doe\"\n\
+    date = 2026-03-01\nanalysis = \"docs/security/threat-model.md#scope\"\n\n\
     [[waiver]]\nid = \"RUSTSEC-2020-0071\"\nreason = \"build script only\"\nowner = \"Jane Doe\"\nexpires = 2027-03-31\n\n\
     [advisories]\nhistory-depth = 10\n\n[maturity]\nreleases = 3\n\n\
     [git]\nrelease-tag-pattern = \"^v(?P<major>[0-9]+)\\\\.(?P<minor>[0-9]+)\\\\.(?P<patch>[0-9]+)$\"\n";

@@ -12,19 +12,6 @@ use common::{passing_workspace as workspace, sdl_with_advisory_db as sdl, text};
 
 const NOW: &str = "2026-11-25T12:00:00Z";
 
-fn have_ssh_keygen() -> bool {
-    let found = Command::new("ssh-keygen")
-        .arg("-?")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !found {
-        eprintln!("skipped: ssh-keygen is not installed");
-    }
-    found
-}
-
 /// `ssh-keygen -t TYPE -N PASSPHRASE -C test -f DIR/NAME`; returns the private key's path.
 fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> PathBuf {
     let path = dir.join(name);
@@ -91,7 +78,7 @@ fn copy_package(from: &Path, to: &Path) {
 
 #[test]
 fn a_signed_package_verifies_with_ssh_keygen_and_with_cargo_sdl() {
-    if !have_ssh_keygen() {
+    if !common::require_tool("ssh-keygen") {
         return;
     }
     let ws = workspace();
@@ -223,7 +210,7 @@ fn a_signed_package_verifies_with_ssh_keygen_and_with_cargo_sdl() {
 
 #[test]
 fn tampering_and_untrusted_signers_fail_verification() {
-    if !have_ssh_keygen() {
+    if !common::require_tool("ssh-keygen") {
         return;
     }
     let ws = workspace();
@@ -345,7 +332,7 @@ fn tampering_and_untrusted_signers_fail_verification() {
 
 #[test]
 fn unusable_keys_stop_the_report_before_any_package_is_written() {
-    if !have_ssh_keygen() {
+    if !common::require_tool("ssh-keygen") {
         return;
     }
     let ws = workspace();

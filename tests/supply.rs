@@ -6,7 +6,6 @@
 
 mod common;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cargo_sdl::collect::{advisories, cargo, sbom as sbom_collect};
 use cargo_sdl::config::{Config, Product};
@@ -38,14 +37,9 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn git(dir: &Path, args: &[&str], date: &str) {
-    let ada = ("Ada", "ada@example.org");
     common::git_as(
         dir,
-        &common::Identity {
-            author: ada,
-            committer: ada,
-            date,
-        },
+        &common::Identity::of("Ada", "ada@example.org", date),
         args,
     );
 }
@@ -61,16 +55,6 @@ fn product(name: &str, version: &str) -> Product {
         version: version.into(),
         ..Product::default()
     }
-}
-
-/// The binary with CARGO_HOME set to `home` (from [`common::cargo_home`]), so that no advisory
-/// database from the machine's CARGO_HOME leaks into a test.
-fn bin(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cargo-sdl"));
-    c.env("CARGO_HOME", home)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("CARGO_TERM_COLOR", "never");
-    c
 }
 
 fn ids(facts: &cargo_sdl::facts::AdvisoryFacts, kind: AdvisoryKind) -> Vec<&str> {
@@ -152,15 +136,8 @@ fn broken_advisory_file_is_named() {
 /// `cargo sdl check --format json` on `dir`, as (exit code, report).
 fn check_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let home = common::cargo_home(false);
-    let out = bin(home.path())
-        .args([
-            "sdl",
-            "check",
-            "--format",
-            "json",
-            "--offline",
-            "--manifest-path",
-        ])
+    let out = common::command(dir, home.path())
+        .args(["check", "--format", "json", "--offline", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .args(extra)
         .output()
@@ -216,6 +193,13 @@ fn database_staleness_follows_the_evaluation_time() {
 #[test]
 fn advisory_waivers_are_applied_and_reported() {
     let ws = copy_fixture("demo");
+    // Waivers are owned by a holder of an SDL role.
+    std::fs::create_dir_all(ws.path().join("sdl")).unwrap();
+    std::fs::write(
+        ws.path().join("sdl/roles.toml"),
+        "[roles.psirt-lead]\ndescription = \"runs intake\"\nholders = [\"security@example.org\"]\n",
+    )
+    .unwrap();
     std::fs::write(
         ws.path().join("sdl.toml"),
         r#"
@@ -430,8 +414,8 @@ fn member_manifest_that_does_not_parse_falls_back() {
 
 fn sbom_cli(dir: &Path, epoch: &str) -> Vec<u8> {
     let home = common::cargo_home(false);
-    let out = bin(home.path())
-        .args(["sdl", "sbom", "--offline", "--manifest-path"])
+    let out = common::command(dir, home.path())
+        .args(["sbom", "--offline", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("SOURCE_DATE_EPOCH", epoch)
         .output()
@@ -597,6 +581,9 @@ fn repository_sboms_are_validated_and_compared() {
 
 #[test]
 fn lockfile_history_measures_the_fix() {
+    if !common::require_tool("git") {
+        return;
+    }
     let ws = copy_fixture("demo");
     let root = ws.path();
     git(root, &["init", "-q"], "2026-01-01T12:00:00Z");
@@ -680,18 +667,17 @@ fn sdl_in(dir: &Path, home: &Path, args: &[&str]) -> std::process::Output {
 }
 
 fn head(dir: &Path) -> String {
-    let out = Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    let who = common::Identity::of("Ada", "ada@example.org", "2026-01-12T09:00:00Z");
+    common::git::run(dir, &who, &[], &["rev-parse", "HEAD"])
+        .trim()
+        .to_string()
 }
 
 #[test]
 fn fetch_clones_then_updates_the_database_where_cargo_audit_keeps_it() {
+    if !common::require_tool("git") {
+        return;
+    }
     let up = upstream_database();
     let home = tempfile::tempdir().unwrap();
     let ws = common::passing_workspace();
@@ -772,6 +758,9 @@ fn fetch_clones_then_updates_the_database_where_cargo_audit_keeps_it() {
 
 #[test]
 fn fetch_refuses_what_is_not_an_advisory_database_and_changes_nothing() {
+    if !common::require_tool("git") {
+        return;
+    }
     let up = upstream_database();
     let home = tempfile::tempdir().unwrap();
     let ws = common::passing_workspace();

@@ -140,7 +140,7 @@ pub fn locate_database(
     Ok(Some(Located {
         path: root.join(&rel),
         shown: if rel.is_empty() { ".".into() } else { rel },
-        origin: "repository configuration".into(),
+        origin: REPOSITORY_ORIGIN.into(),
         why: "supplied by the repository's `[advisories] db`, as the operator named none: no \
               --advisory-db, no copy under $CARGO_HOME"
             .into(),
@@ -153,8 +153,66 @@ pub fn open_database(path: &Path, origin: &str) -> Result<(Database, AdvisoryDat
     open_as(path, &path.display().to_string(), origin)
 }
 
+/// The origin of a database the repository's own configuration names.
+const REPOSITORY_ORIGIN: &str = "repository configuration";
+
+/// What a repository-supplied database may hold: folders and regular files only (no symbolic
+/// link, FIFO or device anywhere, its `.git` included), no file over the record cap, and no
+/// more than a generous total; the files the rustsec loader reads are then bounded, and none
+/// of them lies outside the repository.
+fn check_repository_database(db: &Path) -> Result<(), String> {
+    const MAX_TOTAL: u64 = 512 * 1024 * 1024;
+    let cap = crate::repo_fs::Limit::Record.bytes();
+    let mut total = 0u64;
+    let mut stack = vec![db.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot be listed: {e}"))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot be listed: {e}"))?;
+            let path = entry.path();
+            let rel = crate::sanitize::terminal(&crate::repo_fs::relative(db, &path));
+            let ty = entry
+                .file_type()
+                .map_err(|e| format!("cannot be listed: {e}"))?;
+            if ty.is_dir() {
+                stack.push(path);
+            } else if ty.is_file() {
+                let len = entry.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+                total = total.saturating_add(len);
+                // Git's pack files may be large; advisories are small text files.
+                let in_git = rel.starts_with(".git/");
+                if !in_git && len > cap {
+                    return Err(format!(
+                        "holds {rel}, larger than an advisory may be ({len} bytes; the cap is {cap})"
+                    ));
+                }
+                if total > MAX_TOTAL {
+                    return Err(format!("is larger than {MAX_TOTAL} bytes in all"));
+                }
+            } else {
+                return Err(format!(
+                    "holds {rel}, a {}: a database from the repository may hold only folders and regular files",
+                    crate::repo_fs::kind_of(ty)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Open the chosen database; the facts say which it is and why it was chosen.
 pub fn open_located(found: &Located) -> Result<(Database, AdvisoryDatabase), String> {
+    // The operator's databases are trusted files; a repository's is untrusted input that the
+    // rustsec loader would read by path: check its tree first, as the checked reader would.
+    if found.origin == REPOSITORY_ORIGIN {
+        check_repository_database(&found.path).map_err(|why| {
+            format!(
+                "advisory database {} {why}; refused (the database was {})",
+                crate::sanitize::terminal(&found.shown),
+                found.why
+            )
+        })?;
+    }
     let (db, mut info) = open_as(&found.path, &found.shown, &found.origin)
         .map_err(|e| format!("{e} (the database was {})", found.why))?;
     info.why = found.why.clone();
@@ -507,9 +565,22 @@ pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockH
     // Oldest first, each with its vulnerable (advisory, package) → versions.
     let mut timeline: Vec<(&LockVersion, Vulnerable)> = Vec::new();
     for v in versions.iter().rev() {
+        // Past versions are capped like the file on disk, before they are loaded.
+        let cap = crate::repo_fs::Limit::Lockfile.bytes();
         let parsed = repo
-            .find_object(v.blob)
+            .find_header(v.blob)
             .map_err(|e| e.to_string())
+            .and_then(|h| {
+                if h.size() > cap {
+                    Err(format!(
+                        "larger than cargo-sdl reads for a Cargo.lock ({} bytes; the cap is {cap})",
+                        h.size()
+                    ))
+                } else {
+                    Ok(())
+                }
+            })
+            .and_then(|()| repo.find_object(v.blob).map_err(|e| e.to_string()))
             .and_then(|o| super::cargo::parse_lockfile(&o.data));
         match parsed {
             Ok(lock) => {

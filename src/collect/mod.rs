@@ -65,6 +65,12 @@ pub enum OpenError {
 /// documentation. A `.git` file that redirects to another repository's git directory is
 /// refused (see [`OpenError::Foreign`]): its history is not this repository's.
 pub fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
+    if let Some(top) = dir
+        .ancestors()
+        .find(|d| d.join(".git").symlink_metadata().is_ok())
+    {
+        no_special_files(&top.join(".git"))?;
+    }
     let repo = gix::discover_opts(dir, Default::default(), gix::open::Options::isolated())
         .map_err(|e| OpenError::Git(Box::new(e)))?;
     check_git_dir(&repo)?;
@@ -74,6 +80,11 @@ pub fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
 /// Open the git repository exactly at `dir` (no search upwards), isolated like
 /// [`discover_repository`].
 pub fn open_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
+    if dir.join(".git").symlink_metadata().is_ok() {
+        no_special_files(&dir.join(".git"))?;
+    } else {
+        no_special_files(dir)?;
+    }
     let repo = gix::open_opts(dir, gix::open::Options::isolated())
         .map_err(|e| OpenError::Git(Box::new(e)))?;
     check_git_dir(&repo)?;
@@ -120,6 +131,87 @@ fn check_git_dir(repo: &gix::Repository) -> Result<(), OpenError> {
          it; its history is not this repository's, so it is not read"
             .into(),
     ))
+}
+
+/// gix reads a git directory by path, before any check of ours: a FIFO there (a repository
+/// handed over as a folder or an archive can hold one; a clone cannot) would block the run for
+/// ever. Refuse `.git` (or a bare repository's folder), the git directory a `.git` file names,
+/// and its common directory when any of them holds a FIFO, socket or device.
+fn no_special_files(dot_git: &Path) -> Result<(), OpenError> {
+    let top = dot_git.parent().unwrap_or(dot_git);
+    let refuse = |path: &Path, kind: &str| {
+        // Named relative to the repository's top: no host path in the report.
+        let shown = path
+            .strip_prefix(top)
+            .map(|p| crate::repo_fs::relative(Path::new(""), p))
+            .unwrap_or_else(|_| "a git directory outside the work tree".into());
+        Err(OpenError::Foreign(format!(
+            "the git directory holds a {kind} ({}); refused (git never writes one)",
+            crate::sanitize::terminal(&shown)
+        )))
+    };
+    let Ok(meta) = std::fs::metadata(dot_git) else {
+        return Ok(());
+    };
+    let mut dirs = Vec::new();
+    if meta.is_dir() {
+        dirs.push(dot_git.to_path_buf());
+    } else if meta.is_file() {
+        // `gitdir: PATH` (a linked worktree or a submodule), read capped and non-blocking.
+        let (Some(parent), Some(name)) = (dot_git.parent(), dot_git.file_name()) else {
+            return Ok(());
+        };
+        let text = crate::repo_fs::read(
+            parent,
+            &name.to_string_lossy(),
+            crate::repo_fs::Limit::Config,
+        )
+        .map_err(|e| OpenError::Foreign(format!(".git {e}")))?;
+        let text = String::from_utf8_lossy(&text);
+        if let Some(target) = text.lines().next().and_then(|l| l.strip_prefix("gitdir:")) {
+            let git_dir = parent.join(target.trim());
+            // The git directory first: its `commondir` is read only once known to be a file.
+            if let Some((path, kind)) = special_file_below(&git_dir) {
+                return refuse(&path, kind);
+            }
+            if let Ok(c) = crate::repo_fs::read_operator_file(
+                &git_dir.join("commondir"),
+                crate::repo_fs::Limit::Config,
+            ) {
+                dirs.push(git_dir.join(String::from_utf8_lossy(&c).trim()));
+            }
+        }
+    } else {
+        return refuse(dot_git, crate::repo_fs::kind_of(meta.file_type()));
+    }
+    for dir in dirs {
+        if let Some((path, kind)) = special_file_below(&dir) {
+            return refuse(&path, kind);
+        }
+    }
+    Ok(())
+}
+
+/// The first FIFO, socket or device below `dir` (symbolic links are not followed), by a walk
+/// that stats every entry once.
+fn special_file_below(dir: &Path) -> Option<(PathBuf, &'static str)> {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(ty) = entry.file_type() else {
+                continue;
+            };
+            if ty.is_dir() {
+                stack.push(entry.path());
+            } else if !ty.is_file() && !ty.is_symlink() {
+                return Some((entry.path(), crate::repo_fs::kind_of(ty)));
+            }
+        }
+    }
+    None
 }
 
 /// What every collector may need to know about the run.

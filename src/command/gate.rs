@@ -98,7 +98,11 @@ pub fn reasons(report: &Report, gate: &GateArgs, catalog: &Catalog) -> anyhow::R
 
 /// The reasons as the terminal shows them.
 pub fn describe(reasons: &[String]) -> String {
-    let mut s = format!("\ngate failed ({} reasons):\n", reasons.len());
+    let n = reasons.len();
+    let mut s = format!(
+        "\ngate failed ({n} {}):\n",
+        if n == 1 { "reason" } else { "reasons" }
+    );
     for r in reasons {
         s.push_str("  - ");
         s.push_str(&crate::sanitize::terminal(r));

@@ -18,8 +18,7 @@ pub fn run(
         .unwrap_or_default();
     let stdout = match out {
         Some(path) => {
-            std::fs::write(path, &bytes)
-                .with_context(|| format!("writing the SBOM to {}", path.display()))?;
+            write_output(path, &bytes)?;
             String::new()
         }
         None => String::from_utf8(bytes).context("the SBOM is not UTF-8")?,
@@ -54,4 +53,44 @@ pub fn generate(
         crate::sbom::generate_sbom(&facts, &config.product, now)?,
         warning,
     ))
+}
+
+/// Write the SBOM to `path` through a sibling and a rename, never through a symbolic link
+/// (a repository may commit its `sbom.cdx.json` as a link to a file outside it) and never over
+/// anything but a regular file.
+fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let shown = crate::sanitize::terminal(&path.display().to_string());
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => anyhow::bail!(
+            "--out {shown}: is a symbolic link; refused (name a regular file: the SBOM is never \
+             written through a link)"
+        ),
+        Ok(m) if !m.is_file() => anyhow::bail!(
+            "--out {shown}: is a {}, not a regular file; refused",
+            crate::repo_fs::kind_of(m.file_type())
+        ),
+        _ => {}
+    }
+    let name = path
+        .file_name()
+        .with_context(|| format!("--out {shown}: not a file name"))?
+        .to_string_lossy()
+        .into_owned();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing the SBOM to {shown}"));
+    }
+    Ok(())
 }

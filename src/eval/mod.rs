@@ -26,6 +26,9 @@ pub enum Outcome {
     /// The rule could not evaluate: its evidence is missing, partial or unreadable.
     /// Never counted as a pass.
     Unknown,
+    /// The rule has nothing to judge: its subject is absent (no SBOM kept, no security.txt
+    /// published, nothing scoped out, no workflow). Counts neither for nor against a status.
+    NotApplicable,
 }
 
 /// What a rule implementation returns.
@@ -69,6 +72,16 @@ impl RuleResult {
             outcome: Outcome::Unknown,
             message: message.into(),
             evidence: Vec::new(),
+            waivers_used: Vec::new(),
+        }
+    }
+
+    /// Nothing to judge: the message says which subject is absent.
+    pub fn not_applicable(message: impl Into<String>, evidence: Vec<EvidenceRef>) -> Self {
+        Self {
+            outcome: Outcome::NotApplicable,
+            message: message.into(),
+            evidence,
             waivers_used: Vec::new(),
         }
     }
@@ -154,7 +167,7 @@ pub struct Finding {
     pub outcome: Outcome,
     pub message: String,
     pub evidence: Vec<EvidenceRef>,
-    /// Present when the outcome is not a pass.
+    /// Present when the outcome is a failure or unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
     /// The waiver that accepts this failure, if one holds.
@@ -187,6 +200,9 @@ pub enum WaiverState {
     Unused,
     /// Past its expiry: counts as absent.
     Expired,
+    /// Not acceptable as written (its owner holds no SDL role, or it runs further ahead than
+    /// the policy allows): counts as absent; `why` says what to fix.
+    Invalid,
 }
 
 /// A configured waiver and what became of it.
@@ -195,6 +211,9 @@ pub struct WaiverStatus {
     #[serde(flatten)]
     pub waiver: Waiver,
     pub state: WaiverState,
+    /// Why the waiver is invalid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// A requirement's status.
@@ -229,7 +248,8 @@ pub struct RequirementStatus {
     pub status: Status,
     /// One sentence: which evidence decided the status.
     pub reason: String,
-    /// The rules whose findings counted (level warn or deny).
+    /// The rules whose findings counted (every level; not-applicable ones excepted) and the
+    /// attestations.
     pub decided_by: Vec<String>,
     /// Current attestations for the requirement (file paths).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -252,30 +272,49 @@ pub struct Evaluation {
 
 /// Evaluate every rule and derive every requirement's status.
 ///
-/// A requirement's status combines automated findings (rules at level allow are shown but do
-/// not count) and current attestations, in this order:
-/// 1. declared not applicable (SM-5 scoping in the configuration) → not-applicable;
-/// 2. a counted rule fails and no waiver accepts it → not-satisfied: an attestation cannot
+/// A requirement's status combines every finding of the rules that map to it — whatever their
+/// level: the level decides the gate, never the status — and its current attestations, in
+/// this order:
+/// 1. declared not applicable (SM-5 scoping, approved by a holder of a security role) →
+///    not-applicable;
+/// 2. a rule fails and no valid waiver accepts it → not-satisfied: an attestation cannot
 ///    override failing evidence;
-/// 3. failures remain only where waivers accept them → waived;
-/// 4. every counted rule passes and a current attestation covers the requirement → satisfied;
-/// 5. no counted rule, and a current attestation → satisfied (by attestation);
-/// 6. every counted rule passes but nothing attests the organisational part → partial;
+/// 3. failures remain only where valid waivers accept them → waived;
+/// 4. every rule that judged passes and a current attestation covers the requirement →
+///    satisfied;
+/// 5. no rule judged, and a current attestation → satisfied (by attestation);
+/// 6. every rule that judged passes but nothing attests the organisational part → partial;
 /// 7. some rules could not evaluate, but something passes or is attested → partial;
 /// 8. otherwise → unknown, and the reason says what evidence would decide it.
 ///
-/// An attestation is current from its `date` through its `valid-until` day; an expired one
-/// counts as absent and is listed.
+/// A rule with nothing to judge (not-applicable) counts neither way, so a requirement whose
+/// only "passes" were vacuous is unknown. An attestation is current from its `date` through
+/// its `valid-until` day; an expired one counts as absent and is listed. A waiver whose owner
+/// holds no SDL role, or that runs longer than the waiver policy allows, accepts nothing.
 pub fn evaluate(
     facts: &Facts,
     catalog: &Catalog,
     config: &Config,
     now: OffsetDateTime,
 ) -> Evaluation {
+    // Only valid waivers reach the rules (advisory waivers are applied inside them).
+    let problems: Vec<Option<String>> = config
+        .waivers
+        .iter()
+        .map(|w| waiver_problem(w, facts, config, now))
+        .collect();
+    let mut effective = config.clone();
+    effective.waivers = config
+        .waivers
+        .iter()
+        .zip(&problems)
+        .filter(|(_, p)| p.is_none())
+        .map(|(w, _)| w.clone())
+        .collect();
     let mut findings: Vec<Finding> = catalog
         .rules
         .iter()
-        .map(|rule| evaluate_rule(facts, rule, config, now))
+        .map(|rule| evaluate_rule(facts, rule, &effective, now))
         .collect();
     findings.sort_by(|a, b| a.rule.cmp(&b.rule));
 
@@ -283,22 +322,33 @@ pub fn evaluate(
         .requirements
         .iter()
         .map(|req| {
+            let mut refused_scoping = None;
             if let Some(na) = config.not_applicable(&req.id) {
-                return RequirementStatus {
-                    id: req.id.clone(),
-                    status: Status::NotApplicable,
-                    reason: format!(
-                        "declared not applicable: {} (approved by {})",
-                        na.justification, na.approver
-                    ),
-                    decided_by: Vec::new(),
-                    attestations: Vec::new(),
-                    expired_attestations: Vec::new(),
-                };
+                match scoping_problem(na, facts) {
+                    None => {
+                        return RequirementStatus {
+                            id: req.id.clone(),
+                            status: Status::NotApplicable,
+                            reason: format!(
+                                "declared not applicable on {}: {} (approved by {}; analysis: {})",
+                                na.date, na.justification, na.approver, na.analysis
+                            ),
+                            decided_by: Vec::new(),
+                            attestations: Vec::new(),
+                            expired_attestations: Vec::new(),
+                        };
+                    }
+                    Some(why) => refused_scoping = Some(why),
+                }
             }
             let counted: Vec<&Finding> = findings
                 .iter()
-                .filter(|f| f.level != Level::Allow && f.requirements.contains(&req.id))
+                .filter(|f| f.outcome != Outcome::NotApplicable && f.requirements.contains(&req.id))
+                .collect();
+            let vacuous: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.outcome == Outcome::NotApplicable && f.requirements.contains(&req.id))
+                .map(|f| f.rule.as_str())
                 .collect();
             let (current, expired): (Vec<&Attestation>, Vec<&Attestation>) = facts
                 .human
@@ -307,6 +357,11 @@ pub fn evaluate(
                 .filter(|a| a.requirements.contains(&req.id))
                 .partition(|a| attestation_is_current(a, now));
             let mut status = requirement_status(&req.id, &req.attestation, &counted, &current);
+            if !vacuous.is_empty() && status.status == Status::Unknown {
+                status
+                    .reason
+                    .push_str(&format!("; nothing to judge for {}", vacuous.join(", ")));
+            }
             status.expired_attestations = expired.iter().map(|a| a.file.path.clone()).collect();
             if !status.expired_attestations.is_empty() {
                 status.reason.push_str(&format!(
@@ -314,14 +369,20 @@ pub fn evaluate(
                     status.expired_attestations.join(", ")
                 ));
             }
+            if let Some(why) = refused_scoping {
+                status.reason = format!("scoping out was not accepted ({why}); {}", status.reason);
+            }
             status
         })
         .collect();
     let waivers = config
         .waivers
         .iter()
-        .map(|w| {
-            let state = if !w.is_active(now) {
+        .zip(problems)
+        .map(|(w, problem)| {
+            let state = if problem.is_some() {
+                WaiverState::Invalid
+            } else if !w.is_active(now) {
                 WaiverState::Expired
             } else if findings.iter().any(|f| {
                 f.waived.as_ref().is_some_and(|x| x.id == w.id) || f.waivers_used.contains(&w.id)
@@ -333,6 +394,7 @@ pub fn evaluate(
             WaiverStatus {
                 waiver: w.clone(),
                 state,
+                why: problem,
             }
         })
         .collect();
@@ -341,6 +403,57 @@ pub fn evaluate(
         requirements,
         waivers,
     }
+}
+
+/// Why a waiver cannot accept a failure, or `None` when it can. A waiver is a decision
+/// someone accountable took: its owner holds an SDL role (`sdl/roles.toml`), and it is
+/// renewed at least as often as the waiver policy says (365 days at most).
+pub fn waiver_problem(
+    w: &Waiver,
+    facts: &Facts,
+    config: &Config,
+    now: OffsetDateTime,
+) -> Option<String> {
+    let holds_role = facts
+        .human
+        .roles
+        .as_ref()
+        .is_some_and(|r| r.knows(&w.owner));
+    if !holds_role {
+        return Some(format!(
+            "its owner `{}` holds no SDL role in the roles file; a waiver needs an accountable \
+             role holder",
+            w.owner
+        ));
+    }
+    let today = now.to_offset(time::UtcOffset::UTC).date();
+    let max = config.waiver_policy.max_days;
+    if let Some(expires) = w.expires_on
+        && (expires - today).whole_days() > i64::from(max)
+    {
+        return Some(format!(
+            "it expires on {expires}, more than {max} days after {today}; a waiver is renewed \
+             at least every {max} days"
+        ));
+    }
+    None
+}
+
+/// Why an SM-5 scoping decision is not accepted, or `None`: its approver must hold a security
+/// role (`sdl/roles.toml`).
+pub fn scoping_problem(na: &crate::config::NotApplicable, facts: &Facts) -> Option<String> {
+    let security = facts
+        .human
+        .roles
+        .as_ref()
+        .is_some_and(|r| r.holds_security_role(&na.approver));
+    (!security).then(|| {
+        format!(
+            "its approver `{}` holds no security role in the roles file (a role whose id names \
+             security or PSIRT, or that is marked `security = true`)",
+            na.approver
+        )
+    })
 }
 
 /// True on the days from the attestation's `date` through its `valid-until` (UTC).
@@ -466,8 +579,8 @@ fn evaluate_rule(facts: &Facts, rule: &Rule, config: &Config, now: OffsetDateTim
         .and_then(|s| s.level)
         .unwrap_or(rule.default_level);
     let result = run_rule(facts, rule, config, now);
-    let remediation =
-        (result.outcome != Outcome::Pass).then(|| rule.remediation.trim().to_string());
+    let remediation = matches!(result.outcome, Outcome::Fail | Outcome::Unknown)
+        .then(|| rule.remediation.trim().to_string());
     let mut evidence = result.evidence;
     evidence.sort();
     evidence.dedup();
@@ -569,6 +682,120 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn rules_with_nothing_to_judge_count_neither_way() {
+        use Outcome::*;
+        let a = attestation("sdl/attestations/dm-1.toml", "2026-01-01", "2027-01-01");
+        let na = finding("r0", NotApplicable);
+        let pass = finding("r1", Pass);
+        let fail = finding("r2", Fail);
+        // `evaluate` leaves not-applicable findings out of `counted`; what remains decides.
+        let status = |fs: &[&Finding], att: &[&Attestation]| {
+            let counted: Vec<&Finding> = fs
+                .iter()
+                .copied()
+                .filter(|f| f.outcome != NotApplicable)
+                .collect();
+            requirement_status("DM-1", "x", &counted, att).status
+        };
+        assert_eq!(status(&[&na], &[]), Status::Unknown);
+        assert_eq!(status(&[&na, &pass], &[]), Status::Partial);
+        assert_eq!(status(&[&na, &fail], &[]), Status::NotSatisfied);
+        assert_eq!(status(&[&na], &[&a]), Status::Satisfied);
+    }
+
+    fn catalog() -> Catalog {
+        Catalog::embedded(&rules::builtin_ids()).unwrap()
+    }
+
+    fn now() -> OffsetDateTime {
+        crate::timefmt::parse("2026-06-01T00:00:00Z").unwrap()
+    }
+
+    /// Files were read and hold nothing: every document rule fails.
+    fn empty_repository() -> Facts {
+        Facts {
+            files: crate::facts::Collected::present(crate::facts::files::FileFacts::default()),
+            ..Facts::nothing("2026-06-01T00:00:00Z", "not in this test")
+        }
+    }
+
+    fn status_of(e: &Evaluation, id: &str) -> (Status, String) {
+        let r = e.requirements.iter().find(|r| r.id == id).unwrap();
+        (r.status, r.reason.clone())
+    }
+
+    #[test]
+    fn a_rule_level_decides_the_gate_never_the_status() {
+        let catalog = catalog();
+        let rule = catalog.rule("security-policy-present").unwrap();
+        let requirement = rule.requirements[0].clone();
+        let mut config = Config::default();
+        config.rules.insert(
+            rule.id.clone(),
+            crate::config::RuleSettings {
+                level: Some(Level::Allow),
+                params: BTreeMap::new(),
+            },
+        );
+        let e = evaluate(&empty_repository(), &catalog, &config, now());
+        let f = e.findings.iter().find(|f| f.rule == rule.id).unwrap();
+        assert_eq!((f.outcome, f.level), (Outcome::Fail, Level::Allow));
+        assert!(!f.is_denied(), "allow never fails the gate");
+        let (status, reason) = status_of(&e, &requirement);
+        assert_eq!(status, Status::NotSatisfied, "{reason}");
+        assert!(reason.contains("security-policy-present"), "{reason}");
+    }
+
+    #[test]
+    fn scoping_out_needs_a_security_role_holder() {
+        use crate::facts::human::{Role, Roles};
+        let catalog = catalog();
+        let role = |security: bool| Role {
+            description: "a role".into(),
+            holders: vec!["Jane".into()],
+            security,
+        };
+        let mut config = Config::default();
+        config.not_applicable.push(crate::config::NotApplicable {
+            requirement: "SM-10".into(),
+            justification: "no component is developed for us by a third party".into(),
+            approver: "Jane".into(),
+            date: "2026-03-01".into(),
+            analysis: "docs/security/threat-model.md#scope".into(),
+        });
+        for (role_id, security, accepted) in [
+            ("security-officer", false, true),
+            ("psirt-lead", false, true),
+            ("release-manager", true, true),
+            ("release-manager", false, false),
+        ] {
+            let mut facts = empty_repository();
+            facts.human.roles = Some(Roles {
+                file: None,
+                roles: [(role_id.to_string(), role(security))].into(),
+            });
+            let (status, reason) = status_of(&evaluate(&facts, &catalog, &config, now()), "SM-10");
+            assert_eq!(
+                status == Status::NotApplicable,
+                accepted,
+                "{role_id} security={security}: {reason}"
+            );
+            if !accepted {
+                assert!(
+                    reason.starts_with("scoping out was not accepted"),
+                    "{reason}"
+                );
+            }
+        }
+        // Without a roles file nobody can approve a scoping decision.
+        let (status, _) = status_of(
+            &evaluate(&empty_repository(), &catalog, &config, now()),
+            "SM-10",
+        );
+        assert_ne!(status, Status::NotApplicable);
     }
 
     #[test]

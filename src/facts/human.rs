@@ -98,6 +98,19 @@ pub struct Roles {
 pub struct Role {
     pub description: String,
     pub holders: Vec<String>,
+    /// A security role (security officer, advisor, architect, PSIRT lead): its holders may
+    /// approve scoping decisions. Roles whose id names security or PSIRT are security roles
+    /// without the flag.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub security: bool,
+}
+
+impl Role {
+    /// True for a security role: marked so, or named so (`security-officer`, `psirt-lead`).
+    pub fn is_security(&self, id: &str) -> bool {
+        let id = id.to_ascii_lowercase();
+        self.security || id.contains("security") || id.contains("psirt")
+    }
 }
 
 impl Roles {
@@ -106,6 +119,13 @@ impl Roles {
         self.roles
             .get(role)
             .is_some_and(|r| r.holders.iter().any(|h| h == person))
+    }
+
+    /// True when `person` holds a security role.
+    pub fn holds_security_role(&self, person: &str) -> bool {
+        self.roles
+            .iter()
+            .any(|(id, r)| r.is_security(id) && r.holders.iter().any(|h| h == person))
     }
 
     /// True when `person` holds any role.

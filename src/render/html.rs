@@ -189,6 +189,7 @@ fn outcome_label(o: Outcome) -> &'static str {
         Outcome::Pass => "pass",
         Outcome::Fail => "fail",
         Outcome::Unknown => "unknown",
+        Outcome::NotApplicable => "not applicable",
     }
 }
 
@@ -197,6 +198,7 @@ fn waiver_state_label(s: WaiverState) -> &'static str {
         WaiverState::Used => "used",
         WaiverState::Unused => "unused",
         WaiverState::Expired => "expired",
+        WaiverState::Invalid => "invalid",
     }
 }
 

@@ -6,7 +6,6 @@ use std::fmt::Write;
 use anstyle::Style;
 
 use super::{one_line, outcome_str, outcome_style, paint, status_style};
-use crate::catalog::Level;
 use crate::eval::{Outcome, Status};
 use crate::report::Report;
 use crate::sanitize::terminal as t;
@@ -99,7 +98,7 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut attention: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.outcome != Outcome::Pass && f.level != Level::Allow)
+        .filter(|f| matches!(f.outcome, Outcome::Fail | Outcome::Unknown))
         .collect();
     // Deny before warn, fail before unknown, then by id: the order is stable.
     attention.sort_by_key(|f| (std::cmp::Reverse(f.level), f.outcome, f.rule.clone()));
@@ -143,6 +142,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 crate::eval::WaiverState::Used => "used",
                 crate::eval::WaiverState::Unused => "unused: it matches nothing, remove it",
                 crate::eval::WaiverState::Expired => "expired: counts as absent",
+                crate::eval::WaiverState::Invalid => "invalid: counts as absent",
             };
             let _ = writeln!(
                 out,
@@ -152,6 +152,9 @@ pub fn render(report: &Report, color: bool) -> String {
                 w.waiver.expires,
                 t(&w.waiver.reason)
             );
+            if let Some(why) = &w.why {
+                let _ = writeln!(out, "    {}", t(why));
+            }
         }
     }
 
@@ -163,13 +166,14 @@ pub fn render(report: &Report, color: bool) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "\n{} {} requirements: {}; rules: {} pass, {} fail, {} unknown",
+        "\n{} {} requirements: {}; rules: {} pass, {} fail, {} unknown, {} not applicable",
         paint(color, bold, "Summary:"),
         report.requirements.len(),
         counts.join(", "),
         s.rules_passed,
         s.rules_failed,
-        s.rules_unknown
+        s.rules_unknown,
+        s.rules_not_applicable
     );
     if !s.undecided.is_empty() {
         let _ = writeln!(

@@ -38,6 +38,7 @@ pub(crate) fn outcome_style(o: Outcome) -> Style {
         Outcome::Pass => AnsiColor::Green,
         Outcome::Fail => AnsiColor::Red,
         Outcome::Unknown => AnsiColor::Magenta,
+        Outcome::NotApplicable => AnsiColor::Cyan,
     };
     Style::new().fg_color(Some(c.into())).bold()
 }
@@ -47,6 +48,7 @@ pub(crate) fn outcome_str(o: Outcome) -> &'static str {
         Outcome::Pass => "pass",
         Outcome::Fail => "fail",
         Outcome::Unknown => "unknown",
+        Outcome::NotApplicable => "not-applicable",
     }
 }
 

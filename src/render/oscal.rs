@@ -263,6 +263,7 @@ fn rule_observation(
         Outcome::Fail if f.waived.is_some() => "failed (accepted by a waiver)",
         Outcome::Fail => "failed",
         Outcome::Unknown => "could not evaluate",
+        Outcome::NotApplicable => "had nothing to judge",
     };
     let mut description = format!(
         "Rule {} {}: {}",

@@ -97,7 +97,7 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
     let results: Vec<Value> = report
         .findings
         .iter()
-        .filter(|f| f.outcome != Outcome::Pass)
+        .filter(|f| !matches!(f.outcome, Outcome::Pass | Outcome::NotApplicable))
         .map(|f| result(f, index.get(f.rule.as_str()).copied().unwrap_or_default()))
         .collect();
     let log = json!({

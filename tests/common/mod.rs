@@ -1,12 +1,72 @@
-//! What the integration tests share: running the real binary in a pinned environment and
-//! building workspaces in temporary directories.
+//! What the integration tests share: running the real binary in a pinned environment
+//! ([`command`]), building workspaces and git repositories ([`git`]) in temporary directories,
+//! and deciding what a test does when a tool it needs is missing ([`require_tool`]).
 
 #![allow(dead_code)]
 
+pub(crate) mod git;
+
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+
+#[allow(unused_imports)]
+pub(crate) use git::Identity;
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_cargo-sdl");
+
+/// Whether this run is CI's (`CI=true`, as GitHub Actions and `.ci/run` set it).
+pub(crate) fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+}
+
+/// Report that `what` (a tool, a database) a test needs is missing, and return false so the
+/// test can return early. Under CI the test fails instead: CI installs everything the suite
+/// uses, so there a skip would hide a test that never ran. Elsewhere it prints
+/// `skipping: TEST: WHAT` to the terminal (past the test harness's capture, so the line is seen
+/// even when the test passes).
+#[track_caller]
+pub(crate) fn missing(what: &str) -> bool {
+    let current = std::thread::current();
+    let test = current.name().unwrap_or("a test");
+    assert!(
+        !under_ci(),
+        "CI=true, but {what}: {test} cannot run (.ci/run installs what the tests need)"
+    );
+    let _ = writeln!(std::io::stderr(), "skipping: {test}: {what}");
+    false
+}
+
+/// Whether `program` is installed: an executable file of that name on PATH (or at that path).
+/// Without it, see [`missing`]: false and a `skipping:` line, or a failure under CI. Use it as
+/// `if !common::require_tool("ssh-keygen") { return; }`.
+#[track_caller]
+pub(crate) fn require_tool(program: &str) -> bool {
+    find_program(program).is_some() || missing(&format!("`{program}` is not installed"))
+}
+
+/// The executable `program` names: itself when it is a path, else the first match on PATH.
+pub(crate) fn find_program(program: &str) -> Option<PathBuf> {
+    let executable = |p: &Path| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            p.metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        }
+        #[cfg(not(unix))]
+        {
+            p.is_file() || p.with_extension("exe").is_file()
+        }
+    };
+    if program.contains(std::path::MAIN_SEPARATOR) || program.contains('/') {
+        let p = PathBuf::from(program);
+        return executable(&p).then_some(p);
+    }
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join(program))
+        .find(|p| executable(p))
+}
 
 /// The hand-written RustSec-shaped database of `tests/fixtures/supply/advisory-db`.
 pub(crate) fn fixture_advisory_db() -> PathBuf {
@@ -14,22 +74,17 @@ pub(crate) fn fixture_advisory_db() -> PathBuf {
 }
 
 /// The real RustSec snapshot CI lays beside the clone (`../shared/advisory-db`), or `None`
-/// (with a message) without it. Under `CI=true` a missing snapshot fails the test instead: a
-/// test that needs it must not pass by skipping.
+/// after [`missing`] (a failure under CI: a test that needs it must not pass by skipping).
+#[track_caller]
 pub(crate) fn shared_advisory_db() -> Option<PathBuf> {
     let db = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-db");
     if db.join("crates").is_dir() {
         return Some(db);
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true, but the shared advisory database is missing at {}",
+    missing(&format!(
+        "no shared advisory database at {} (CI lays shared/ beside the clone)",
         db.display()
-    );
-    eprintln!(
-        "skipping: no advisory database at {} (CI lays shared/ beside the clone)",
-        db.display()
-    );
+    ));
     None
 }
 
@@ -68,17 +123,58 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// `cargo-sdl sdl` in `dir` with no colour, no SOURCE_DATE_EPOCH, git isolated from the
-/// machine's configuration and `cargo_home` as CARGO_HOME. Add arguments and run it.
-pub(crate) fn command(dir: &Path, cargo_home: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("sdl")
-        .current_dir(dir)
-        .env_remove("CARGO_TERM_COLOR")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("CARGO_HOME", cargo_home)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+/// Give `cmd`, a program that runs cargo-sdl (the binary, or cargo running it as `cargo sdl`),
+/// the tests' pinned environment: `cargo_home` as CARGO_HOME (no advisory database of the
+/// developer's), no colour setting (`CARGO_TERM_COLOR`, `NO_COLOR`: output is a pipe, so
+/// `--color auto` means none), no `SOURCE_DATE_EPOCH` (a test that wants one sets it after
+/// this), no terminal size for help wrapping (`COLUMNS`, `LINES`), no `CI` (CI runs the
+/// binary as any machine does), git isolated as [`remove_git_environment`] does, and stdin
+/// closed.
+pub(crate) fn isolate(cmd: &mut Command, cargo_home: &Path) {
+    remove_git_environment(cmd);
+    for var in [
+        "CARGO_TERM_COLOR",
+        "NO_COLOR",
+        "SOURCE_DATE_EPOCH",
+        "COLUMNS",
+        "LINES",
+        "CI",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("CARGO_HOME", cargo_home).stdin(Stdio::null());
+}
+
+/// Remove every inherited `GIT_*` variable from `cmd`'s environment (`GIT_DIR`,
+/// `GIT_WORK_TREE`, `GIT_INDEX_FILE` when the tests run from a git hook, author and committer
+/// names and dates, `GIT_CONFIG_PARAMETERS`, …) and shut out the machine's git configuration:
+/// `GIT_CONFIG_GLOBAL=/dev/null` (an environment value for git, never a path given to
+/// cargo-sdl) and `GIT_CONFIG_NOSYSTEM=1`.
+pub(crate) fn remove_git_environment(cmd: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("GIT_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1");
+}
+
+/// The binary `cargo-sdl` (no arguments yet) in `dir`, in the pinned environment of
+/// [`isolate`]. Use it to run it as `cargo-sdl --version`; [`command`] runs `cargo-sdl sdl`,
+/// as cargo does.
+pub(crate) fn binary(dir: &Path, cargo_home: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir);
+    isolate(&mut cmd, cargo_home);
+    cmd
+}
+
+/// `cargo-sdl sdl` in `dir` in the pinned environment of [`isolate`], with `cargo_home` as
+/// CARGO_HOME. Add arguments and run it.
+pub(crate) fn command(dir: &Path, cargo_home: &Path) -> Command {
+    let mut cmd = binary(dir, cargo_home);
+    cmd.arg("sdl");
     cmd
 }
 
@@ -105,7 +201,6 @@ pub(crate) fn sdl_with_advisory_db(dir: &Path, args: &[&str]) -> Output {
 /// not hang a run.
 pub(crate) fn output_within(cmd: &mut Command, limit: std::time::Duration) -> Output {
     use std::io::Read;
-    use std::process::Stdio;
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -173,35 +268,10 @@ pub(crate) fn workspace_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// Who makes a commit in a test repository, and when: pinned so that commit ids are stable.
-pub(crate) struct Identity<'a> {
-    pub author: (&'a str, &'a str),
-    pub committer: (&'a str, &'a str),
-    pub date: &'a str,
-}
-
-/// Run git in `dir` isolated from the machine's configuration, with pinned identity and date.
+/// Run git in `dir` as `who` (see [`git::command`]); a thin form of [`git::run`] for tests that
+/// turn a workspace they wrote into a repository.
 pub(crate) fn git_as(dir: &Path, who: &Identity<'_>, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", who.author.0)
-        .env("GIT_AUTHOR_EMAIL", who.author.1)
-        .env("GIT_COMMITTER_NAME", who.committer.0)
-        .env("GIT_COMMITTER_EMAIL", who.committer.1)
-        .env("GIT_AUTHOR_DATE", who.date)
-        .env("GIT_COMMITTER_DATE", who.date)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
+    git::run(dir, who, &[], args);
 }
 
 /// A workspace whose report exits 0 on a machine with an advisory database

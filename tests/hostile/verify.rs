@@ -312,7 +312,7 @@ fn a_second_gzip_member_is_a_difference() {
     }
 
     // `tar xzf` really does unpack the planted member: the case is an attack, not a curiosity.
-    if Command::new("tar").arg("--version").output().is_ok() {
+    if common::require_tool("tar") {
         let scratch = tempfile::tempdir().expect("a temporary directory");
         let untar = Command::new("tar")
             .arg("xzf")
@@ -613,24 +613,6 @@ fn a_fifo_or_link_in_a_package_folder_is_a_difference_and_never_opened() {
     assert_exit(&out, 2, "diff with links");
 }
 
-fn ssh_keygen_available() -> bool {
-    let found = Command::new("ssh-keygen")
-        .arg("-?")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !found {
-        // In CI the comparison with OpenSSH is the point of the test: missing is a failure.
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "ssh-keygen is not installed, and CI=true: the SSHSIG comparison cannot run"
-        );
-        eprintln!("skipped: ssh-keygen is not installed (the SSHSIG sweep needs it)");
-    }
-    found
-}
-
 /// OpenSSH's verdict on the package's signature.
 fn ssh_keygen_accepts(pkg: &Path, signers: &str) -> bool {
     let mut child = Command::new("ssh-keygen")
@@ -662,7 +644,8 @@ fn ssh_keygen_accepts(pkg: &Path, signers: &str) -> bool {
 /// ssh-keygen writes.
 #[test]
 fn every_change_to_the_signature_that_ssh_keygen_rejects_is_rejected() {
-    if !ssh_keygen_available() {
+    // In CI the comparison with OpenSSH is the point of the test: missing is a failure.
+    if !common::require_tool("ssh-keygen") {
         return;
     }
     let s = Signed::new();

@@ -290,17 +290,17 @@ fn scoping_approved(ctx: &RuleCtx<'_>) -> RuleResult {
         .clone()
         .unwrap_or_else(|| "sdl.toml".into());
     if decisions.is_empty() {
-        return RuleResult::pass(
-            "every requirement is in scope; nothing was scoped out",
+        return RuleResult::not_applicable(
+            "every requirement is in scope; nothing was scoped out, so there is no decision to check",
             vec![],
         );
     }
-    let Some(roles) = &ctx.facts.human.roles else {
+    if ctx.facts.human.roles.is_none() {
         return RuleResult::unknown(format!(
             "{} requirements scoped out, but no roles file to check their approvers",
             decisions.len()
         ));
-    };
+    }
     let evidence: Vec<EvidenceRef> = decisions
         .iter()
         .map(|d| EvidenceRef::Config {
@@ -310,13 +310,13 @@ fn scoping_approved(ctx: &RuleCtx<'_>) -> RuleResult {
         .collect();
     let unknown: Vec<String> = decisions
         .iter()
-        .filter(|d| !roles.knows(&d.approver))
+        .filter(|d| crate::eval::scoping_problem(d, ctx.facts).is_some())
         .map(|d| format!("{} (approver {})", d.requirement, d.approver))
         .collect();
     if unknown.is_empty() {
         RuleResult::pass(
             format!(
-                "{} scoping decisions, each approved by a role holder",
+                "{} scoping decisions, each approved by a holder of a security role",
                 decisions.len()
             ),
             evidence,
@@ -324,7 +324,7 @@ fn scoping_approved(ctx: &RuleCtx<'_>) -> RuleResult {
     } else {
         RuleResult::fail(
             format!(
-                "scoping approved by someone who holds no SDL role: {}",
+                "scoping approved by someone who holds no security role: {}",
                 unknown.join(", ")
             ),
             evidence,
@@ -358,6 +358,7 @@ mod tests {
             Role {
                 description: "owns the SDL".into(),
                 holders: vec!["Grace".into()],
+                security: false,
             },
         );
         roles.insert(
@@ -365,6 +366,7 @@ mod tests {
             Role {
                 description: "runs intake".into(),
                 holders: vec!["Ada".into()],
+                security: false,
             },
         );
         Roles {
@@ -474,7 +476,7 @@ mod tests {
                 attested("2027-01-01"),
                 Outcome::Unknown,
             ),
-            ("scoping-approved", none.clone(), Outcome::Pass),
+            ("scoping-approved", none.clone(), Outcome::NotApplicable),
         ];
         for (id, human, want) in cases {
             let got = run(id, human, &cfg);
@@ -489,6 +491,8 @@ mod tests {
                 requirement: "SM-10".into(),
                 justification: "no bespoke third-party components in this product".into(),
                 approver: approver.into(),
+                date: "2026-01-10".into(),
+                analysis: "docs/security/threat-model.md#scope".into(),
             }],
             ..Config::default()
         };

@@ -287,7 +287,7 @@ fn cargo_lock_committed(ctx: &RuleCtx<'_>) -> RuleResult {
             "there is no Cargo.lock, and the workspace builds a binary",
             vec![],
         ),
-        (None, _, Some(false)) => RuleResult::pass(
+        (None, _, Some(false)) => RuleResult::not_applicable(
             "there is no Cargo.lock; the workspace has no binary target, so none is needed",
             vec![],
         ),
@@ -469,7 +469,7 @@ fn sbom_repository_current(ctx: &RuleCtx<'_>) -> RuleResult {
         Err(why) => return RuleResult::unknown(format!("no SBOM facts: {why}")),
     };
     if sbom.documents.is_empty() {
-        return RuleResult::pass(
+        return RuleResult::not_applicable(
             "the repository keeps no SBOM (bom.json, *.cdx.json, *.cdx.xml), so none can be stale",
             vec![],
         );
@@ -858,7 +858,7 @@ mod tests {
             (true, Some(false), Some(true), Outcome::Fail),
             (true, None, Some(true), Outcome::Unknown),
             (false, None, Some(true), Outcome::Fail),
-            (false, None, Some(false), Outcome::Pass),
+            (false, None, Some(false), Outcome::NotApplicable),
             (false, None, None, Outcome::Unknown),
         ];
         for (has, tracked, bin, want) in cases {
@@ -1039,7 +1039,7 @@ mod tests {
             ..Coverage::default()
         };
         let cases = [
-            (vec![], Outcome::Pass),
+            (vec![], Outcome::NotApplicable),
             (
                 vec![doc(SbomValidation::Valid, Some(full.clone()))],
                 Outcome::Pass,

@@ -109,7 +109,10 @@ pub(in crate::eval) fn policy_statement(
 pub(super) fn security_txt_current(ctx: &RuleCtx<'_>) -> RuleResult {
     let f = file_facts!(ctx);
     let Some(s) = &f.security_txt else {
-        return RuleResult::pass("no security.txt is published, so none can be stale", vec![]);
+        return RuleResult::not_applicable(
+            "no security.txt is published, so none can be stale",
+            vec![],
+        );
     };
     if let Some(why) = &s.not_analysed {
         return RuleResult::unknown(format!("{} {why}", s.file.path));
@@ -207,7 +210,7 @@ mod tests {
     use super::super::test_support::*;
     use super::statements;
     use crate::config::Config;
-    use crate::eval::Outcome::{Fail, Pass, Unknown};
+    use crate::eval::Outcome::{Fail, NotApplicable, Pass, Unknown};
     use crate::facts::files::*;
 
     fn policy(channels: usize, disclosure: usize, timeframes: usize) -> FileFacts {
@@ -321,7 +324,7 @@ mod tests {
             "security-txt-current",
             vec![
                 ("valid", txt(1, Some("2027-01-01T00:00:00Z")), Pass),
-                ("absent", FileFacts::default(), Pass),
+                ("absent", FileFacts::default(), NotApplicable),
                 ("expired", txt(1, Some("2026-01-01T00:00:00Z")), Fail),
                 ("no contact", txt(0, Some("2027-01-01T00:00:00Z")), Fail),
                 ("no expires", txt(1, None), Fail),

@@ -78,7 +78,8 @@ pub(in crate::eval) fn ci_activity(ctx: &RuleCtx<'_>, activity: &str, what: &str
 }
 
 /// A rule that collects violations across workflows: fail on any, unknown when a workflow
-/// could not be parsed, pass otherwise (also with no workflows: then nothing is exposed).
+/// could not be parsed, not applicable with no workflow at all (nothing to judge), pass
+/// otherwise.
 fn workflow_violations(
     f: &FileFacts,
     violations: Vec<(String, EvidenceRef)>,
@@ -95,6 +96,12 @@ fn workflow_violations(
             "no finding in the parsed workflows, but {} could not be parsed",
             list(broken, 3)
         ));
+    }
+    if f.workflows.is_empty() {
+        return RuleResult::not_applicable(
+            "no workflow in .github/workflows, so there is nothing to judge",
+            vec![],
+        );
     }
     RuleResult::pass(
         clean,
@@ -245,18 +252,27 @@ pub(super) fn workflow_pull_request_target_safe(ctx: &RuleCtx<'_>) -> RuleResult
                 .any(|t| t == "pull_request_target" || t == "workflow_run")
         })
         .count();
+    if privileged == 0 && !f.workflows.is_empty() && broken_workflows(f).is_empty() {
+        return RuleResult::not_applicable(
+            format!(
+                "none of the {} workflow(s) is triggered by pull_request_target or workflow_run, \
+                 so none runs untrusted code with a privileged token",
+                f.workflows.len()
+            ),
+            f.workflows
+                .iter()
+                .map(|w| EvidenceRef::from(&w.file))
+                .collect(),
+        );
+    }
     workflow_violations(
         f,
         violations,
-        if f.workflows.is_empty() {
-            "no workflows, so none runs untrusted pull request code".to_string()
-        } else {
-            format!(
-                "no workflow checks out untrusted pull request code with a privileged token \
-                 ({privileged} of {} use pull_request_target or workflow_run)",
-                f.workflows.len()
-            )
-        },
+        format!(
+            "no workflow checks out untrusted pull request code with a privileged token \
+             ({privileged} of {} use pull_request_target or workflow_run)",
+            f.workflows.len()
+        ),
     )
 }
 
@@ -264,7 +280,7 @@ pub(super) fn workflow_pull_request_target_safe(ctx: &RuleCtx<'_>) -> RuleResult
 mod tests {
     use super::super::test_support::*;
     use super::activity_kind;
-    use crate::eval::Outcome::{Fail, Pass, Unknown};
+    use crate::eval::Outcome::{Fail, NotApplicable, Pass, Unknown};
     use crate::facts::files::*;
 
     fn workflow(jobs: Vec<Job>, permissions: Option<&str>, triggers: &[&str]) -> Workflow {
@@ -445,7 +461,7 @@ mod tests {
                     ),
                     Fail,
                 ),
-                ("no workflows", ci(vec![], false), Pass),
+                ("no workflows", ci(vec![], false), NotApplicable),
                 ("clean but broken", ci(vec![good()], true), Unknown),
             ],
         );
@@ -511,7 +527,19 @@ mod tests {
         table(
             "workflow-pull-request-target-safe",
             vec![
-                ("safe", ci(vec![good()], false), Pass),
+                ("nothing privileged", ci(vec![good()], false), NotApplicable),
+                (
+                    "privileged, no hazard",
+                    ci(
+                        vec![workflow(
+                            vec![job(&[], &[], None)],
+                            Some("{}"),
+                            &["pull_request_target"],
+                        )],
+                        false,
+                    ),
+                    Pass,
+                ),
                 ("hazard", ci(vec![hazardous], false), Fail),
                 ("clean but broken", ci(vec![good()], true), Unknown),
             ],
