@@ -131,6 +131,16 @@ fn crosswalk_ids_are_well_formed() {
         for id in &r.ssdf {
             assert!(catalog::is_ssdf_id(id), "{}: ssdf {id}", r.id);
         }
+        // Our judgement is part of `ssdf`, listed after NIST's ids, and never also NIST's.
+        let nist: Vec<&str> = r.ssdf_cited_by_nist().collect();
+        let all: Vec<&str> = nist
+            .iter()
+            .copied()
+            .chain(r.ssdf_judgement.iter().map(String::as_str))
+            .collect();
+        assert_eq!(r.ssdf, all, "{}", r.id);
+        let unique: BTreeSet<&str> = all.iter().copied().collect();
+        assert_eq!(unique.len(), all.len(), "{}: an SSDF id twice", r.id);
         for id in &r.cra {
             assert!(catalog::is_cra_id(id), "{}: cra {id}", r.id);
         }
@@ -166,8 +176,108 @@ fn rule_ids_are_kebab_case() {
             "{}",
             rule.id
         );
-        assert!(!rule.requirements.is_empty());
     }
+}
+
+/// The rules that support no requirement: their findings are shown, but no status depends on
+/// them (a rule that passes whenever the tool runs, or that is about licences or reminders,
+/// is no evidence of a 4-1 requirement). Any other rule without requirements is a mistake.
+const INFORMATIONAL: [&str; 3] = [
+    "attestations-not-expiring",
+    "licenses-declared",
+    "sbom-generated",
+];
+
+#[test]
+fn only_the_informational_rules_support_no_requirement() {
+    let cat = catalog();
+    let informational: Vec<&str> = cat
+        .rules
+        .iter()
+        .filter(|r| r.requirements.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(informational, INFORMATIONAL);
+}
+
+/// Mappings a domain review found wrong stay fixed (issue 11, item 8).
+#[test]
+fn reviewed_mappings_stay_fixed() {
+    let cat = catalog();
+    let rule = |id: &str| -> Vec<&str> {
+        cat.rule(id)
+            .unwrap_or_else(|| panic!("no rule {id}"))
+            .requirements
+            .iter()
+            .map(String::as_str)
+            .collect()
+    };
+    // Review by someone other than the author is implementation review, not tester independence.
+    assert_eq!(rule("review-independent"), ["SI-1"]);
+    // Signed commits protect the development environment; users verify releases, not commits.
+    assert_eq!(rule("commits-signed"), ["SM-7"]);
+    // A decision on each threat is no test of its mitigation.
+    assert_eq!(rule("threat-model-threats-dispositioned"), ["SR-2"]);
+    // Any time-frame in the policy (acknowledgement, triage) says nothing about disclosure.
+    assert_eq!(rule("security-policy-timeframes"), ["SUM-5"]);
+    // A design document found by name, content not judged, shows no defence layers.
+    assert_eq!(rule("design-documented"), ["SD-1"]);
+    // An annotated tag is a change-control record, not process verification or authenticity.
+    assert_eq!(rule("releases-recorded"), ["SM-1"]);
+    for id in ["SVV-2", "SVV-5", "SD-2"] {
+        assert_eq!(
+            cat.requirement(id).unwrap().rules,
+            Vec::<String>::new(),
+            "{id} is evidenced by attestation only"
+        );
+    }
+    for id in INFORMATIONAL {
+        assert!(
+            cat.requirements
+                .iter()
+                .all(|r| !r.rules.iter().any(|x| x == id)),
+            "{id} lifts no requirement"
+        );
+    }
+}
+
+/// The `automated` prose describes only checks that exist: a requirement with rules names each
+/// of them (by id, in backticks) and no other rule, and never says it is not automated; one
+/// without rules starts with "Not yet automated." and names no rule.
+#[test]
+fn automated_prose_describes_only_the_rules_that_exist() {
+    let cat = catalog();
+    let mut problems = Vec::new();
+    for r in &cat.requirements {
+        let text = r.automated.trim();
+        let named: BTreeSet<&str> = cat
+            .rules
+            .iter()
+            .filter(|rule| text.contains(&format!("`{}`", rule.id)))
+            .map(|rule| rule.id.as_str())
+            .collect();
+        let mapped: BTreeSet<&str> = r.rules.iter().map(String::as_str).collect();
+        if r.rules.is_empty() {
+            if !text.starts_with("Not yet automated.") {
+                problems.push(format!(
+                    "{}: no rules, but `automated` does not start with \"Not yet automated.\"",
+                    r.id
+                ));
+            }
+        } else if text.contains("Not yet automated") {
+            problems.push(format!(
+                "{}: has rules but says \"Not yet automated\"",
+                r.id
+            ));
+        }
+        if named != mapped {
+            problems.push(format!(
+                "{}: `automated` names rules {named:?}, the catalogue maps {mapped:?}",
+                r.id
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// Every way a rule's parameters can be wrong: the names its implementation (or its check's
@@ -270,6 +380,16 @@ fn the_rules_json_contract_is_stable() {
         for key in ["id", "practice", "title", "summary", "rules", "ssdf", "cra"] {
             assert!(r.get(key).is_some(), "{key} missing in {}", r["id"]);
         }
+        for id in r["ssdf_judgement"].as_array().expect("ssdf_judgement") {
+            assert!(
+                r["ssdf"].as_array().unwrap().contains(id),
+                "{}: {id} is in ssdf too",
+                r["id"]
+            );
+        }
+    }
+    for key in ["standard", "edition", "version", "sha256", "extended"] {
+        assert!(value["catalogue"].get(key).is_some(), "catalogue.{key}");
     }
     insta::assert_snapshot!("rules_json", json);
 }
@@ -629,4 +749,204 @@ fn every_catalogue_file_is_embedded() {
         .map(|(p, _)| p.to_string())
         .collect();
     assert_eq!(on_disk, embedded);
+}
+
+/// `catalogue_hash` over owned bytes.
+fn hash_of(files: &[(String, Vec<u8>)]) -> String {
+    catalog::catalogue_hash(files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
+}
+
+fn embedded_files() -> Vec<(String, Vec<u8>)> {
+    catalog::EMBEDDED
+        .iter()
+        .map(|(p, s)| (p.to_string(), s.as_bytes().to_vec()))
+        .collect()
+}
+
+#[test]
+fn the_catalogue_names_its_standard_edition_version_and_hash() {
+    let cat = catalog();
+    let id = cat.identity();
+    assert_eq!(id.standard, "IEC 62443-4-1:2018");
+    assert_eq!(id.edition, "Ed. 1.0");
+    assert_eq!(id.standard_edition(), "IEC 62443-4-1:2018, Ed. 1.0");
+    let (year, month) = id.version.split_once('.').expect("YEAR.MONTH");
+    assert!(
+        year.len() == 4 && year.parse::<u32>().is_ok(),
+        "{}",
+        id.version
+    );
+    assert!(month.split('.').next().unwrap().parse::<u32>().is_ok());
+    assert!(!id.extended && id.extensions.is_empty());
+    assert_eq!(catalog::EMBEDDED[0].0, "practices/catalogue.toml");
+
+    // The hash is what `sha256sum FILES… | sha256sum` prints in the source tree.
+    let listing: String = catalog::EMBEDDED
+        .iter()
+        .map(|(p, s)| format!("{}  {p}\n", cargo_sdl::digest::sha256_hex(s.as_bytes())))
+        .collect();
+    assert_eq!(id.sha256, cargo_sdl::digest::sha256_hex(listing.as_bytes()));
+    assert_eq!(id.sha256, hash_of(&embedded_files()));
+    assert_eq!(
+        id.to_string(),
+        format!(
+            "IEC 62443-4-1:2018, Ed. 1.0; cargo-sdl catalogue {}, sha256 {}",
+            id.version, id.sha256
+        )
+    );
+    // Serializable, for report.json.
+    let json = serde_json::to_value(id).unwrap();
+    assert_eq!(json["sha256"], id.sha256.as_str());
+    assert_eq!(json["extended"], false);
+}
+
+#[test]
+fn the_catalogue_hash_changes_when_any_embedded_file_changes() {
+    let base = embedded_files();
+    let before = hash_of(&base);
+    assert_eq!(before, hash_of(&embedded_files()), "deterministic");
+    for i in 0..base.len() {
+        let mut changed = base.clone();
+        changed[i].1.push(b'\n');
+        assert_ne!(hash_of(&changed), before, "appending to {}", base[i].0);
+        let mut changed = base.clone();
+        let last = changed[i].1.len() - 1;
+        changed[i].1[last] ^= 1;
+        assert_ne!(hash_of(&changed), before, "flipping a bit of {}", base[i].0);
+        let mut renamed = base.clone();
+        renamed[i].0.push('x');
+        assert_ne!(hash_of(&renamed), before, "renaming {}", base[i].0);
+    }
+    // Moving bytes from one file to the next keeps the concatenation but not the hash.
+    let mut moved = base.clone();
+    let byte = moved[1].1.pop().unwrap();
+    moved[2].1.insert(0, byte);
+    assert_ne!(hash_of(&moved), before);
+    // The order is part of it.
+    let mut swapped = base.clone();
+    swapped.swap(1, 2);
+    assert_ne!(hash_of(&swapped), before);
+}
+
+#[test]
+fn the_catalogue_identity_is_stable_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        let out = common::sdl(dir.path(), &["rules", "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_str(&common::text(&out.stdout)).unwrap();
+        v["catalogue"].clone()
+    };
+    let first = run();
+    assert_eq!(first, run());
+    assert_eq!(first, serde_json::to_value(catalog().identity()).unwrap());
+
+    let out = common::sdl(dir.path(), &["rules"]);
+    let human = common::text(&out.stdout);
+    let want = format!(
+        "IEC 62443-4-1:2018, Ed. 1.0 — cargo-sdl catalogue {} (sha256 {})",
+        catalog().identity().version,
+        catalog().identity().sha256
+    );
+    assert_eq!(human.lines().next(), Some(want.as_str()));
+}
+
+#[test]
+fn practices_files_extend_the_catalogue_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = r#"
+[[requirement]]
+id = "ORG-1"
+practice = "SM"
+title = "Security champion named"
+summary = "Every product names a security champion who owns the product's SDL records and attends the security guild."
+ssdf = ["PO.2.1"]
+automated = "Not yet automated."
+attestation = "The champion's name."
+"#;
+    std::fs::write(dir.path().join("org.toml"), org).unwrap();
+    let builtins = cargo_sdl::eval::rules::builtin_ids();
+    let cat = Catalog::with_extra_dir(dir.path(), &builtins).expect("loads");
+    let id = cat.identity();
+    assert!(id.extended);
+    assert_eq!(id.extensions, ["org.toml"]);
+    let mut files = embedded_files();
+    files.push(("org.toml".into(), org.as_bytes().to_vec()));
+    assert_eq!(id.sha256, hash_of(&files));
+    assert_ne!(id.sha256, catalog().identity().sha256);
+    assert!(id.to_string().ends_with("; extended by org.toml"), "{id}");
+    // Where the directory lies does not matter, only its files.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("org.toml"), org).unwrap();
+    let again = Catalog::with_extra_dir(elsewhere.path(), &builtins).unwrap();
+    assert_eq!(again.identity(), id);
+
+    // An extension cannot rename the catalogue.
+    std::fs::write(
+        dir.path().join("org.toml"),
+        format!("[catalogue]\nstandard = \"Ours\"\nedition = \"1\"\nversion = \"2026.11\"\n{org}"),
+    )
+    .unwrap();
+    let err = Catalog::with_extra_dir(dir.path(), &builtins)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("org.toml") && err.contains("[catalogue] is already declared"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ssdf_sources_follow_the_crosswalk_marks() {
+    let cat = catalog();
+    let req = |id: &str| cat.requirement(id).unwrap();
+    // NIST cites nothing for SM-1: all three ids are ours.
+    assert_eq!(req("SM-1").ssdf_cited_by_nist().count(), 0);
+    assert_eq!(req("SM-1").ssdf_judgement, ["PO.1.1", "PO.3.2", "PS.1.1"]);
+    // SBOMs (PS.3.2) are our addition to SM-9; the rest is NIST's.
+    assert_eq!(
+        req("SM-9").ssdf_cited_by_nist().collect::<Vec<_>>(),
+        ["PO.1.1", "PO.1.3", "PW.4.1", "PW.4.4"]
+    );
+    assert_eq!(req("SM-9").ssdf_judgement, ["PS.3.2"]);
+    assert!(req("SI-1").ssdf_judgement.is_empty());
+
+    let json: serde_json::Value =
+        serde_json::from_str(&cargo_sdl::render::catalog::json(&cat).unwrap()).unwrap();
+    let sm9 = json["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "SM-9")
+        .unwrap();
+    assert_eq!(sm9["ssdf"].as_array().unwrap().len(), 5, "all ids");
+    assert_eq!(sm9["ssdf_judgement"], serde_json::json!(["PS.3.2"]));
+    assert!(
+        json["crosswalk_sources"]["cra"]
+            .as_str()
+            .unwrap()
+            .contains("judgement")
+    );
+
+    // An id is either NIST's or ours, never both.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("org.toml"),
+        r#"
+[[requirement]]
+id = "ORG-1"
+practice = "SM"
+title = "t"
+summary = "s"
+ssdf = ["PO.2.1"]
+ssdf-judgement = ["PO.2.1"]
+automated = "Not yet automated."
+attestation = "a"
+"#,
+    )
+    .unwrap();
+    let err = Catalog::with_extra_dir(dir.path(), &cargo_sdl::eval::rules::builtin_ids())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("PO.2.1 is listed twice"), "{err}");
 }

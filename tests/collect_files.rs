@@ -627,7 +627,8 @@ fn git_repository() {
         ("dependency-policy-configured", Outcome::Pass),
         ("lints-configured", Outcome::Pass),
         ("unsafe-code-forbidden", Outcome::Fail),
-        ("fuzz-targets-present", Outcome::Pass),
+        // The target exists; no readable workflow runs a fuzzer, but one could not be parsed.
+        ("fuzz-targets-present", Outcome::Unknown),
         ("ci-runs-tests", Outcome::Pass),
         ("ci-runs-clippy", Outcome::Pass),
         ("ci-audits-dependencies", Outcome::Pass),
@@ -794,4 +795,100 @@ fn workspace_in_a_subdirectory_lists_only_its_files() {
     assert_eq!(f.crates.len(), 1);
     assert_eq!(f.crates[0].name, "ws");
     assert!(!f.crates[0].forbids_unsafe());
+}
+
+#[test]
+fn fuzzing_is_found_where_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "fuzz/fuzz_targets/parse.rs", "#![no_main]\n");
+    // ClusterFuzzLite and OSS-Fuzz shapes: project.yaml with a language, next to its build.
+    write(root, ".clusterfuzzlite/project.yaml", "language: rust\n");
+    write(root, ".clusterfuzzlite/build.sh", "cargo fuzz build -O\n");
+    write(
+        root,
+        "oss-fuzz/projects/widget/project.yaml",
+        "homepage: https://example.org\nlanguage: rust\nmain_repo: https://example.org/widget\n",
+    );
+    write(root, "oss-fuzz/projects/widget/Dockerfile", "FROM base\n");
+    // Not fuzzing configurations: no build beside it, no language, not a mapping.
+    write(root, "projects/lonely/project.yaml", "language: rust\n");
+    write(root, "projects/site/project.yaml", "title: Our site\n");
+    write(root, "projects/site/build.sh", "make\n");
+    write(root, "projects/list/project.yaml", "- a\n- b\n");
+    write(root, "projects/list/build.sh", "make\n");
+    let f = present(collect(root, &Config::default()));
+    let services: Vec<(&str, &str, bool)> = f
+        .fuzzing_services
+        .iter()
+        .map(|s| {
+            (
+                s.service.as_str(),
+                s.file.path.as_str(),
+                s.not_analysed.is_none(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        services,
+        [
+            ("clusterfuzzlite", ".clusterfuzzlite/project.yaml", true),
+            ("oss-fuzz", "oss-fuzz/projects/widget/project.yaml", true),
+        ]
+    );
+    assert_eq!(
+        f.fuzzing_services[0].file.sha256,
+        sha(root, ".clusterfuzzlite/project.yaml")
+    );
+
+    let catalog = Catalog::embedded(&cargo_sdl::eval::rules::builtin_ids()).unwrap();
+    let now = cargo_sdl::timefmt::parse("2026-06-01T00:00:00Z").unwrap();
+    let run = |files: FileFacts| {
+        let facts = Facts {
+            files: Collected::present(files),
+            ..Facts::nothing("2026-06-01T00:00:00Z", "test")
+        };
+        let eval = evaluate(&facts, &catalog, &Config::default(), now);
+        let f = eval
+            .findings
+            .into_iter()
+            .find(|x| x.rule == "fuzz-targets-present")
+            .unwrap();
+        (f.outcome, f.message)
+    };
+    let (outcome, message) = run(f.clone());
+    assert_eq!(outcome, Outcome::Pass, "{message}");
+    assert!(
+        message.contains("run by clusterfuzzlite configuration .clusterfuzzlite/project.yaml"),
+        "{message}"
+    );
+
+    // A workflow that only builds the targets runs nothing; one that runs a fuzzer does.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "fuzz/fuzz_targets/parse.rs", "#![no_main]\n");
+    let workflow = |run: &str| {
+        format!(
+            "on: [schedule]\npermissions: {{}}\njobs:\n  fuzz:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n"
+        )
+    };
+    write(
+        root,
+        ".github/workflows/fuzz.yml",
+        &workflow("cargo +nightly fuzz build"),
+    );
+    let (outcome, message) = run(present(collect(root, &Config::default())));
+    assert_eq!(outcome, Outcome::Fail, "{message}");
+    assert!(message.contains("but nothing runs them"), "{message}");
+    write(
+        root,
+        ".github/workflows/fuzz.yml",
+        &workflow("cargo afl fuzz -i in -o out target/debug/parse"),
+    );
+    let (outcome, message) = run(present(collect(root, &Config::default())));
+    assert_eq!(outcome, Outcome::Pass, "{message}");
+    assert!(
+        message.contains("`cargo afl fuzz -i in -o out target/debug/parse` in .github/workflows/fuzz.yml:7 job fuzz"),
+        "{message}"
+    );
 }

@@ -750,17 +750,17 @@ fn read_csv(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn crosswalk_has_a_row_per_requirement_and_round_trips_hostile_fields() {
-    let (report, _catalog) = sample();
-    let csv = render_crosswalk_csv(&report);
-    assert!(
-        csv.starts_with("requirement,practice,title,status,maturity_level,ssdf,cra,decided_by\n")
-    );
+    let (report, catalog) = sample();
+    let csv = render_crosswalk_csv(&report, &catalog);
+    assert!(csv.starts_with(
+        "requirement,practice,title,status,maturity_level,ssdf,cra,decided_by,ssdf_judgement\n"
+    ));
     assert!(!csv.contains("\r\n"), "LF line ends");
     let rows = read_csv(&csv);
     assert_eq!(rows[0], HEADER);
     assert_eq!(rows.len(), 1 + report.requirements.len());
     for (row, r) in rows[1..].iter().zip(&report.requirements) {
-        assert_eq!(row.len(), 8);
+        assert_eq!(row.len(), 9);
         assert_eq!(row[0], r.id);
         assert_eq!(row[1], r.practice);
         assert_eq!(row[3], r.status.as_str());
@@ -794,8 +794,8 @@ fn crosswalk_has_a_row_per_requirement_and_round_trips_hostile_fields() {
 
 #[test]
 fn crosswalk_of_a_real_report_has_47_data_lines() {
-    let (report, _catalog, _dir) = real_report();
-    let csv = render_crosswalk_csv(&report);
+    let (report, catalog, _dir) = real_report();
+    let csv = render_crosswalk_csv(&report, &catalog);
     assert_eq!(csv.lines().count(), 48);
     let rows = read_csv(&csv);
     assert_eq!(rows.len(), 48);
@@ -806,6 +806,12 @@ fn crosswalk_of_a_real_report_has_47_data_lines() {
         rows[1..].iter().all(|r| !r[5].is_empty()),
         "every requirement has SSDF ids"
     );
+    // The last column names the SSDF ids that are our judgement rather than NIST's.
+    let row = |id: &str| rows.iter().find(|r| r[0] == id).unwrap();
+    assert_eq!(row("SM-1")[8], "PO.1.1; PO.3.2; PS.1.1");
+    assert_eq!(row("SM-9")[5], "PO.1.1; PO.1.3; PW.4.1; PW.4.4; PS.3.2");
+    assert_eq!(row("SM-9")[8], "PS.3.2");
+    assert_eq!(row("SI-1")[8], "");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -823,7 +829,10 @@ fn exports_are_deterministic_and_depend_only_on_the_report() {
         render_oscal(&report, &catalog).unwrap(),
         render_oscal(&again, &catalog).unwrap()
     );
-    assert_eq!(render_crosswalk_csv(&report), render_crosswalk_csv(&again));
+    assert_eq!(
+        render_crosswalk_csv(&report, &catalog),
+        render_crosswalk_csv(&again, &catalog)
+    );
     assert_eq!(
         cargo_sdl::render::markdown::render(&report),
         cargo_sdl::render::markdown::render(&again)

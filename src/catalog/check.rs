@@ -60,7 +60,11 @@ pub const CI_ACTIVITIES: &[(&str, &str)] = &[
         "dependency-audit",
         "cargo audit, cargo deny or their actions",
     ),
-    ("fuzzing", "cargo fuzz"),
+    (
+        "fuzzing",
+        "cargo fuzz run, cargo afl fuzz, cargo bolero test, cargo hfuzz run, cargo ziggy fuzz, \
+         or the CIFuzz / ClusterFuzzLite run_fuzzers actions",
+    ),
     ("static-analysis", "CodeQL, Semgrep or clippy SARIF uploads"),
 ];
 

@@ -19,8 +19,14 @@ pub use check::{CI_ACTIVITIES, Check, CompareOp, GUIDELINE_TOPICS, POLICY_STATEM
 /// The eight practices of IEC 62443-4-1, in the standard's order.
 pub const PRACTICES: [&str; 8] = ["SM", "SR", "SD", "SI", "SVV", "DM", "SUM", "SG"];
 
-/// The embedded catalogue files: one per practice, then the automated rules by evidence source.
+/// The embedded catalogue files: its header (standard, edition, version), one file per
+/// practice, then the automated rules by evidence source. This order is the order in which
+/// [`catalogue_hash`] hashes them.
 pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "practices/catalogue.toml",
+        include_str!("../../practices/catalogue.toml"),
+    ),
     ("practices/sm.toml", include_str!("../../practices/sm.toml")),
     ("practices/sr.toml", include_str!("../../practices/sr.toml")),
     ("practices/sd.toml", include_str!("../../practices/sd.toml")),
@@ -114,13 +120,21 @@ pub struct Requirement {
     /// implies a period (threat model: yearly, DM review: yearly, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_period_days: Option<u32>,
-    /// NIST SP 800-218 (SSDF 1.1) task ids.
+    /// NIST SP 800-218 (SSDF 1.1) task ids. In a catalogue file: the ids NIST itself cites for
+    /// this requirement (the References column of SP 800-218 v1.1). Once loaded: every SSDF id
+    /// of the requirement, NIST's first, then those of [`Requirement::ssdf_judgement`].
     #[serde(default)]
     pub ssdf: Vec<String>,
+    /// SSDF task ids that are our own judgement, where NIST cites nothing (the † marks of the
+    /// crosswalk in our research note). Disjoint from the ids NIST cites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ssdf_judgement: Vec<String>,
     /// EU Cyber Resilience Act ids: `I.1`, `I.2(a)`, `II.3`, `AII.4`, `AVII`, `Art.13(1)`.
+    /// All of them are our judgement: no requirement-level public mapping exists.
     #[serde(default)]
     pub cra: Vec<String>,
-    /// What can be evidenced automatically.
+    /// What the rules mapped to this requirement check, in plain words; for a requirement
+    /// without rules, "Not yet automated." and what a future check could look at.
     pub automated: String,
     /// What a human attestation for this requirement must state.
     pub attestation: String,
@@ -133,13 +147,24 @@ pub struct Requirement {
     pub rules: Vec<String>,
 }
 
+impl Requirement {
+    /// The SSDF ids NIST SP 800-218 v1.1 itself cites for this requirement.
+    pub fn ssdf_cited_by_nist(&self) -> impl Iterator<Item = &str> {
+        self.ssdf
+            .iter()
+            .filter(|id| !self.ssdf_judgement.contains(id))
+            .map(String::as_str)
+    }
+}
+
 /// One automated check.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Rule {
     /// Stable kebab-case id; public API, never renamed.
     pub id: String,
-    /// The requirements this rule gives evidence for.
+    /// The requirements this rule gives evidence for. Empty for an informational rule: its
+    /// finding is shown (and a deny level would fail the run) but it decides no status.
     pub requirements: Vec<String>,
     pub default_level: Level,
     /// One line: what passing means.
@@ -159,9 +184,92 @@ pub struct Rule {
     pub check: Option<Check>,
 }
 
+/// The `[catalogue]` header of `practices/catalogue.toml`: what the catalogue implements and
+/// its own version.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueHeader {
+    /// The standard and its year, e.g. `IEC 62443-4-1:2018`.
+    pub standard: String,
+    /// The standard's edition, e.g. `Ed. 1.0`.
+    pub edition: String,
+    /// The catalogue's own version, `YEAR.MONTH` of its release (`2026.11`), with `.N` added
+    /// for a further release in the same month.
+    pub version: String,
+}
+
+/// What a report was assessed against: the standard and edition, the catalogue version, and
+/// a hash of the catalogue files that makes any change to them visible.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CatalogIdentity {
+    /// `IEC 62443-4-1:2018`.
+    pub standard: String,
+    /// `Ed. 1.0`.
+    pub edition: String,
+    /// The catalogue version from `practices/catalogue.toml`.
+    pub version: String,
+    /// [`catalogue_hash`] of the embedded files, followed by the `--practices` files if any.
+    pub sha256: String,
+    /// True when `--practices` files extend the embedded catalogue (the hash covers them).
+    pub extended: bool,
+    /// The names of the `--practices` files, in the order hashed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<String>,
+}
+
+impl CatalogIdentity {
+    /// The standard with its edition: `IEC 62443-4-1:2018, Ed. 1.0`.
+    pub fn standard_edition(&self) -> String {
+        format!("{}, {}", self.standard, self.edition)
+    }
+}
+
+impl fmt::Display for CatalogIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}; cargo-sdl catalogue {}, sha256 {}",
+            self.standard_edition(),
+            self.version,
+            self.sha256
+        )?;
+        if self.extended {
+            write!(f, "; extended by {}", self.extensions.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// The catalogue hash: SHA-256 over the lines `sha256sum` prints for `files` (`HEX  NAME`,
+/// one per file, in the order given). The embedded catalogue's hash is therefore
+/// `sha256sum practices/catalogue.toml practices/sm.toml … | sha256sum`, in [`EMBEDDED`]
+/// order, run in the source tree. Naming each file and its own digest keeps the framing
+/// unambiguous: moving text from one file to another changes the hash.
+pub fn catalogue_hash<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> String {
+    let mut listing = String::new();
+    for (name, bytes) in files {
+        listing.push_str(&crate::digest::sha256_hex(bytes));
+        listing.push_str("  ");
+        listing.push_str(name);
+        listing.push('\n');
+    }
+    crate::digest::sha256_hex(listing.as_bytes())
+}
+
+/// One catalogue file to load: the path named in messages, the name it is hashed under, and
+/// its text.
+struct Source {
+    path: String,
+    hashed_as: String,
+    text: String,
+    embedded: bool,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogFile {
+    #[serde(default)]
+    catalogue: Option<CatalogueHeader>,
     #[serde(default)]
     practice: Option<Practice>,
     #[serde(default)]
@@ -176,6 +284,7 @@ pub struct Catalog {
     pub practices: Vec<Practice>,
     pub requirements: Vec<Requirement>,
     pub rules: Vec<Rule>,
+    identity: CatalogIdentity,
 }
 
 static SSDF_ID: LazyLock<Regex> =
@@ -183,6 +292,9 @@ static SSDF_ID: LazyLock<Regex> =
 static CRA_ID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(I\.1|I\.2\([a-m]\)|II\.[1-8]|AII\.[1-9](\([a-f]\))?|AVII|Art\.(2|7|13|14)(\([1-9][0-9]?\))?)$")
         .expect("valid regex")
+});
+static CATALOGUE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9]{4}\.(?:[1-9]|1[0-2])(?:\.[1-9][0-9]*)?$").expect("valid regex")
 });
 static RULE_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("valid regex"));
@@ -226,24 +338,51 @@ pub const DOCUMENT_KINDS: &[(&str, &str)] = &[
     ("changelog", "release notes"),
 ];
 
+/// The embedded files as sources to load, in [`EMBEDDED`] order.
+fn embedded_sources() -> Vec<Source> {
+    EMBEDDED
+        .iter()
+        .map(|(path, text)| Source {
+            path: path.to_string(),
+            hashed_as: path.to_string(),
+            text: text.to_string(),
+            embedded: true,
+        })
+        .collect()
+}
+
+fn validate_header(h: &CatalogueHeader, path: &str) -> Result<(), Error> {
+    let invalid = |message: String| Error::Invalid {
+        path: path.to_string(),
+        message,
+    };
+    for (field, value) in [("standard", &h.standard), ("edition", &h.edition)] {
+        if value.trim().is_empty() {
+            return Err(invalid(format!("[catalogue] {field} is empty")));
+        }
+    }
+    if !CATALOGUE_VERSION.is_match(&h.version) {
+        return Err(invalid(format!(
+            "[catalogue] version `{}` is not YEAR.MONTH or YEAR.MONTH.N, like 2026.11",
+            h.version
+        )));
+    }
+    Ok(())
+}
+
 impl Catalog {
     /// The catalogue embedded in the binary. `builtins` are the ids of the rules the binary
     /// implements (`eval::rules::builtin_ids`): a declared rule must be one of them or carry a
     /// declarative `[rule.check]`.
     pub fn embedded(builtins: &[&str]) -> Result<Catalog, Error> {
-        Self::from_sources(
-            EMBEDDED.iter().map(|(p, s)| (p.to_string(), s.to_string())),
-            builtins,
-        )
+        Self::from_sources(embedded_sources(), builtins)
     }
 
     /// The embedded catalogue plus every `*.toml` in `dir` (an organisation's own practices,
-    /// requirements and rules).
+    /// requirements and rules). The identity then says the catalogue is extended, and its hash
+    /// covers those files too, by file name, in name order.
     pub fn with_extra_dir(dir: &Path, builtins: &[&str]) -> Result<Catalog, Error> {
-        let mut sources: Vec<(String, String)> = EMBEDDED
-            .iter()
-            .map(|(p, s)| (p.to_string(), s.to_string()))
-            .collect();
+        let mut sources = embedded_sources();
         let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
             path: dir.to_path_buf(),
             source,
@@ -264,24 +403,58 @@ impl Catalog {
                 path: path.clone(),
                 source,
             })?;
-            sources.push((path.display().to_string(), text));
+            let hashed_as = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            sources.push(Source {
+                path: path.display().to_string(),
+                hashed_as,
+                text,
+                embedded: false,
+            });
         }
         Self::from_sources(sources, builtins)
     }
 
-    fn from_sources(
-        sources: impl IntoIterator<Item = (String, String)>,
-        builtins: &[&str],
-    ) -> Result<Catalog, Error> {
+    /// What this catalogue is: standard, edition, version and hash.
+    pub fn identity(&self) -> &CatalogIdentity {
+        &self.identity
+    }
+
+    fn from_sources(sources: Vec<Source>, builtins: &[&str]) -> Result<Catalog, Error> {
+        let sha256 = catalogue_hash(
+            sources
+                .iter()
+                .map(|s| (s.hashed_as.as_str(), s.text.as_bytes())),
+        );
+        let extensions: Vec<String> = sources
+            .iter()
+            .filter(|s| !s.embedded)
+            .map(|s| s.hashed_as.clone())
+            .collect();
+        let mut header: Option<(CatalogueHeader, String)> = None;
         let mut practices = Vec::new();
         let mut requirements: Vec<Requirement> = Vec::new();
         let mut rules: Vec<Rule> = Vec::new();
         let mut origin: BTreeMap<String, String> = BTreeMap::new();
-        for (path, text) in sources {
+        for Source { path, text, .. } in sources {
             let file: CatalogFile = toml::from_str(&text).map_err(|e| Error::Parse {
                 path: path.clone(),
                 message: crate::tomlerr::describe(&text, &e),
             })?;
+            if let Some(h) = file.catalogue {
+                if let Some((_, first)) = &header {
+                    return Err(Error::Invalid {
+                        path,
+                        message: format!(
+                            "[catalogue] is already declared in {first}; files added with \
+                             --practices extend the catalogue and cannot rename it"
+                        ),
+                    });
+                }
+                header = Some((h, path.clone()));
+            }
             let file_practice = file.practice.as_ref().map(|p| p.id.clone());
             if let Some(p) = file.practice {
                 practices.push(p);
@@ -309,10 +482,25 @@ impl Catalog {
                 rules.push(r);
             }
         }
+        let Some((header, header_path)) = header else {
+            return Err(Error::Invalid {
+                path: "catalogue".into(),
+                message: "no [catalogue] header names the standard, edition and version".into(),
+            });
+        };
+        validate_header(&header, &header_path)?;
         let mut cat = Catalog {
             practices,
             requirements,
             rules,
+            identity: CatalogIdentity {
+                standard: header.standard,
+                edition: header.edition,
+                version: header.version,
+                sha256,
+                extended: !extensions.is_empty(),
+                extensions,
+            },
         };
         cat.validate(&origin, builtins)?;
         cat.link();
@@ -370,11 +558,32 @@ impl Catalog {
                     ));
                 }
             }
-            if let Some(bad) = r.ssdf.iter().find(|s| !is_ssdf_id(s)) {
+            if let Some(bad) = r
+                .ssdf
+                .iter()
+                .chain(&r.ssdf_judgement)
+                .find(|s| !is_ssdf_id(s))
+            {
                 return Err(invalid(
                     &r.id,
                     format!(
                         "requirement {}: `{bad}` is not an SSDF 1.1 task id like PW.4.1",
+                        r.id
+                    ),
+                ));
+            }
+            let mut ssdf_seen = BTreeSet::new();
+            if let Some(twice) = r
+                .ssdf
+                .iter()
+                .chain(&r.ssdf_judgement)
+                .find(|s| !ssdf_seen.insert(s.as_str()))
+            {
+                return Err(invalid(
+                    &r.id,
+                    format!(
+                        "requirement {}: SSDF id {twice} is listed twice; each id goes either in \
+                         `ssdf` (cited by NIST) or in `ssdf-judgement` (our judgement)",
                         r.id
                     ),
                 ));
@@ -418,12 +627,6 @@ impl Catalog {
             }
             if !rule_ids.insert(r.id.as_str()) {
                 return Err(invalid(&r.id, format!("rule {} is declared twice", r.id)));
-            }
-            if r.requirements.is_empty() {
-                return Err(invalid(
-                    &r.id,
-                    format!("rule {} supports no requirement", r.id),
-                ));
             }
             if let Some(bad) = r
                 .requirements
@@ -480,9 +683,12 @@ impl Catalog {
         Ok(())
     }
 
-    /// Fill each requirement's `rules` from the rules' `requirements`, and order everything
-    /// by practice, then by number.
+    /// Fill each requirement's `rules` from the rules' `requirements`, complete its `ssdf`
+    /// with the ids of our judgement, and order everything by practice, then by number.
     fn link(&mut self) {
+        for req in &mut self.requirements {
+            req.ssdf.extend(req.ssdf_judgement.iter().cloned());
+        }
         let order = |id: &str| -> (usize, String, u32) {
             let (p, n) = id.rsplit_once('-').unwrap_or((id, "0"));
             let pos = PRACTICES

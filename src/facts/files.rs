@@ -41,6 +41,10 @@ pub struct FileFacts {
     pub crates: Vec<WorkspaceCrate>,
     /// `fuzz/fuzz_targets/*.rs` anywhere in the repository.
     pub fuzz_targets: Vec<FileRef>,
+    /// OSS-Fuzz and ClusterFuzzLite project configurations: services that build and run the
+    /// fuzz targets outside the repository's own workflows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fuzzing_services: Vec<FuzzingService>,
     /// `.github/workflows/*.yml`, parsed. A workflow that could not be parsed is a problem.
     pub workflows: Vec<Workflow>,
     /// Local composite actions (`.github/actions/**/action.yml`) and the actions they use.
@@ -413,6 +417,20 @@ impl Workflow {
             .flat_map(|j| j.activities.iter())
             .filter(move |a| a.kind == kind)
     }
+}
+
+/// An OSS-Fuzz or ClusterFuzzLite project configuration: a `project.yaml` naming the project's
+/// `language`, next to the `build.sh` or `Dockerfile` that builds its fuzzers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FuzzingService {
+    /// `clusterfuzzlite` (`.clusterfuzzlite/project.yaml`) or `oss-fuzz`
+    /// (`projects/<name>/project.yaml`, OSS-Fuzz's own layout).
+    pub service: String,
+    /// The `project.yaml`.
+    pub file: FileRef,
+    /// Why it could not be read or parsed; it may or may not configure fuzzing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
 }
 
 /// A local composite action: its steps run inside the calling job.

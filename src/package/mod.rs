@@ -158,7 +158,7 @@ pub fn build(
     progress("Writing crosswalk.csv");
     files.insert(
         "crosswalk.csv".into(),
-        crate::render::crosswalk::render_crosswalk_csv(report).into_bytes(),
+        crate::render::crosswalk::render_crosswalk_csv(report, input.catalog).into_bytes(),
     );
     progress("Writing report.sarif");
     files.insert(

@@ -13,12 +13,20 @@
 //! starting with one of those gets a leading `'`, which spreadsheets show as text. No field of
 //! the built-in catalogue starts with one, so nothing legitimate changes.
 //!
-//! Multi-valued fields (ssdf, cra, decided_by) are joined with `; `. `maturity_level` is the
-//! requirement's maturity indicator 1–4, empty when the requirement is scoped out.
+//! Multi-valued fields (ssdf, cra, decided_by, ssdf_judgement) are joined with `; `.
+//! `maturity_level` is the requirement's maturity indicator 1–4, empty when the requirement is
+//! scoped out.
+//!
+//! Where the crosswalk ids come from: `ssdf` lists every NIST SSDF 1.1 id of the requirement;
+//! the last column, `ssdf_judgement`, repeats those of them that are our judgement (NIST's
+//! SP 800-218 cites nothing there); the others are cited by NIST. Every `cra` id is our
+//! judgement. The catalogue supplies the judgement ids (by requirement id); a requirement the
+//! catalogue does not know gets an empty cell.
 
+use crate::catalog::Catalog;
 use crate::report::Report;
 
-pub const HEADER: [&str; 8] = [
+pub const HEADER: [&str; 9] = [
     "requirement",
     "practice",
     "title",
@@ -27,12 +35,17 @@ pub const HEADER: [&str; 8] = [
     "ssdf",
     "cra",
     "decided_by",
+    "ssdf_judgement",
 ];
 
-pub fn render_crosswalk_csv(report: &Report) -> String {
+pub fn render_crosswalk_csv(report: &Report, catalog: &Catalog) -> String {
     let mut out = String::new();
     push_row(&mut out, HEADER.iter().map(|h| h.to_string()));
     for r in &report.requirements {
+        let judgement = catalog
+            .requirement(&r.id)
+            .map(|c| c.ssdf_judgement.join("; "))
+            .unwrap_or_default();
         push_row(
             &mut out,
             [
@@ -47,6 +60,7 @@ pub fn render_crosswalk_csv(report: &Report) -> String {
                 r.ssdf.join("; "),
                 r.cra.join("; "),
                 r.decided_by.join("; "),
+                judgement,
             ],
         );
     }

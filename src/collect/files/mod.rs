@@ -70,6 +70,7 @@ pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
         lints,
         crates,
         fuzz_targets: rust::fuzz_targets(&repo),
+        fuzzing_services: workflows::fuzzing_services(&repo),
         workflows: Vec::new(),
         composite_actions: Vec::new(),
         dependency_updates: dependency_updates(&repo),

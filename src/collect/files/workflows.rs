@@ -1,16 +1,17 @@
 //! GitHub Actions workflows: triggers, token permissions, `uses:` pinning, what the jobs run
 //! (tests, clippy, dependency audit, fuzzing, static analysis) and `pull_request_target`
-//! hazards.
+//! hazards; and the OSS-Fuzz / ClusterFuzzLite configurations that run fuzzers elsewhere.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::Repo;
 use super::yaml::{self, Node};
 use crate::facts::FileRef;
 use crate::facts::files::{
-    ActionKind, ActionUse, Activity, ActivityKind, CompositeAction, Hazard, Job, Permissions,
-    Workflow,
+    ActionKind, ActionUse, Activity, ActivityKind, CompositeAction, FuzzingService, Hazard, Job,
+    Permissions, Workflow,
 };
 
 fn re(pattern: &str) -> Regex {
@@ -35,9 +36,13 @@ static RUN_PATTERNS: LazyLock<Vec<(ActivityKind, Regex)>> = LazyLock::new(|| {
             ActivityKind::DependencyAudit,
             re(&format!(r"\bcargo\s+{flags}(?:audit|deny|vet)\b")),
         ),
+        // Commands that run fuzz targets; building them (`cargo fuzz build`, `cargo afl
+        // build`) runs nothing. cargo-fuzz, cargo-afl, bolero, honggfuzz-rs, ziggy.
         (
             ActivityKind::Fuzzing,
-            re(&format!(r"\bcargo\s+{flags}fuzz\s+(?:run|build)\b")),
+            re(&format!(
+                r"\bcargo\s+{flags}(?:fuzz\s+{flags}run|afl\s+fuzz|bolero\s+test|hfuzz\s+run|ziggy\s+fuzz)\b"
+            )),
         ),
         (
             ActivityKind::StaticAnalysis,
@@ -75,6 +80,58 @@ const ACTIONS: &[(&str, ActivityKind)] = &[
     ("returntocorp/semgrep-action", ActivityKind::StaticAnalysis),
     ("semgrep/semgrep-action", ActivityKind::StaticAnalysis),
 ];
+
+/// Where OSS-Fuzz and ClusterFuzzLite keep a project's configuration.
+static FUZZING_SERVICE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|/)(?:(\.clusterfuzzlite)|projects/[^/]+)/project\.ya?ml$"));
+
+/// A repository keeps one or two of these; the bound keeps a vendored copy of OSS-Fuzz's
+/// project collection from dominating.
+const MAX_FUZZING_SERVICES: usize = 20;
+
+/// OSS-Fuzz and ClusterFuzzLite configurations: a `project.yaml` under `.clusterfuzzlite/` or
+/// `projects/<name>/` that is a YAML mapping with a `language`, next to a `build.sh` or
+/// `Dockerfile`. Anything else of that name is not one; an unreadable one is kept with the
+/// reason, since it may be.
+pub(super) fn fuzzing_services(repo: &Repo<'_>) -> Vec<FuzzingService> {
+    repo.files
+        .iter()
+        .filter_map(|f| Some((f, FUZZING_SERVICE.captures(f)?)))
+        .filter(|(f, _)| {
+            let dir = f.rsplit_once('/').map_or("", |(d, _)| d);
+            repo.has(&format!("{dir}/build.sh")) || repo.has(&format!("{dir}/Dockerfile"))
+        })
+        .take(MAX_FUZZING_SERVICES)
+        .filter_map(|(f, caps)| {
+            let service = if caps.get(1).is_some() {
+                "clusterfuzzlite"
+            } else {
+                "oss-fuzz"
+            };
+            let (file, not_analysed) = match repo.read(f) {
+                Ok(t) => match yaml::parse(&t.text) {
+                    Ok(doc) if doc.get("language").and_then(Node::as_str).is_some() => {
+                        (t.file, None)
+                    }
+                    Ok(_) => return None,
+                    Err(why) => (t.file, Some(format!("is not valid YAML: {why}"))),
+                },
+                Err(e) => (
+                    e.file.unwrap_or(FileRef {
+                        path: f.clone(),
+                        sha256: String::new(),
+                    }),
+                    Some(e.reason),
+                ),
+            };
+            Some(FuzzingService {
+                service: service.to_string(),
+                file,
+                not_analysed,
+            })
+        })
+        .collect()
+}
 
 /// Triggers that run with the base repository's secrets and write token on behalf of code
 /// from a fork.
@@ -433,6 +490,23 @@ mod tests {
                 "cargo +nightly fuzz run parse -- -max_total_time=60",
                 Some(ActivityKind::Fuzzing),
             ),
+            (
+                "cargo fuzz --release run parse",
+                Some(ActivityKind::Fuzzing),
+            ),
+            (
+                "cargo afl fuzz -i in -o out target/debug/parse",
+                Some(ActivityKind::Fuzzing),
+            ),
+            (
+                "cargo bolero test parse --engine libfuzzer",
+                Some(ActivityKind::Fuzzing),
+            ),
+            ("cargo hfuzz run parse", Some(ActivityKind::Fuzzing)),
+            ("cargo ziggy fuzz", Some(ActivityKind::Fuzzing)),
+            ("cargo +nightly fuzz build", None),
+            ("cargo afl build", None),
+            ("cargo install cargo-fuzz", None),
             ("semgrep ci", Some(ActivityKind::StaticAnalysis)),
         ];
         for (cmd, want) in cases {

@@ -1,7 +1,8 @@
 //! Rules over the Rust tooling: toolchain, dependency policy, lints, unsafe code, fuzzing and
 //! dependency updates (SM-7, SM-9, SI-2, SD-4, SVV-3).
 
-use super::list;
+use super::workflows::broken_workflows;
+use super::{at, list};
 use crate::eval::{RuleCtx, RuleResult};
 use crate::facts::EvidenceRef;
 use crate::facts::files::{ActivityKind, UpdateConfig};
@@ -161,28 +162,82 @@ pub(super) fn unsafe_code_forbidden(ctx: &RuleCtx<'_>) -> RuleResult {
     RuleResult::pass(format!("all {total} crates forbid unsafe code"), evidence)
 }
 
+/// Fuzz targets count only when something runs them: a CI job (`cargo fuzz run` and the
+/// like, or the CIFuzz / ClusterFuzzLite actions) or an OSS-Fuzz / ClusterFuzzLite project
+/// configuration. Targets that nothing runs test nothing.
 pub(super) fn fuzz_targets_present(ctx: &RuleCtx<'_>) -> RuleResult {
     let f = file_facts!(ctx);
-    if f.fuzz_targets.is_empty() {
-        return RuleResult::fail("no fuzz targets (fuzz/fuzz_targets/*.rs)", vec![]);
-    }
-    let in_ci = f
-        .workflows
-        .iter()
-        .filter(|w| w.activities(ActivityKind::Fuzzing).next().is_some())
-        .count();
-    RuleResult::pass(
-        format!(
-            "{} fuzz target(s): {}; {}",
-            f.fuzz_targets.len(),
-            list(f.fuzz_targets.iter().map(|t| t.path.clone()), 3),
-            if in_ci == 0 {
-                "no CI workflow runs them".to_string()
-            } else {
-                format!("{in_ci} workflow(s) run them")
+    let mut runners = Vec::new();
+    let mut evidence = Vec::new();
+    for w in &f.workflows {
+        for j in &w.jobs {
+            for a in j
+                .activities
+                .iter()
+                .filter(|a| a.kind == ActivityKind::Fuzzing)
+            {
+                runners.push(format!(
+                    "`{}` in {} job {}",
+                    a.via,
+                    at(&w.file, a.line),
+                    j.id
+                ));
+                evidence.push(w.file.at_line(a.line));
             }
+        }
+    }
+    for s in f
+        .fuzzing_services
+        .iter()
+        .filter(|s| s.not_analysed.is_none())
+    {
+        runners.push(format!("{} configuration {}", s.service, s.file.path));
+        evidence.push(EvidenceRef::from(&s.file));
+    }
+    if f.fuzz_targets.is_empty() {
+        let mut message = "no fuzz targets (fuzz/fuzz_targets/*.rs)".to_string();
+        if !runners.is_empty() {
+            message.push_str(&format!(
+                "; fuzzing is configured ({}), but its targets are not where cargo-fuzz keeps them",
+                list(runners, 2)
+            ));
+        }
+        return RuleResult::fail(message, evidence);
+    }
+    let targets = format!(
+        "{} fuzz target(s) ({})",
+        f.fuzz_targets.len(),
+        list(f.fuzz_targets.iter().map(|t| t.path.clone()), 3)
+    );
+    let mut target_evidence: Vec<EvidenceRef> =
+        f.fuzz_targets.iter().map(EvidenceRef::from).collect();
+    if !runners.is_empty() {
+        target_evidence.extend(evidence);
+        return RuleResult::pass(
+            format!("{targets}, run by {}", list(runners, 2)),
+            target_evidence,
+        );
+    }
+    let mut unreadable = broken_workflows(f);
+    unreadable.extend(
+        f.fuzzing_services
+            .iter()
+            .filter_map(|s| Some(format!("{} {}", s.file.path, s.not_analysed.as_ref()?))),
+    );
+    if !unreadable.is_empty() {
+        return RuleResult::unknown(format!(
+            "{targets}; no readable workflow or fuzzing service runs them, and {} could not be \
+             read",
+            list(unreadable, 3)
+        ));
+    }
+    RuleResult::fail(
+        format!(
+            "{targets}, but nothing runs them: no CI workflow job runs a fuzzer (cargo fuzz run, \
+             cargo afl fuzz, cargo bolero test, CIFuzz, ClusterFuzzLite) and there is no OSS-Fuzz \
+             or ClusterFuzzLite configuration"
         ),
-        f.fuzz_targets.iter().map(EvidenceRef::from).collect(),
+        target_evidence,
     )
 }
 
@@ -246,6 +301,7 @@ pub(super) fn dependency_updates_automated(ctx: &RuleCtx<'_>) -> RuleResult {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
+    use crate::config::Config;
     use crate::eval::Outcome::{Fail, Pass, Unknown};
     use crate::facts::files::*;
 
@@ -406,18 +462,139 @@ mod tests {
         );
     }
 
+    fn workflow_running(via: &str) -> Workflow {
+        Workflow {
+            file: fref(".github/workflows/fuzz.yml"),
+            name: None,
+            triggers: vec!["schedule".into()],
+            permissions: None,
+            jobs: vec![Job {
+                id: "fuzz".into(),
+                line: 5,
+                permissions: None,
+                actions: vec![],
+                activities: vec![Activity {
+                    kind: ActivityKind::Fuzzing,
+                    line: 9,
+                    via: via.into(),
+                }],
+            }],
+            hazards: vec![],
+        }
+    }
+
+    fn service(name: &str, path: &str, not_analysed: Option<&str>) -> FuzzingService {
+        FuzzingService {
+            service: name.into(),
+            file: fref(path),
+            not_analysed: not_analysed.map(str::to_string),
+        }
+    }
+
     #[test]
     fn fuzz_rule() {
-        let fuzz = FileFacts {
+        let targets = || FileFacts {
             fuzz_targets: vec![fref("fuzz/fuzz_targets/parse.rs")],
             ..FileFacts::default()
+        };
+        let in_ci = FileFacts {
+            workflows: vec![workflow_running("cargo +nightly fuzz run parse")],
+            ..targets()
+        };
+        let cluster = FileFacts {
+            fuzzing_services: vec![service(
+                "clusterfuzzlite",
+                ".clusterfuzzlite/project.yaml",
+                None,
+            )],
+            ..targets()
+        };
+        let oss_fuzz = FileFacts {
+            fuzzing_services: vec![service("oss-fuzz", "projects/demo/project.yaml", None)],
+            ..targets()
+        };
+        let tests_only = FileFacts {
+            workflows: vec![Workflow {
+                jobs: vec![],
+                ..workflow_running("")
+            }],
+            ..targets()
+        };
+        let broken_ci = FileFacts {
+            problems: vec![Problem {
+                path: ".github/workflows/fuzz.yml".into(),
+                message: "not a valid workflow: bad indentation".into(),
+            }],
+            ..targets()
+        };
+        let unreadable_service = FileFacts {
+            fuzzing_services: vec![service(
+                "clusterfuzzlite",
+                ".clusterfuzzlite/project.yaml",
+                Some("is not valid YAML: tab"),
+            )],
+            ..targets()
+        };
+        let runner_without_targets = FileFacts {
+            workflows: vec![workflow_running("cargo bolero test parse")],
+            ..FileFacts::default()
+        };
+        let no_targets_broken_ci = FileFacts {
+            fuzz_targets: vec![],
+            ..broken_ci.clone()
         };
         table(
             "fuzz-targets-present",
             vec![
-                ("targets", fuzz, Pass),
-                ("none", FileFacts::default(), Fail),
+                ("targets run in CI", in_ci, Pass),
+                ("targets run by ClusterFuzzLite", cluster, Pass),
+                ("targets run by OSS-Fuzz", oss_fuzz, Pass),
+                ("targets that nothing runs", targets(), Fail),
+                ("targets, CI without a fuzzing job", tests_only, Fail),
+                (
+                    "targets, a workflow could not be parsed",
+                    broken_ci,
+                    Unknown,
+                ),
+                (
+                    "targets, the service configuration could not be read",
+                    unreadable_service,
+                    Unknown,
+                ),
+                ("no targets", FileFacts::default(), Fail),
+                (
+                    "a fuzzer runs but there are no targets",
+                    runner_without_targets,
+                    Fail,
+                ),
+                ("no targets, CI unreadable", no_targets_broken_ci, Fail),
             ],
+        );
+
+        let idle = run("fuzz-targets-present", targets(), &Config::default());
+        assert!(
+            idle.message.contains("but nothing runs them"),
+            "{}",
+            idle.message
+        );
+        let ran = run(
+            "fuzz-targets-present",
+            FileFacts {
+                workflows: vec![workflow_running("cargo fuzz run parse")],
+                ..targets()
+            },
+            &Config::default(),
+        );
+        assert_eq!(
+            ran.message,
+            "1 fuzz target(s) (fuzz/fuzz_targets/parse.rs), run by `cargo fuzz run parse` in \
+             .github/workflows/fuzz.yml:9 job fuzz"
+        );
+        assert!(
+            ran.evidence
+                .contains(&fref(".github/workflows/fuzz.yml").at_line(9)),
+            "{:?}",
+            ran.evidence
         );
     }
 

@@ -9,7 +9,7 @@ use crate::facts::files::{ActionKind, ActivityKind, FileFacts};
 const WORKFLOWS_DIR: &str = ".github/workflows/";
 
 /// Workflow files that could not be read or parsed.
-fn broken_workflows(f: &FileFacts) -> Vec<String> {
+pub(super) fn broken_workflows(f: &FileFacts) -> Vec<String> {
     f.problems_under(WORKFLOWS_DIR)
         .map(|p| p.path.clone())
         .collect()
