@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Level};
+use crate::facts::FileRef;
 
 /// The commented template `cargo sdl init` writes; a test parses it.
 pub const TEMPLATE: &str = include_str!("../templates/sdl.toml");
@@ -293,6 +294,12 @@ pub struct RuleSettings {
 pub struct Config {
     /// Where the configuration came from (repository-relative), if anywhere.
     pub source: Option<String>,
+    /// The file the configuration was read from, with its digest: `sdl.toml`, the `Cargo.toml`
+    /// that holds `metadata.sdl`, or an operator's `--config` file (then named as given and,
+    /// outside the repository, not copied into the package).
+    pub source_file: Option<FileRef>,
+    /// True when `source_file` is an operator's `--config` file outside the repository.
+    pub source_outside: bool,
     pub product: Product,
     /// Document kind → repository-relative paths, checked to exist inside the repository.
     pub documents: BTreeMap<String, Vec<String>>,
@@ -330,9 +337,31 @@ impl Config {
         catalog: &Catalog,
         fallback_product: Product,
     ) -> Result<Config, Error> {
+        let mut source_file = None;
+        let mut source_outside = false;
         let (display, raw) = match explicit {
             Some(path) => {
                 let text = read(path)?;
+                // Inside the repository it is named relative to it; elsewhere by its name.
+                let inside = path
+                    .canonicalize()
+                    .ok()
+                    .zip(root.canonicalize().ok())
+                    .and_then(|(p, r)| {
+                        p.strip_prefix(&r)
+                            .ok()
+                            .map(|rel| crate::repo_fs::relative(Path::new(""), rel))
+                    });
+                source_outside = inside.is_none();
+                let shown = inside.unwrap_or_else(|| {
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                });
+                source_file = Some(FileRef {
+                    path: shown,
+                    sha256: crate::digest::sha256_hex(text.as_bytes()),
+                });
                 (
                     path.display().to_string(),
                     Some(parse(&path.display().to_string(), &text)?),
@@ -358,12 +387,17 @@ impl Config {
                                 path: "sdl.toml".into(),
                                 message: e.to_string(),
                             })?;
+                    source_file = Some(FileRef {
+                        path: "sdl.toml".into(),
+                        sha256: crate::digest::sha256_hex(&bytes),
+                    });
                     let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {
                         path: "sdl.toml".into(),
                         message: "is not UTF-8 text".into(),
                     })?;
                     ("sdl.toml".to_string(), Some(parse("sdl.toml", &text)?))
-                } else if let Some((key, raw)) = from_manifest {
+                } else if let Some((key, raw, manifest)) = from_manifest {
+                    source_file = Some(manifest);
                     (format!("Cargo.toml [{key}]"), Some(raw))
                 } else {
                     ("(defaults)".to_string(), None)
@@ -374,6 +408,8 @@ impl Config {
         let raw = raw.unwrap_or_default();
         let mut cfg = validate(&display, raw, root, catalog, fallback_product)?;
         cfg.source = source;
+        cfg.source_file = source_file;
+        cfg.source_outside = source_outside;
         Ok(cfg)
     }
 }
@@ -402,7 +438,7 @@ pub fn parse(path: &str, text: &str) -> Result<RawConfig, Error> {
 }
 
 /// `[workspace.metadata.sdl]` or `[package.metadata.sdl]` from `root/Cargo.toml`.
-fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig)>, Error> {
+fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig, FileRef)>, Error> {
     let bytes =
         match crate::repo_fs::read_optional(root, "Cargo.toml", crate::repo_fs::Limit::Manifest) {
             Ok(Some(bytes)) => bytes,
@@ -414,6 +450,10 @@ fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig)>, Error> {
                 });
             }
         };
+    let file = FileRef {
+        path: "Cargo.toml".into(),
+        sha256: crate::digest::sha256_hex(&bytes),
+    };
     let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {
         path: "Cargo.toml".into(),
         message: "is not UTF-8 text".into(),
@@ -434,7 +474,7 @@ fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig)>, Error> {
                 key: key.clone(),
                 message: e.message().trim().to_string(),
             })?;
-            return Ok(Some((key, raw)));
+            return Ok(Some((key, raw, file)));
         }
     }
     Ok(None)
@@ -751,6 +791,8 @@ pub fn validate(
 
     Ok(Config {
         source: None,
+        source_file: None,
+        source_outside: false,
         product,
         documents,
         rules,

@@ -34,8 +34,132 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Every configured waiver with its reason and whether it was used, unused or expired.
     pub waivers: Vec<WaiverStatus>,
+    /// The catalogue the requirements and rules come from: the standard's edition, the
+    /// catalogue version and the hash of its files. (Absent from reports of older versions.)
+    #[serde(default)]
+    pub catalogue: crate::catalog::CatalogIdentity,
+    /// Every departure from the catalogue's defaults that shaped this report.
+    #[serde(default)]
+    pub tailoring: Tailoring,
     /// The collected facts, with provenance.
     pub evidence: Facts,
+}
+
+/// Every departure from the catalogue's defaults: an assessor reads here what was tailored, and
+/// the configuration file itself is copied into the package under `documents/`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tailoring {
+    /// The configuration file and its digest; absent when the defaults were used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::facts::FileRef>,
+    /// True when `source` is an operator's `--config` file outside the repository: named by
+    /// its digest only, it is not in the package.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub source_outside_repository: bool,
+    /// Rules whose level differs from the catalogue's default. A lowered level changes the
+    /// gate only: the rule's result still decides its requirements.
+    pub rule_levels: Vec<LevelChange>,
+    /// Rule parameters (thresholds) set to other values than the catalogue's defaults.
+    pub parameters: Vec<ParameterChange>,
+    /// The ids of the configured waivers (their details and state are in `waivers`).
+    pub waivers: Vec<String>,
+    /// SM-5 scoping decisions, accepted or not.
+    pub not_applicable: Vec<Scoping>,
+    /// The waiver policy's maximum, when shortened from 365 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver_max_days: Option<u32>,
+}
+
+impl Tailoring {
+    /// True when the report follows the catalogue's defaults in every respect.
+    pub fn is_empty(&self) -> bool {
+        self.rule_levels.is_empty()
+            && self.parameters.is_empty()
+            && self.waivers.is_empty()
+            && self.not_applicable.is_empty()
+            && self.waiver_max_days.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelChange {
+    pub rule: String,
+    pub requirements: Vec<String>,
+    pub default: crate::catalog::Level,
+    pub configured: crate::catalog::Level,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParameterChange {
+    pub rule: String,
+    pub parameter: String,
+    /// TOML notation.
+    pub default: String,
+    pub configured: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scoping {
+    #[serde(flatten)]
+    pub decision: crate::config::NotApplicable,
+    /// False when the requirement was evaluated anyway; `why` says why.
+    pub accepted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// The tailoring of this run: `config` against `catalog`'s defaults.
+fn tailoring(catalog: &Catalog, config: &Config, facts: &Facts) -> Tailoring {
+    let mut rule_levels = Vec::new();
+    let mut parameters = Vec::new();
+    for rule in &catalog.rules {
+        let Some(settings) = config.rules.get(&rule.id) else {
+            continue;
+        };
+        if let Some(level) = settings.level
+            && level != rule.default_level
+        {
+            rule_levels.push(LevelChange {
+                rule: rule.id.clone(),
+                requirements: rule.requirements.clone(),
+                default: rule.default_level,
+                configured: level,
+            });
+        }
+        for (name, value) in &settings.params {
+            let default = rule.params.get(name);
+            if default != Some(value) {
+                parameters.push(ParameterChange {
+                    rule: rule.id.clone(),
+                    parameter: name.clone(),
+                    default: default.map(ToString::to_string).unwrap_or_default(),
+                    configured: value.to_string(),
+                });
+            }
+        }
+    }
+    let not_applicable = config
+        .not_applicable
+        .iter()
+        .map(|na| {
+            let why = crate::eval::scoping_problem(na, facts);
+            Scoping {
+                decision: na.clone(),
+                accepted: why.is_none(),
+                why,
+            }
+        })
+        .collect();
+    Tailoring {
+        source: config.source_file.clone(),
+        source_outside_repository: config.source_outside,
+        rule_levels,
+        parameters,
+        waivers: config.waivers.iter().map(|w| w.id.clone()).collect(),
+        not_applicable,
+        waiver_max_days: (config.waiver_policy.max_days != crate::config::MAX_WAIVER_DAYS)
+            .then_some(config.waiver_policy.max_days),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -205,6 +329,8 @@ impl Report {
             requirements,
             findings: evaluation.findings,
             waivers: evaluation.waivers,
+            catalogue: catalog.identity().clone(),
+            tailoring: tailoring(catalog, config, &facts),
             evidence: facts,
         }
     }

@@ -319,6 +319,11 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
                 why: None,
             },
         ],
+        catalogue: cargo_sdl::catalog::Catalog::embedded(&cargo_sdl::eval::rules::builtin_ids())
+            .expect("the embedded catalogue")
+            .identity()
+            .clone(),
+        tailoring: Default::default(),
         evidence: Facts {
             collected_at: "2026-11-25T12:00:00Z".into(),
             files: Collected::present(FileFacts {

@@ -200,7 +200,7 @@ pub struct CatalogueHeader {
 
 /// What a report was assessed against: the standard and edition, the catalogue version, and
 /// a hash of the catalogue files that makes any change to them visible.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CatalogIdentity {
     /// `IEC 62443-4-1:2018`.
     pub standard: String,

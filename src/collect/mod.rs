@@ -192,22 +192,29 @@ fn no_special_files(dot_git: &Path) -> Result<(), OpenError> {
     Ok(())
 }
 
-/// The first FIFO, socket or device below `dir` (symbolic links are not followed), by a walk
-/// that stats every entry once.
+/// The first FIFO, socket or device below `dir`, by a walk that stats every entry once.
+/// Symbolic links are followed as gix would follow them (a link to a FIFO is a FIFO), each
+/// real folder walked once, so that a loop of links ends.
 fn special_file_below(dir: &Path) -> Option<(PathBuf, &'static str)> {
+    let mut seen = std::collections::BTreeSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        if !d.canonicalize().is_ok_and(|real| seen.insert(real)) {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
         for entry in entries.flatten() {
-            let Ok(ty) = entry.file_type() else {
+            let path = entry.path();
+            // `metadata` follows links; a dangling one is nothing gix can open.
+            let Ok(meta) = std::fs::metadata(&path) else {
                 continue;
             };
-            if ty.is_dir() {
-                stack.push(entry.path());
-            } else if !ty.is_file() && !ty.is_symlink() {
-                return Some((entry.path(), crate::repo_fs::kind_of(ty)));
+            if meta.is_dir() {
+                stack.push(path);
+            } else if !meta.is_file() {
+                return Some((path, crate::repo_fs::kind_of(meta.file_type())));
             }
         }
     }

@@ -12,13 +12,13 @@ pub fn run(
     out: Option<&std::path::Path>,
     progress: Progress<'_>,
 ) -> anyhow::Result<RunOutcome> {
-    let (bytes, warning) = generate(global, progress)?;
+    let (bytes, warning, repo_root) = generate(global, progress)?;
     let stderr = warning
         .map(|w| format!("warning: the SBOM is incomplete: {w}\n"))
         .unwrap_or_default();
     let stdout = match out {
         Some(path) => {
-            write_output(path, &bytes)?;
+            write_output(path, &bytes, &repo_root)?;
             String::new()
         }
         None => String::from_utf8(bytes).context("the SBOM is not UTF-8")?,
@@ -30,12 +30,12 @@ pub fn run(
     })
 }
 
-/// The SBOM bytes, and why it is incomplete if it is. Its timestamp is `--current-time` or
-/// SOURCE_DATE_EPOCH, else the HEAD commit time, else the clock.
+/// The SBOM bytes, why it is incomplete if it is, and the repository's top. Its timestamp is
+/// `--current-time` or SOURCE_DATE_EPOCH, else the HEAD commit time, else the clock.
 pub fn generate(
     global: &GlobalOptions,
     progress: Progress<'_>,
-) -> anyhow::Result<(Vec<u8>, Option<String>)> {
+) -> anyhow::Result<(Vec<u8>, Option<String>, std::path::PathBuf)> {
     let (ws, config) = super::load_workspace(global)?;
     let explicit = global.current_time.is_some() || std::env::var_os("SOURCE_DATE_EPOCH").is_some();
     let now = match (explicit, collect::sbom::head_commit_time(&ws.root)) {
@@ -52,15 +52,33 @@ pub fn generate(
     Ok((
         crate::sbom::generate_sbom(&facts, &config.product, now)?,
         warning,
+        ws.repo_root,
     ))
 }
 
 /// Write the SBOM to `path` through a sibling and a rename, never through a symbolic link
-/// (a repository may commit its `sbom.cdx.json` as a link to a file outside it) and never over
-/// anything but a regular file.
-fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// (a repository may commit its `sbom.cdx.json`, or a folder on the way, as a link to a place
+/// outside it) and never over anything but a regular file.
+fn write_output(
+    path: &std::path::Path,
+    bytes: &[u8],
+    repo_root: &std::path::Path,
+) -> anyhow::Result<()> {
     use std::io::Write;
     let shown = crate::sanitize::terminal(&path.display().to_string());
+    // A path that names a place in the repository must stay there once links are resolved.
+    let absolute = std::path::absolute(path).with_context(|| format!("--out {shown}"))?;
+    if let Ok(root) = repo_root.canonicalize()
+        && absolute.starts_with(repo_root)
+        && let Some(parent) = absolute.parent()
+        && let Ok(real_parent) = parent.canonicalize()
+        && !real_parent.starts_with(&root)
+    {
+        anyhow::bail!(
+            "--out {shown}: a folder on the way is a symbolic link that leads outside the \
+             repository; refused"
+        );
+    }
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => anyhow::bail!(
             "--out {shown}: is a symbolic link; refused (name a regular file: the SBOM is never \

@@ -244,6 +244,12 @@ fn cited_documents(input: &PackageInput<'_>) -> anyhow::Result<BTreeMap<String, 
     if let Some(f) = &human.training_file {
         cite(&f.path, Some(&f.sha256))?;
     }
+    // The configuration that tailored the assessment ships with it.
+    if let Some(f) = &report.tailoring.source
+        && !report.tailoring.source_outside_repository
+    {
+        cite(&f.path, Some(&f.sha256))?;
+    }
 
     let mut out = BTreeMap::new();
     for (path, sha) in cited {

@@ -34,6 +34,20 @@ pub fn render(report: &Report, color: bool) -> String {
         "configuration: {}",
         t(report.config.as_deref().unwrap_or("none (defaults)"))
     );
+    let c = &report.catalogue;
+    let _ = writeln!(
+        out,
+        "catalogue: {} {}, version {}{} (sha256 {})",
+        t(&c.standard),
+        t(&c.edition),
+        t(&c.version),
+        if c.extended {
+            ", extended by --practices"
+        } else {
+            ""
+        },
+        c.sha256.get(..16).unwrap_or(&c.sha256)
+    );
     supply_lines(&mut out, report);
     for practice in &report.practices {
         let _ = writeln!(
@@ -132,6 +146,18 @@ pub fn render(report: &Report, color: bool) -> String {
                 "  … and {} more (`--format json` lists them all)",
                 attention.len() - WORST
             );
+        }
+    }
+
+    let tailored = super::tailoring_lines(report);
+    if !tailored.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} (departures from the catalogue's defaults)",
+            paint(color, bold, "Tailoring")
+        );
+        for line in &tailored {
+            let _ = writeln!(out, "  {}", t(line));
         }
     }
 

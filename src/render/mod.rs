@@ -75,6 +75,78 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
+/// One plain-text line per departure from the catalogue's defaults, for the renderers that
+/// list the tailoring (each escapes the lines for its own format).
+pub(crate) fn tailoring_lines(report: &crate::report::Report) -> Vec<String> {
+    let t = &report.tailoring;
+    let mut out = Vec::new();
+    for c in &t.rule_levels {
+        let effect = if c.configured < c.default {
+            "; the gate no longer fails on it, its result still decides"
+        } else {
+            ""
+        };
+        out.push(format!(
+            "rule {} ({}): level {} instead of {}{effect}",
+            c.rule,
+            if c.requirements.is_empty() {
+                "informational".to_string()
+            } else {
+                c.requirements.join(", ")
+            },
+            c.configured,
+            c.default
+        ));
+    }
+    for p in &t.parameters {
+        out.push(format!(
+            "rule {}: {} = {} instead of {}",
+            p.rule,
+            p.parameter,
+            p.configured,
+            if p.default.is_empty() {
+                "no default"
+            } else {
+                &p.default
+            }
+        ));
+    }
+    for id in &t.waivers {
+        let state = report
+            .waivers
+            .iter()
+            .find(|w| &w.waiver.id == id)
+            .map(|w| match w.state {
+                crate::eval::WaiverState::Used => "used",
+                crate::eval::WaiverState::Unused => "unused",
+                crate::eval::WaiverState::Expired => "expired",
+                crate::eval::WaiverState::Invalid => "invalid",
+            })
+            .unwrap_or("unknown");
+        out.push(format!("waiver {id} ({state})"));
+    }
+    for s in &t.not_applicable {
+        let d = &s.decision;
+        out.push(format!(
+            "{} scoped out on {} by {} (analysis: {}){}",
+            d.requirement,
+            d.date,
+            d.approver,
+            d.analysis,
+            match &s.why {
+                None => String::new(),
+                Some(why) => format!("; not accepted: {why}"),
+            }
+        ));
+    }
+    if let Some(days) = t.waiver_max_days {
+        out.push(format!(
+            "waivers run at most {days} days (the default is 365)"
+        ));
+    }
+    out
+}
+
 /// Collapse whitespace runs (catalogue prose is wrapped in the TOML files).
 pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

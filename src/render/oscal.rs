@@ -177,6 +177,29 @@ pub fn render_oscal(report: &Report, catalog: &Catalog) -> anyhow::Result<String
     if !observations.is_empty() {
         result["observations"] = json!(observations);
     }
+    // Every departure from the catalogue's defaults, as the assessor must see it.
+    let tailored = super::tailoring_lines(report);
+    result["props"] = json!(
+        tailored
+            .iter()
+            .map(|line| prop("tailoring", line))
+            .collect::<Vec<_>>()
+    );
+    result["remarks"] = json!(if tailored.is_empty() {
+        "Tailoring: none (every rule at its default level and parameters, no waiver, nothing scoped out).".to_string()
+    } else {
+        format!(
+            "Tailoring (departures from the catalogue's defaults): {}",
+            tailored
+                .iter()
+                .map(|l| esc(l))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    });
+    if tailored.is_empty() {
+        result.as_object_mut().map(|o| o.remove("props"));
+    }
     let doc = json!({
         "assessment-results": {
             "uuid": ids.of(&["assessment-results"]),
@@ -185,7 +208,12 @@ pub fn render_oscal(report: &Report, catalog: &Catalog) -> anyhow::Result<String
                 "last-modified": stamp,
                 "version": report.product.version,
                 "oscal-version": OSCAL_VERSION,
-                "props": [prop("generator", &format!("{} {}", report.tool.name, report.tool.version))],
+                "props": [
+                    prop("generator", &format!("{} {}", report.tool.name, report.tool.version)),
+                    prop("standard", &format!("{} {}", report.catalogue.standard, report.catalogue.edition)),
+                    prop("catalogue-version", &report.catalogue.version),
+                    prop("catalogue-sha256", &report.catalogue.sha256),
+                ],
             },
             "import-ap": {
                 "href": format!("#{plan_uuid}"),

@@ -284,6 +284,27 @@ fn fifos_in_the_git_directory_never_hang_a_run() {
         assert_ne!(git["state"], "present", "{fifo}: {git}");
         assert!(git.to_string().contains("FIFO"), "{fifo}: {git}");
     }
+    // Nor a link in the git directory to a FIFO, inside the work tree or outside it.
+    let outside = tempfile::tempdir().unwrap();
+    for (link, inside) in [(".git/HEAD", true), (".git/config", false)] {
+        let ws = workspace_with(&[]);
+        git_init_commit(ws.path());
+        let fifo = if inside {
+            ws.path().join("pipe")
+        } else {
+            outside
+                .path()
+                .join(format!("pipe-{}", link.replace('/', "-")))
+        };
+        mkfifo(&fifo);
+        std::fs::remove_file(ws.path().join(link)).unwrap();
+        symlink(&fifo, ws.path().join(link)).unwrap();
+        let run = bounded(ws.path(), &["check", "--format", "json"], 60);
+        let report: serde_json::Value = serde_json::from_slice(&run.output.stdout)
+            .unwrap_or_else(|e| panic!("{link}: {e}: {}", run.stderr()));
+        let git = &report["evidence"]["git"];
+        assert!(git.to_string().contains("FIFO"), "{link}: {git}");
+    }
 }
 
 #[test]
@@ -319,6 +340,25 @@ fn sbom_out_never_writes_through_a_link() {
     assert_eq!(run.code, 0, "{}", run.stderr());
     let written = std::fs::read_to_string(ws.path().join("sbom.cdx.json")).unwrap();
     assert!(written.contains("CycloneDX"), "{written}");
+    // Nor through a folder on the way that links outside.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("sbom.cdx.json"), "outside").unwrap();
+    symlink(outside.path(), ws.path().join("docs")).unwrap();
+    let run = bounded(
+        ws.path(),
+        &["sbom", "--out", "docs/sbom.cdx.json", "--offline"],
+        60,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("leads outside the repository"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("sbom.cdx.json")).unwrap(),
+        "outside"
+    );
 }
 
 #[test]
