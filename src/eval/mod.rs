@@ -798,6 +798,74 @@ pub(crate) mod tests {
         assert_ne!(status, Status::NotApplicable);
     }
 
+    /// README.md's status table is the documentation users read: every row holds in the code.
+    #[test]
+    fn the_readme_status_table_is_what_evaluate_does() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("## How a requirement gets its status")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .expect("README has the status section");
+        let waiver = Waiver {
+            id: "w".into(),
+            reason: "accepted".into(),
+            owner: "someone".into(),
+            expires: "2027-01-01".into(),
+            expires_on: None,
+        };
+        let a = attestation("sdl/attestations/dm-1.toml", "2026-01-01", "2027-01-01");
+        let mut rows = 0;
+        for line in section.lines().filter(|l| l.starts_with("| `[")) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let outcomes = cells[1].trim_matches(|c| c == '`' || c == '[' || c == ']');
+            let findings: Vec<Finding> = outcomes
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .enumerate()
+                .map(|(i, o)| {
+                    let mut f = finding(
+                        &format!("r{i}"),
+                        match o {
+                            "pass" => Outcome::Pass,
+                            "fail" | "waived" => Outcome::Fail,
+                            "unknown" => Outcome::Unknown,
+                            "not-applicable" => Outcome::NotApplicable,
+                            other => panic!("README row {line}: unknown result {other}"),
+                        },
+                    );
+                    if o == "waived" {
+                        f.waived = Some(waiver.clone());
+                    }
+                    f
+                })
+                .collect();
+            let counted: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.outcome != Outcome::NotApplicable)
+                .collect();
+            let attested: &[bool] = match cells[2] {
+                "yes" => &[true],
+                "no" => &[false],
+                "either" => &[true, false],
+                other => panic!("README row {line}: attestation `{other}`"),
+            };
+            let want = cells[3].split_whitespace().next().unwrap();
+            for &with in attested {
+                let att: Vec<&Attestation> = if with { vec![&a] } else { vec![] };
+                let got = requirement_status("DM-1", "a statement", &counted, &att);
+                assert_eq!(
+                    got.status.as_str(),
+                    want,
+                    "README row: {line} (attested: {with})"
+                );
+            }
+            rows += 1;
+        }
+        assert!(rows >= 14, "the README's status table has {rows} rows");
+    }
+
     #[test]
     fn waived_failures_count_as_neither_pass_nor_fail() {
         let waiver = Waiver {
