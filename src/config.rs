@@ -76,7 +76,7 @@ pub struct WaiverPolicy {
 }
 
 /// The longest a waiver may run: a year, as every other SDL record is reviewed.
-pub const MAX_WAIVER_DAYS: u32 = 365;
+pub(crate) const MAX_WAIVER_DAYS: u32 = 365;
 
 impl Default for WaiverPolicy {
     fn default() -> Self {
@@ -182,7 +182,7 @@ impl Waiver {
 }
 
 /// True when `id` has the shape of an advisory id the waivers may name.
-pub fn is_advisory_id(id: &str) -> bool {
+pub(crate) fn is_advisory_id(id: &str) -> bool {
     // ASCII digits: `\d` is any Unicode digit, and `RUSTSEC-٢٠٢٠-0001` names no advisory.
     static ADVISORY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
@@ -269,7 +269,7 @@ pub struct NotApplicable {
 
 /// Requirements that can never be scoped out: SM-5 is the scoping itself, and SM-12 is the
 /// process that verifies the lifecycle was followed.
-pub const NEVER_SCOPED_OUT: &[&str] = &["SM-5", "SM-12"];
+pub(crate) const NEVER_SCOPED_OUT: &[&str] = &["SM-5", "SM-12"];
 
 /// Product identity as the report shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,7 +319,7 @@ pub struct Config {
 
 impl Config {
     /// The waiver for `id` that holds at `now`, if any.
-    pub fn active_waiver(&self, id: &str, now: time::OffsetDateTime) -> Option<&Waiver> {
+    pub(crate) fn active_waiver(&self, id: &str, now: time::OffsetDateTime) -> Option<&Waiver> {
         self.waivers.iter().find(|w| w.id == id && w.is_active(now))
     }
 
@@ -822,7 +822,7 @@ pub fn validate(
 
 /// What a configured path must name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathKind {
+pub(crate) enum PathKind {
     /// A regular file (documents, SBOMs, records, allowed-signers).
     File,
     /// A directory (the attestations folder).
@@ -832,7 +832,11 @@ pub enum PathKind {
 /// Check that a configured path stays inside the repository at `root`, exists and is of the
 /// kind expected; return it repository-relative with `/` separators. The check is
 /// [`repo_fs`](crate::repo_fs)'s, so a configured path and a read agree on what is inside.
-pub fn inside_repository(root: &Path, configured: &str, kind: PathKind) -> Result<String, String> {
+pub(crate) fn inside_repository(
+    root: &Path,
+    configured: &str,
+    kind: PathKind,
+) -> Result<String, String> {
     use crate::repo_fs::Problem;
     if configured.is_empty() {
         return Err("the path is empty".into());
@@ -881,7 +885,7 @@ pub fn inside_repository(root: &Path, configured: &str, kind: PathKind) -> Resul
 }
 
 /// A date given as a TOML date (`2027-01-31`) or a string (`"2027-01-31"`).
-pub fn parse_date(value: &toml::Value) -> Result<time::Date, String> {
+pub(crate) fn parse_date(value: &toml::Value) -> Result<time::Date, String> {
     let text = match value {
         toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
         toml::Value::String(s) => s.clone(),

@@ -21,7 +21,7 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// A UUID in its 8-4-4-4-12 text form from the first 16 bytes of `digest`, with the RFC 9562
 /// variant bits and the given version nibble (`0x50` for 5, `0x80` for 8).
-pub fn uuid_from_digest(digest: &[u8], version: u8) -> String {
+pub(crate) fn uuid_from_digest(digest: &[u8], version: u8) -> String {
     let mut b = [0u8; 16];
     b.copy_from_slice(&digest[..16]);
     b[6] = (b[6] & 0x0f) | version;

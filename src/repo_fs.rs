@@ -105,12 +105,12 @@ impl ReadError {
     }
 
     /// True when the file does not exist, which many callers treat as "absent", not an error.
-    pub fn is_missing(&self) -> bool {
+    pub(crate) fn is_missing(&self) -> bool {
         matches!(self.problem, Problem::Missing)
     }
 
     /// "path: reason", for messages that have no better place for the path.
-    pub fn with_path(&self) -> String {
+    pub(crate) fn with_path(&self) -> String {
         format!("{}: {self}", self.path())
     }
 }
@@ -144,7 +144,7 @@ impl fmt::Display for ReadError {
 impl std::error::Error for ReadError {}
 
 /// The kind of a file that is not a regular file, in words ("FIFO (named pipe)", "socket").
-pub fn kind_of(ty: std::fs::FileType) -> &'static str {
+pub(crate) fn kind_of(ty: std::fs::FileType) -> &'static str {
     if ty.is_dir() {
         return "directory";
     }
@@ -168,7 +168,7 @@ pub fn kind_of(ty: std::fs::FileType) -> &'static str {
 }
 
 /// True when `rel` is a relative path without `..`, root or prefix components.
-pub fn is_relative_inside(rel: &str) -> bool {
+pub(crate) fn is_relative_inside(rel: &str) -> bool {
     let p = Path::new(rel);
     !rel.is_empty()
         && !p.has_root()
@@ -178,7 +178,7 @@ pub fn is_relative_inside(rel: &str) -> bool {
 
 /// The real path of `rel` below `root`, checked: inside the root after resolving every
 /// symlink, and a regular file.
-pub fn resolve_file(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
+pub(crate) fn resolve_file(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
     let real = resolve(root, rel)?;
     let meta = std::fs::metadata(&real).map_err(|e| io(rel, e))?;
     if !meta.is_file() {
@@ -192,7 +192,7 @@ pub fn resolve_file(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
 
 /// The real path of `rel` below `root` (file or directory), inside the root after resolving
 /// every symlink.
-pub fn resolve(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
+pub(crate) fn resolve(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
     if rel.chars().any(char::is_control) {
         return Err(ReadError::new(rel, Problem::ControlCharacters));
     }
@@ -284,7 +284,11 @@ pub fn read(root: &Path, rel: &str, limit: Limit) -> Result<Vec<u8>, ReadError> 
 }
 
 /// Like [`read`], `None` when the file does not exist.
-pub fn read_optional(root: &Path, rel: &str, limit: Limit) -> Result<Option<Vec<u8>>, ReadError> {
+pub(crate) fn read_optional(
+    root: &Path,
+    rel: &str,
+    limit: Limit,
+) -> Result<Option<Vec<u8>>, ReadError> {
     match read(root, rel, limit) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.is_missing() => Ok(None),
@@ -323,7 +327,7 @@ pub fn sha256(root: &Path, rel: &str) -> Result<(String, u64), ReadError> {
 /// Read a file the operator named on the command line (`--config`, `--allowed-signers`): it
 /// may lie anywhere, but it must be a regular file within the cap, so that a FIFO or a device
 /// cannot hang or exhaust the run.
-pub fn read_operator_file(path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_operator_file(path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| io(&shown, e))?;
     if !meta.is_file() {
@@ -348,7 +352,7 @@ pub fn relative(root: &Path, path: &Path) -> String {
 /// missing, and none of them (nor the file's own name) may be a symbolic link that leads
 /// outside the repository. Returns the path to create with `create_new`, which then refuses
 /// an existing file or a symlink planted at the last moment.
-pub fn prepare_new_file(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
+pub(crate) fn prepare_new_file(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {
     if rel.chars().any(char::is_control) {
         return Err(ReadError::new(rel, Problem::ControlCharacters));
     }

@@ -12,10 +12,10 @@ use crate::eval::{Evaluation, Finding, Outcome, Status, WaiverStatus};
 use crate::facts::Facts;
 
 /// Bumped on every incompatible change of the JSON form.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// The JSON Schema (draft 2020-12) of `report.json`; the package carries it.
-pub const SCHEMA: &str = include_str!("../schema/report.schema.json");
+pub(crate) const SCHEMA: &str = include_str!("../schema/report.schema.json");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -336,7 +336,7 @@ impl Report {
     }
 
     /// True when a deny-level rule failed: `check` exits 1.
-    pub fn has_denied(&self) -> bool {
+    pub(crate) fn has_denied(&self) -> bool {
         !self.summary.denied.is_empty()
     }
 }

@@ -15,7 +15,7 @@
 //! A leaf module.
 
 /// True for the characters this module never lets through raw.
-pub fn is_dangerous(c: char) -> bool {
+pub(crate) fn is_dangerous(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 

@@ -218,7 +218,7 @@ fn write_json(bom: Bom) -> Result<Vec<u8>, SbomError> {
 }
 
 /// `urn:uuid:` + an RFC 9562 version-8 UUID from the first 16 bytes of SHA-256(content).
-pub fn content_uuid(content: &[u8]) -> String {
+pub(crate) fn content_uuid(content: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(content);
     format!(
@@ -367,7 +367,7 @@ fn scopes(packages: &[PackageFact]) -> BTreeMap<usize, Scope> {
 }
 
 /// `name version` of every component of a parsed CycloneDX document (nested ones too).
-pub fn component_ids(bom: &Bom) -> Vec<(String, String)> {
+pub(crate) fn component_ids(bom: &Bom) -> Vec<(String, String)> {
     fn walk(cs: &Components, out: &mut Vec<(String, String)>) {
         for c in &cs.0 {
             if let Some(v) = &c.version {

@@ -53,7 +53,7 @@ pub enum CompareOp {
 pub const GUIDELINE_TOPICS: &[&str] = &["SG-1", "SG-2", "SG-3", "SG-4", "SG-5", "SG-6"];
 
 /// What the files collector recognises a CI job doing (`facts::files::ActivityKind`).
-pub const CI_ACTIVITIES: &[(&str, &str)] = &[
+pub(crate) const CI_ACTIVITIES: &[(&str, &str)] = &[
     ("tests", "cargo test, cargo nextest"),
     ("clippy", "cargo clippy or a clippy action"),
     (
@@ -70,7 +70,7 @@ pub const CI_ACTIVITIES: &[(&str, &str)] = &[
 
 /// The statements the files collector looks for in the security policy
 /// (`facts::files::SecurityPolicy`).
-pub const POLICY_STATEMENTS: &[(&str, &str)] = &[
+pub(crate) const POLICY_STATEMENTS: &[(&str, &str)] = &[
     ("disclosure", "how and when vulnerabilities are disclosed"),
     ("timeframes", "response or fix time-frames"),
 ];

@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 
 mod check;
 
-pub use check::{CI_ACTIVITIES, Check, CompareOp, GUIDELINE_TOPICS, POLICY_STATEMENTS};
+pub use check::GUIDELINE_TOPICS;
+#[cfg(test)]
+pub(crate) use check::{CI_ACTIVITIES, POLICY_STATEMENTS};
+pub(crate) use check::{Check, CompareOp};
 
 /// The eight practices of IEC 62443-4-1, in the standard's order.
 pub const PRACTICES: [&str; 8] = ["SM", "SR", "SD", "SI", "SVV", "DM", "SUM", "SG"];
@@ -188,7 +191,7 @@ pub struct Rule {
 /// its own version.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct CatalogueHeader {
+pub(crate) struct CatalogueHeader {
     /// The standard and its year, e.g. `IEC 62443-4-1:2018`.
     pub standard: String,
     /// The standard's edition, e.g. `Ed. 1.0`.
@@ -312,7 +315,7 @@ pub fn is_cra_id(id: &str) -> bool {
 }
 
 /// The kinds of document whose location can be configured.
-pub const DOCUMENT_KINDS: &[(&str, &str)] = &[
+pub(crate) const DOCUMENT_KINDS: &[(&str, &str)] = &[
     (
         "security-policy",
         "vulnerability reporting and disclosure policy (SECURITY.md)",

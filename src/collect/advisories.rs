@@ -17,17 +17,17 @@ use crate::facts::cargo::{
 use crate::facts::{AdvisoryFacts, Collected};
 
 /// Past Cargo.lock versions read when the configuration does not say.
-pub const DEFAULT_HISTORY_DEPTH: usize = 200;
+pub(crate) const DEFAULT_HISTORY_DEPTH: usize = 200;
 /// Commits walked at most, whatever the depth: keeps huge histories bounded.
 const MAX_COMMITS: usize = 50_000;
 
 /// How to get a database, for messages when none is found.
-pub const HOW_TO_GET_A_DATABASE: &str = "run `cargo sdl fetch` to clone the RustSec database \
+pub(crate) const HOW_TO_GET_A_DATABASE: &str = "run `cargo sdl fetch` to clone the RustSec database \
      into $CARGO_HOME/advisory-db (where cargo-audit keeps it), or pass --advisory-db PATH";
 
 /// The database chosen for a run, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located {
+pub(crate) struct Located {
     pub path: PathBuf,
     /// How the report names it: the flag value as given, `$CARGO_HOME/advisory-db`, or a
     /// repository-relative path; never a host path the operator did not type.
@@ -50,7 +50,7 @@ fn cargo_home() -> Option<PathBuf> {
 }
 
 /// The place `cargo sdl fetch` (like cargo-audit) keeps the database.
-pub fn default_fetch_destination() -> Option<PathBuf> {
+pub(crate) fn default_fetch_destination() -> Option<PathBuf> {
     cargo_home().map(|h| h.join("advisory-db"))
 }
 
@@ -58,7 +58,7 @@ pub fn default_fetch_destination() -> Option<PathBuf> {
 /// CARGO_HOME that cargo-audit (`advisory-db`) and cargo-deny (`advisory-dbs/*`) keep. The
 /// repository's `[advisories] db` is used only when the operator has none, must lie inside the
 /// repository, and is reported as the repository's choice.
-pub fn locate_database(
+pub(crate) fn locate_database(
     root: &Path,
     config: &Config,
     cli: Option<&Path>,
@@ -201,7 +201,7 @@ fn check_repository_database(db: &Path) -> Result<(), String> {
 }
 
 /// Open the chosen database; the facts say which it is and why it was chosen.
-pub fn open_located(found: &Located) -> Result<(Database, AdvisoryDatabase), String> {
+pub(crate) fn open_located(found: &Located) -> Result<(Database, AdvisoryDatabase), String> {
     // The operator's databases are trusted files; a repository's is untrusted input that the
     // rustsec loader would read by path: check its tree first, as the checked reader would.
     if found.origin == REPOSITORY_ORIGIN {
@@ -363,7 +363,7 @@ fn date_of(d: &rustsec::advisory::Date) -> time::Date {
 }
 
 /// Packages checked, packages RustSec cannot speak for, and the matching advisories.
-pub fn scan(db: &Database, lock: &Lockfile) -> (usize, Vec<String>, Vec<AdvisoryMatch>) {
+pub(crate) fn scan(db: &Database, lock: &Lockfile) -> (usize, Vec<String>, Vec<AdvisoryMatch>) {
     let mut scanned = 0;
     let mut not_covered = Vec::new();
     let mut matches = Vec::new();

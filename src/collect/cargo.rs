@@ -104,7 +104,7 @@ pub fn read_lockfile(root: &Path) -> Result<Option<(FileRef, rustsec::Lockfile)>
 
 /// Read and parse a lockfile the operator named (`cargo sdl advisories --lockfile`): anywhere,
 /// but a regular file within the cap.
-pub fn read_lockfile_at(path: &Path) -> Result<(FileRef, rustsec::Lockfile), String> {
+pub(crate) fn read_lockfile_at(path: &Path) -> Result<(FileRef, rustsec::Lockfile), String> {
     let bytes = crate::repo_fs::read_operator_file(path, crate::repo_fs::Limit::Lockfile)
         .map_err(|e| e.with_path())?;
     lockfile_from_bytes(&bytes, &display_name(path))
@@ -271,7 +271,7 @@ fn run_metadata(root: &Path, repo_root: &Path, offline: bool, have_lock: bool) -
 }
 
 /// Classify a source string as Cargo.lock and cargo metadata write it.
-pub fn classify_source(repr: &str) -> PackageSource {
+pub(crate) fn classify_source(repr: &str) -> PackageSource {
     if repr == CRATES_IO || repr == CRATES_IO_SPARSE {
         return PackageSource::CratesIo;
     }
@@ -457,7 +457,7 @@ fn lockfile_tracked(root: &Path) -> Option<bool> {
 }
 
 /// The repository path (with `/`) of `file` in the workspace at `root`.
-pub fn repo_path(repo: &gix::Repository, root: &Path, file: &str) -> Option<String> {
+pub(crate) fn repo_path(repo: &gix::Repository, root: &Path, file: &str) -> Option<String> {
     let workdir = repo.workdir()?.canonicalize().ok()?;
     let root = root.canonicalize().ok()?;
     let rel = crate::repo_fs::relative(&workdir, &root);

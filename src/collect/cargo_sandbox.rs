@@ -50,7 +50,7 @@ use crate::repo_fs::{self, Limit};
 
 /// The directory cargo and rustc run in: holds no repository file, and only root can create
 /// `/.cargo/config.toml` or `/rust-toolchain.toml` there.
-pub const NEUTRAL_DIR: &str = "/";
+pub(crate) const NEUTRAL_DIR: &str = "/";
 
 /// The built-in credential provider that runs no program (tokens from `credentials.toml` or
 /// `CARGO_REGISTRIES_<NAME>_TOKEN`).
@@ -122,7 +122,7 @@ fn inside(path: &Path, repo_root: &Path) -> bool {
 /// Find a toolchain without consulting the repository at `repo_root`: `CARGO` when it is an
 /// absolute path outside the repository, else the sysroot `rustc --print sysroot` reports
 /// from [`NEUTRAL_DIR`].
-pub fn trusted_toolchain(repo_root: &Path) -> Result<Toolchain, String> {
+pub(crate) fn trusted_toolchain(repo_root: &Path) -> Result<Toolchain, String> {
     let mut note = None;
     let from_env = std::env::var_os("CARGO").map(PathBuf::from).filter(|p| {
         let trusted = p.is_absolute() && p.is_file() && !inside(p, repo_root);
@@ -269,7 +269,7 @@ pub fn environment(
 
 /// What of the repository's cargo configuration reaches cargo metadata.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RepoCargoConfig {
+pub(crate) struct RepoCargoConfig {
     /// `--config KEY=VALUE` arguments: registry indexes and source replacement.
     pub config_args: Vec<String>,
     /// Registry names the files mention (their credential providers are overridden).
@@ -314,7 +314,7 @@ fn join_rel(dir: &str, file: &str) -> String {
 
 /// Read the repository's `.cargo/config.toml` and `.cargo/config` files (from the workspace
 /// root up to the repository's top, through the checked reader) and keep what resolution needs.
-pub fn repo_cargo_config(root: &Path, repo_root: &Path) -> RepoCargoConfig {
+pub(crate) fn repo_cargo_config(root: &Path, repo_root: &Path) -> RepoCargoConfig {
     let top = if inside(root, repo_root) {
         repo_root.to_path_buf()
     } else {
@@ -492,7 +492,7 @@ pub fn toolchain_pin(root: &Path, repo_root: &Path) -> Option<Pin> {
 
 /// Whether the toolchain that ran is the one a channel pin names: `Some(true)` when it
 /// matches, `Some(false)` when it does not, `None` when it cannot be told.
-pub fn matches_channel(channel: &str, v: &RustcVersion) -> Option<bool> {
+pub(crate) fn matches_channel(channel: &str, v: &RustcVersion) -> Option<bool> {
     let re = regex::Regex::new(
         r"^(stable|beta|nightly|\d+\.\d+(?:\.\d+)?)(?:-(\d{4}-\d{2}-\d{2}))?(?:-([A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)+))?$",
     )
@@ -537,7 +537,7 @@ pub fn matches_channel(channel: &str, v: &RustcVersion) -> Option<bool> {
 }
 
 /// One sentence for the facts: the pin, and whether the run honoured it.
-pub fn describe_pin(pin: &Pin, ran: &RustcVersion) -> String {
+pub(crate) fn describe_pin(pin: &Pin, ran: &RustcVersion) -> String {
     match pin {
         Pin::Path { file, path } => format!(
             "{file} names a toolchain by path (\"{path}\"), a program the repository can \

@@ -20,7 +20,7 @@ use std::process::{Command, Stdio};
 use crate::facts::cargo::AdvisoryDatabase;
 
 /// Where RustSec publishes the database.
-pub const DEFAULT_URL: &str = "https://github.com/rustsec/advisory-db.git";
+pub(crate) const DEFAULT_URL: &str = "https://github.com/rustsec/advisory-db.git";
 
 /// What a fetch did.
 #[derive(Debug, Clone)]

@@ -17,9 +17,9 @@ use crate::repo_fs::{self, Limit};
 use crate::tomlerr::describe as describe_toml_error;
 
 /// Where the records live unless `[records]` in sdl.toml says otherwise.
-pub const DEFAULT_ATTESTATIONS: &str = "sdl/attestations";
-pub const DEFAULT_ROLES: &str = "sdl/roles.toml";
-pub const DEFAULT_TRAINING: &str = "sdl/training.toml";
+pub(crate) const DEFAULT_ATTESTATIONS: &str = "sdl/attestations";
+pub(crate) const DEFAULT_ROLES: &str = "sdl/roles.toml";
+pub(crate) const DEFAULT_TRAINING: &str = "sdl/training.toml";
 
 /// Records are small TOML files; anything larger is not one.
 
@@ -40,7 +40,7 @@ fn err(path: &str, message: impl Into<String>) -> Error {
 /// An attestation file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RawAttestation {
+pub(crate) struct RawAttestation {
     pub requirements: Vec<String>,
     pub statement: String,
     pub owner: String,

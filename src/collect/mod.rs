@@ -51,7 +51,7 @@ use crate::facts::Facts;
 
 /// Why a git repository was not opened.
 #[derive(Debug, thiserror::Error)]
-pub enum OpenError {
+pub(crate) enum OpenError {
     #[error(transparent)]
     Git(#[from] Box<gix::Error>),
     /// The work tree's `.git` is a file that points at a git directory elsewhere, and that
@@ -64,7 +64,7 @@ pub enum OpenError {
 /// Open the git repository at or above `dir` with only its own configuration: see the module
 /// documentation. A `.git` file that redirects to another repository's git directory is
 /// refused (see [`OpenError::Foreign`]): its history is not this repository's.
-pub fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
+pub(crate) fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
     if let Some(top) = dir
         .ancestors()
         .find(|d| d.join(".git").symlink_metadata().is_ok())
@@ -79,7 +79,7 @@ pub fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
 
 /// Open the git repository exactly at `dir` (no search upwards), isolated like
 /// [`discover_repository`].
-pub fn open_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
+pub(crate) fn open_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
     if dir.join(".git").symlink_metadata().is_ok() {
         no_special_files(&dir.join(".git"))?;
     } else {
@@ -223,7 +223,7 @@ fn special_file_below(dir: &Path) -> Option<(PathBuf, &'static str)> {
 
 /// What every collector may need to know about the run.
 #[derive(Debug, Clone)]
-pub struct CollectCtx {
+pub(crate) struct CollectCtx {
     /// The workspace root (where Cargo.toml and sdl.toml are).
     pub root: PathBuf,
     pub offline: bool,
@@ -235,7 +235,7 @@ pub struct CollectCtx {
 }
 
 /// Run every collector.
-pub fn collect_all(
+pub(crate) fn collect_all(
     ctx: &CollectCtx,
     config: &Config,
     human: crate::facts::human::HumanFacts,

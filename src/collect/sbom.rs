@@ -82,7 +82,7 @@ fn generated(
 
 /// `bom.json`, `*.cdx.json`, `*.cdx.xml` anywhere in the workspace, except build output and
 /// hidden directories; repository-relative, sorted.
-pub fn discover(root: &Path) -> Vec<String> {
+pub(crate) fn discover(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -347,7 +347,7 @@ pub fn coverage(facts: &CargoFacts, sbom: &[(String, String)]) -> Coverage {
 
 /// The committer time of HEAD for the repository containing `root`, used as the SBOM's
 /// timestamp when neither `--current-time` nor SOURCE_DATE_EPOCH is given.
-pub fn head_commit_time(root: &Path) -> Option<OffsetDateTime> {
+pub(crate) fn head_commit_time(root: &Path) -> Option<OffsetDateTime> {
     let repo = super::discover_repository(root).ok()?;
     let commit = repo.head_commit().ok()?;
     let secs = commit.time().ok()?.seconds;

@@ -10,7 +10,7 @@ use crate::report::Report;
 
 /// Check the gate's ids against the catalogue, so that a typo is a usage error (exit code 2)
 /// before anything is collected.
-pub fn check_args(gate: &GateArgs, catalog: &Catalog) -> anyhow::Result<()> {
+pub(crate) fn check_args(gate: &GateArgs, catalog: &Catalog) -> anyhow::Result<()> {
     for id in &gate.allow_unknown {
         if catalog.rule(id.trim()).is_none() {
             anyhow::bail!(
@@ -97,7 +97,7 @@ pub fn reasons(report: &Report, gate: &GateArgs, catalog: &Catalog) -> anyhow::R
 }
 
 /// The reasons as the terminal shows them.
-pub fn describe(reasons: &[String]) -> String {
+pub(crate) fn describe(reasons: &[String]) -> String {
     let n = reasons.len();
     let mut s = format!(
         "\ngate failed ({n} {}):\n",

@@ -64,7 +64,7 @@ pub fn init(root: &Path) -> anyhow::Result<Vec<(PathBuf, bool)>> {
 }
 
 /// One line per file: created or kept.
-pub fn describe(written: &[(PathBuf, bool)]) -> String {
+pub(crate) fn describe(written: &[(PathBuf, bool)]) -> String {
     written
         .iter()
         .map(|(p, created)| {

@@ -60,16 +60,6 @@ pub struct Console<'a> {
     pub ask: Option<Ask<'a>>,
 }
 
-impl Console<'static> {
-    /// No progress shown, nobody to ask: for tests and embedding.
-    pub fn silent() -> Self {
-        Console {
-            progress: &|_| {},
-            ask: None,
-        }
-    }
-}
-
 /// Run one subcommand.
 pub fn run(
     global: &GlobalOptions,

@@ -66,18 +66,27 @@ fn write_output(
 ) -> anyhow::Result<()> {
     use std::io::Write;
     let shown = crate::sanitize::terminal(&path.display().to_string());
-    // A path that names a place in the repository must stay there once links are resolved.
+    // Once the way to FILE has entered the repository (however: typed, or through a link),
+    // no folder after that may lead out of it again: that would be a link the repository
+    // planted.
     let absolute = std::path::absolute(path).with_context(|| format!("--out {shown}"))?;
-    if let Ok(root) = repo_root.canonicalize()
-        && absolute.starts_with(repo_root)
-        && let Some(parent) = absolute.parent()
-        && let Ok(real_parent) = parent.canonicalize()
-        && !real_parent.starts_with(&root)
-    {
-        anyhow::bail!(
-            "--out {shown}: a folder on the way is a symbolic link that leads outside the \
-             repository; refused"
-        );
+    if let (Ok(root), Some(parent)) = (repo_root.canonicalize(), absolute.parent()) {
+        let mut way = std::path::PathBuf::new();
+        let mut entered = false;
+        for part in parent.components() {
+            way.push(part);
+            let Ok(real) = way.canonicalize() else {
+                break;
+            };
+            if real.starts_with(&root) {
+                entered = true;
+            } else if entered {
+                anyhow::bail!(
+                    "--out {shown}: a folder on the way is a symbolic link that leads outside \
+                     the repository; refused"
+                );
+            }
+        }
     }
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => anyhow::bail!(

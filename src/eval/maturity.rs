@@ -19,7 +19,7 @@ use crate::facts::Facts;
 use crate::facts::human::Attestation;
 
 /// Level names as the report prints them.
-pub const LABELS: [&str; 4] = ["ML1 Initial", "ML2 Managed", "ML3 Defined", "ML4 Improving"];
+pub(crate) const LABELS: [&str; 4] = ["ML1 Initial", "ML2 Managed", "ML3 Defined", "ML4 Improving"];
 
 /// What the maturity rule needs from the facts, gathered once.
 #[derive(Debug, Clone, Default)]
@@ -73,7 +73,7 @@ pub fn inputs(facts: &Facts, releases_needed: usize) -> MaturityInputs {
 }
 
 /// The maturity of one requirement.
-pub fn requirement_maturity(
+pub(crate) fn requirement_maturity(
     req: &Requirement,
     eval: &Evaluation,
     attestations: &[Attestation],

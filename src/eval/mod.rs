@@ -44,7 +44,7 @@ pub struct RuleResult {
 
 impl RuleResult {
     /// Record the advisory waivers that this result applied.
-    pub fn with_waivers(mut self, ids: Vec<String>) -> Self {
+    pub(crate) fn with_waivers(mut self, ids: Vec<String>) -> Self {
         self.waivers_used = ids;
         self
     }
@@ -103,7 +103,7 @@ pub struct RuleCtx<'a> {
 impl RuleCtx<'_> {
     /// `now` moved back by `days`, a threshold from sdl.toml: any integer, so the result is
     /// held to the earliest date `time` represents (`Duration::days` and `-` panic past it).
-    pub fn days_before_now(&self, days: u64) -> OffsetDateTime {
+    pub(crate) fn days_before_now(&self, days: u64) -> OffsetDateTime {
         i64::try_from(days)
             .ok()
             .and_then(|d| d.checked_mul(86_400))
@@ -112,7 +112,7 @@ impl RuleCtx<'_> {
     }
 
     /// `now` moved forward by `days`, held to the latest date `time` represents.
-    pub fn days_after_now(&self, days: u64) -> OffsetDateTime {
+    pub(crate) fn days_after_now(&self, days: u64) -> OffsetDateTime {
         i64::try_from(days)
             .ok()
             .and_then(|d| d.checked_mul(86_400))
@@ -180,12 +180,12 @@ pub struct Finding {
 
 impl Finding {
     /// Fails the run: a deny-level rule that failed and is not waived.
-    pub fn is_denied(&self) -> bool {
+    pub(crate) fn is_denied(&self) -> bool {
         self.level == Level::Deny && self.counts_as_failure()
     }
 
     /// A failure that no waiver accepts.
-    pub fn counts_as_failure(&self) -> bool {
+    pub(crate) fn counts_as_failure(&self) -> bool {
         self.outcome == Outcome::Fail && self.waived.is_none()
     }
 }
@@ -408,7 +408,7 @@ pub fn evaluate(
 /// Why a waiver cannot accept a failure, or `None` when it can. A waiver is a decision
 /// someone accountable took: its owner holds an SDL role (`sdl/roles.toml`), and it is
 /// renewed at least as often as the waiver policy says (365 days at most).
-pub fn waiver_problem(
+pub(crate) fn waiver_problem(
     w: &Waiver,
     facts: &Facts,
     config: &Config,
@@ -441,7 +441,7 @@ pub fn waiver_problem(
 
 /// Why an SM-5 scoping decision is not accepted, or `None`: its approver must hold a security
 /// role (`sdl/roles.toml`).
-pub fn scoping_problem(na: &crate::config::NotApplicable, facts: &Facts) -> Option<String> {
+pub(crate) fn scoping_problem(na: &crate::config::NotApplicable, facts: &Facts) -> Option<String> {
     let security = facts
         .human
         .roles
@@ -457,7 +457,7 @@ pub fn scoping_problem(na: &crate::config::NotApplicable, facts: &Facts) -> Opti
 }
 
 /// True on the days from the attestation's `date` through its `valid-until` (UTC).
-pub fn attestation_is_current(a: &Attestation, now: OffsetDateTime) -> bool {
+pub(crate) fn attestation_is_current(a: &Attestation, now: OffsetDateTime) -> bool {
     let today = now.to_offset(time::UtcOffset::UTC).date().to_string();
     // ISO dates compare correctly as strings.
     a.date.as_str() <= today.as_str() && today.as_str() <= a.valid_until.as_str()

@@ -103,7 +103,7 @@ pub enum PackageSource {
 }
 
 impl PackageSource {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             PackageSource::CratesIo => "crates.io".into(),
             PackageSource::Registry { url } => format!("registry {url}"),

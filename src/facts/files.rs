@@ -462,12 +462,15 @@ pub struct Problem {
 
 impl FileFacts {
     /// Documents of one kind, in precedence order.
-    pub fn documents_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Document> {
+    pub(crate) fn documents_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Document> {
         self.documents.iter().filter(move |d| d.kind == kind)
     }
 
     /// Problems with files under `prefix` (a path or a directory ending in `/`).
-    pub fn problems_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Problem> {
+    pub(crate) fn problems_under<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = &'a Problem> {
         self.problems.iter().filter(move |p| {
             if prefix.ends_with('/') {
                 p.path.starts_with(prefix)

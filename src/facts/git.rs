@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// How many commit ids a sample list keeps; the counts next to it are always complete.
-pub const SAMPLE_LIMIT: usize = 20;
+pub(crate) const SAMPLE_LIMIT: usize = 20;
 
 /// What the git collector found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -284,4 +284,4 @@ impl GitFacts {
 
 /// Semver-like `v1.2.3`, `1.2.3`, `name-v1.2.3` (also `name_1.2.3`, `name/v1.2.3`,
 /// `name@1.2.3`), with an optional pre-release and build suffix.
-pub const DEFAULT_RELEASE_TAG_PATTERN: &str = r"^(?:(?P<name>.+?)[-_/@])?v?(?P<major>[0-9]+)\.(?P<minor>[0-9]+)\.(?P<patch>[0-9]+)(?P<pre>-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$";
+pub(crate) const DEFAULT_RELEASE_TAG_PATTERN: &str = r"^(?:(?P<name>.+?)[-_/@])?v?(?P<major>[0-9]+)\.(?P<minor>[0-9]+)\.(?P<patch>[0-9]+)(?P<pre>-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$";

@@ -107,7 +107,7 @@ pub struct Role {
 
 impl Role {
     /// True for a security role: marked so, or named so (`security-officer`, `psirt-lead`).
-    pub fn is_security(&self, id: &str) -> bool {
+    pub(crate) fn is_security(&self, id: &str) -> bool {
         let id = id.to_ascii_lowercase();
         self.security || id.contains("security") || id.contains("psirt")
     }
@@ -122,7 +122,7 @@ impl Roles {
     }
 
     /// True when `person` holds a security role.
-    pub fn holds_security_role(&self, person: &str) -> bool {
+    pub(crate) fn holds_security_role(&self, person: &str) -> bool {
         self.roles
             .iter()
             .any(|(id, r)| r.is_security(id) && r.holders.iter().any(|h| h == person))

@@ -112,7 +112,7 @@ impl From<&FileRef> for EvidenceRef {
 
 impl FileRef {
     /// Evidence pointing at one line of this file.
-    pub fn at_line(&self, line: u32) -> EvidenceRef {
+    pub(crate) fn at_line(&self, line: u32) -> EvidenceRef {
         EvidenceRef::File {
             path: self.path.clone(),
             sha256: self.sha256.clone(),
@@ -184,7 +184,7 @@ pub fn release_tags(facts: &Facts) -> Option<Vec<String>> {
 }
 
 /// Days between the oldest and the newest commit, when the complete git history was collected.
-pub fn history_days(facts: &Facts) -> Option<i64> {
+pub(crate) fn history_days(facts: &Facts) -> Option<i64> {
     let g = complete_git(facts)?;
     let parse = |s: &Option<String>| s.as_deref().and_then(|t| crate::timefmt::parse(t).ok());
     Some((parse(&g.last_commit_at)? - parse(&g.first_commit_at)?).whole_days())

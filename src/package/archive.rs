@@ -95,7 +95,7 @@ fn shown(path: &Path) -> String {
 /// Read a package archive from disk; see [`read_tar_gz_bytes`]. The file is read whole (it is
 /// at most [`MAX_TOTAL`](super::MAX_TOTAL) bytes), so that every later error is about its
 /// contents, not about reading it.
-pub fn inspect(path: &Path) -> anyhow::Result<Contents> {
+pub(crate) fn inspect(path: &Path) -> anyhow::Result<Contents> {
     let bytes = super::read_regular(path, super::MAX_TOTAL)
         .with_context(|| format!("reading the archive {}", shown(path)))?;
     read_tar_gz_bytes(&bytes).with_context(|| shown(path))

@@ -23,7 +23,7 @@ pub struct Change {
 /// Load `report.json` from a file, a package directory or a package archive. A package must be
 /// well-formed and match its manifest: comparing a tampered package would report the
 /// tampering as history.
-pub fn load_report(path: &Path) -> anyhow::Result<Value> {
+pub(crate) fn load_report(path: &Path) -> anyhow::Result<Value> {
     let shown = crate::sanitize::terminal(&path.display().to_string());
     let is_json = path.extension().is_some_and(|e| e == "json");
     let bytes = if is_json && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
@@ -230,7 +230,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
 }
 
 /// The changes for the terminal.
-pub fn describe(changes: &[Change]) -> String {
+pub(crate) fn describe(changes: &[Change]) -> String {
     if changes.is_empty() {
         return "no changes\n".into();
     }

@@ -22,9 +22,9 @@ use crate::facts::EvidenceRef;
 use crate::report::Report;
 
 /// The largest single file a package holds or `verify` reads.
-pub const MAX_FILE: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_FILE: u64 = 256 * 1024 * 1024;
 /// The largest package `verify` and `diff` read: a bound against archive bombs.
-pub const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
+pub(crate) const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
 
 /// The package's layout: every file it may hold, and the folder of cited repository files,
 /// each with what it holds. [`publish`] refuses to write anything else and recognises a folder
@@ -71,10 +71,10 @@ pub const LAYOUT: &[(&str, &str)] = &[
 ];
 
 /// The folder of the package that holds copies of the cited repository files.
-pub const DOCUMENTS: &str = "documents/";
+pub(crate) const DOCUMENTS: &str = "documents/";
 
 /// True for a path the package layout allows.
-pub fn in_layout(path: &str) -> bool {
+pub(crate) fn in_layout(path: &str) -> bool {
     LAYOUT.iter().any(|(entry, _)| {
         if entry.ends_with('/') {
             path.strip_prefix(entry).is_some_and(manifest::is_safe_path)
@@ -282,7 +282,7 @@ pub struct Contents {
 
 /// A package folder or archive, read into memory. `Err` when it cannot be read at all (it does
 /// not exist, is neither a folder nor a regular file, is not gzip, or is past the size bounds).
-pub fn read_package(path: &Path) -> anyhow::Result<Contents> {
+pub(crate) fn read_package(path: &Path) -> anyhow::Result<Contents> {
     let shown = crate::sanitize::terminal(&path.display().to_string());
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,

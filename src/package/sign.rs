@@ -15,7 +15,7 @@ use crate::sshsig::{AllowedSigners, Armor, Outcome};
 
 /// The SSHSIG namespace of package signatures. A signature made for git (`git`) or for files
 /// (`file`) with the same key is not accepted as a package signature, and vice versa.
-pub const NAMESPACE: &str = "cargo-sdl";
+pub(crate) const NAMESPACE: &str = "cargo-sdl";
 
 /// How to make a key this build can sign with; every key error ends with it.
 const HOW_TO_MAKE_A_KEY: &str = "cargo-sdl signs with an unencrypted Ed25519 key in OpenSSH \
@@ -63,7 +63,7 @@ impl std::fmt::Debug for SigningKey {
 
 impl SigningKey {
     /// Read an OpenSSH private key file; only unencrypted Ed25519 keys are accepted.
-    pub fn load(path: &Path) -> Result<Self, Error> {
+    pub(crate) fn load(path: &Path) -> Result<Self, Error> {
         let path_buf = path.to_path_buf();
         // `read_openssh_file` wipes its copy of the file's text; only its error kind survives,
         // so the file is opened first for an error that says why.
@@ -100,7 +100,7 @@ impl SigningKey {
 
     /// The armored signature of `manifest`, as `ssh-keygen -Y sign -n cargo-sdl` writes it.
     /// Ed25519 signatures are deterministic, so the same manifest and key give the same bytes.
-    pub fn sign(&self, manifest: &[u8]) -> Result<Vec<u8>, Error> {
+    pub(crate) fn sign(&self, manifest: &[u8]) -> Result<Vec<u8>, Error> {
         let err = |e: ssh_key::Error| Error::Sign {
             path: self.path.clone(),
             detail: e.to_string(),

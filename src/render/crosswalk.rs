@@ -80,7 +80,7 @@ fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
 }
 
 /// One field, neutralised against formula injection and quoted where RFC 4180 needs it.
-pub fn csv_field(value: &str) -> String {
+pub(crate) fn csv_field(value: &str) -> String {
     let mut v = String::with_capacity(value.len() + 2);
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         v.push('\'');

@@ -8,7 +8,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
 
 /// Pretty JSON with a final newline, carrying no raw control character (see
 /// [`sanitize::json`](crate::sanitize::json)): every JSON file cargo-sdl writes goes through it.
-pub fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<String> {
+pub(crate) fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<String> {
     let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
     Ok(crate::sanitize::json(s))

@@ -55,7 +55,7 @@ pub(crate) fn outcome_str(o: Outcome) -> &'static str {
 /// Text from a repository (commit messages, names, file contents) made inert for Markdown:
 /// every character Markdown or embedded HTML could act on is backslash-escaped or encoded,
 /// and line breaks are folded so that text cannot start a new block.
-pub fn escape_markdown(text: &str) -> String {
+pub(crate) fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -54,9 +54,9 @@ use crate::facts::human::{Attestation, Reference};
 use crate::report::Report;
 use crate::timefmt;
 
-pub const OSCAL_VERSION: &str = "1.1.2";
+pub(crate) const OSCAL_VERSION: &str = "1.1.2";
 /// Namespace of cargo-sdl's props (an identifier, not a fetched vocabulary).
-pub const PROP_NS: &str = "https://crates.io/crates/cargo-sdl/ns/oscal";
+pub(crate) const PROP_NS: &str = "https://crates.io/crates/cargo-sdl/ns/oscal";
 /// How long an automated observation counts when none of its requirements has a review period.
 pub const DEFAULT_EXPIRY_DAYS: u32 = 90;
 
@@ -233,13 +233,13 @@ pub fn render_oscal(report: &Report, catalog: &Catalog) -> anyhow::Result<String
 }
 
 /// `SM-1` → `sm-1`.
-pub fn control_id(requirement: &str) -> String {
+pub(crate) fn control_id(requirement: &str) -> String {
     requirement.to_ascii_lowercase()
 }
 
 /// A name-based UUID (version-5 layout) from the SHA-256 of `parts`, each length-prefixed so
 /// that no two different lists share an input.
-pub fn stable_uuid(parts: &[&str]) -> String {
+pub(crate) fn stable_uuid(parts: &[&str]) -> String {
     let mut h = sha2::Sha256::new();
     for p in parts {
         h.update((p.len() as u64).to_be_bytes());

@@ -46,12 +46,12 @@ use crate::eval::{Finding, Outcome};
 use crate::facts::EvidenceRef;
 use crate::report::Report;
 
-pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub(crate) const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Where people learn about the tool; the crate's page is the one stable public address.
-pub const INFORMATION_URI: &str = "https://crates.io/crates/cargo-sdl";
+pub(crate) const INFORMATION_URI: &str = "https://crates.io/crates/cargo-sdl";
 /// Findings without file evidence point here: every Rust repository has it at its root.
-pub const REPOSITORY_LEVEL_URI: &str = "Cargo.toml";
-pub const FINGERPRINT_KEY: &str = "cargoSdlFinding/v1";
+pub(crate) const REPOSITORY_LEVEL_URI: &str = "Cargo.toml";
+pub(crate) const FINGERPRINT_KEY: &str = "cargoSdlFinding/v1";
 /// GitHub's limit for rule descriptions.
 const MAX_DESCRIPTION: usize = 1024;
 /// Non-file evidence listed in a result's properties; the rest is counted.
@@ -126,7 +126,7 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
 }
 
 /// SARIF's `level` for a rule level.
-pub fn sarif_level(level: Level) -> &'static str {
+pub(crate) fn sarif_level(level: Level) -> &'static str {
     match level {
         Level::Allow => "note",
         Level::Warn => "warning",
@@ -292,7 +292,7 @@ pub fn escape_message(text: &str) -> String {
 
 /// A repository-relative path as a relative URI reference: every byte outside the RFC 3986
 /// unreserved set and `/` is percent-encoded, so spaces, `#`, `?` and `%` stay part of the path.
-pub fn encode_uri_path(path: &str) -> String {
+pub(crate) fn encode_uri_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {

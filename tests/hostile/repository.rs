@@ -359,6 +359,20 @@ fn sbom_out_never_writes_through_a_link() {
         std::fs::read_to_string(outside.path().join("sbom.cdx.json")).unwrap(),
         "outside"
     );
+    // Nor when the path reaches the repository itself through a link.
+    let elsewhere = tempfile::tempdir().unwrap();
+    symlink(ws.path(), elsewhere.path().join("via")).unwrap();
+    let through = elsewhere.path().join("via/docs/sbom.cdx.json");
+    let run = bounded(
+        ws.path(),
+        &["sbom", "--out", through.to_str().unwrap(), "--offline"],
+        60,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr());
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("sbom.cdx.json")).unwrap(),
+        "outside"
+    );
 }
 
 #[test]

@@ -28,7 +28,7 @@ use sshsig::{AllowedSigners, Verdict};
 use walk::{Graph, sig};
 
 use crate::facts::git::DEFAULT_RELEASE_TAG_PATTERN;
-pub use records::file_records;
+pub(crate) use records::file_records;
 
 /// How many non-release tags `tag_list` keeps, and how many security-fix commits are listed.
 const TAG_LIST_LIMIT: usize = 200;

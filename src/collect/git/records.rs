@@ -8,7 +8,7 @@ use crate::facts::git::GitFacts;
 use crate::facts::human::CommitRecord;
 
 /// For each `(path, sha256)` (workspace-relative): the commit record, or why there is none.
-pub fn file_records(
+pub(crate) fn file_records(
     root: &Path,
     facts: &GitFacts,
     files: &[(String, String)],

@@ -24,10 +24,11 @@ pub(super) use files::{ci_activity, document, guideline_topic, policy_statement}
 use super::{RuleCtx, RuleResult};
 
 /// A built-in rule implementation.
-pub type RuleFn = fn(&RuleCtx<'_>) -> RuleResult;
+pub(crate) type RuleFn = fn(&RuleCtx<'_>) -> RuleResult;
 
 /// All built-in rules by id.
-pub const BUILTIN: &[&[(&str, RuleFn)]] = &[files::RULES, git::RULES, human::RULES, supply::RULES];
+pub(crate) const BUILTIN: &[&[(&str, RuleFn)]] =
+    &[files::RULES, git::RULES, human::RULES, supply::RULES];
 
 /// The implementation of a built-in rule.
 pub fn builtin(id: &str) -> Option<RuleFn> {

@@ -55,7 +55,7 @@ pub(super) fn release_shares(releases: &[Release]) -> Vec<ReleaseShare> {
 }
 
 /// Text for SVG (and any XML): `& < > " '` as entities, control characters dropped.
-pub fn escape_xml(text: &str) -> String {
+pub(crate) fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

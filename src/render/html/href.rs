@@ -10,12 +10,12 @@ use crate::report::Report;
 
 /// The package folder that holds copies of every cited document and attestation, under their
 /// repository-relative paths.
-pub const DOCUMENTS_DIR: &str = "documents";
+pub(crate) const DOCUMENTS_DIR: &str = "documents";
 
 /// The relative href of a repository file's copy in the package: `documents/<path>`, each
 /// segment percent-encoded. `None` when the path is not a plain relative path (absolute, empty
 /// segments, `.` or `..`, backslashes): such a path is shown as text, never linked.
-pub fn document_href(path: &str) -> Option<String> {
+pub(crate) fn document_href(path: &str) -> Option<String> {
     if path.is_empty() || path.starts_with('/') || path.contains('\\') {
         return None;
     }
@@ -43,7 +43,7 @@ pub fn document_href(path: &str) -> Option<String> {
 
 /// The anchor of a commit in the commits table: `commit-<id>` for a hexadecimal object id
 /// (7 to 64 digits), `None` for anything else.
-pub fn commit_anchor(id: &str) -> Option<String> {
+pub(crate) fn commit_anchor(id: &str) -> Option<String> {
     let ok = (7..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_hexdigit());
     ok.then(|| format!("commit-{}", id.to_ascii_lowercase()))
 }

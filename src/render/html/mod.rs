@@ -29,8 +29,9 @@ use anyhow::Context as _;
 use serde::Serialize;
 use tera::{Kwargs, State};
 
-pub use chart::escape_xml;
-pub use href::{DOCUMENTS_DIR, commit_anchor, document_href};
+#[cfg(test)]
+pub(crate) use href::DOCUMENTS_DIR;
+pub(crate) use href::{commit_anchor, document_href};
 
 use crate::eval::Status;
 use crate::eval::maturity::{LABELS, PracticeMaturity};
