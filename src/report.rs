@@ -41,8 +41,24 @@ pub struct Report {
     /// Every departure from the catalogue's defaults that shaped this report.
     #[serde(default)]
     pub tailoring: Tailoring,
+    /// The last releases re-assessed as they were tagged (ML3 reads them): each
+    /// requirement's status there.
+    #[serde(default)]
+    pub reassessed_releases: Vec<ReassessedRelease>,
     /// The collected facts, with provenance.
     pub evidence: Facts,
+}
+
+/// A past release re-assessed from its tag's tree and history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReassessedRelease {
+    pub tag: String,
+    /// The tagged commit (full id).
+    pub commit: String,
+    /// When it was tagged: the time it was evaluated at.
+    pub date: String,
+    /// Requirement id → its status at the release.
+    pub statuses: BTreeMap<String, Status>,
 }
 
 /// Every departure from the catalogue's defaults: an assessor reads here what was tailored, and
@@ -229,6 +245,7 @@ impl Report {
         facts: Facts,
         evaluation: Evaluation,
         maturity: Vec<(String, PracticeMaturity)>,
+        releases: &[crate::eval::maturity::ReleaseEvaluation],
         generated_at: String,
     ) -> Report {
         let requirement_maturity = |id: &str| {
@@ -330,6 +347,20 @@ impl Report {
             findings: evaluation.findings,
             waivers: evaluation.waivers,
             catalogue: catalog.identity().clone(),
+            reassessed_releases: releases
+                .iter()
+                .map(|r| ReassessedRelease {
+                    tag: r.tag.clone(),
+                    commit: r.commit.clone(),
+                    date: r.date.clone(),
+                    statuses: r
+                        .evaluation
+                        .requirements
+                        .iter()
+                        .map(|s| (s.id.clone(), s.status))
+                        .collect(),
+                })
+                .collect(),
             tailoring: tailoring(catalog, config, &facts),
             evidence: facts,
         }

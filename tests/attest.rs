@@ -145,67 +145,6 @@ fn roles_and_training_are_checked() {
 }
 
 #[test]
-fn maturity_steps_up_with_records_and_metrics() {
-    // ML3: records for two releases.
-    let dir = workspace(&[(
-        "sdl/attestations/svv-4.toml",
-        &pentest("releases = [\"v0.2.0\", \"v0.3.0\"]\n"),
-    )]);
-    let v = report(dir.path(), "2026-06-01");
-    let m = &requirement(&v, "SVV-4")["maturity"];
-    assert_eq!(m["level"], 3, "{m}");
-    assert!(m["next"].as_str().unwrap().contains("ML4 needs metrics"));
-
-    // ML4: metrics a review period apart, and an improvement action.
-    let older = pentest("releases = [\"v0.1.0\"]\nmetrics = [\"findings: 9 high\"]\n").replace(
-        "date = 2026-03-01\nvalid-until = 2026-12-31",
-        "date = 2025-02-01\nvalid-until = 2026-02-01",
-    );
-    let newer = pentest(
-        "releases = [\"v0.2.0\", \"v0.3.0\"]\nmetrics = [\"findings: 2 high\"]\nimprovements = [\"fuzz the parser in CI\"]\n",
-    );
-    std::fs::write(dir.path().join("sdl/attestations/svv-4.toml"), newer).unwrap();
-    std::fs::write(dir.path().join("sdl/attestations/svv-4-2025.toml"), older).unwrap();
-    let v = report(dir.path(), "2026-06-01");
-    let m = &requirement(&v, "SVV-4")["maturity"];
-    assert_eq!(m["level"], 4, "{m}");
-    assert!(m.get("next").is_none());
-
-    // And down: without the improvement action it is ML3 again.
-    let newer = pentest("releases = [\"v0.2.0\", \"v0.3.0\"]\nmetrics = [\"findings: 2 high\"]\n");
-    std::fs::write(dir.path().join("sdl/attestations/svv-4.toml"), newer).unwrap();
-    let v = report(dir.path(), "2026-06-01");
-    assert_eq!(requirement(&v, "SVV-4")["maturity"]["level"], 3);
-
-    // A practice is as mature as its least mature requirement, and says what lifts it.
-    let svv = v["practices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["id"] == "SVV")
-        .unwrap();
-    assert_eq!(svv["maturity"]["level"], 1);
-    assert!(
-        svv["maturity"]["note"]
-            .as_str()
-            .unwrap()
-            .contains("not an auditor's verdict")
-    );
-    assert!(
-        svv["maturity"]["limited_by"]
-            .as_array()
-            .unwrap()
-            .contains(&"SVV-1".into())
-    );
-    assert!(
-        svv["maturity"]["next"]
-            .as_str()
-            .unwrap()
-            .contains("ML2 needs")
-    );
-}
-
-#[test]
 fn gate_denies_below_a_maturity_level_and_named_unknowns() {
     let dir = workspace(&[("sdl/attestations/svv-4.toml", &pentest(""))]);
     let out = sdl(

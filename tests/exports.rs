@@ -205,6 +205,7 @@ fn sample() -> (Report, Catalog) {
         .collect();
     let facts = Facts {
         collected_at: NOW.into(),
+        improvement: Collected::absent("not in this test"),
         files: Collected::present(FileFacts {
             security_policy: Some(cargo_sdl::facts::files::SecurityPolicy {
                 file: FileRef {
@@ -256,7 +257,15 @@ fn sample() -> (Report, Catalog) {
         requirements,
         waivers,
     };
-    let mut report = Report::new(&catalog, &config, facts, evaluation, maturity, NOW.into());
+    let mut report = Report::new(
+        &catalog,
+        &config,
+        facts,
+        evaluation,
+        maturity,
+        &[],
+        NOW.into(),
+    );
     report.requirements[0].title = format!("title, \"quoted\"\n{FORMULA}");
     (report, catalog)
 }

@@ -324,8 +324,10 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             .identity()
             .clone(),
         tailoring: Default::default(),
+        reassessed_releases: Vec::new(),
         evidence: Facts {
             collected_at: "2026-11-25T12:00:00Z".into(),
+            improvement: Collected::absent("not in this test"),
             files: Collected::present(FileFacts {
                 security_policy: Some(cargo_sdl::facts::files::SecurityPolicy {
                     file: FileRef {

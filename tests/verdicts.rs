@@ -205,3 +205,221 @@ fn sm5_and_sm12_can_never_be_scoped_out() {
         );
     }
 }
+
+// --- maturity follows the evidence -------------------------------------------------------------
+
+/// 2025-01-01T00:00:00Z, and a day in seconds.
+const Y2025: i64 = 1_735_689_600;
+const DAY: i64 = 86_400;
+
+fn at(dir: &std::path::Path, epoch: i64, args: &[&str]) {
+    common::git::git_in(dir, args, "Alice", "alice@example.org", epoch, &[]);
+}
+
+/// Write `files`, then commit everything at `epoch`.
+fn commit_at(dir: &std::path::Path, epoch: i64, files: &[(&str, &str)], message: &str) {
+    write_files(dir, files);
+    at(dir, epoch, &["add", "-A"]);
+    at(dir, epoch, &["commit", "-q", "-m", message]);
+}
+
+fn attestation(reqs: &str, date: &str, until: &str, releases: &str) -> String {
+    format!(
+        "requirements = [{reqs}]\n\
+         statement = \"An independent firm tested the release named here; every finding was fixed and re-tested.\"\n\
+         owner = \"Ada\"\nowner-role = \"test-lead\"\napprover = \"Grace\"\napprover-role = \"security-officer\"\n\
+         date = {date}\nvalid-until = {until}\nreferences = [\"docs/pentest.md\"]\nreleases = [{releases}]\n"
+    )
+}
+
+fn maturity_of<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    &r["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap()["maturity"]
+}
+
+/// A repository that practices SVV-4: attested before each release it names, with metric
+/// records a year apart and a closed improvement action. It reaches ML3, then ML4 — so the
+/// levels stay reachable for honest evidence.
+#[test]
+fn a_practiced_repository_reaches_ml3_and_ml4() {
+    let ws = passing_workspace();
+    let dir = ws.path();
+    at(dir, Y2025, &["init", "-q"]);
+    commit_at(
+        dir,
+        Y2025 + DAY,
+        &[
+            (
+                "sdl/roles.toml",
+                "[roles.security-officer]\ndescription = \"owns the SDL\"\nholders = [\"Grace\"]\n\n[roles.test-lead]\ndescription = \"independent testing\"\nholders = [\"Ada\"]\n",
+            ),
+            (
+                "sdl/training.toml",
+                "[[record]]\nperson = \"Grace\"\ntopic = \"IEC 62443-4-1\"\ndate = 2025-01-01\nexpires = 2027-12-31\n\n[[record]]\nperson = \"Ada\"\ntopic = \"penetration testing\"\ndate = 2025-01-01\nexpires = 2027-12-31\n",
+            ),
+            (
+                "docs/pentest.md",
+                "# Penetration tests\n\nReports of the independent tests, one section per release.\n",
+            ),
+            (
+                "sdl/metrics/2025-q1.toml",
+                "[[metric]]\nname = \"high findings per test\"\nvalue = 4\nperiod = \"2025-Q1\"\n",
+            ),
+        ],
+        "process records",
+    );
+    // v0.1.0 (2025-06-02), attested on 2025-06-01 for it.
+    let d1 = Y2025 + 151 * DAY;
+    commit_at(
+        dir,
+        d1,
+        &[(
+            "sdl/attestations/svv-4-2025.toml",
+            &attestation("\"SVV-4\"", "2025-06-01", "2026-05-31", "\"v0.1.0\""),
+        )],
+        "pentest of 0.1.0",
+    );
+    at(
+        dir,
+        d1 + DAY,
+        &["tag", "-a", "v0.1.0", "-m", "release 0.1.0"],
+    );
+    // v0.2.0 (2025-12-02): the 2025 attestation still holds.
+    commit_at(
+        dir,
+        Y2025 + 334 * DAY,
+        &[("src/lib.rs", "#![forbid(unsafe_code)]\npub fn f() {}\n")],
+        "work",
+    );
+    at(
+        dir,
+        Y2025 + 335 * DAY,
+        &["tag", "-a", "v0.2.0", "-m", "release 0.2.0"],
+    );
+    // 2026-03: a new test, metrics a year after the first, an improvement closed, DM-6/SM-13.
+    let d3 = Y2025 + 424 * DAY;
+    commit_at(
+        dir,
+        d3,
+        &[
+            (
+                "sdl/attestations/svv-4-2026.toml",
+                &attestation("\"SVV-4\"", "2026-03-01", "2027-02-28", "\"v0.3.0\""),
+            ),
+            (
+                "sdl/attestations/review-2026.toml",
+                &attestation("\"DM-6\", \"SM-13\"", "2026-03-01", "2027-02-28", ""),
+            ),
+            (
+                "sdl/metrics/2026-q1.toml",
+                "[[metric]]\nname = \"high findings per test\"\nvalue = 1\nperiod = \"2026-Q1\"\n",
+            ),
+            (
+                "sdl/improvements.toml",
+                "[[improvement]]\naction = \"fuzz the parser in CI\"\nowner = \"Ada\"\nclosed = 2026-02-20\n",
+            ),
+        ],
+        "pentest of 0.3.0, metrics, improvement",
+    );
+    at(
+        dir,
+        d3 + DAY,
+        &["tag", "-a", "v0.3.0", "-m", "release 0.3.0"],
+    );
+
+    let r = report(dir);
+    let releases: Vec<&str> = r["reassessed_releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["tag"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        releases,
+        ["v0.3.0", "v0.2.0"],
+        "the last two releases are re-assessed"
+    );
+    let m = maturity_of(&r, "SVV-4");
+    assert_eq!(m["level"], 4, "{m}");
+    assert!(
+        m["why"].as_str().unwrap().contains("practiced at v0.3.0"),
+        "{m}"
+    );
+
+    // Without the improvement action, ML3, and the report says what ML4 lacks.
+    std::fs::remove_file(dir.join("sdl/improvements.toml")).unwrap();
+    let m = maturity_of(&report(dir), "SVV-4").clone();
+    assert_eq!(m["level"], 3, "{m}");
+    assert!(
+        m["next"].as_str().unwrap().contains("improvement action"),
+        "{m}"
+    );
+
+    // An attestation that claims a release that does not exist, or that was written after
+    // the release it names, does not make a practice of it.
+    write_files(
+        dir,
+        &[(
+            "sdl/attestations/svv-4-2026.toml",
+            &attestation(
+                "\"SVV-4\"",
+                "2026-03-01",
+                "2027-02-28",
+                "\"v0.3.0\", \"v9.9.9\"",
+            ),
+        )],
+    );
+    at(
+        dir,
+        d3 + 3 * DAY,
+        &["commit", "-q", "-am", "claim a release"],
+    );
+    let m = maturity_of(&report(dir), "SVV-4").clone();
+    assert_eq!(m["level"], 2, "{m}");
+    let next = m["next"].as_str().unwrap();
+    assert!(next.contains("`v9.9.9`, which is no tag"), "{next}");
+    assert!(
+        next.contains("not committed before it was tagged"),
+        "{next}"
+    );
+}
+
+/// Without release tags, ML3 cannot be reached, and the report says why.
+#[test]
+fn without_release_tags_ml3_is_not_reachable() {
+    let ws = passing_workspace();
+    let dir = ws.path();
+    write_files(
+        dir,
+        &[
+            (
+                "sdl/roles.toml",
+                "[roles.security-officer]\ndescription = \"owns the SDL\"\nholders = [\"Grace\"]\n\n[roles.test-lead]\ndescription = \"independent testing\"\nholders = [\"Ada\"]\n",
+            ),
+            (
+                "docs/pentest.md",
+                "# Penetration tests\n\nReports of the independent tests.\n",
+            ),
+            (
+                "sdl/attestations/svv-4.toml",
+                &attestation("\"SVV-4\"", "2026-03-01", "2027-02-28", ""),
+            ),
+        ],
+    );
+    at(dir, Y2025, &["init", "-q"]);
+    at(dir, Y2025 + 400 * DAY, &["add", "-A"]);
+    at(dir, Y2025 + 400 * DAY, &["commit", "-q", "-m", "records"]);
+    let m = maturity_of(&report(dir), "SVV-4").clone();
+    assert_eq!(m["level"], 2, "{m}");
+    assert!(
+        m["next"]
+            .as_str()
+            .unwrap()
+            .contains("ML3 is not reachable: no tag matches"),
+        "{m}"
+    );
+}

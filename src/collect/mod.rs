@@ -40,6 +40,8 @@ pub mod fetch;
 pub mod files;
 pub mod git;
 pub mod human;
+pub mod improvement;
+pub mod releases;
 pub mod sbom;
 
 use std::path::{Path, PathBuf};
@@ -246,6 +248,8 @@ pub(crate) fn collect_all(
     progress("git history");
     let mut documents = files::document_paths(&files);
     documents.extend(human.attestations.iter().map(|a| a.file.path.clone()));
+    // Metric records are dated by their commits, which the history walk looks up.
+    documents.extend(improvement::metric_paths(&ctx.root));
     documents.sort();
     documents.dedup();
     let git = git::collect(&ctx.root, &ctx.git, &documents, &|what| progress(what));
@@ -257,6 +261,8 @@ pub(crate) fn collect_all(
     let sbom = sbom::collect(&ctx.root, config, &cargo, ctx.now);
     progress("advisories");
     let advisories = advisories::collect(&ctx.root, config, ctx.advisory_db.as_deref());
+    progress("metrics and improvements");
+    let improvement = improvement::collect(&ctx.root, &git);
     Facts {
         collected_at: crate::timefmt::rfc3339(ctx.now),
         files,
@@ -265,6 +271,7 @@ pub(crate) fn collect_all(
         sbom,
         advisories,
         human,
+        improvement,
     }
 }
 

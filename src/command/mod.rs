@@ -158,14 +158,35 @@ pub fn build_report_in(
         catalog.rules.len()
     ));
     let evaluation = eval::evaluate(&facts, catalog, &config, now);
-    let maturity =
-        eval::maturity::assess(&facts, catalog, &evaluation, config.maturity_releases, now);
+    // ML3 asks whether the requirements held at the last releases, read as they were tagged.
+    let releases: Vec<eval::maturity::ReleaseEvaluation> =
+        collect::releases::reassess(&ctx, &config, &facts, config.maturity_releases, &|what| {
+            progress(&format!("Re-assessing {what}"))
+        })
+        .into_iter()
+        .filter_map(|r| {
+            let at = timefmt::parse(&r.date).ok()?;
+            Some(eval::maturity::ReleaseEvaluation {
+                evaluation: eval::evaluate(&r.facts, catalog, &config, at),
+                tag: r.tag,
+                commit: r.commit,
+                date: r.date,
+            })
+        })
+        .collect();
+    let inputs = eval::maturity::inputs(
+        &facts,
+        config.maturity_releases,
+        eval::maturity::improvement(&facts, now),
+    );
+    let maturity = eval::maturity::assess(&facts, catalog, &evaluation, &releases, &inputs, now);
     Ok(Report::new(
         catalog,
         &config,
         facts,
         evaluation,
         maturity,
+        &releases,
         timefmt::rfc3339(now),
     ))
 }

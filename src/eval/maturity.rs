@@ -1,19 +1,29 @@
 //! The maturity indicator per practice, ML1 Initial … ML4 Improving. It is our conservative
-//! self-assessment rule, not an auditor's verdict (see DESIGN.md §2):
+//! self-assessment rule, not an auditor's verdict; `docs/maturity.md` states it for users and
+//! `cargo sdl explain` repeats it:
 //!
-//! - **ML2 Managed**: the requirement has a current documented process — a current
-//!   attestation, or a document of one of the kinds the catalogue names for it;
-//! - **ML3 Defined**: it also has records that it was practiced — passing automated evidence
-//!   (no failing rule) over at least N releases (default 2) or 12 months of history, or
-//!   attestations that list each of the last N releases;
-//! - **ML4 Improving**: metrics were recorded in attestations over at least two review periods
-//!   and improvement actions are recorded;
-//! - a practice is as mature as its least mature applicable requirement.
+//! - **ML2 Managed**: the requirement is satisfied or partial (never not-satisfied or
+//!   unknown), it has a current document of the kind the catalogue names for it (where it
+//!   names one; the document rules judge its substance and freshness), and a current
+//!   attestation;
+//! - **ML3 Defined (practiced)**: it is ML2, and the rules were re-evaluated at each of the
+//!   last N release tags (default 2) reading the tree and history at the tag, where the
+//!   requirement was satisfied or partial; the attestations that name a release were committed
+//!   before that tag and name tags that exist. Without release tags ML3 is not reachable, and
+//!   the report says why;
+//! - **ML4 Improving**: it is ML3, its practice's metrics are structured records dated by the
+//!   commits that added them and covering at least two review periods, improvement actions
+//!   record an owner and a closing commit or date, and DM-6 and SM-13 (the evidence that
+//!   metrics and improvements are used) are satisfied or partial;
+//! - expired attestations count for nothing; a practice is as mature as its least mature
+//!   applicable requirement, so status and maturity never contradict each other.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Evaluation, Outcome, Status, attestation_is_current};
+use super::{Evaluation, Status, attestation_is_current};
 use crate::catalog::{Catalog, Requirement};
 use crate::facts::Facts;
 use crate::facts::human::Attestation;
@@ -21,17 +31,40 @@ use crate::facts::human::Attestation;
 /// Level names as the report prints them.
 pub(crate) const LABELS: [&str; 4] = ["ML1 Initial", "ML2 Managed", "ML3 Defined", "ML4 Improving"];
 
-/// What the maturity rule needs from the facts, gathered once.
+/// A past release re-evaluated as it was tagged.
+#[derive(Debug, Clone)]
+pub struct ReleaseEvaluation {
+    pub tag: String,
+    pub commit: String,
+    /// RFC 3339: when it was tagged (the time it was evaluated at).
+    pub date: String,
+    pub evaluation: Evaluation,
+}
+
+/// What the maturity rule reads besides the current evaluation, gathered once.
 #[derive(Debug, Clone, Default)]
 pub struct MaturityInputs {
     /// Documents found, as (kind, path).
     pub documents: Vec<(String, String)>,
-    /// Release tags, newest first, when git history was collected.
-    pub releases: Option<Vec<String>>,
-    /// Days between the oldest and newest commit, when git history was collected.
-    pub history_days: Option<i64>,
-    /// How many releases of records ML3 asks for.
+    /// Every tag name of the repository, when git history was collected.
+    pub tags: Option<Vec<String>>,
+    /// Why there are no release tags to re-evaluate, if there are none.
+    pub no_releases: Option<String>,
+    /// How many releases ML3 asks for.
     pub releases_needed: usize,
+    /// Structured metrics and improvement records (ML4).
+    pub improvement: Improvement,
+}
+
+/// What ML4 reads: structured metrics dated by their commits, and closed improvement actions.
+#[derive(Debug, Clone, Default)]
+pub struct Improvement {
+    /// Dates (commit dates, `YYYY-MM-DD`) of the metric records, oldest first.
+    pub metric_dates: Vec<time::Date>,
+    /// Improvement actions with an owner and a closing commit or date.
+    pub closed_actions: usize,
+    /// Why ML4's records are missing or unreadable, when they are.
+    pub missing: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,13 +95,68 @@ pub struct PracticeMaturity {
     pub note: String,
 }
 
+/// What ML4 reads from the improvement records: metric files dated by commits (only those
+/// holding metrics), and closed actions whose owner holds an SDL role.
+pub fn improvement(facts: &Facts, now: OffsetDateTime) -> Improvement {
+    let records = match facts.improvement.get() {
+        Ok(r) => r,
+        Err(why) => {
+            return Improvement {
+                missing: Some(format!("readable improvement records ({why})")),
+                ..Improvement::default()
+            };
+        }
+    };
+    let mut metric_dates: Vec<time::Date> = records
+        .metric_files
+        .iter()
+        .filter(|f| !f.metrics.is_empty())
+        .filter_map(|f| f.committed.as_deref())
+        .filter_map(|d| crate::timefmt::parse(d).ok())
+        .map(|t| t.to_offset(time::UtcOffset::UTC).date())
+        .collect();
+    metric_dates.sort();
+    let today = now.to_offset(time::UtcOffset::UTC).date().to_string();
+    let roles = facts.human.roles.as_ref();
+    let closed_actions = records
+        .improvements
+        .iter()
+        .filter(|a| roles.is_some_and(|r| r.knows(&a.owner)))
+        .filter(|a| {
+            a.closing_commit_found == Some(true)
+                || a.closed.as_deref().is_some_and(|d| d <= today.as_str())
+        })
+        .count();
+    Improvement {
+        metric_dates,
+        closed_actions,
+        missing: None,
+    }
+}
+
 /// Gather the inputs from the facts.
-pub fn inputs(facts: &Facts, releases_needed: usize) -> MaturityInputs {
+pub fn inputs(facts: &Facts, releases_needed: usize, improvement: Improvement) -> MaturityInputs {
+    let git = facts.git.get().ok();
+    let no_releases = match git {
+        None => Some(format!(
+            "git history is unavailable ({})",
+            facts.git.get().err().unwrap_or_default()
+        )),
+        Some(g) if g.shallow || g.partial.is_some() => {
+            Some("the git history is shallow or partial, so past releases cannot be read".into())
+        }
+        Some(g) if g.releases.is_empty() => Some(format!(
+            "no tag matches the release tag pattern `{}`",
+            g.release_tag_pattern
+        )),
+        Some(_) => None,
+    };
     MaturityInputs {
         documents: crate::facts::documents(facts),
-        releases: crate::facts::release_tags(facts),
-        history_days: crate::facts::history_days(facts),
+        tags: git.map(|g| g.tag_list.iter().map(|t| t.name.clone()).collect()),
+        no_releases,
         releases_needed,
+        improvement,
     }
 }
 
@@ -76,21 +164,28 @@ pub fn inputs(facts: &Facts, releases_needed: usize) -> MaturityInputs {
 pub(crate) fn requirement_maturity(
     req: &Requirement,
     eval: &Evaluation,
+    releases: &[ReleaseEvaluation],
     attestations: &[Attestation],
     inputs: &MaturityInputs,
+    practice_evidence: &BTreeMap<&str, Status>,
     now: OffsetDateTime,
 ) -> Option<RequirementMaturity> {
     let status = eval.requirements.iter().find(|s| s.id == req.id)?;
     if status.status == Status::NotApplicable {
         return None;
     }
-    let mine: Vec<&Attestation> = attestations
+    let at = |level: u8, why: String, next: Option<String>| RequirementMaturity {
+        id: req.id.clone(),
+        level,
+        why,
+        next,
+    };
+    let good = |s: Status| matches!(s, Status::Satisfied | Status::Partial);
+
+    // ML2: satisfied or partial, a current document of its kind, a current attestation.
+    let current: Vec<&Attestation> = attestations
         .iter()
-        .filter(|a| a.requirements.contains(&req.id))
-        .collect();
-    let current: Vec<&&Attestation> = mine
-        .iter()
-        .filter(|a| attestation_is_current(a, now))
+        .filter(|a| a.requirements.contains(&req.id) && attestation_is_current(a, now))
         .collect();
     let docs: Vec<&str> = inputs
         .documents
@@ -98,145 +193,164 @@ pub(crate) fn requirement_maturity(
         .filter(|(kind, _)| req.documents.contains(kind))
         .map(|(_, path)| path.as_str())
         .collect();
-    let at = |level: u8, why: String, next: Option<String>| RequirementMaturity {
-        id: req.id.clone(),
-        level,
-        why,
-        next,
-    };
-
-    // ML2: a documented process.
-    let mut documented: Vec<String> = current.iter().map(|a| a.file.path.clone()).collect();
-    documented.extend(docs.iter().map(|d| d.to_string()));
-    if documented.is_empty() {
-        let doc_hint = if req.documents.is_empty() {
-            String::new()
-        } else {
-            format!("a {} document, or ", req.documents.join(" or "))
-        };
-        return Some(at(
-            1,
-            "no current documented process".into(),
-            Some(format!(
-                "ML2 needs {doc_hint}a current attestation stating: {}",
-                one_line(&req.attestation)
-            )),
+    let mut missing = Vec::new();
+    if !good(status.status) {
+        missing.push(format!(
+            "the requirement satisfied or partial (it is {})",
+            status.status.as_str()
         ));
     }
-    let ml2_why = format!("documented in {}", documented.join(", "));
+    if !req.documents.is_empty() && docs.is_empty() {
+        missing.push(format!("a current {} document", req.documents.join(" or ")));
+    }
+    if current.is_empty() {
+        missing.push(format!(
+            "a current attestation stating: {}",
+            one_line(&req.attestation)
+        ));
+    }
+    if !missing.is_empty() {
+        return Some(at(
+            1,
+            format!("not yet managed: it lacks {}", missing.join("; ")),
+            Some(format!("ML2 needs {}", missing.join("; "))),
+        ));
+    }
+    let mut ml2_why = format!(
+        "{} and attested in {}",
+        status.status.as_str(),
+        current
+            .iter()
+            .map(|a| a.file.path.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if !docs.is_empty() {
+        ml2_why.push_str(&format!("; documented in {}", docs.join(", ")));
+    }
 
-    // ML3: records that it was practiced.
+    // ML3: practiced at each of the last N releases, as they were tagged.
     let n = inputs.releases_needed.max(1);
-    let findings: Vec<_> = eval
-        .findings
-        .iter()
-        .filter(|f| f.requirements.contains(&req.id) && f.level != crate::catalog::Level::Allow)
-        .collect();
-    let automated_ok = !findings.is_empty()
-        && findings.iter().any(|f| f.outcome == Outcome::Pass)
-        && !findings.iter().any(|f| f.counts_as_failure());
-    let history_ok = inputs.releases.as_ref().is_some_and(|r| r.len() >= n)
-        || inputs.history_days.is_some_and(|d| d >= 365);
-    let attested_releases: Vec<&str> = mine
-        .iter()
-        .flat_map(|a| a.releases.iter().map(String::as_str))
-        .collect();
-    let wanted: Option<Vec<&str>> = inputs
-        .releases
-        .as_ref()
-        .map(|r| r.iter().take(n).map(String::as_str).collect());
-    let release_records_ok = match &wanted {
-        Some(w) if w.len() >= n => w.iter().all(|t| attested_releases.contains(t)),
-        _ => {
-            let mut distinct = attested_releases.clone();
-            distinct.sort_unstable();
-            distinct.dedup();
-            distinct.len() >= n
-        }
-    };
-    let ml3_why = if automated_ok && history_ok {
-        Some(format!(
-            "automated evidence passes over {}",
-            match &inputs.releases {
-                Some(r) if r.len() >= n => format!(
-                    "the releases {}",
-                    r.iter().take(n).cloned().collect::<Vec<_>>().join(", ")
-                ),
-                _ => format!("{} days of history", inputs.history_days.unwrap_or(0)),
-            }
-        ))
-    } else if release_records_ok {
-        Some(format!("attested records for releases {}", {
-            let mut d = attested_releases.clone();
-            d.sort_unstable();
-            d.dedup();
-            d.join(", ")
-        }))
-    } else {
-        None
-    };
-    let Some(ml3_why) = ml3_why else {
-        let missing = match &wanted {
-            Some(w) if !w.is_empty() => {
-                let m: Vec<&str> = w
-                    .iter()
-                    .filter(|t| !attested_releases.contains(t))
-                    .copied()
-                    .collect();
-                format!("an attestation listing `releases` {}", m.join(", "))
-            }
-            _ => format!("attestations listing {n} releases in `releases`"),
-        };
-        let auto = if findings.is_empty() {
-            String::new()
-        } else if automated_ok {
-            format!(
-                " (automated rules pass, but the history covers fewer than {n} releases or 12 months)"
-            )
-        } else {
-            " (or its automated rules passing over that period)".to_string()
-        };
+    if let Some(why) = &inputs.no_releases {
         return Some(at(
             2,
             ml2_why,
             Some(format!(
-                "ML3 needs records that it was practiced for each of the last {n} releases: {missing}{auto}"
+                "ML3 is not reachable: {why}; it needs the requirement re-evaluated at each of \
+                 the last {n} release tags"
             )),
         ));
-    };
-
-    // ML4: metrics over two review periods, and improvement actions.
-    let period = i64::from(req.review_period_days.unwrap_or(365));
-    let mut metric_dates: Vec<time::Date> = mine
+    }
+    let mut blocked = Vec::new();
+    if releases.len() < n {
+        blocked.push(format!(
+            "{n} release tags to re-evaluate, but the history has {}",
+            releases.len()
+        ));
+    }
+    let mut practiced = Vec::new();
+    for r in releases.iter().take(n) {
+        match r.evaluation.requirements.iter().find(|s| s.id == req.id) {
+            Some(s) if good(s.status) => practiced.push(format!(
+                "{} ({}, {})",
+                r.tag,
+                short(&r.commit),
+                s.status.as_str()
+            )),
+            Some(s) => blocked.push(format!(
+                "at {} it was {}: {}",
+                r.tag,
+                s.status.as_str(),
+                one_line(&s.reason)
+            )),
+            None => blocked.push(format!("at {} it was not evaluated", r.tag)),
+        }
+    }
+    // Attestations that claim releases must name real tags, made before they were tagged.
+    for a in attestations
         .iter()
-        .filter(|a| !a.metrics.is_empty())
-        .filter_map(|a| parse_day(&a.date))
-        .collect();
-    metric_dates.sort();
-    let spans_two_periods = match (metric_dates.first(), metric_dates.last()) {
-        (Some(a), Some(b)) => metric_dates.len() >= 2 && (*b - *a).whole_days() >= period,
-        _ => false,
-    };
-    let improvements = mine.iter().any(|a| !a.improvements.is_empty());
-    if spans_two_periods && improvements {
+        .filter(|a| a.requirements.contains(&req.id))
+    {
+        for tag in &a.releases {
+            let exists = inputs.tags.as_ref().is_some_and(|t| t.contains(tag));
+            if !exists {
+                blocked.push(format!(
+                    "{} names release `{tag}`, which is no tag",
+                    a.file.path
+                ));
+                continue;
+            }
+            if let Some(r) = releases.iter().find(|r| &r.tag == tag) {
+                let committed = a
+                    .commit
+                    .as_ref()
+                    .and_then(|c| crate::timefmt::parse(&c.date).ok());
+                let tagged = crate::timefmt::parse(&r.date).ok();
+                if !matches!((committed, tagged), (Some(c), Some(t)) if c <= t) {
+                    blocked.push(format!(
+                        "{} names release {tag} but was not committed before it was tagged",
+                        a.file.path
+                    ));
+                }
+            }
+        }
+    }
+    if !blocked.is_empty() {
+        return Some(at(
+            2,
+            ml2_why,
+            Some(format!("ML3 needs {}", blocked.join("; "))),
+        ));
+    }
+    let ml3_why = format!("practiced at {}", practiced.join(" and "));
+
+    // ML4: structured metrics over two review periods, closed improvement actions, and the
+    // practices that use them (DM-6, SM-13) in place.
+    let period = i64::from(req.review_period_days.unwrap_or(365));
+    let imp = &inputs.improvement;
+    let mut lacks = Vec::new();
+    if let Some(why) = &imp.missing {
+        lacks.push(why.clone());
+    }
+    match (imp.metric_dates.first(), imp.metric_dates.last()) {
+        (Some(a), Some(b)) if (*b - *a).whole_days() >= period => {}
+        _ => lacks.push(format!(
+            "structured metric records (sdl/metrics/*.toml) whose commits lie at least {period} \
+             days apart"
+        )),
+    }
+    if imp.closed_actions == 0 {
+        lacks.push(
+            "an improvement action with an owner and a closing commit or date \
+             (sdl/improvements.toml)"
+                .into(),
+        );
+    }
+    for id in ["DM-6", "SM-13"] {
+        match practice_evidence.get(id) {
+            Some(s) if good(*s) => {}
+            Some(s) => lacks.push(format!("{id} satisfied or partial (it is {})", s.as_str())),
+            None => {}
+        }
+    }
+    if lacks.is_empty() {
         return Some(at(
             4,
-            format!("{ml3_why}; metrics recorded over two review periods with improvement actions"),
+            format!(
+                "{ml3_why}; metrics recorded over two review periods and improvement actions closed"
+            ),
             None,
         ));
     }
     Some(at(
         3,
         format!("{ml2_why}; {ml3_why}"),
-        Some(format!(
-            "ML4 needs metrics recorded in attestations at least {period} days apart{}",
-            if improvements {
-                ""
-            } else {
-                ", and improvement actions (`improvements`)"
-            }
-        )),
+        Some(format!("ML4 needs {}", lacks.join("; "))),
     ))
+}
+
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
 }
 
 /// The maturity of one practice: the lowest of its applicable requirements.
@@ -293,10 +407,15 @@ pub fn assess(
     facts: &Facts,
     catalog: &Catalog,
     eval: &Evaluation,
-    releases_needed: usize,
+    releases: &[ReleaseEvaluation],
+    inputs: &MaturityInputs,
     now: OffsetDateTime,
 ) -> Vec<(String, PracticeMaturity)> {
-    let inputs = inputs(facts, releases_needed);
+    let statuses: BTreeMap<&str, Status> = eval
+        .requirements
+        .iter()
+        .map(|r| (r.id.as_str(), r.status))
+        .collect();
     catalog
         .practices
         .iter()
@@ -306,17 +425,20 @@ pub fn assess(
                 .iter()
                 .filter(|r| r.practice == p.id)
                 .filter_map(|r| {
-                    requirement_maturity(r, eval, &facts.human.attestations, &inputs, now)
+                    requirement_maturity(
+                        r,
+                        eval,
+                        releases,
+                        &facts.human.attestations,
+                        inputs,
+                        &statuses,
+                        now,
+                    )
                 })
                 .collect();
             (p.id.clone(), practice_maturity(levels))
         })
         .collect()
-}
-
-fn parse_day(s: &str) -> Option<time::Date> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, &fmt).ok()
 }
 
 fn one_line(s: &str) -> String {

@@ -66,6 +66,8 @@ pub enum ListingSource {
     /// A walk of the directory (not a git repository, or nothing tracked), skipping `.git/`,
     /// `target/` and `node_modules/`.
     DirectoryWalk,
+    /// The tree of a commit (a release re-assessed as it was when it was tagged).
+    CommitTree,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

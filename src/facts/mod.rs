@@ -6,6 +6,7 @@ pub mod cargo;
 pub mod files;
 pub mod git;
 pub mod human;
+pub mod improvement;
 
 use serde::{Deserialize, Serialize};
 
@@ -139,6 +140,13 @@ pub struct Facts {
     pub advisories: Collected<AdvisoryFacts>,
     /// Attestations, roles and training records (validated before collection starts).
     pub human: human::HumanFacts,
+    /// Structured metrics and improvement actions (ML4). Absent in reports of older versions.
+    #[serde(default = "not_collected")]
+    pub improvement: Collected<improvement::ImprovementFacts>,
+}
+
+fn not_collected<T>() -> Collected<T> {
+    Collected::absent("not collected by this version of cargo-sdl")
 }
 
 impl Facts {
@@ -153,6 +161,7 @@ impl Facts {
             sbom: Collected::absent(reason),
             advisories: Collected::absent(reason),
             human: human::HumanFacts::default(),
+            improvement: Collected::absent(reason),
         }
     }
 }
@@ -181,11 +190,4 @@ fn complete_git(facts: &Facts) -> Option<&GitFacts> {
 /// Release tags, newest first, when the complete git history was collected.
 pub fn release_tags(facts: &Facts) -> Option<Vec<String>> {
     complete_git(facts).map(|g| g.releases.iter().rev().map(|r| r.tag.clone()).collect())
-}
-
-/// Days between the oldest and the newest commit, when the complete git history was collected.
-pub(crate) fn history_days(facts: &Facts) -> Option<i64> {
-    let g = complete_git(facts)?;
-    let parse = |s: &Option<String>| s.as_deref().and_then(|t| crate::timefmt::parse(t).ok());
-    Some((parse(&g.last_commit_at)? - parse(&g.first_commit_at)?).whole_days())
 }

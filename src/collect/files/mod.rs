@@ -23,7 +23,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::facts::files::{
     Codeowners, DeclaredSecurityLevel, FileFacts, GuidelineTopic, Guidelines, GuidelinesSource,
-    Problem, SecurityPolicy, SecurityTxt, TopicMatch, UpdateConfig,
+    Listing, ListingSource, Problem, SecurityPolicy, SecurityTxt, TopicMatch, UpdateConfig,
 };
 use crate::facts::{Collected, FileRef};
 
@@ -39,8 +39,55 @@ pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
         ));
     }
     let (listing, files) = listing::list(root);
-    let repo = Repo::new(root, files);
+    collect_from(Repo::new(Source::WorkTree(root), files), listing, config)
+}
 
+/// Collect facts from the files of the workspace as they are in `commit`'s tree (`prefix` is
+/// the workspace's folder in the repository, empty or ending in `/`): a release re-assessed as
+/// it was tagged. Nothing is read from the work tree.
+pub fn collect_at(
+    repo: &gix::Repository,
+    commit: gix::ObjectId,
+    prefix: &str,
+    config: &Config,
+) -> Collected<FileFacts> {
+    let entries = match repo
+        .find_commit(commit)
+        .map_err(|e| e.to_string())
+        .and_then(|c| c.tree().map_err(|e| e.to_string()))
+        .and_then(|t| t.traverse().breadthfirst.files().map_err(|e| e.to_string()))
+    {
+        Ok(entries) => entries,
+        Err(e) => {
+            return Collected::failed(format!("the tree of commit {commit} cannot be read: {e}"));
+        }
+    };
+    let mut blobs = BTreeMap::new();
+    for e in entries {
+        if !(e.mode.is_blob() || e.mode.is_link()) {
+            continue;
+        }
+        let Ok(path) = std::str::from_utf8(&e.filepath) else {
+            continue;
+        };
+        if let Some(rel) = path.strip_prefix(prefix) {
+            blobs.insert(rel.to_string(), (e.oid, e.mode.is_link()));
+        }
+    }
+    let files: Vec<String> = blobs.keys().cloned().collect();
+    let listing = Listing {
+        source: ListingSource::CommitTree,
+        files: files.len(),
+        truncated: false,
+    };
+    collect_from(
+        Repo::new(Source::Tree { repo, blobs }, files),
+        listing,
+        config,
+    )
+}
+
+fn collect_from(repo: Repo<'_>, listing: Listing, config: &Config) -> Collected<FileFacts> {
     let (documents, configured_kinds) = documents::find(&repo, config);
     let security_policy = documents
         .iter()
@@ -117,9 +164,20 @@ struct NotRead {
     reason: String,
 }
 
+/// Where the files are read from.
+enum Source<'a> {
+    /// The work tree, through the checked reader.
+    WorkTree(&'a Path),
+    /// A commit's tree: path → (blob id, whether it is a symbolic link).
+    Tree {
+        repo: &'a gix::Repository,
+        blobs: BTreeMap<String, (gix::ObjectId, bool)>,
+    },
+}
+
 /// The listed files and a bounded, cached, symlink-safe reader.
 struct Repo<'a> {
-    root: &'a Path,
+    source: Source<'a>,
     /// Sorted repository-relative paths.
     files: Vec<String>,
     cache: RefCell<BTreeMap<String, Result<Text, NotRead>>>,
@@ -127,9 +185,9 @@ struct Repo<'a> {
 }
 
 impl<'a> Repo<'a> {
-    fn new(root: &'a Path, files: Vec<String>) -> Self {
+    fn new(source: Source<'a>, files: Vec<String>) -> Self {
         Repo {
-            root,
+            source,
             files,
             cache: RefCell::new(BTreeMap::new()),
             problems: RefCell::new(Vec::new()),
@@ -157,12 +215,18 @@ impl<'a> Repo<'a> {
 
     /// Hash a file without keeping it in memory: documents may be large PDFs.
     fn file_ref(&self, rel: &str) -> Result<FileRef, String> {
-        let outcome = crate::repo_fs::sha256(self.root, rel)
-            .map(|(sha256, _)| FileRef {
-                path: rel.to_string(),
-                sha256,
-            })
-            .map_err(|e| e.to_string());
+        let outcome = match &self.source {
+            Source::WorkTree(root) => crate::repo_fs::sha256(root, rel)
+                .map(|(sha256, _)| sha256)
+                .map_err(|e| e.to_string()),
+            Source::Tree { .. } => self
+                .blob(rel, crate::repo_fs::Limit::Copy)
+                .map(|bytes| crate::digest::sha256_hex(&bytes)),
+        }
+        .map(|sha256| FileRef {
+            path: rel.to_string(),
+            sha256,
+        });
         if let Err(why) = &outcome {
             self.problem(rel, why.clone());
         }
@@ -184,22 +248,57 @@ impl<'a> Repo<'a> {
         outcome
     }
 
+    /// A blob of the commit tree, no larger than `limit`.
+    fn blob(&self, rel: &str, limit: crate::repo_fs::Limit) -> Result<Vec<u8>, String> {
+        let Source::Tree { repo, blobs } = &self.source else {
+            return Err("not a commit tree".into());
+        };
+        let Some((id, link)) = blobs.get(rel) else {
+            return Err("does not exist in the commit".into());
+        };
+        if *link {
+            return Err("is a symbolic link in the commit; not followed".into());
+        }
+        let size = repo
+            .find_header(*id)
+            .map_err(|e| format!("cannot be read from git: {e}"))?
+            .size();
+        if size > limit.bytes() {
+            return Err(format!(
+                "is larger than {} bytes ({size}); hashed but not analysed",
+                limit.bytes()
+            ));
+        }
+        repo.find_object(*id)
+            .map(|o| o.data.clone())
+            .map_err(|e| format!("cannot be read from git: {e}"))
+    }
+
     fn read_uncached(&self, rel: &str) -> Result<Text, NotRead> {
         use crate::repo_fs::{Limit, Problem};
-        let bytes = crate::repo_fs::read(self.root, rel, Limit::Document).map_err(|e| {
-            match e.problem() {
-                Problem::TooLarge { len, .. } => NotRead {
-                    file: self.file_ref(rel).ok(),
-                    reason: format!(
-                        "is larger than {MAX_READ} bytes ({len}); hashed but not analysed"
-                    ),
-                },
-                _ => NotRead {
-                    file: None,
-                    reason: e.to_string(),
-                },
+        let bytes = match &self.source {
+            Source::WorkTree(root) => {
+                crate::repo_fs::read(root, rel, Limit::Document).map_err(|e| match e.problem() {
+                    Problem::TooLarge { len, .. } => NotRead {
+                        file: self.file_ref(rel).ok(),
+                        reason: format!(
+                            "is larger than {MAX_READ} bytes ({len}); hashed but not analysed"
+                        ),
+                    },
+                    _ => NotRead {
+                        file: None,
+                        reason: e.to_string(),
+                    },
+                })?
             }
-        })?;
+            Source::Tree { .. } => self.blob(rel, Limit::Document).map_err(|reason| NotRead {
+                file: reason
+                    .starts_with("is larger")
+                    .then(|| self.file_ref(rel).ok())
+                    .flatten(),
+                reason,
+            })?,
+        };
         Ok(Text {
             file: FileRef {
                 path: rel.to_string(),
