@@ -28,6 +28,10 @@ use crate::catalog::{Catalog, Requirement};
 use crate::facts::Facts;
 use crate::facts::human::Attestation;
 
+/// The rule, as `cargo sdl explain maturity` prints it and `docs/maturity.md` states it (a test
+/// keeps the two the same).
+pub const RULE: &str = "ML1 Initial: the requirement lacks what ML2 needs.\nML2 Managed: the requirement is satisfied or partial (never not-satisfied or unknown); it has a current document of the kind the catalogue names for it, where it names one (the document rules judge its substance and its review); and a current attestation covers it.\nML3 Defined: it is ML2, and the last N release tags (default 2, `[maturity] releases`) were re-assessed as they were tagged: the repository's files read from the tag's tree, its history walked up to the tag, the Cargo.lock committed there, and only the attestations committed before the tag. The requirement was satisfied or partial at each of them, and every release an attestation names is a tag that exists and was tagged after the attestation was committed. Without release tags (or with a shallow history) ML3 is not reachable, and the report says why.\nML4 Improving: it is ML3; structured metric records (sdl/metrics/*.toml, each `[[metric]]` with name, value and period) are dated by the commits that added them and lie at least one review period apart; an improvement action (sdl/improvements.toml) names an owner who holds an SDL role and a closing commit or date; and DM-6 and SM-13 (the review of the practice and its improvement) are satisfied or partial.\nExpired attestations count for nothing. A practice is as mature as its least mature applicable requirement, so a card never shows a high level beside a failing status. The levels are a self-assessment indicator computed by this documented rule, not an auditor's verdict.";
+
 /// Level names as the report prints them.
 pub(crate) const LABELS: [&str; 4] = ["ML1 Initial", "ML2 Managed", "ML3 Defined", "ML4 Improving"];
 
@@ -443,4 +447,185 @@ pub fn assess(
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::tests::attestation;
+    use crate::eval::{RequirementStatus, Status};
+
+    fn requirement(documents: &[&str]) -> Requirement {
+        Requirement {
+            id: "DM-1".into(),
+            practice: "DM".into(),
+            title: "t".into(),
+            summary: "s".into(),
+            review_period_days: Some(365),
+            ssdf: vec![],
+            ssdf_judgement: vec![],
+            cra: vec![],
+            automated: String::new(),
+            attestation: "the intake procedure".into(),
+            documents: documents.iter().map(|d| d.to_string()).collect(),
+            rules: vec![],
+        }
+    }
+
+    fn evaluation(status: Status) -> Evaluation {
+        Evaluation {
+            findings: vec![],
+            requirements: vec![RequirementStatus {
+                id: "DM-1".into(),
+                status,
+                reason: "r".into(),
+                decided_by: vec![],
+                attestations: vec![],
+                expired_attestations: vec![],
+            }],
+            waivers: vec![],
+        }
+    }
+
+    fn release(tag: &str, date: &str, status: Status) -> ReleaseEvaluation {
+        ReleaseEvaluation {
+            tag: tag.into(),
+            commit: "c".repeat(40),
+            date: date.into(),
+            evaluation: evaluation(status),
+        }
+    }
+
+    /// Everything ML4 needs, which each case then takes away one piece of.
+    fn full() -> (
+        Evaluation,
+        Vec<ReleaseEvaluation>,
+        Vec<Attestation>,
+        MaturityInputs,
+        BTreeMap<&'static str, Status>,
+    ) {
+        let mut a = attestation("sdl/attestations/dm-1.toml", "2026-01-01", "2026-12-31");
+        a.commit = Some(crate::facts::human::CommitRecord {
+            id: "a".repeat(40),
+            author: "Ada".into(),
+            date: "2026-01-02T00:00:00Z".into(),
+            signature: None,
+        });
+        let inputs = MaturityInputs {
+            documents: vec![("process".into(), "docs/process.md".into())],
+            tags: Some(vec!["v1.0.0".into(), "v1.1.0".into()]),
+            no_releases: None,
+            releases_needed: 2,
+            improvement: Improvement {
+                metric_dates: vec![
+                    time::macros::date!(2025 - 01 - 10),
+                    time::macros::date!(2026 - 01 - 20),
+                ],
+                closed_actions: 1,
+                missing: None,
+            },
+        };
+        (
+            evaluation(Status::Satisfied),
+            vec![
+                release("v1.1.0", "2026-03-01T00:00:00Z", Status::Satisfied),
+                release("v1.0.0", "2026-02-01T00:00:00Z", Status::Partial),
+            ],
+            vec![a],
+            inputs,
+            [("DM-6", Status::Satisfied), ("SM-13", Status::Partial)].into(),
+        )
+    }
+
+    fn level(
+        req: &Requirement,
+        (e, r, a, i, p): &(
+            Evaluation,
+            Vec<ReleaseEvaluation>,
+            Vec<Attestation>,
+            MaturityInputs,
+            BTreeMap<&'static str, Status>,
+        ),
+    ) -> (u8, String) {
+        let now = crate::timefmt::parse("2026-06-01T00:00:00Z").unwrap();
+        let m = requirement_maturity(req, e, r, a, i, p, now).unwrap();
+        (m.level, m.next.unwrap_or_default())
+    }
+
+    #[test]
+    fn each_level_boundary() {
+        let req = requirement(&["process"]);
+        assert_eq!(level(&req, &full()).0, 4);
+
+        // ML4 → ML3: one piece of the improvement evidence missing.
+        let mut c = full();
+        c.3.improvement.metric_dates.pop();
+        assert_eq!(level(&req, &c), (3, level(&req, &c).1));
+        assert!(level(&req, &c).1.contains("365 days apart"));
+        let mut c = full();
+        c.3.improvement.closed_actions = 0;
+        assert_eq!(level(&req, &c).0, 3);
+        let mut c = full();
+        c.4.insert("DM-6", Status::Unknown);
+        assert!(level(&req, &c).1.contains("DM-6 satisfied or partial"));
+
+        // ML3 → ML2: a release where it did not hold, too few releases, no releases, a claim.
+        let mut c = full();
+        c.1[1] = release("v1.0.0", "2026-02-01T00:00:00Z", Status::NotSatisfied);
+        assert_eq!(level(&req, &c).0, 2);
+        let mut c = full();
+        c.1.pop();
+        assert!(level(&req, &c).1.contains("2 release tags to re-evaluate"));
+        let mut c = full();
+        c.3.no_releases = Some("no tag matches".into());
+        assert!(level(&req, &c).1.contains("ML3 is not reachable"));
+        let mut c = full();
+        c.2[0].releases = vec!["v9.9.9".into()];
+        assert!(level(&req, &c).1.contains("which is no tag"));
+        let mut c = full();
+        c.2[0].releases = vec!["v1.0.0".into()];
+        c.2[0].commit.as_mut().unwrap().date = "2026-02-15T00:00:00Z".into();
+        assert!(
+            level(&req, &c)
+                .1
+                .contains("not committed before it was tagged")
+        );
+
+        // ML2 → ML1: not satisfied, no document, no or an expired attestation.
+        let mut c = full();
+        c.0 = evaluation(Status::NotSatisfied);
+        assert_eq!(level(&req, &c).0, 1);
+        let mut c = full();
+        c.0 = evaluation(Status::Unknown);
+        assert_eq!(level(&req, &c).0, 1);
+        let mut c = full();
+        c.3.documents.clear();
+        assert_eq!(level(&req, &c).0, 1);
+        assert_eq!(
+            level(&requirement(&[]), &c).0,
+            4,
+            "no document kind named: none needed"
+        );
+        let mut c = full();
+        c.2.clear();
+        assert_eq!(level(&req, &c).0, 1);
+        let mut c = full();
+        c.2[0].valid_until = "2026-05-31".into();
+        assert_eq!(
+            level(&req, &c).0,
+            1,
+            "an expired attestation counts for nothing"
+        );
+    }
+
+    #[test]
+    fn the_documented_rule_is_the_code_s() {
+        let doc = include_str!("../../docs/maturity.md");
+        for line in super::RULE.lines() {
+            assert!(
+                doc.contains(&format!("- {line}")),
+                "docs/maturity.md lacks: {line}"
+            );
+        }
+    }
 }

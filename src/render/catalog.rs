@@ -326,6 +326,24 @@ fn rule_markdown(out: &mut String, rule: &Rule) {
 
 /// Explain a requirement or a rule.
 pub fn explain(catalog: &Catalog, id: &str, format: Format) -> anyhow::Result<String> {
+    if id.eq_ignore_ascii_case("maturity") {
+        return Ok(match format {
+            Format::Json => format!(
+                "{}\n",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "maturity": crate::eval::maturity::RULE.lines().collect::<Vec<_>>()
+                }))?
+            ),
+            _ => format!(
+                "# Maturity indicator\n\n{}\n",
+                crate::eval::maturity::RULE
+                    .lines()
+                    .map(|l| format!("- {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        });
+    }
     if let Some(r) = catalog.requirement(id) {
         return Ok(match format {
             Format::Json => format!("{}\n", serde_json::to_string_pretty(&requirement_json(r))?),
@@ -346,5 +364,7 @@ pub fn explain(catalog: &Catalog, id: &str, format: Format) -> anyhow::Result<St
             }
         });
     }
-    anyhow::bail!("`{id}` is neither a requirement nor a rule id; `cargo sdl rules` lists them")
+    anyhow::bail!(
+        "`{id}` is neither a requirement nor a rule id, nor `maturity`; `cargo sdl rules` lists them"
+    )
 }
