@@ -621,7 +621,7 @@ mod tests {
     #[test]
     fn the_documented_rule_is_the_code_s() {
         let doc = include_str!("../../docs/maturity.md");
-        for line in super::RULE.lines() {
+        for line in RULE.lines() {
             assert!(
                 doc.contains(&format!("- {line}")),
                 "docs/maturity.md lacks: {line}"
