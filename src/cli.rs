@@ -263,6 +263,10 @@ pub struct ReportArgs {
     /// `ssh-keygen -Y sign -n cargo-sdl` would (writes MANIFEST.sha256.sig)
     #[arg(long, value_name = "KEY")]
     pub sign: Option<PathBuf>,
+    /// Refuse to write a package when the work tree differs from the commit (release
+    /// pipelines: the package must describe exactly the tagged commit)
+    #[arg(long)]
+    pub require_clean: bool,
     #[command(flatten)]
     pub gate: GateArgs,
 }

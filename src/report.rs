@@ -41,12 +41,43 @@ pub struct Report {
     /// Every departure from the catalogue's defaults that shaped this report.
     #[serde(default)]
     pub tailoring: Tailoring,
+    /// Exactly what was assessed: the commit, branch, tags, remote, the work tree's state and
+    /// the clock. (Absent from reports of older versions.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed: Option<Assessed>,
     /// The last releases re-assessed as they were tagged (ML3 reads them): each
     /// requirement's status there.
     #[serde(default)]
     pub reassessed_releases: Vec<ReassessedRelease>,
     /// The collected facts, with provenance.
     pub evidence: Facts,
+}
+
+/// The assessed object, exactly: an auditor can check out the same commit and see whether the
+/// work tree the evidence came from differed from it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Assessed {
+    /// The full commit id of HEAD (or of `--rev`), when the workspace is in a git repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// The branch HEAD names; absent when detached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    pub detached: bool,
+    /// Tags pointing at the commit.
+    pub tags: Vec<String>,
+    /// The remote's URL, credentials stripped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<String>,
+    /// The workspace's folder relative to the repository's top (`.` when they are the same).
+    pub workspace: String,
+    /// Whether the work tree matched the commit's index; absent outside git or with `--rev`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_tree: Option<crate::facts::git::WorkTree>,
+    /// The assessment time (RFC 3339) and where it came from: `--current-time`,
+    /// `SOURCE_DATE_EPOCH` or `clock`.
+    pub time: String,
+    pub time_source: String,
 }
 
 /// A past release re-assessed from its tag's tree and history.
@@ -346,6 +377,7 @@ impl Report {
             requirements,
             findings: evaluation.findings,
             waivers: evaluation.waivers,
+            assessed: None,
             catalogue: catalog.identity().clone(),
             reassessed_releases: releases
                 .iter()

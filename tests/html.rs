@@ -325,6 +325,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             .clone(),
         tailoring: Default::default(),
         reassessed_releases: Vec::new(),
+        assessed: Default::default(),
         evidence: Facts {
             collected_at: "2026-11-25T12:00:00Z".into(),
             improvement: Collected::absent("not in this test"),

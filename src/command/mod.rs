@@ -87,13 +87,22 @@ pub fn run(
 /// The point in time the run evaluates at: `--current-time`, else `SOURCE_DATE_EPOCH`, else the
 /// clock.
 pub fn resolve_now(current_time: Option<&str>) -> anyhow::Result<OffsetDateTime> {
+    Ok(resolve_clock(current_time)?.0)
+}
+
+/// The assessment time and its source, one clock for the whole run.
+pub fn resolve_clock(current_time: Option<&str>) -> anyhow::Result<(OffsetDateTime, &'static str)> {
     if let Some(t) = current_time {
-        return timefmt::parse(t).map_err(|e| anyhow::anyhow!("--current-time: {e}"));
+        return timefmt::parse(t)
+            .map(|t| (t, "--current-time"))
+            .map_err(|e| anyhow::anyhow!("--current-time: {e}"));
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        return timefmt::parse(&epoch).map_err(|e| anyhow::anyhow!("SOURCE_DATE_EPOCH: {e}"));
+        return timefmt::parse(&epoch)
+            .map(|t| (t, "SOURCE_DATE_EPOCH"))
+            .map_err(|e| anyhow::anyhow!("SOURCE_DATE_EPOCH: {e}"));
     }
-    Ok(OffsetDateTime::now_utc())
+    Ok((OffsetDateTime::now_utc(), "clock"))
 }
 
 /// Load the catalogue: the embedded one plus `--practices DIR`.
@@ -121,7 +130,7 @@ pub fn build_report_in(
     ws: &workspace::Workspace,
     progress: Progress<'_>,
 ) -> anyhow::Result<Report> {
-    let now = resolve_now(global.current_time.as_deref())?;
+    let (now, clock) = resolve_clock(global.current_time.as_deref())?;
     let config = Config::load(
         &ws.root,
         global.config.as_deref(),
@@ -180,7 +189,8 @@ pub fn build_report_in(
         eval::maturity::improvement(&facts, now),
     );
     let maturity = eval::maturity::assess(&facts, catalog, &evaluation, &releases, &inputs, now);
-    Ok(Report::new(
+    let assessed = assessed(&facts, ws, now, clock);
+    let mut report = Report::new(
         catalog,
         &config,
         facts,
@@ -188,7 +198,39 @@ pub fn build_report_in(
         maturity,
         &releases,
         timefmt::rfc3339(now),
-    ))
+    );
+    report.assessed = Some(assessed);
+    Ok(report)
+}
+
+/// What exactly was assessed, from the git facts and the located workspace.
+fn assessed(
+    facts: &crate::facts::Facts,
+    ws: &workspace::Workspace,
+    now: OffsetDateTime,
+    clock: &str,
+) -> crate::report::Assessed {
+    let git = facts.git.get().ok();
+    let workspace = ws
+        .root
+        .strip_prefix(&ws.repo_root)
+        .map(|p| crate::repo_fs::relative(std::path::Path::new(""), p))
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".into());
+    crate::report::Assessed {
+        commit: git.map(|g| g.head.commit.clone()),
+        branch: git
+            .and_then(|g| g.head.reference.as_deref())
+            .map(|r| r.strip_prefix("refs/heads/").unwrap_or(r).to_string()),
+        detached: git.is_some_and(|g| g.head.detached),
+        tags: git.map(|g| g.head_tags.clone()).unwrap_or_default(),
+        remote: git.and_then(|g| g.remote.clone()),
+        workspace,
+        work_tree: git.and_then(|g| g.work_tree.clone()),
+        time: timefmt::rfc3339(now),
+        time_source: clock.to_string(),
+    }
 }
 
 /// The workspace and its configuration, as the supply-chain commands need them.

@@ -27,6 +27,9 @@ pub fn run(
     let destination =
         package::publish::Destination::check(&args.out, args.archive.as_deref(), args.force, &ws)?;
     let report = super::build_report_in(global, catalog, &ws, progress)?;
+    if args.require_clean {
+        require_clean(&report)?;
+    }
     let files = package::build(
         &package::PackageInput {
             report: &report,
@@ -58,4 +61,30 @@ pub fn run(
         stderr: String::new(),
         failed: !reasons.is_empty(),
     })
+}
+
+/// `--require-clean`: the package must describe exactly the commit it names.
+fn require_clean(report: &crate::report::Report) -> anyhow::Result<()> {
+    let Some(a) = &report.assessed else {
+        anyhow::bail!("--require-clean: the assessed object is unknown");
+    };
+    let Some(w) = &a.work_tree else {
+        anyhow::bail!(
+            "--require-clean: the work tree cannot be compared with a commit (no git repository, \
+             or --rev names another revision)"
+        );
+    };
+    if !w.clean {
+        let mut listed: Vec<String> = w.modified.iter().map(|p| format!("modified {p}")).collect();
+        listed.extend(w.missing.iter().map(|p| format!("missing {p}")));
+        anyhow::bail!(
+            "--require-clean: the work tree differs from commit {} ({} modified, {} missing \
+             tracked files): {}; commit or restore them, then run again",
+            a.commit.as_deref().unwrap_or("HEAD"),
+            w.modified_count,
+            w.missing_count,
+            crate::sanitize::terminal(&listed.join(", "))
+        );
+    }
+    Ok(())
 }

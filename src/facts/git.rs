@@ -17,6 +17,15 @@ pub(crate) const SAMPLE_LIMIT: usize = 20;
 pub struct GitFacts {
     /// The commit that was walked and how it was named.
     pub head: Head,
+    /// Tags that point at the head commit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub head_tags: Vec<String>,
+    /// The `origin` remote's URL (else the first remote's), credentials stripped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<String>,
+    /// The work tree against the index, when HEAD itself was assessed (not `--rev`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_tree: Option<WorkTree>,
     /// The clone is shallow: history, tags and releases are incomplete.
     pub shallow: bool,
     /// Why the facts are incomplete (shallow clone, unreadable objects); `None` when complete.
@@ -91,6 +100,19 @@ pub struct Head {
     /// The revision as given (`HEAD` unless `--rev`).
     pub rev: String,
     pub detached: bool,
+}
+
+/// Whether the work tree holds exactly what HEAD's index records: the collectors read tracked
+/// files from the work tree, so a difference changes the evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkTree {
+    pub clean: bool,
+    /// Tracked files whose content differs from the index (the first 50).
+    pub modified: Vec<String>,
+    pub modified_count: u64,
+    /// Tracked files missing from the work tree (the first 50).
+    pub missing: Vec<String>,
+    pub missing_count: u64,
 }
 
 /// Which part of the history the top-level counts cover.

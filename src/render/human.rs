@@ -26,6 +26,38 @@ pub fn render(report: &Report, color: bool) -> String {
         t(&p.version),
         report.generated_at
     );
+    if let Some(a) = &report.assessed {
+        let mut line = match &a.commit {
+            Some(c) => format!(
+                "assessed: commit {}{}{}",
+                c,
+                match (&a.branch, a.detached) {
+                    (Some(b), _) => format!(" on {}", t(b)),
+                    (None, true) => " (detached HEAD)".to_string(),
+                    _ => String::new(),
+                },
+                if a.tags.is_empty() {
+                    String::new()
+                } else {
+                    format!(", tagged {}", t(&a.tags.join(", ")))
+                }
+            ),
+            None => "assessed: not a git repository".to_string(),
+        };
+        if let Some(w) = &a.work_tree {
+            if w.clean {
+                line.push_str("; work tree clean");
+            } else {
+                line.push_str(&format!(
+                    "; work tree differs from the commit: {} modified, {} missing (the evidence \
+                     was read from the work tree)",
+                    w.modified_count, w.missing_count
+                ));
+            }
+        }
+        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "assessment time: {} (from {})", a.time, a.time_source);
+    }
     if let Some(sl) = p.security_level {
         let _ = writeln!(out, "claimed capability security level: SL-C {sl}");
     }

@@ -11,6 +11,7 @@ mod records;
 mod sshsig;
 mod tags;
 mod walk;
+mod worktree;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -410,9 +411,21 @@ fn collect_repo(
         ));
     }
 
+    let head_commit = head_id.to_string();
     let facts = GitFacts {
+        head_tags: tag_list
+            .iter()
+            .filter(|t| t.target == Some(head_id))
+            .map(|t| t.name.clone())
+            .collect(),
+        remote: worktree::remote(repo),
+        work_tree: options
+            .rev
+            .is_none()
+            .then(|| worktree::state(repo))
+            .flatten(),
         head: Head {
-            commit: head_id.to_string(),
+            commit: head_commit.clone(),
             reference,
             rev,
             detached,
