@@ -100,6 +100,15 @@ fn the_report_names_the_commit_the_tree_and_the_clock() {
     assert!(dir.join("target/pkg/index.html").exists());
     let html = std::fs::read_to_string(dir.join("target/pkg/index.html")).unwrap();
     assert!(html.contains(&head), "the page names the full commit");
+    // The overview lists every requirement, each linking to its card, before the cards.
+    let overview = html
+        .find("<h3 id=\"overview\">")
+        .expect("an overview table");
+    let rows = html
+        .matches("<tr><td><a class=\"mono nowrap\" href=\"#")
+        .count();
+    assert_eq!(rows, 47, "one overview row per requirement");
+    assert!(overview < html.find("<article class=\"req").unwrap());
 }
 
 #[test]
