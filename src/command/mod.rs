@@ -138,6 +138,8 @@ pub fn build_report_in(
             .clone()
             .or_else(|| config.git.allowed_signers.as_ref().map(|p| ws.root.join(p))),
         release_tag_pattern: config.git.release_tag_pattern.clone(),
+        // Filled in with the attestations' paths once they are read.
+        added_for: Vec::new(),
     };
     let ctx = collect::CollectCtx {
         root: ws.root.clone(),
@@ -158,8 +160,15 @@ pub fn build_report_in(
         catalog.rules.len()
     ));
     let evaluation = eval::evaluate(&facts, catalog, &config, now);
-    let maturity =
-        eval::maturity::assess(&facts, catalog, &evaluation, config.maturity_releases, now);
+    // Maturity counts what status combination accepted: an attestation that is current but
+    // not acceptable documents nothing.
+    let maturity = eval::maturity::assess(
+        &evaluation.without_rejected(&facts),
+        catalog,
+        &evaluation,
+        config.maturity_releases,
+        now,
+    );
     Ok(Report::new(
         catalog,
         &config,
