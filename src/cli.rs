@@ -210,7 +210,7 @@ pub struct AttestArgs {
     /// The requirement ids it covers (e.g. SR-2, or SR-2,SR-5)
     #[arg(value_delimiter = ',', required = true)]
     pub requirements: Vec<String>,
-    /// What is attested, in a sentence or more
+    /// What is attested, in a sentence or more (at least 40 characters and 6 words)
     #[arg(long)]
     pub statement: Option<String>,
     /// Who makes the statement
@@ -231,7 +231,8 @@ pub struct AttestArgs {
     /// Last day it counts (YYYY-MM-DD; default: the requirement's review period, or a year)
     #[arg(long)]
     pub valid_until: Option<String>,
-    /// Evidence: a repository path, commit:ID, ticket:ID or an https URL (repeatable)
+    /// Evidence: a repository path, commit:ID, ticket:ID or an https URL (repeatable; at
+    /// least one)
     #[arg(long = "reference", value_name = "REF")]
     pub references: Vec<String>,
     /// A release this records the practice for (repeatable)

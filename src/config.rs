@@ -58,6 +58,8 @@ pub struct RawConfig {
     pub supply_chain: RawSupplyChain,
     #[serde(default)]
     pub git: GitConfig,
+    #[serde(default)]
+    pub attest: AttestConfig,
 }
 
 /// `[waiver-policy]`: how long a waiver may run. The default and the upper bound are a year;
@@ -205,6 +207,16 @@ pub struct GitConfig {
     pub allowed_signers: Option<String>,
 }
 
+/// `[attest]`: how attestations are bound to the people who approve them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AttestConfig {
+    /// An allowed-signers file (ssh-keygen format), relative to the repository root: when
+    /// given, the commit that last changed each attestation must carry a valid SSH signature
+    /// by a key listed for its approver, or the attestation is not accepted.
+    pub allowed_signers: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawProduct {
@@ -315,6 +327,7 @@ pub struct Config {
     pub sbom_paths: Vec<String>,
     pub reviewed_sources: Vec<ReviewedSource>,
     pub git: GitConfig,
+    pub attest: AttestConfig,
 }
 
 impl Config {
@@ -788,6 +801,13 @@ pub fn validate(
                 .map_err(|message| invalid("git.allowed-signers".into(), message))?,
         );
     }
+    let mut attest = raw.attest;
+    if let Some(file) = &attest.allowed_signers {
+        attest.allowed_signers = Some(
+            inside_repository(root, file, PathKind::File)
+                .map_err(|message| invalid("attest.allowed-signers".into(), message))?,
+        );
+    }
 
     Ok(Config {
         source: None,
@@ -817,6 +837,7 @@ pub fn validate(
         sbom_paths,
         reviewed_sources: raw.supply_chain.reviewed_sources,
         git,
+        attest,
     })
 }
 

@@ -259,6 +259,9 @@ pub struct RequirementReport {
     /// Expired attestations: they count as absent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expired_attestations: Vec<String>,
+    /// Current attestations that are not acceptable, with why: they count as absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected_attestations: Vec<crate::eval::RejectedAttestation>,
     /// `None` when the requirement is scoped out.
     pub maturity: Option<RequirementMaturity>,
     pub ssdf: Vec<String>,
@@ -299,6 +302,7 @@ impl Report {
                 decided_by: st.decided_by.clone(),
                 attestations: st.attestations.clone(),
                 expired_attestations: st.expired_attestations.clone(),
+                rejected_attestations: st.rejected_attestations.clone(),
                 maturity: requirement_maturity(&req.id),
                 ssdf: req.ssdf.clone(),
                 cra: req.cra.clone(),

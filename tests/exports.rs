@@ -61,8 +61,12 @@ fn attestation(path: &str, requirement: &str, valid_until: &str) -> Attestation 
             author: "Ada Lovelace".into(),
             date: "2026-01-10T09:00:00Z".into(),
             signature: Some("ssh".into()),
+            committed: Some("2026-01-10T10:00:00+01:00".into()),
+            signer: None,
         }),
         uncommitted: None,
+        added: None,
+        added_unknown: Some("the history is shallow".into()),
     }
 }
 
@@ -166,6 +170,7 @@ fn sample() -> (Report, Catalog) {
     ];
     let current = "sdl/attestations/sm-1.toml";
     let expired = "sdl/attestations/old.toml";
+    let rejected = "sdl/attestations/gamed.toml";
     let requirements: Vec<RequirementStatus> = catalog
         .requirements
         .iter()
@@ -181,6 +186,14 @@ fn sample() -> (Report, Catalog) {
             },
             attestations: if i == 0 { vec![current.into()] } else { vec![] },
             expired_attestations: if i == 0 { vec![expired.into()] } else { vec![] },
+            rejected_attestations: if i == 0 {
+                vec![cargo_sdl::eval::RejectedAttestation {
+                    path: rejected.into(),
+                    why: format!("its approver {HOSTILE} is a team alias"),
+                }]
+            } else {
+                vec![]
+            },
         })
         .collect();
     let first_requirement = catalog.requirements[0].id.clone();
@@ -232,6 +245,7 @@ fn sample() -> (Report, Catalog) {
             roles: None,
             training_file: None,
             training: vec![],
+            signers_file: None,
         },
     };
     let config = Config {
@@ -256,6 +270,7 @@ fn sample() -> (Report, Catalog) {
         findings,
         requirements,
         waivers,
+        attestations: vec![],
     };
     let mut report = Report::new(
         &catalog,

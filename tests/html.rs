@@ -151,6 +151,8 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             },
             Reference::Commit {
                 id: COMMIT_B.into(),
+                resolved: Some(COMMIT_B.into()),
+                unresolved: None,
             },
             Reference::Url {
                 url: format!("https://tracker.example/{}", t("42")),
@@ -168,8 +170,12 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             author: t("Ada Lovelace"),
             date: "2026-01-10T09:00:00Z".into(),
             signature: Some("ssh".into()),
+            committed: None,
+            signer: None,
         }),
         uncommitted: None,
+        added: None,
+        added_unknown: None,
     };
     let mut expired = attestation.clone();
     expired.file.path = p("sdl/attestations/sm-6.toml");
@@ -177,6 +183,11 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
     expired.valid_until = "2026-02-01".into();
     expired.commit = None;
     expired.uncommitted = Some(t("not committed"));
+    // Current by its dates, but approved by a team alias: listed with why, counted as absent.
+    let mut rejected = attestation.clone();
+    rejected.file.path = p("sdl/attestations/sm-6-everything.toml");
+    rejected.requirements = vec!["SM-6".into()];
+    rejected.approver = t("acme maintainers");
 
     let req = |id: &str, practice: &str, title: &str, status, reason: &str| RequirementReport {
         id: id.into(),
@@ -187,6 +198,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
         decided_by: Vec::new(),
         attestations: Vec::new(),
         expired_attestations: Vec::new(),
+        rejected_attestations: Vec::new(),
         maturity: Some(RequirementMaturity {
             id: id.into(),
             level: 1,
@@ -211,6 +223,10 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
     );
     sm6.decided_by = vec!["commits-signed".into()];
     sm6.expired_attestations = vec![expired.file.path.clone()];
+    sm6.rejected_attestations = vec![cargo_sdl::eval::RejectedAttestation {
+        path: rejected.file.path.clone(),
+        why: t("its approver acme maintainers is a team alias"),
+    }];
     let mut sm5 = req(
         "SM-5",
         "SM",
@@ -348,7 +364,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             advisories: Collected::absent("no advisory database"),
             human: HumanFacts {
                 directory: p("sdl/attestations"),
-                attestations: vec![attestation, expired],
+                attestations: vec![attestation, expired, rejected],
                 roles: Some(Roles {
                     file: Some(FileRef {
                         path: p("sdl/roles.toml"),
@@ -364,6 +380,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
                     )]
                     .into_iter()
                     .collect(),
+                    teams: Vec::new(),
                 }),
                 training_file: Some(FileRef {
                     path: p("sdl/training.toml"),
@@ -375,6 +392,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
                     date: "2026-01-05".into(),
                     expires: "2027-01-05".into(),
                 }],
+                signers_file: None,
             },
         },
     }

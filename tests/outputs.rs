@@ -139,9 +139,23 @@ owner = \"Ada Lovelace\"
 owner-role = \"test-lead\"
 approver = \"Grace Hopper\"
 approver-role = \"security-officer\"
-date = 2026-10-20
-valid-until = 2027-10-20
+date = 2026-10-01
+valid-until = 2027-10-01
 references = [\"docs/pentest-2026.md\", \"ticket:SEC-42\"]
+";
+
+/// Both people of the attestation are trained, so that it is accepted.
+const TRAINING: &str = "[[record]]
+person = \"Ada Lovelace\"
+topic = \"Penetration testing\"
+date = 2026-02-01
+expires = 2027-02-01
+
+[[record]]
+person = \"Grace Hopper\"
+topic = \"IEC 62443-4-1 for security officers\"
+date = 2026-01-05
+expires = 2027-01-05
 ";
 
 /// The fixture repository: an initial commit, a reviewed change merged from a branch, a fix
@@ -163,6 +177,7 @@ fn fixture() -> Repo {
             ("docs/security/threat-model.md", THREAT_MODEL),
             ("docs/pentest-2026.md", "# Penetration test report\n"),
             ("sdl/roles.toml", ROLES),
+            ("sdl/training.toml", TRAINING),
             ("sdl/attestations/svv-4.toml", PENTEST),
             (".github/CODEOWNERS", "* @xy200/maintainers\n"),
         ],

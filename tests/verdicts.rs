@@ -223,6 +223,9 @@ fn commit_at(dir: &std::path::Path, epoch: i64, files: &[(&str, &str)], message:
     at(dir, epoch, &["commit", "-q", "-m", message]);
 }
 
+const TRAINING: &str = "[[record]]\nperson = \"Grace\"\ntopic = \"IEC 62443-4-1\"\ndate = 2025-01-01\nexpires = 2027-12-31\n\n\
+[[record]]\nperson = \"Ada\"\ntopic = \"penetration testing\"\ndate = 2025-01-01\nexpires = 2027-12-31\n";
+
 fn attestation(reqs: &str, date: &str, until: &str, releases: &str) -> String {
     format!(
         "requirements = [{reqs}]\n\
@@ -408,11 +411,12 @@ fn without_release_tags_ml3_is_not_reachable() {
                 "sdl/attestations/svv-4.toml",
                 &attestation("\"SVV-4\"", "2026-03-01", "2027-02-28", ""),
             ),
+            ("sdl/training.toml", TRAINING),
         ],
     );
     at(dir, Y2025, &["init", "-q"]);
-    at(dir, Y2025 + 400 * DAY, &["add", "-A"]);
-    at(dir, Y2025 + 400 * DAY, &["commit", "-q", "-m", "records"]);
+    at(dir, Y2025 + 430 * DAY, &["add", "-A"]);
+    at(dir, Y2025 + 430 * DAY, &["commit", "-q", "-m", "records"]);
     let m = maturity_of(&report(dir), "SVV-4").clone();
     assert_eq!(m["level"], 2, "{m}");
     assert!(

@@ -11,7 +11,8 @@ use crate::catalog::Catalog;
 use crate::config::{Config, PathKind, inside_repository, parse_date};
 use crate::facts::FileRef;
 use crate::facts::human::{
-    Attestation, AttestationScope, HumanFacts, Reference, Role, Roles, TrainingRecord,
+    Attestation, AttestationScope, DEFAULT_REVIEW_DAYS, HumanFacts, Reference, Role, Roles,
+    TrainingRecord, same_person, statement_problem,
 };
 use crate::repo_fs::{self, Limit};
 use crate::tomlerr::describe as describe_toml_error;
@@ -65,6 +66,9 @@ pub(crate) struct RawAttestation {
 #[serde(deny_unknown_fields)]
 struct RawRoles {
     roles: BTreeMap<String, Role>,
+    /// Holders that are teams, not individuals: they may never approve an attestation.
+    #[serde(default)]
+    teams: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,9 +145,16 @@ pub fn collect(
                     ));
                 }
             }
+            if let Some(t) = raw.teams.iter().find(|t| t.trim().is_empty()) {
+                return Err(err(
+                    &roles_path,
+                    format!("`teams`: `{t}` is empty; name each team as its holders do"),
+                ));
+            }
             Some(Roles {
                 file: Some(file),
                 roles: raw.roles,
+                teams: raw.teams,
             })
         }
     };
@@ -188,12 +199,28 @@ pub fn collect(
             (Some(file), records)
         }
     };
+    // `[attest] allowed-signers` is a record the organisation keeps: a malformed one stops the
+    // run here rather than making every attestation quietly unacceptable.
+    let signers_file = match &config.attest.allowed_signers {
+        None => None,
+        Some(rel) => {
+            let bytes = repo_fs::read(root, rel, Limit::Config)
+                .map_err(|e| err(rel, format!("(`[attest] allowed-signers`) {e}")))?;
+            crate::sshsig::AllowedSigners::parse_file(Path::new(rel), &bytes)
+                .map_err(|e| err(rel, format!("(`[attest] allowed-signers`) {e}")))?;
+            Some(FileRef {
+                path: rel.clone(),
+                sha256: crate::digest::sha256_hex(&bytes),
+            })
+        }
+    };
     Ok(HumanFacts {
         directory: dir,
         attestations,
         roles,
         training_file,
         training,
+        signers_file,
     })
 }
 
@@ -259,6 +286,19 @@ pub fn parse_attestation(
             ));
         }
     }
+    if let Some(why) = statement_problem(&raw.statement) {
+        return Err(err(rel, format!("`statement` {why}")));
+    }
+    if same_person(&raw.owner, &raw.approver) {
+        return Err(err(
+            rel,
+            format!(
+                "`owner` and `approver` are both `{}`; an attestation is approved by someone \
+                 other than its owner",
+                raw.owner.trim()
+            ),
+        ));
+    }
     let date = parse_date(&raw.date).map_err(|m| err(rel, format!("`date`: {m}")))?;
     let valid_until =
         parse_date(&raw.valid_until).map_err(|m| err(rel, format!("`valid-until`: {m}")))?;
@@ -272,6 +312,38 @@ pub fn parse_attestation(
         return Err(err(
             rel,
             "`valid-until` is before `date`; give the next review date",
+        ));
+    }
+    // Valid no longer than the shortest review period of what it covers.
+    let (days, by) = requirements
+        .iter()
+        .filter_map(|id| catalog.requirement(id))
+        .map(|r| {
+            (
+                r.review_period_days.unwrap_or(DEFAULT_REVIEW_DAYS),
+                r.id.as_str(),
+            )
+        })
+        .min()
+        .unwrap_or((DEFAULT_REVIEW_DAYS, ""));
+    let latest = date
+        .checked_add(time::Duration::days(i64::from(days)))
+        .unwrap_or(time::Date::MAX);
+    if valid_until > latest {
+        return Err(err(
+            rel,
+            format!(
+                "`valid-until` {valid_until} is more than {days} days after `date` {date}: {by} \
+                 is reviewed every {days} days, so the attestation is valid until {latest} at \
+                 the latest"
+            ),
+        ));
+    }
+    if raw.references.is_empty() {
+        return Err(err(
+            rel,
+            "`references` is empty; name the evidence behind the statement: a repository file, \
+             commit:ID, ticket:ID or an https URL",
         ));
     }
     let mut references = Vec::new();
@@ -295,6 +367,8 @@ pub fn parse_attestation(
         improvements: raw.improvements,
         commit: None,
         uncommitted: None,
+        added: None,
+        added_unknown: None,
     })
 }
 
@@ -311,14 +385,32 @@ fn parse_reference(root: &Path, rel: &str, text: &str) -> Result<Reference, Erro
         }
         return Ok(Reference::Commit {
             id: id.to_ascii_lowercase(),
+            resolved: None,
+            unresolved: None,
         });
     }
     if let Some(id) = t.strip_prefix("ticket:") {
+        if id.trim().is_empty() {
+            return Err(err(
+                rel,
+                format!("reference `{t}`: name the ticket, e.g. ticket:SEC-42"),
+            ));
+        }
         return Ok(Reference::Ticket {
             id: id.trim().to_string(),
         });
     }
-    if t.starts_with("https://") || t.starts_with("http://") {
+    if let Some(rest) = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+    {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        if host.is_empty() || t.chars().any(char::is_whitespace) {
+            return Err(err(
+                rel,
+                format!("reference `{t}`: a URL names a host and contains no spaces"),
+            ));
+        }
         return Ok(Reference::Url { url: t.to_string() });
     }
     let path = inside_repository(root, t, PathKind::File)

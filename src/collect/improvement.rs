@@ -1,7 +1,7 @@
 //! ML4 records: `sdl/metrics/*.toml` (one file per measurement period, each a list of
 //! `[[metric]]` with `name`, `value`, `period`) and `sdl/improvements.toml` (`[[improvement]]`
 //! with `action`, `owner`, and `closed = YYYY-MM-DD` or `closing-commit = "id"`). They are
-//! read through the checked reader; a metrics file is dated by the commit that last changed it.
+//! read through the checked reader; a metrics file is dated by the commit that added it.
 
 use std::path::Path;
 
@@ -82,6 +82,7 @@ fn read(root: &Path, git: &Collected<GitFacts>) -> Result<ImprovementFacts, Stri
                 .iter()
                 .map(|(f, _)| (f.path.clone(), f.sha256.clone()))
                 .collect::<Vec<_>>(),
+            None,
         ),
         Err(_) => Vec::new(),
     };
@@ -89,7 +90,7 @@ fn read(root: &Path, git: &Collected<GitFacts>) -> Result<ImprovementFacts, Stri
         let committed = dated
             .iter()
             .find(|(p, _)| *p == file.path)
-            .and_then(|(_, r)| r.as_ref().ok())
+            .and_then(|(_, r)| r.added.as_ref().ok())
             .map(|r| r.date.clone());
         facts.metric_files.push(MetricFile {
             file,

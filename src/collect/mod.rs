@@ -249,12 +249,20 @@ pub(crate) fn collect_all(
     let mut documents = files::document_paths(&files);
     documents.extend(human.attestations.iter().map(|a| a.file.path.clone()));
     // Metric records are dated by their commits, which the history walk looks up.
-    documents.extend(improvement::metric_paths(&ctx.root));
+    let metric_paths = improvement::metric_paths(&ctx.root);
+    documents.extend(metric_paths.iter().cloned());
     documents.sort();
     documents.dedup();
-    let git = git::collect(&ctx.root, &ctx.git, &documents, &|what| progress(what));
+    let mut git_options = ctx.git.clone();
+    git_options.added_for = human
+        .attestations
+        .iter()
+        .map(|a| a.file.path.clone())
+        .chain(metric_paths)
+        .collect();
+    let git = git::collect(&ctx.root, &git_options, &documents, &|what| progress(what));
     let mut human = human;
-    attach_commit_records(&ctx.root, &git, &mut human);
+    attach_commit_records(&ctx.root, config, &git, &mut human);
     progress("cargo metadata");
     let cargo = cargo::collect(&ctx.root, ctx.offline);
     progress("SBOMs");
@@ -275,34 +283,97 @@ pub(crate) fn collect_all(
     }
 }
 
-/// Fill in each attestation's git record (or why it has none) from the git facts.
+/// Fill in each attestation's git records (or why it has none) from the git facts: the commit
+/// that last changed it (its signature checked against `[attest] allowed-signers` when
+/// configured), the commit that added it, and the commits its references name.
 fn attach_commit_records(
     root: &Path,
+    config: &Config,
     git: &crate::facts::Collected<crate::facts::GitFacts>,
     human: &mut crate::facts::human::HumanFacts,
 ) {
+    use crate::facts::human::Reference;
     let facts = match git.get() {
         Ok(f) => f,
         Err(why) => {
             for a in &mut human.attestations {
                 a.uncommitted = Some(format!("git history unavailable: {why}"));
+                a.added_unknown = Some(format!("git history unavailable: {why}"));
+                for r in &mut a.references {
+                    if let Reference::Commit { unresolved, .. } = r {
+                        *unresolved =
+                            Some(format!("cannot be checked: git history unavailable: {why}"));
+                    }
+                }
             }
             return;
         }
     };
+    // Parsed once already by `human::collect`, which refuses a malformed file.
+    let signers = config.attest.allowed_signers.as_deref().map(|rel| {
+        load_attest_signers(root, rel).map_err(|e| format!("the allowed-signers file {rel}: {e}"))
+    });
     let files: Vec<(String, String)> = human
         .attestations
         .iter()
         .map(|a| (a.file.path.clone(), a.file.sha256.clone()))
         .collect();
+    let usable = match &signers {
+        Some(Ok(s)) => Some(s),
+        _ => None,
+    };
     for (a, (_, record)) in human
         .attestations
         .iter_mut()
-        .zip(git::file_records(root, facts, &files))
+        .zip(git::file_records(root, facts, &files, usable))
     {
-        match record {
-            Ok(r) => a.commit = Some(r),
+        match record.last {
+            Ok(mut r) => {
+                if let Some(Err(why)) = &signers {
+                    r.signer = Some(crate::facts::human::SignerCheck {
+                        verdict: "unverified".into(),
+                        principals: None,
+                        fingerprint: None,
+                        why: Some(why.clone()),
+                    });
+                }
+                a.commit = Some(r);
+            }
             Err(why) => a.uncommitted = Some(why),
         }
+        match record.added {
+            Ok(r) => a.added = Some(r),
+            Err(why) => a.added_unknown = Some(why),
+        }
     }
+    let repo = discover_repository(root);
+    for a in &mut human.attestations {
+        for r in &mut a.references {
+            if let Reference::Commit {
+                id,
+                resolved,
+                unresolved,
+            } = r
+            {
+                match repo
+                    .as_ref()
+                    .map_err(|e| format!("cannot be checked: no git repository: {e}"))
+                    .and_then(|repo| git::resolve_commit(repo, id))
+                {
+                    Ok(full) => *resolved = Some(full),
+                    Err(why) => *unresolved = Some(why),
+                }
+            }
+        }
+    }
+}
+
+/// The `[attest] allowed-signers` file, read through the checked reader.
+pub(crate) fn load_attest_signers(
+    root: &Path,
+    rel: &str,
+) -> Result<crate::sshsig::AllowedSigners, String> {
+    let bytes = crate::repo_fs::read(root, rel, crate::repo_fs::Limit::Config)
+        .map_err(|e| e.to_string())?;
+    crate::sshsig::AllowedSigners::parse_file(Path::new(rel), &bytes).map_err(|e| e.to_string())
 }

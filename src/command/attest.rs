@@ -12,6 +12,7 @@ use crate::cli::{AttestArgs, GlobalOptions};
 use crate::collect::human::{DEFAULT_ATTESTATIONS, parse_attestation};
 use crate::config::Config;
 use crate::facts::FileRef;
+use crate::facts::human::DEFAULT_REVIEW_DAYS;
 
 /// `attest`: validate and write one attestation in the located workspace.
 pub fn run(
@@ -83,6 +84,18 @@ pub fn write(
     let owner_role = ask("owner-role", "Owner's SDL role", &args.owner_role)?;
     let approver = ask("approver", "Approver (name)", &args.approver)?;
     let approver_role = ask("approver-role", "Approver's SDL role", &args.approver_role)?;
+    // At least one reference: the reader refuses an attestation that names no evidence.
+    let mut references = args.references.clone();
+    if references.is_empty() {
+        let asked = ask(
+            "reference",
+            "Evidence (a repository file, commit:ID, ticket:ID or an https URL)",
+            &None,
+        )?;
+        if !asked.is_empty() {
+            references.push(asked);
+        }
+    }
     if !missing.is_empty() {
         bail!(
             "missing {} (stdin is not a terminal, so nothing can be asked)",
@@ -94,7 +107,14 @@ pub fn write(
     let valid_until = match &args.valid_until {
         Some(v) => v.clone(),
         None => {
-            let days = i64::from(first.review_period_days.unwrap_or(365));
+            // The shortest review period of the requirements it covers: the reader refuses
+            // anything longer.
+            let days = ids
+                .iter()
+                .filter_map(|id| catalog.requirement(id))
+                .map(|r| r.review_period_days.unwrap_or(DEFAULT_REVIEW_DAYS))
+                .min()
+                .map_or(i64::from(DEFAULT_REVIEW_DAYS), i64::from);
             let start = crate::config::parse_date(&toml::Value::String(date.clone()))
                 .map_err(|e| anyhow::anyhow!("--date: {e}"))?;
             (start + time::Duration::days(days)).to_string()
@@ -120,7 +140,7 @@ pub fn write(
         q(&approver_role),
         date,
         valid_until,
-        list(&args.references),
+        list(&references),
     );
     if !args.releases.is_empty() {
         text.push_str(&format!("releases = {}\n", list(&args.releases)));

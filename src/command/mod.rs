@@ -147,6 +147,8 @@ pub fn build_report_in(
             .clone()
             .or_else(|| config.git.allowed_signers.as_ref().map(|p| ws.root.join(p))),
         release_tag_pattern: config.git.release_tag_pattern.clone(),
+        // Filled in with the attestations' paths once they are read.
+        added_for: Vec::new(),
     };
     let ctx = collect::CollectCtx {
         root: ws.root.clone(),
@@ -188,7 +190,16 @@ pub fn build_report_in(
         config.maturity_releases,
         eval::maturity::improvement(&facts, now),
     );
-    let maturity = eval::maturity::assess(&facts, catalog, &evaluation, &releases, &inputs, now);
+    // Maturity counts what status combination accepted: an attestation that is current but not
+    // acceptable documents nothing.
+    let maturity = eval::maturity::assess(
+        &evaluation.without_rejected(&facts),
+        catalog,
+        &evaluation,
+        &releases,
+        &inputs,
+        now,
+    );
     let assessed = assessed(&facts, ws, now, clock);
     let mut report = Report::new(
         catalog,

@@ -482,8 +482,10 @@ mod tests {
                 decided_by: vec![],
                 attestations: vec![],
                 expired_attestations: vec![],
+                rejected_attestations: vec![],
             }],
             waivers: vec![],
+            attestations: vec![],
         }
     }
 
@@ -510,6 +512,8 @@ mod tests {
             author: "Ada".into(),
             date: "2026-01-02T00:00:00Z".into(),
             signature: None,
+            committed: None,
+            signer: None,
         });
         let inputs = MaturityInputs {
             documents: vec![("process".into(), "docs/process.md".into())],

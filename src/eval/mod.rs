@@ -257,6 +257,39 @@ pub struct RequirementStatus {
     /// Attestations for the requirement that have expired: they count as absent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expired_attestations: Vec<String>,
+    /// Attestations for the requirement that are current by their dates but not acceptable
+    /// ([`attestation_problems`]): they count as absent, and `why` says what to fix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected_attestations: Vec<RejectedAttestation>,
+}
+
+/// An attestation that counts for nothing although it is current, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedAttestation {
+    pub path: String,
+    /// Every reason, separated by "; ".
+    pub why: String,
+}
+
+/// What became of one attestation at the time of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AttestationState {
+    /// Current and acceptable: it counts.
+    Accepted,
+    /// Current by its dates, but not acceptable: it counts for nothing.
+    NotAccepted,
+    /// Outside its `date` … `valid-until` days: it counts for nothing.
+    Expired,
+}
+
+/// The verdict on one attestation (by file path), decided once by [`evaluate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttestationVerdict {
+    pub path: String,
+    pub state: AttestationState,
+    /// Why it is not accepted (empty otherwise).
+    pub why: Vec<String>,
 }
 
 /// Everything evaluation produced.
@@ -268,6 +301,31 @@ pub struct Evaluation {
     pub requirements: Vec<RequirementStatus>,
     /// Every configured waiver, in configuration order.
     pub waivers: Vec<WaiverStatus>,
+    /// One verdict per attestation, in the order of the facts.
+    pub attestations: Vec<AttestationVerdict>,
+}
+
+impl Evaluation {
+    /// True when the attestation counts (current and acceptable), as status combination
+    /// decided it: maturity and every other consumer asks this, so that none disagrees.
+    pub fn counts(&self, a: &Attestation) -> bool {
+        self.attestations
+            .iter()
+            .any(|v| v.path == a.file.path && v.state == AttestationState::Accepted)
+    }
+
+    /// The facts without the attestations this evaluation did not accept although they are
+    /// current: what maturity may count (expired ones stay, for the history of metrics).
+    pub fn without_rejected(&self, facts: &Facts) -> Facts {
+        let mut judged = facts.clone();
+        judged.human.attestations.retain(|a| {
+            !self
+                .attestations
+                .iter()
+                .any(|v| v.path == a.file.path && v.state == AttestationState::NotAccepted)
+        });
+        judged
+    }
 }
 
 /// Evaluate every rule and derive every requirement's status.
@@ -317,6 +375,12 @@ pub fn evaluate(
         .map(|rule| evaluate_rule(facts, rule, &effective, now))
         .collect();
     findings.sort_by(|a, b| a.rule.cmp(&b.rule));
+    let verdicts: Vec<AttestationVerdict> = facts
+        .human
+        .attestations
+        .iter()
+        .map(|a| attestation_verdict(a, facts, config, now))
+        .collect();
 
     let requirements = catalog
         .requirements
@@ -336,6 +400,7 @@ pub fn evaluate(
                             decided_by: Vec::new(),
                             attestations: Vec::new(),
                             expired_attestations: Vec::new(),
+                            rejected_attestations: Vec::new(),
                         };
                     }
                     Some(why) => refused_scoping = Some(why),
@@ -350,12 +415,29 @@ pub fn evaluate(
                 .filter(|f| f.outcome == Outcome::NotApplicable && f.requirements.contains(&req.id))
                 .map(|f| f.rule.as_str())
                 .collect();
-            let (current, expired): (Vec<&Attestation>, Vec<&Attestation>) = facts
-                .human
-                .attestations
-                .iter()
-                .filter(|a| a.requirements.contains(&req.id))
-                .partition(|a| attestation_is_current(a, now));
+            let mine = || {
+                facts
+                    .human
+                    .attestations
+                    .iter()
+                    .zip(&verdicts)
+                    .filter(|(a, _)| a.requirements.contains(&req.id))
+            };
+            let current: Vec<&Attestation> = mine()
+                .filter(|(_, v)| v.state == AttestationState::Accepted)
+                .map(|(a, _)| a)
+                .collect();
+            let expired: Vec<&Attestation> = mine()
+                .filter(|(_, v)| v.state == AttestationState::Expired)
+                .map(|(a, _)| a)
+                .collect();
+            let rejected: Vec<RejectedAttestation> = mine()
+                .filter(|(_, v)| v.state == AttestationState::NotAccepted)
+                .map(|(a, v)| RejectedAttestation {
+                    path: a.file.path.clone(),
+                    why: v.why.join("; "),
+                })
+                .collect();
             let mut status = requirement_status(&req.id, &req.attestation, &counted, &current);
             if !vacuous.is_empty() && status.status == Status::Unknown {
                 status
@@ -369,6 +451,17 @@ pub fn evaluate(
                     status.expired_attestations.join(", ")
                 ));
             }
+            if !rejected.is_empty() {
+                status.reason.push_str(&format!(
+                    "; attestations not accepted count as absent: {}",
+                    rejected
+                        .iter()
+                        .map(|r| format!("{} ({})", r.path, r.why))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            status.rejected_attestations = rejected;
             if let Some(why) = refused_scoping {
                 status.reason = format!("scoping out was not accepted ({why}); {}", status.reason);
             }
@@ -402,6 +495,7 @@ pub fn evaluate(
         findings,
         requirements,
         waivers,
+        attestations: verdicts,
     }
 }
 
@@ -456,11 +550,228 @@ pub(crate) fn scoping_problem(na: &crate::config::NotApplicable, facts: &Facts) 
     })
 }
 
-/// True on the days from the attestation's `date` through its `valid-until` (UTC).
+/// True on the days from the attestation's `date` through its `valid-until` (UTC). Currency
+/// only: whether a current attestation counts is [`accepted`].
 pub(crate) fn attestation_is_current(a: &Attestation, now: OffsetDateTime) -> bool {
     let today = now.to_offset(time::UtcOffset::UTC).date().to_string();
     // ISO dates compare correctly as strings.
     a.date.as_str() <= today.as_str() && today.as_str() <= a.valid_until.as_str()
+}
+
+/// True when the attestation counts at `now`: current, and acceptable
+/// ([`attestation_problems`] finds nothing). Status combination, the human rules and
+/// [`Evaluation::counts`] all decide with it.
+pub fn accepted(a: &Attestation, facts: &Facts, config: &Config, now: OffsetDateTime) -> bool {
+    attestation_is_current(a, now) && attestation_problems(a, facts, config, now).is_empty()
+}
+
+/// The verdict on one attestation.
+pub(crate) fn attestation_verdict(
+    a: &Attestation,
+    facts: &Facts,
+    config: &Config,
+    now: OffsetDateTime,
+) -> AttestationVerdict {
+    let (state, why) = if !attestation_is_current(a, now) {
+        (AttestationState::Expired, Vec::new())
+    } else {
+        let why = attestation_problems(a, facts, config, now);
+        if why.is_empty() {
+            (AttestationState::Accepted, why)
+        } else {
+            (AttestationState::NotAccepted, why)
+        }
+    };
+    AttestationVerdict {
+        path: a.file.path.clone(),
+        state,
+        why,
+    }
+}
+
+/// Why a well-formed attestation cannot be accepted, or an empty list when it can: the
+/// relational conditions, which depend on other evidence (the structural ones make the file
+/// malformed when it is read, `collect::human::parse_attestation`, and are checked again here
+/// so that hand-built facts are judged alike). Each reason is lower-case, without a period.
+///
+/// 1. Evidence: it names a reference, and every `commit:` reference resolves to a commit of
+///    the repository (unknown history: not acceptable).
+/// 2. Git: it is committed exactly as it is, the commit that added it is known, and its
+///    `date` is not after the day of that commit (the committer's own calendar day).
+/// 3. People: the owner holds `owner-role` and the approver `approver-role` in the roles file,
+///    they are different people, and the approver is not a team alias
+///    ([`Roles::team`](crate::facts::human::Roles::team)).
+/// 4. Training: both have a training record in the register that is current at `now`.
+/// 5. Signature, when `[attest] allowed-signers` is configured: the commit that last changed it
+///    carries a valid SSH signature by a key listed for the approver (a principal equal to the
+///    approver's name as written, or to the e-mail address in `Name <address>`); a key listed
+///    for the owner instead is reported as self-approved.
+pub fn attestation_problems(
+    a: &Attestation,
+    facts: &Facts,
+    config: &Config,
+    now: OffsetDateTime,
+) -> Vec<String> {
+    use crate::facts::human::{Reference, principals_name, same_person, statement_problem};
+    let mut problems = Vec::new();
+    let today = now.to_offset(time::UtcOffset::UTC).date().to_string();
+
+    // 1. Evidence.
+    if a.references.is_empty() {
+        problems.push("it names no reference".to_string());
+    }
+    if let Some(why) = statement_problem(&a.statement) {
+        problems.push(format!("its statement {why}"));
+    }
+    for r in &a.references {
+        if let Reference::Commit {
+            id,
+            resolved: None,
+            unresolved,
+        } = r
+        {
+            problems.push(format!(
+                "reference commit:{id} {}",
+                unresolved
+                    .as_deref()
+                    .unwrap_or("was not checked against the repository")
+            ));
+        }
+    }
+
+    // 2. Git.
+    match (&a.commit, &a.uncommitted) {
+        (_, Some(why)) => problems.push(format!("it is not committed as it is: {why}")),
+        (None, None) => problems.push("it has no git record".to_string()),
+        (Some(_), None) => {}
+    }
+    match &a.added {
+        None => {
+            if a.uncommitted.is_none() {
+                problems.push(format!(
+                    "the commit that added it is not known: {}",
+                    a.added_unknown.as_deref().unwrap_or("it was not looked up")
+                ));
+            }
+        }
+        Some(c) => {
+            let day: String = c
+                .committed
+                .as_deref()
+                .unwrap_or(&c.date)
+                .chars()
+                .take(10)
+                .collect();
+            if a.date.as_str() > day.as_str() {
+                problems.push(format!(
+                    "it is dated {}, after the commit that added it ({} of {day}): an \
+                     attestation is dated on or before the day it is committed",
+                    a.date,
+                    short(&c.id)
+                ));
+            }
+        }
+    }
+
+    // 3. People.
+    if same_person(&a.owner, &a.approver) {
+        problems.push(format!("{} approves their own attestation", a.owner));
+    }
+    match &facts.human.roles {
+        None => problems
+            .push("no roles file: its owner's and approver's roles cannot be checked".to_string()),
+        Some(roles) => {
+            if !roles.holds(&a.owner, &a.owner_role) {
+                problems.push(format!(
+                    "its owner {} does not hold role {} in the roles file",
+                    a.owner, a.owner_role
+                ));
+            }
+            if !roles.holds(&a.approver, &a.approver_role) {
+                problems.push(format!(
+                    "its approver {} does not hold role {} in the roles file",
+                    a.approver, a.approver_role
+                ));
+            }
+            if let Some(why) = roles.team(&a.approver) {
+                problems.push(format!(
+                    "its approver {} is a team alias ({why}); an approval is given by one \
+                     accountable person",
+                    a.approver
+                ));
+            }
+        }
+    }
+
+    // 4. Training.
+    if facts.human.training_file.is_none() {
+        problems.push(
+            "no training register: its owner's and approver's training cannot be checked"
+                .to_string(),
+        );
+    } else {
+        for (who, person) in [("owner", &a.owner), ("approver", &a.approver)] {
+            let trained = facts.human.training.iter().any(|t| {
+                t.person == *person
+                    && t.date.as_str() <= today.as_str()
+                    && today.as_str() <= t.expires.as_str()
+            });
+            if !trained {
+                problems.push(format!(
+                    "no current training recorded for its {who} {person}"
+                ));
+            }
+        }
+    }
+
+    // 5. Signature.
+    if let (Some(file), Some(c)) = (&config.attest.allowed_signers, &a.commit) {
+        let commit = short(&c.id);
+        match &c.signer {
+            None => problems.push(format!(
+                "the signature of commit {commit}, which last changed it, was not checked \
+                 against {file}"
+            )),
+            Some(s) if s.verdict == "unsigned" => problems.push(format!(
+                "commit {commit}, which last changed it, is not signed; {file} requires the \
+                 approver's SSH signature"
+            )),
+            Some(s) if s.verdict != "valid" => problems.push(format!(
+                "the signature of commit {commit}, which last changed it, is not valid against \
+                 {file} ({}: {})",
+                s.verdict,
+                s.why.as_deref().unwrap_or("no reason given")
+            )),
+            Some(s) => {
+                let principals = s.principals.as_deref().unwrap_or("");
+                let by_owner = principals_name(principals, &a.owner);
+                let by_approver = principals_name(principals, &a.approver);
+                match (by_owner, by_approver) {
+                    (true, false) => problems.push(format!(
+                        "self-approved: commit {commit} is signed by a key {file} lists for its \
+                         owner {} ({principals}), not for its approver {}",
+                        a.owner, a.approver
+                    )),
+                    (true, true) => problems.push(format!(
+                        "commit {commit} is signed by a key {file} lists for both its owner and \
+                         its approver ({principals}); one key stands for one person"
+                    )),
+                    (false, false) => problems.push(format!(
+                        "commit {commit} is signed by a key {file} lists for {principals}, not \
+                         for its approver {}",
+                        a.approver
+                    )),
+                    (false, true) => {}
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The first twelve digits of a commit id.
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
 }
 
 fn requirement_status(
@@ -543,6 +854,7 @@ fn requirement_status(
         decided_by,
         attestations,
         expired_attestations: Vec::new(),
+        rejected_attestations: Vec::new(),
     }
 }
 
@@ -640,7 +952,46 @@ pub(crate) mod tests {
             improvements: vec![],
             commit: None,
             uncommitted: None,
+            added: None,
+            added_unknown: None,
         }
+    }
+
+    /// A commit record made on `day` (the committer's own calendar day).
+    pub(crate) fn commit_on(id_digit: char, day: &str) -> crate::facts::human::CommitRecord {
+        crate::facts::human::CommitRecord {
+            id: id_digit.to_string().repeat(40),
+            author: "Ada <ada@example.org>".into(),
+            date: format!("{day}T09:00:00Z"),
+            signature: None,
+            committed: Some(format!("{day}T10:00:00+01:00")),
+            signer: None,
+        }
+    }
+
+    /// An attestation that passes every acceptance condition, given roles, training and no
+    /// signing policy: a resolved commit reference and a file, committed the day it is dated.
+    pub(crate) fn genuine(path: &str, date: &str, valid_until: &str) -> Attestation {
+        use crate::facts::human::Reference;
+        let mut a = attestation(path, date, valid_until);
+        a.statement = "intake runs as SECURITY.md says; 3 reports were handled in time".into();
+        a.references = vec![
+            Reference::File {
+                path: "SECURITY.md".into(),
+                sha256: "1".repeat(64),
+            },
+            Reference::Commit {
+                id: "abcdef1".into(),
+                resolved: Some(format!("abcdef1{}", "0".repeat(33))),
+                unresolved: None,
+            },
+            Reference::Ticket {
+                id: "SEC-42".into(),
+            },
+        ];
+        a.commit = Some(commit_on('c', date));
+        a.added = Some(commit_on('a', date));
+        a
     }
 
     #[test]
@@ -776,6 +1127,7 @@ pub(crate) mod tests {
             facts.human.roles = Some(Roles {
                 file: None,
                 roles: [(role_id.to_string(), role(security))].into(),
+                teams: Vec::new(),
             });
             let (status, reason) = status_of(&evaluate(&facts, &catalog, &config, now()), "SM-10");
             assert_eq!(

@@ -295,6 +295,14 @@ pub struct DocumentHistory {
     /// Why the date is missing or uncertain (not committed yet, at a shallow boundary).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For the paths whose adding commit was asked for (attestations): the commit that added
+    /// the file, i.e. the oldest of the commits that have it, reached from the walked head
+    /// through commits that have it, none of whose parents has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_commit: Option<String>,
+    /// Why the adding commit is not known (not committed, beyond a shallow boundary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_note: Option<String>,
 }
 
 impl GitFacts {

@@ -18,8 +18,8 @@ pub struct ImprovementFacts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricFile {
     pub file: FileRef,
-    /// The date (RFC 3339) of the commit that last changed the file; absent when it is not
-    /// committed, and then it dates nothing.
+    /// The date (RFC 3339) of the commit that added the file; absent when it is not committed,
+    /// and then it dates nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committed: Option<String>,
     pub metrics: Vec<Metric>,

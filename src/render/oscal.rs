@@ -366,7 +366,7 @@ fn attestation_observation(ids: &Uuids, a: &Attestation, collected: &str) -> any
                 "href": format!("documents/{}", encode_uri_path(path)),
                 "description": format!("referenced file {} (sha256 {})", esc(path), esc(sha256)),
             }),
-            Reference::Commit { id } => {
+            Reference::Commit { id, .. } => {
                 json!({ "description": format!("referenced commit {}", esc(id)) })
             }
             Reference::Url { url } => {

@@ -13,11 +13,14 @@ use super::walk::Graph;
 use super::{Error, rfc3339};
 use crate::facts::git::DocumentHistory;
 
+/// The last change of each of `paths`, and for those also in `added_for` the commit that added
+/// it ([`DocumentHistory::added_commit`]).
 pub(crate) fn history(
     repo: &gix::Repository,
     graph: &Graph,
     head: u32,
     paths: &[String],
+    added_for: &[String],
 ) -> Result<Vec<DocumentHistory>, Error> {
     if paths.is_empty() {
         return Ok(Vec::new());
@@ -44,6 +47,14 @@ pub(crate) fn history(
         })
         .collect();
     let head_tree = graph.nodes[head as usize].tree;
+    for (i, comps) in components.iter().enumerate() {
+        if added_for.contains(&paths[i]) {
+            match adding_commit(&mut lookup, graph, head, i, comps)? {
+                Ok(n) => out[i].added_commit = Some(graph.id(n)),
+                Err(why) => out[i].added_note = Some(why),
+            }
+        }
+    }
     let mut pending: Vec<usize> = Vec::new();
     for (i, comps) in components.iter().enumerate() {
         if lookup.blob(head_tree, i, comps)?.is_some() {
@@ -102,6 +113,67 @@ pub(crate) fn history(
         pending.retain(|i| !found.contains(i));
     }
     Ok(out)
+}
+
+/// The commit that added document `doc`: going back from `head` only through commits whose
+/// tree has the path, the commits none of whose parents has it; the oldest of them (by
+/// committer time) when merges brought in more than one. A file deleted and added again was
+/// added by its latest addition: the search stops where it was absent. `Err` says why it is
+/// not known: not in the head's tree, or the search reached a shallow boundary (the clone does
+/// not hold the parents that would tell).
+fn adding_commit(
+    lookup: &mut Lookup<'_>,
+    graph: &Graph,
+    head: u32,
+    doc: usize,
+    comps: &[&[u8]],
+) -> Result<Result<u32, String>, Error> {
+    if lookup
+        .blob(graph.nodes[head as usize].tree, doc, comps)?
+        .is_none()
+    {
+        return Ok(Err(
+            "not in the tree of the walked head: not committed yet".into()
+        ));
+    }
+    let mut seen = vec![false; graph.len()];
+    seen[head as usize] = true;
+    let mut stack = vec![head];
+    let mut added: Option<u32> = None;
+    while let Some(n) = stack.pop() {
+        let node = &graph.nodes[n as usize];
+        if node.shallow {
+            return Ok(Err(format!(
+                "the history is shallow: the commit that added it lies beyond the clone's \
+                 boundary ({}); fetch the full history (fetch-depth: 0)",
+                graph.id(n)
+            )));
+        }
+        let mut any_parent_has_it = false;
+        for &p in graph.parents(n) {
+            if lookup
+                .blob(graph.nodes[p as usize].tree, doc, comps)?
+                .is_some()
+            {
+                any_parent_has_it = true;
+                if !seen[p as usize] {
+                    seen[p as usize] = true;
+                    stack.push(p);
+                }
+            }
+        }
+        if !any_parent_has_it {
+            let older = |a: u32, b: u32| {
+                let (x, y) = (&graph.nodes[a as usize], &graph.nodes[b as usize]);
+                (x.committer_time, x.generation) < (y.committer_time, y.generation)
+            };
+            added = Some(match added {
+                Some(a) if older(a, n) => a,
+                _ => n,
+            });
+        }
+    }
+    Ok(added.ok_or_else(|| "no commit of the walked history added it".to_string()))
 }
 
 struct Lookup<'r> {

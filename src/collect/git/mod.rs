@@ -29,7 +29,7 @@ use sshsig::{AllowedSigners, Verdict};
 use walk::{Graph, sig};
 
 use crate::facts::git::DEFAULT_RELEASE_TAG_PATTERN;
-pub(crate) use records::file_records;
+pub(crate) use records::{file_records, resolve_commit};
 
 /// How many non-release tags `tag_list` keeps, and how many security-fix commits are listed.
 const TAG_LIST_LIMIT: usize = 200;
@@ -48,6 +48,9 @@ pub struct Options {
     pub allowed_signers: Option<PathBuf>,
     /// Regular expression for release tags; [`DEFAULT_RELEASE_TAG_PATTERN`] when `None`.
     pub release_tag_pattern: Option<String>,
+    /// Documents (attestations) whose adding commit is looked up too: a search through every
+    /// commit that has the file, so only for the few records whose date it bounds.
+    pub added_for: Vec<String>,
 }
 
 /// Why collection stopped.
@@ -399,7 +402,7 @@ fn collect_repo(
         });
     }
 
-    let documents = docs::history(repo, &graph, head_node, documents)?;
+    let documents = docs::history(repo, &graph, head_node, documents, &options.added_for)?;
 
     let mut partial = Vec::new();
     if shallow {

@@ -787,6 +787,7 @@ mod tests {
                     last_commit: date.map(|_| "d".repeat(40)),
                     last_changed: date.map(Into::into),
                     note: None,
+                    ..DocumentHistory::default()
                 }],
                 ..base()
             })
@@ -829,6 +830,7 @@ mod tests {
                     last_commit: Some("d".repeat(40)),
                     last_changed: Some("2020-01-01T00:00:00Z".into()),
                     note: None,
+                    ..DocumentHistory::default()
                 }],
                 ..base()
             };

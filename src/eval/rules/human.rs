@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::RuleFn;
-use crate::eval::{RuleCtx, RuleResult, attestation_is_current};
+use crate::eval::{RuleCtx, RuleResult, accepted, attestation_is_current, attestation_problems};
 use crate::facts::EvidenceRef;
 use crate::facts::human::Attestation;
 
@@ -14,6 +14,7 @@ pub(super) const RULES: &[(&str, RuleFn)] = &[
     ("attestations-current", attestations_current),
     ("attestations-not-expiring", attestations_not_expiring),
     ("attestations-committed", attestations_committed),
+    ("attestations-accepted", attestations_accepted),
     ("scoping-approved", scoping_approved),
 ];
 
@@ -24,13 +25,23 @@ fn attestation_ref(a: &Attestation) -> EvidenceRef {
     }
 }
 
-/// The attestations that count at the time of the run.
+/// The attestations current by their dates at the time of the run, accepted or not.
 fn current<'a>(ctx: &RuleCtx<'a>) -> Vec<&'a Attestation> {
     ctx.facts
         .human
         .attestations
         .iter()
         .filter(|a| attestation_is_current(a, ctx.now))
+        .collect()
+}
+
+/// The attestations that count at the time of the run: current and acceptable.
+fn counted<'a>(ctx: &RuleCtx<'a>) -> Vec<&'a Attestation> {
+    ctx.facts
+        .human
+        .attestations
+        .iter()
+        .filter(|a| accepted(a, ctx.facts, ctx.config, ctx.now))
         .collect()
 }
 
@@ -167,7 +178,8 @@ fn attestations_current(ctx: &RuleCtx<'_>) -> RuleResult {
     if human.attestations.is_empty() {
         return RuleResult::unknown(format!("no attestations in {}", human.directory));
     }
-    // An expired attestation is a problem only when nothing current replaces it.
+    // An expired attestation is a problem only when nothing that counts replaces it.
+    let counted = counted(ctx);
     let mut lapsed = Vec::new();
     let mut evidence = Vec::new();
     for a in human
@@ -178,12 +190,7 @@ fn attestations_current(ctx: &RuleCtx<'_>) -> RuleResult {
         let uncovered: Vec<&str> = a
             .requirements
             .iter()
-            .filter(|r| {
-                !human
-                    .attestations
-                    .iter()
-                    .any(|b| b.requirements.contains(r) && attestation_is_current(b, ctx.now))
-            })
+            .filter(|r| !counted.iter().any(|b| b.requirements.contains(r)))
             .map(String::as_str)
             .collect();
         if !uncovered.is_empty() {
@@ -214,9 +221,9 @@ fn attestations_current(ctx: &RuleCtx<'_>) -> RuleResult {
 
 fn attestations_not_expiring(ctx: &RuleCtx<'_>) -> RuleResult {
     let days = require!(ctx.param_u64("within-days"));
-    let current = current(ctx);
+    let current = counted(ctx);
     if current.is_empty() {
-        return RuleResult::unknown("no current attestation");
+        return RuleResult::unknown("no current accepted attestation");
     }
     let horizon = ctx
         .days_after_now(days)
@@ -282,6 +289,51 @@ fn attestations_committed(ctx: &RuleCtx<'_>) -> RuleResult {
     }
 }
 
+fn attestations_accepted(ctx: &RuleCtx<'_>) -> RuleResult {
+    let current = current(ctx);
+    if current.is_empty() {
+        return RuleResult::unknown(format!(
+            "no current attestation in {} to check",
+            ctx.facts.human.directory
+        ));
+    }
+    let mut rejected = Vec::new();
+    let mut evidence = Vec::new();
+    for a in &current {
+        let problems = attestation_problems(a, ctx.facts, ctx.config, ctx.now);
+        if !problems.is_empty() {
+            rejected.push(format!("{} ({})", a.file.path, problems.join("; ")));
+            evidence.push(attestation_ref(a));
+        }
+    }
+    if rejected.is_empty() {
+        let signed = ctx
+            .config
+            .attest
+            .allowed_signers
+            .as_deref()
+            .map(|f| format!(", signed by the approver's key in {f}"))
+            .unwrap_or_default();
+        RuleResult::pass(
+            format!(
+                "{} current attestations, each acceptable: references resolved, committed and \
+                 dated no later than the commit that added it, owner and approver distinct role \
+                 holders with current training, the approver no team alias{signed}",
+                current.len()
+            ),
+            current.iter().map(|a| attestation_ref(a)).collect(),
+        )
+    } else {
+        RuleResult::fail(
+            format!(
+                "not accepted, so counted as absent: {}",
+                rejected.join(", ")
+            ),
+            evidence,
+        )
+    }
+}
+
 fn scoping_approved(ctx: &RuleCtx<'_>) -> RuleResult {
     let decisions = &ctx.config.not_applicable;
     let source = ctx
@@ -339,7 +391,7 @@ mod tests {
     use super::*;
     use crate::config::{Config, NotApplicable};
     use crate::eval::{Outcome, testing};
-    use crate::facts::human::{HumanFacts, Role, Roles, TrainingRecord};
+    use crate::facts::human::{HumanFacts, Reference, Role, Roles, SignerCheck, TrainingRecord};
     use crate::facts::{Facts, FileRef};
 
     const NOW: &str = "2026-06-01T12:00:00Z";
@@ -372,6 +424,7 @@ mod tests {
         Roles {
             file: Some(file("sdl/roles.toml")),
             roles,
+            teams: Vec::new(),
         }
     }
 
@@ -392,12 +445,11 @@ mod tests {
         testing::outcome(id, &facts, config, testing::at(NOW))
     }
 
+    /// One acceptable attestation by Ada (psirt-lead), approved by Grace (security-officer),
+    /// both trained until 2027, dated and committed on 2026-01-10.
     fn attested(valid_until: &str) -> HumanFacts {
-        let mut a = crate::eval::tests::attestation(
-            "sdl/attestations/dm-1.toml",
-            "2026-01-10",
-            valid_until,
-        );
+        let mut a =
+            crate::eval::tests::genuine("sdl/attestations/dm-1.toml", "2026-01-10", valid_until);
         a.owner = "Ada".into();
         a.owner_role = "psirt-lead".into();
         a.approver = "Grace".into();
@@ -408,6 +460,7 @@ mod tests {
             roles: Some(roles()),
             training_file: Some(file("sdl/training.toml")),
             training: vec![trained("Ada", "2027-01-01"), trained("Grace", "2027-01-01")],
+            signers_file: None,
         }
     }
 
@@ -477,11 +530,354 @@ mod tests {
                 Outcome::Unknown,
             ),
             ("scoping-approved", none.clone(), Outcome::NotApplicable),
+            (
+                "attestations-accepted",
+                attested("2027-01-01"),
+                Outcome::Pass,
+            ),
+            ("attestations-accepted", none.clone(), Outcome::Unknown),
+            (
+                "attestations-accepted",
+                attested("2026-05-31"),
+                Outcome::Unknown,
+            ),
         ];
         for (id, human, want) in cases {
             let got = run(id, human, &cfg);
             assert_eq!(got.outcome, want, "{id}: {}", got.message);
         }
+    }
+
+    /// The signing policy of `[attest] allowed-signers`.
+    fn signing() -> Config {
+        let mut config = Config::default();
+        config.attest.allowed_signers = Some("sdl/allowed_signers".into());
+        config
+    }
+
+    /// The last-change commit signed: `verdict`, by a key listed for `principals`.
+    fn signed(h: &mut HumanFacts, verdict: &str, principals: Option<&str>) {
+        let commit = h.attestations[0].commit.as_mut().unwrap();
+        commit.signature = Some("ssh".into());
+        commit.signer = Some(SignerCheck {
+            verdict: verdict.into(),
+            principals: principals.map(Into::into),
+            fingerprint: Some("SHA256:abc".into()),
+            why: (verdict != "valid").then(|| "the signature does not match".into()),
+        });
+    }
+
+    /// Every condition of acceptance, one broken at a time: the rule fails naming the file and
+    /// the reason, and the attestation counts for nothing in `evaluate` (so that status
+    /// combination, maturity and the rule agree).
+    #[test]
+    fn each_condition_of_acceptance() {
+        type Edit = fn(&mut HumanFacts);
+        // (case, edit, configuration signs, expected fragment; "" = accepted)
+        let cases: Vec<(&str, Edit, bool, &str)> = vec![
+            ("genuine", |_| {}, false, ""),
+            (
+                "no reference",
+                |h| h.attestations[0].references.clear(),
+                false,
+                "it names no reference",
+            ),
+            (
+                "placeholder statement",
+                |h| h.attestations[0].statement = "done".into(),
+                false,
+                "its statement `done` is a placeholder",
+            ),
+            (
+                "commit reference unknown",
+                |h| {
+                    h.attestations[0].references[1] = Reference::Commit {
+                        id: "abcdef1".into(),
+                        resolved: None,
+                        unresolved: Some("names no commit in the repository".into()),
+                    }
+                },
+                false,
+                "reference commit:abcdef1 names no commit in the repository",
+            ),
+            (
+                "commit reference never checked",
+                |h| {
+                    h.attestations[0].references[1] = Reference::Commit {
+                        id: "abcdef1".into(),
+                        resolved: None,
+                        unresolved: None,
+                    }
+                },
+                false,
+                "reference commit:abcdef1 was not checked against the repository",
+            ),
+            (
+                "not committed",
+                |h| {
+                    let a = &mut h.attestations[0];
+                    a.commit = None;
+                    a.added = None;
+                    a.uncommitted = Some("not committed".into());
+                },
+                false,
+                "it is not committed as it is: not committed",
+            ),
+            (
+                "no git record at all",
+                |h| {
+                    h.attestations[0].commit = None;
+                },
+                false,
+                "it has no git record",
+            ),
+            (
+                "adding commit beyond a shallow boundary",
+                |h| {
+                    let a = &mut h.attestations[0];
+                    a.added = None;
+                    a.added_unknown = Some("the history is shallow".into());
+                },
+                false,
+                "the commit that added it is not known: the history is shallow",
+            ),
+            (
+                "dated after the commit that added it",
+                |h| {
+                    h.attestations[0].added = Some(crate::eval::tests::commit_on('a', "2026-01-09"))
+                },
+                false,
+                "it is dated 2026-01-10, after the commit that added it (aaaaaaaaaaaa of 2026-01-09)",
+            ),
+            (
+                "dated on the committer's own day, not the UTC day",
+                |h| {
+                    let mut c = crate::eval::tests::commit_on('a', "2026-01-09");
+                    // 23:30 UTC on the 9th is the 10th in Berlin, where it was committed.
+                    c.date = "2026-01-09T23:30:00Z".into();
+                    c.committed = Some("2026-01-10T00:30:00+01:00".into());
+                    h.attestations[0].added = Some(c);
+                },
+                false,
+                "",
+            ),
+            (
+                "same person",
+                |h| h.attestations[0].approver = " ada ".into(),
+                false,
+                "Ada approves their own attestation",
+            ),
+            (
+                "owner without the role",
+                |h| h.attestations[0].owner_role = "security-officer".into(),
+                false,
+                "its owner Ada does not hold role security-officer in the roles file",
+            ),
+            (
+                "approver without the role",
+                |h| h.attestations[0].approver_role = "psirt-lead".into(),
+                false,
+                "its approver Grace does not hold role psirt-lead in the roles file",
+            ),
+            ("no roles file", |h| h.roles = None, false, "no roles file"),
+            (
+                "approver listed as a team",
+                |h| h.roles.as_mut().unwrap().teams = vec!["Grace".into()],
+                false,
+                "its approver Grace is a team alias (the roles file lists it under `teams`)",
+            ),
+            (
+                "approver named as a team",
+                |h| {
+                    let team = "Security Team";
+                    h.attestations[0].approver = team.into();
+                    let r = h.roles.as_mut().unwrap();
+                    r.roles.get_mut("security-officer").unwrap().holders = vec![team.into()];
+                    h.training.push(trained(team, "2027-01-01"));
+                },
+                false,
+                "its approver Security Team is a team alias (its name contains the word \"team\")",
+            ),
+            (
+                "a team may own",
+                |h| {
+                    let team = "@acme/psirt";
+                    h.attestations[0].owner = team.into();
+                    let r = h.roles.as_mut().unwrap();
+                    r.roles.get_mut("psirt-lead").unwrap().holders = vec![team.into()];
+                    h.training.push(trained(team, "2027-01-01"));
+                },
+                false,
+                "",
+            ),
+            (
+                "approver's training expired",
+                |h| h.training[1].expires = "2026-05-31".into(),
+                false,
+                "no current training recorded for its approver Grace",
+            ),
+            (
+                "owner never trained",
+                |h| {
+                    h.training.remove(0);
+                },
+                false,
+                "no current training recorded for its owner Ada",
+            ),
+            (
+                "no training register",
+                |h| h.training_file = None,
+                false,
+                "no training register",
+            ),
+            (
+                "signature not checked",
+                |_| {},
+                true,
+                "was not checked against sdl/allowed_signers",
+            ),
+            (
+                "unsigned",
+                |h| signed(h, "unsigned", None),
+                true,
+                "is not signed; sdl/allowed_signers requires the approver's SSH signature",
+            ),
+            (
+                "invalid signature",
+                |h| signed(h, "invalid", None),
+                true,
+                "is not valid against sdl/allowed_signers (invalid: the signature does not match)",
+            ),
+            (
+                "unknown signer",
+                |h| signed(h, "unknown-signer", None),
+                true,
+                "(unknown-signer:",
+            ),
+            (
+                "signed by the approver by name",
+                |h| signed(h, "valid", Some("Grace")),
+                true,
+                "",
+            ),
+            (
+                "signed by the approver by e-mail",
+                |h| {
+                    h.attestations[0].approver = "Grace <Grace@Example.org>".into();
+                    let r = h.roles.as_mut().unwrap();
+                    r.roles.get_mut("security-officer").unwrap().holders =
+                        vec!["Grace <Grace@Example.org>".into()];
+                    h.training[1].person = "Grace <Grace@Example.org>".into();
+                    signed(h, "valid", Some("ci@example.org,grace@example.org"));
+                },
+                true,
+                "",
+            ),
+            (
+                "signed by the owner",
+                |h| signed(h, "valid", Some("Ada")),
+                true,
+                "self-approved: commit cccccccccccc is signed by a key sdl/allowed_signers lists for its owner Ada (Ada), not for its approver Grace",
+            ),
+            (
+                "one key for both",
+                |h| signed(h, "valid", Some("Ada,Grace")),
+                true,
+                "lists for both its owner and its approver (Ada,Grace)",
+            ),
+            (
+                "signed by someone else",
+                |h| signed(h, "valid", Some("Mallory")),
+                true,
+                "lists for Mallory, not for its approver Grace",
+            ),
+            (
+                "a pattern names nobody",
+                |h| signed(h, "valid", Some("*")),
+                true,
+                "lists for *, not for its approver Grace",
+            ),
+        ];
+        for (case, edit, signs, fragment) in cases {
+            let mut h = attested("2027-01-01");
+            edit(&mut h);
+            let config = if signs { signing() } else { Config::default() };
+            let facts = Facts {
+                human: h,
+                ..Facts::nothing(NOW, "not in this test")
+            };
+            let got = testing::outcome("attestations-accepted", &facts, &config, testing::at(NOW));
+            let a = &facts.human.attestations[0];
+            let counts = accepted(a, &facts, &config, testing::at(NOW));
+            let evaluation = crate::eval::evaluate(
+                &facts,
+                &crate::catalog::Catalog::embedded(&crate::eval::rules::builtin_ids()).unwrap(),
+                &config,
+                testing::at(NOW),
+            );
+            assert_eq!(evaluation.counts(a), counts, "{case}");
+            let dm1 = evaluation
+                .requirements
+                .iter()
+                .find(|r| r.id == "DM-1")
+                .unwrap();
+            if fragment.is_empty() {
+                assert_eq!(got.outcome, Outcome::Pass, "{case}: {}", got.message);
+                assert!(counts, "{case}");
+                assert_eq!(
+                    dm1.attestations,
+                    std::slice::from_ref(&a.file.path),
+                    "{case}"
+                );
+            } else {
+                assert_eq!(got.outcome, Outcome::Fail, "{case}");
+                assert!(
+                    got.message.contains(&a.file.path) && got.message.contains(fragment),
+                    "{case}: {fragment:?} not in {}",
+                    got.message
+                );
+                assert!(!counts, "{case}");
+                assert!(dm1.attestations.is_empty(), "{case}");
+                assert_eq!(dm1.rejected_attestations.len(), 1, "{case}");
+                assert!(
+                    dm1.rejected_attestations[0].why.contains(fragment),
+                    "{case}"
+                );
+                assert!(dm1.reason.contains("attestations not accepted"), "{case}");
+            }
+        }
+    }
+
+    /// A rejected attestation is no successor to an expired one, and warns of no expiry.
+    #[test]
+    fn only_accepted_attestations_renew_or_expire() {
+        let cfg = Config::default();
+        let mut h = attested("2026-05-31");
+        let mut renewal = crate::eval::tests::genuine(
+            "sdl/attestations/dm-1-renewed.toml",
+            "2026-05-20",
+            "2026-06-10",
+        );
+        renewal.owner = "Ada".into();
+        renewal.owner_role = "psirt-lead".into();
+        renewal.approver = "Grace".into();
+        renewal.approver_role = "security-officer".into();
+        h.attestations.push(renewal);
+        assert_eq!(
+            run("attestations-current", h.clone(), &cfg).outcome,
+            Outcome::Pass
+        );
+        assert_eq!(
+            run("attestations-not-expiring", h.clone(), &cfg).outcome,
+            Outcome::Fail
+        );
+        h.attestations[1].approver_role = "psirt-lead".into();
+        let lapsed = run("attestations-current", h.clone(), &cfg);
+        assert_eq!(lapsed.outcome, Outcome::Fail, "{}", lapsed.message);
+        assert_eq!(
+            run("attestations-not-expiring", h, &cfg).outcome,
+            Outcome::Unknown
+        );
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl Index {
                     Reference::File { path, sha256 } => {
                         cite_pair(&mut index.files, path, sha256, by);
                     }
-                    Reference::Commit { id } => cite(&mut index.commits, id, by),
+                    Reference::Commit { id, .. } => cite(&mut index.commits, id, by),
                     Reference::Url { .. } | Reference::Ticket { .. } => {}
                 }
             }
@@ -252,8 +252,12 @@ mod tests {
                 author: "Ada".into(),
                 date: "2026-01-01T00:00:00Z".into(),
                 signature: None,
+                committed: None,
+                signer: None,
             }),
             uncommitted: None,
+            added: None,
+            added_unknown: None,
         });
         let releases = [ReleaseShare {
             tag: "v1".into(),

@@ -157,9 +157,11 @@ struct Page<'a> {
     release_chart: Option<String>,
     /// The evidence tables.
     index: Index,
-    /// Attestations that count for some requirement, and those that expired.
+    /// Attestations that count for some requirement, those that expired, and those current
+    /// but not accepted.
     current_attestations: BTreeSet<&'a str>,
     expired_attestations: BTreeSet<&'a str>,
+    rejected_attestations: BTreeSet<&'a str>,
     /// The package's files (path, what it holds).
     package: &'a [(&'a str, &'a str)],
 }
@@ -190,6 +192,12 @@ impl<'a> Page<'a> {
             releases,
             current_attestations: attestations(|r| &r.attestations),
             expired_attestations: attestations(|r| &r.expired_attestations),
+            rejected_attestations: report
+                .requirements
+                .iter()
+                .flat_map(|r| &r.rejected_attestations)
+                .map(|r| r.path.as_str())
+                .collect(),
             package,
         }
     }
