@@ -622,6 +622,38 @@ fn organisation_rules_may_name_every_evaluator() {
 }
 
 #[test]
+fn a_rule_that_names_a_check_gets_the_defaults_of_its_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = |check: &str| {
+        let cat = org_rule(dir.path(), "org-rule", check).expect("loads");
+        cat.rule("org-rule").unwrap().params.clone()
+    };
+    let p =
+        params("kind = \"document\"\ndocuments = [\"design\"]\nwhat = \"x\"\nexample = \"x.md\"");
+    assert_eq!(p.get("min-words"), Some(&toml::Value::Integer(50)));
+    assert_eq!(p.len(), 1);
+    let p = params(
+        "kind = \"document\"\ndocuments = [\"security-requirements\"]\nwhat = \"x\"\nexample = \"x.md\"",
+    );
+    assert_eq!(
+        p.get("id-prefixes")
+            .and_then(|v| v.as_array())
+            .map(Vec::len),
+        Some(6)
+    );
+    let p = params("kind = \"guideline-topic\"\nrequirement = \"SG-3\"\nwhat = \"x\"");
+    assert_eq!(p.get("min-words"), Some(&toml::Value::Integer(3)));
+    let p = params("kind = \"ci-activity\"\nactivity = \"tests\"\nwhat = \"x\"");
+    assert!(p.is_empty());
+    // What the rule sets stays.
+    let p = params(
+        "kind = \"document\"\ndocuments = [\"design\"]\nwhat = \"x\"\nexample = \"x.md\"\n\
+         [rule.params]\nmin-words = 7",
+    );
+    assert_eq!(p.get("min-words"), Some(&toml::Value::Integer(7)));
+}
+
+#[test]
 fn check_arguments_are_validated_with_the_rule_and_the_field_named() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [

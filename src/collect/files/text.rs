@@ -723,8 +723,7 @@ impl<'a> Outline<'a> {
             }
             _ => return None,
         };
-        let start =
-            start.trim_start_matches(|c: char| matches!(c, '*' | '_' | '`' | '[' | '(' | ' '));
+        let start = start.trim_start_matches(['*', '_', '`', '[', '(', ' ']);
         let token = LEADING_ID.find(start)?.as_str();
         let token = token.trim_end_matches(['.', '-', '_']);
         token
