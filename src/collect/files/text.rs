@@ -347,7 +347,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?i:^\W*(?:to-?do|tbd|fixme)\W*$|^\W*to-?do\s*:)",
         r"|(?i:\blorem\s+ipsum\b|\bdolor\s+sit\s+amet\b)",
         r"|(?i:\bto\s+be\s+(?:written|completed|filled\s+in)\b|\bcoming\s+soon\b)",
-        r"|(?i:\bplaceholder\s+(?:text|section|content|document|page)\b|\b(?:is|as)\s+a\s+placeholder\b|^\W*placeholder\W*$)",
+        r"|(?i:\b(?:this|is|as)\s+(?:just\s+)?(?:a\s+)?placeholder\b|\(\s*placeholder\s*\)|^\W*placeholder\W*$)",
         r"|(?i:\b(?:insert|describe|fill\s+in)\s+[^.;:]{0,60}?\bhere\b)",
         r"|(?i:<\s*(?:insert|describe|fill\s+in)\b[^<>]{0,80}>|\[\s*(?:insert|describe|fill\s+in)\b[^\[\]]{0,80}\]|\[\s*your\b[^\[\]]{0,60}\bhere\s*\])",
         r"|\{\{\s*[A-Za-z_][\w.\- ]{0,40}\}\}",
@@ -934,7 +934,13 @@ mod tests {
                 "Use this section to tell people how to report a vulnerability.",
                 true,
             ),
+            ("This is placeholder text.", true),
+            ("(placeholder)", true),
             ("The rule fails on `TODO` lines.", false),
+            (
+                "It flags lines with placeholder text such as `TODO`.",
+                false,
+            ),
             ("A todo list is kept in the tracker.", false),
             (
                 "Decisions to be determined by the PSIRT are recorded.",
