@@ -362,13 +362,19 @@ pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResul
                 at
             }
         });
+        // The line of each undecided threat of a prose model is evidence too.
+        let lines = machine.iter().flat_map(|m| {
+            m.threats
+                .iter()
+                .flat_map(|t| t.undecided_at.iter().map(|u| m.file.at_line(u.line)))
+        });
         return RuleResult::fail(
             format!(
                 "{} of {total} threats in {paths} have no mitigation or decision: {}",
                 total - decided,
                 list(undecided, 3)
             ),
-            evidence,
+            evidence.into_iter().chain(lines).collect(),
         );
     }
     if !unreadable.is_empty() {
@@ -777,6 +783,10 @@ mod tests {
                  docs/security/threat-model.md:6 T-2 Tampering: Mitigation: the disposition \
                  \"TODO\" is a placeholder"
             )
+        );
+        assert!(
+            r.evidence
+                .contains(&fref("docs/security/threat-model.md").at_line(6))
         );
         let mut none = model(ThreatModelFormat::Markdown, Some((0, 0)));
         none.file = fref("docs/security/threat-model.md");
