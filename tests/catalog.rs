@@ -281,9 +281,10 @@ fn automated_prose_describes_only_the_rules_that_exist() {
 }
 
 /// Every way a rule's parameters can be wrong: the names its implementation (or its check's
-/// evaluator) reads differ from the defaults in `[rule.params]`, a default is not a
-/// non-negative number (only `param_f64` and `param_u64` exist), or a parameter is not named
-/// in the rule's `implementation`.
+/// evaluator) reads differ from the defaults in `[rule.params]`, a default is neither a
+/// non-negative number nor a non-empty list of non-empty strings (only `param_f64`,
+/// `param_u64` and `param_strings` exist), or a parameter is not named in the rule's
+/// `implementation`.
 fn param_problems(cat: &Catalog) -> Vec<String> {
     let mut problems = Vec::new();
     for rule in &cat.rules {
@@ -302,14 +303,21 @@ fn param_problems(cat: &Catalog) -> Vec<String> {
             ));
         }
         for (name, default) in &rule.params {
-            let number = match default {
+            let readable = match default {
                 toml::Value::Integer(i) => *i >= 0,
                 toml::Value::Float(f) => *f >= 0.0,
+                toml::Value::Array(items) => {
+                    !items.is_empty()
+                        && items
+                            .iter()
+                            .all(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
+                }
                 _ => false,
             };
-            if !number {
+            if !readable {
                 problems.push(format!(
-                    "rule {}: the default of `{name}` is not a non-negative number: {default}",
+                    "rule {}: the default of `{name}` is not a non-negative number or a list of \
+                     strings: {default}",
                     rule.id
                 ));
             }
@@ -541,19 +549,38 @@ remediation = "r"
 fn organisation_rules_may_name_every_evaluator() {
     use cargo_sdl::config::Config;
     use cargo_sdl::eval::{Outcome, evaluate};
-    use cargo_sdl::facts::files::{Document, FileFacts};
+    use cargo_sdl::facts::files::{
+        Document, FileFacts, Substance, ThreatCounts, ThreatModel, ThreatModelFormat,
+    };
     use cargo_sdl::facts::{Collected, Facts, FileRef};
 
     let dir = tempfile::tempdir().unwrap();
+    let tm = FileRef {
+        path: "docs/tm.md".into(),
+        sha256: "ab".repeat(32),
+    };
     let facts = Facts {
         files: Collected::present(FileFacts {
             documents: vec![Document {
                 kind: "threat-model".into(),
-                file: FileRef {
-                    path: "docs/tm.md".into(),
-                    sha256: "ab".repeat(32),
-                },
+                file: tm.clone(),
                 title: None,
+                substance: Some(Substance {
+                    words: 60,
+                    ..Substance::default()
+                }),
+                not_analysed: None,
+            }],
+            threat_models: vec![ThreatModel {
+                file: tm,
+                format: ThreatModelFormat::Markdown,
+                threats: Some(ThreatCounts {
+                    total: 1,
+                    dispositioned: 1,
+                    ..ThreatCounts::default()
+                }),
+                note: None,
+                not_analysed: None,
             }],
             ..FileFacts::default()
         }),
@@ -564,7 +591,7 @@ fn organisation_rules_may_name_every_evaluator() {
         (
             "kind = \"document\"\ndocuments = [\"threat-model\"]\nwhat = \"model of threats\"\nexample = \"tm.md\"",
             Outcome::Pass,
-            "model of threats: docs/tm.md",
+            "model of threats: docs/tm.md (60 words, 1 threat)",
         ),
         (
             "kind = \"guideline-topic\"\nrequirement = \"SG-3\"\nwhat = \"hardening\"",
@@ -592,6 +619,38 @@ fn organisation_rules_may_name_every_evaluator() {
             "{check}"
         );
     }
+}
+
+#[test]
+fn a_rule_that_names_a_check_gets_the_defaults_of_its_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = |check: &str| {
+        let cat = org_rule(dir.path(), "org-rule", check).expect("loads");
+        cat.rule("org-rule").unwrap().params.clone()
+    };
+    let p =
+        params("kind = \"document\"\ndocuments = [\"design\"]\nwhat = \"x\"\nexample = \"x.md\"");
+    assert_eq!(p.get("min-words"), Some(&toml::Value::Integer(50)));
+    assert_eq!(p.len(), 1);
+    let p = params(
+        "kind = \"document\"\ndocuments = [\"security-requirements\"]\nwhat = \"x\"\nexample = \"x.md\"",
+    );
+    assert_eq!(
+        p.get("id-prefixes")
+            .and_then(|v| v.as_array())
+            .map(Vec::len),
+        Some(6)
+    );
+    let p = params("kind = \"guideline-topic\"\nrequirement = \"SG-3\"\nwhat = \"x\"");
+    assert_eq!(p.get("min-words"), Some(&toml::Value::Integer(3)));
+    let p = params("kind = \"ci-activity\"\nactivity = \"tests\"\nwhat = \"x\"");
+    assert!(p.is_empty());
+    // What the rule sets stays.
+    let p = params(
+        "kind = \"document\"\ndocuments = [\"design\"]\nwhat = \"x\"\nexample = \"x.md\"\n\
+         [rule.params]\nmin-words = 7",
+    );
+    assert_eq!(p.get("min-words"), Some(&toml::Value::Integer(7)));
 }
 
 #[test]

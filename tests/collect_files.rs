@@ -375,6 +375,7 @@ fn git_repository() {
                     "unencrypted-asset@db".into(),
                     "Weak admin password".into()
                 ],
+                undecided_at: vec![],
             })
         )
     );
@@ -389,6 +390,7 @@ fn git_repository() {
                 dispositioned: 2,
                 with_severity: 2,
                 undecided_examples: vec!["Tampering".into()],
+                undecided_at: vec![],
             })
         )
     );

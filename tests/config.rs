@@ -262,5 +262,5 @@ fn every_key_the_init_template_documents_is_real() {
     assert_eq!(cfg.not_applicable.len(), 1);
     assert_eq!(cfg.waivers.len(), 1);
     assert_eq!(cfg.reviewed_sources.len(), 1);
-    assert_eq!(cfg.rules.len(), 2);
+    assert_eq!(cfg.rules.len(), 3);
 }

@@ -312,8 +312,40 @@ fn check_prose(text: &str) -> Result<(), TestCaseError> {
         prop_assert!((1..=4).contains(&level), "level {level}");
         prop_assert!((1..=lines).contains(&line));
     }
+
+    // Substance: never more words than letters (each word has one), every quoted line a line of
+    // the text, at most ten of each kind quoted, each one line of at most 161 characters.
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    for ext in ["md", "adoc", "rst"] {
+        let s = t::document_substance(text, ext);
+        prop_assert!(s.words <= letters, "{} words, {letters} letters", s.words);
+        prop_assert!(s.placeholders.len() <= 10 && s.empty_headings.len() <= 10);
+        for m in s.placeholders.iter().chain(&s.empty_headings).chain(&s.ids) {
+            prop_assert!((1..=lines).contains(&m.line), "line {} of {lines}", m.line);
+            prop_assert!(!m.text.contains('\n') && m.text.chars().count() <= 161);
+        }
+    }
+    let threats = t::prose_threats(text);
+    prop_assert!(threats.dispositioned <= threats.total);
+    prop_assert!(threats.with_mitigation <= threats.dispositioned);
+    prop_assert!(threats.with_severity <= threats.total);
+    prop_assert_eq!(
+        threats.undecided_at.len(),
+        (threats.total - threats.dispositioned).min(10)
+    );
+    for m in &threats.undecided_at {
+        prop_assert!((1..=lines).contains(&m.line), "line {} of {lines}", m.line);
+    }
     Ok(())
 }
+
+/// A threat model in the forms the rules read, for the near-valid properties.
+const THREAT_MODEL_MD: &str = "# Threat model\n\n\
+    | Id | Threat | Mitigation | Severity |\n|---|---|---|---|\n\
+    | T-1 | Spoofing | TLS with a pinned key | high |\n\
+    | T-2 | Tampering | TODO | |\n\n\
+    ### T-3 Denial of service\n\n**Disposition:** accepted\n\n\
+    ## Empty\n\n<!-- TODO -->\n```\ncode\n```\n";
 
 proptest! {
     #![proptest_config(config())]
@@ -330,6 +362,11 @@ proptest! {
 
     #[test]
     fn security_txt_near_valid(text in near(SECURITY_TXT)) {
+        check_prose(&text)?;
+    }
+
+    #[test]
+    fn threat_model_near_valid(text in near(THREAT_MODEL_MD)) {
         check_prose(&text)?;
     }
 

@@ -49,6 +49,17 @@ pub enum CompareOp {
     Lt,
 }
 
+/// The words of prose a document needs when its rule sets no `min-words`.
+pub(crate) const DOCUMENT_MIN_WORDS: i64 = 50;
+
+/// The words of prose a guideline section needs when its rule sets no `min-words`.
+pub(crate) const GUIDELINE_SECTION_MIN_WORDS: i64 = 3;
+
+/// What requirement ids start with when a rule sets no `id-prefixes`: `SR-1`, `SEC-REQ-1`,
+/// `REQ-1`, …, each followed by digits (`-` or `_` between them optional).
+pub(crate) const REQUIREMENT_ID_PREFIXES: &[&str] =
+    &["SR", "SEC-REQ", "SECREQ", "REQ", "SEC", "PSR"];
+
 /// The requirements whose topics the files collector looks for in the user documentation.
 pub const GUIDELINE_TOPICS: &[&str] = &["SG-1", "SG-2", "SG-3", "SG-4", "SG-5", "SG-6"];
 
@@ -87,9 +98,42 @@ impl Check {
         }
     }
 
-    /// The parameters (`[rule.params]`) the evaluator reads: none so far.
+    /// The parameters (`[rule.params]`) the evaluator reads: a `document` check the minimum
+    /// words of prose (and, over security requirements, the prefixes of requirement ids), a
+    /// `guideline-topic` check the minimum words of a section.
     pub fn params(&self) -> &'static [&'static str] {
-        &[]
+        match self {
+            Check::Document { documents, .. }
+                if documents.iter().any(|d| d == "security-requirements") =>
+            {
+                &["id-prefixes", "min-words"]
+            }
+            Check::Document { .. } | Check::GuidelineTopic { .. } => &["min-words"],
+            _ => &[],
+        }
+    }
+
+    /// The defaults of [`Check::params`]: what a rule that names this check reads when its
+    /// `[rule.params]` does not set them (the catalogue fills them in when it loads).
+    pub fn param_defaults(&self) -> Vec<(&'static str, toml::Value)> {
+        self.params()
+            .iter()
+            .map(|name| {
+                let value = match (*name, self) {
+                    ("id-prefixes", _) => toml::Value::Array(
+                        REQUIREMENT_ID_PREFIXES
+                            .iter()
+                            .map(|p| toml::Value::String(p.to_string()))
+                            .collect(),
+                    ),
+                    (_, Check::GuidelineTopic { .. }) => {
+                        toml::Value::Integer(GUIDELINE_SECTION_MIN_WORDS)
+                    }
+                    _ => toml::Value::Integer(DOCUMENT_MIN_WORDS),
+                };
+                (*name, value)
+            })
+            .collect()
     }
 
     /// What is wrong with the arguments, as `field: problem`; `requirements` are the ids the

@@ -492,6 +492,15 @@ impl Catalog {
             });
         };
         validate_header(&header, &header_path)?;
+        // A rule that names a check reads the check's parameters; those it does not set take
+        // the evaluator's defaults, so that every rule shows what it is judged by.
+        for rule in &mut rules {
+            if let Some(check) = &rule.check {
+                for (name, value) in check.param_defaults() {
+                    rule.params.entry(name.to_string()).or_insert(value);
+                }
+            }
+        }
         let mut cat = Catalog {
             practices,
             requirements,

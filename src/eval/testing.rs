@@ -16,6 +16,13 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     Catalog::embedded(&rules::builtin_ids()).expect("the embedded catalogue loads")
 });
 
+/// A rule of the embedded catalogue.
+pub(crate) fn rule(rule_id: &str) -> &'static crate::catalog::Rule {
+    CATALOG
+        .rule(rule_id)
+        .unwrap_or_else(|| panic!("rule {rule_id} is not in the embedded catalogue"))
+}
+
 /// A point in time from RFC 3339 text.
 pub(crate) fn at(rfc3339: &str) -> OffsetDateTime {
     crate::timefmt::parse(rfc3339).expect("an RFC 3339 date-time")

@@ -88,6 +88,36 @@ pub struct Document {
     pub file: FileRef,
     /// The document's first heading, when it has one.
     pub title: Option<String>,
+    /// What a prose document says, measured ([`Substance`]); `None` when it was not read as
+    /// prose (see `not_analysed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substance: Option<Substance>,
+    /// Why the content was not measured: a format whose text cannot be read (PDF, Word,
+    /// images), a machine-readable threat model (judged by its threats), too large, unreadable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// How much a prose document says, so that a stub cannot pass for a document: the words of its
+/// prose, the placeholder text it holds, and the headings with nothing under them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Substance {
+    /// Words of prose (tokens with a letter): text lines and table cells, not headings, code
+    /// blocks, HTML comments, front matter, table separator rows or lines with placeholder text.
+    pub words: usize,
+    /// Lines with placeholder text (`TODO`, `TBD`, `FIXME`, lorem ipsum, "to be written",
+    /// template text such as `[insert … here]` or `{{name}}`), inline code excepted; up to ten.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub placeholders: Vec<Mention>,
+    /// Headings with nothing under them (no text, table or code before the next heading of the
+    /// same or a higher level; an `Unreleased` changelog section excepted); up to ten.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub empty_headings: Vec<Mention>,
+    /// The ids that open a heading, list item, table row or line (`SEC-REQ-1`, `SR-12`),
+    /// first occurrence of each; collected for security-requirements documents only, up to
+    /// 500. The rule decides which prefixes name requirements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<Mention>,
 }
 
 /// A piece of text found on a line.
@@ -175,7 +205,8 @@ pub enum ThreatModelFormat {
     Other,
 }
 
-/// The threats a machine-readable threat model lists.
+/// The threats a threat model enumerates: those of a machine-readable model, or of a prose one
+/// in a form the collector reads (a table with a threat column, `### T-1 …` headings).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreatCounts {
     pub total: usize,
@@ -187,13 +218,18 @@ pub struct ThreatCounts {
     pub with_severity: usize,
     /// Up to ten titles of threats without a decision.
     pub undecided_examples: Vec<String>,
+    /// For prose models: where each of those threats is and why it is undecided (no
+    /// disposition, an empty or placeholder one), up to ten.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undecided_at: Vec<Mention>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreatModel {
     pub file: FileRef,
     pub format: ThreatModelFormat,
-    /// Present for Threat Dragon and Threagile models.
+    /// Present for Threat Dragon and Threagile models, Markdown models (even when they
+    /// enumerate none), and other prose models that enumerate at least one threat.
     pub threats: Option<ThreatCounts>,
     /// A caveat about the counts (e.g. Threagile risks derived by its rules are not in the file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -232,6 +268,13 @@ pub struct TopicMatch {
     /// The match is in a heading (a section about the topic), not a passing mention.
     pub heading: bool,
     pub text: String,
+    /// Words of prose in the section: under the heading (its subsections included) or, for a
+    /// mention, in the section that holds it ([`Substance::words`]).
+    #[serde(default)]
+    pub words: usize,
+    /// The first line with placeholder text in that section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<Mention>,
 }
 
 /// One of the SG-1 … SG-6 topics.

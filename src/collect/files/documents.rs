@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::{Repo, text, threats, yaml};
 use crate::config::Config;
 use crate::facts::FileRef;
-use crate::facts::files::{Document, ThreatModel, ThreatModelFormat};
+use crate::facts::files::{Document, Substance, ThreatModel, ThreatModelFormat};
 
 /// Places where any kind of SDL document is looked for, in precedence order (GitHub reads
 /// SECURITY.md from .github/ first).
@@ -229,10 +229,46 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> (Vec<Document>, Vec<Stri
         .filter_map(|(kind, path)| {
             let file = repo.file_ref(&path).ok()?;
             let title = title(repo, &path);
-            Some(Document { kind, file, title })
+            let (substance, not_analysed) = substance(repo, &kind, &path);
+            Some(Document {
+                kind,
+                file,
+                title,
+                substance,
+                not_analysed,
+            })
         })
         .collect();
     (documents, configured)
+}
+
+/// What a document says ([`Substance`]), or why that was not measured.
+fn substance(repo: &Repo<'_>, kind: &str, path: &str) -> (Option<Substance>, Option<String>) {
+    let ext = extension(path);
+    if !is_prose(path) {
+        let why = match ext.as_str() {
+            "json" | "yaml" | "yml" if kind == "threat-model" => {
+                "is a machine-readable model: it is judged by its threats, not its prose".into()
+            }
+            "" => "has no extension of a text format: its substance cannot be judged".into(),
+            other => format!(
+                "is a .{other} file, not text: its substance cannot be judged (add a Markdown \
+                 version, or attest its review)"
+            ),
+        };
+        return (None, Some(why));
+    }
+    match repo.read(path) {
+        Ok(t) => (
+            Some(text::substance(
+                &t.text,
+                &ext,
+                kind == "security-requirements",
+            )),
+            None,
+        ),
+        Err(e) => (None, Some(e.reason)),
+    }
 }
 
 fn precedence(path: &str) -> usize {
@@ -289,9 +325,10 @@ fn title(repo: &Repo<'_>, path: &str) -> Option<String> {
 pub(super) fn threat_model(repo: &Repo<'_>, file: &FileRef) -> ThreatModel {
     let ext = extension(&file.path);
     let machine = matches!(ext.as_str(), "json" | "yaml" | "yml");
+    let markdown = matches!(ext.as_str(), "md" | "markdown");
     let mut model = ThreatModel {
         file: file.clone(),
-        format: if matches!(ext.as_str(), "md" | "markdown") {
+        format: if markdown {
             ThreatModelFormat::Markdown
         } else {
             ThreatModelFormat::Other
@@ -301,6 +338,23 @@ pub(super) fn threat_model(repo: &Repo<'_>, file: &FileRef) -> ThreatModel {
         not_analysed: None,
     };
     if !machine {
+        if is_prose(&file.path) {
+            match repo.read(&file.path) {
+                Ok(t) => {
+                    let counts = threats::prose(&text::Outline::new(&t.text, &ext));
+                    if markdown || counts.total > 0 {
+                        model.threats = Some(counts);
+                    } else {
+                        model.note = Some(
+                            "no threats enumerated in a form that can be read (a table with a \
+                             threat column, `### T-1` headings)"
+                                .into(),
+                        );
+                    }
+                }
+                Err(e) => model.not_analysed = Some(e.reason),
+            }
+        }
         return model;
     }
     let t = match repo.read(&file.path) {

@@ -450,20 +450,35 @@ fn guidelines(repo: &Repo<'_>, documents: &[crate::facts::files::Document]) -> G
             continue;
         };
         for (slot, hit) in found.iter_mut().zip(text::topics(&t.text)) {
-            let Some((line, heading, text)) = hit else {
+            let Some(hit) = hit else {
                 continue;
             };
-            // A heading anywhere beats a passing mention found earlier.
+            // A section with text beats a passing mention, which beats a heading with nothing
+            // under it; among sections, the longest wins; otherwise the first found stays.
+            let rank = |heading: bool, complete: bool| match (complete, heading) {
+                (true, true) => 3,
+                (true, false) => 2,
+                (false, true) => 1,
+                (false, false) => 0,
+            };
             let better = match slot {
                 None => true,
-                Some(prev) => heading && !prev.heading,
+                Some(prev) => {
+                    let (old, new) = (
+                        rank(prev.heading, prev.words > 0 && prev.placeholder.is_none()),
+                        rank(hit.heading, hit.complete()),
+                    );
+                    new > old || (new == old && new == 3 && hit.words > prev.words)
+                }
             };
             if better {
                 *slot = Some(TopicMatch {
                     file: t.file.clone(),
-                    line,
-                    heading,
-                    text,
+                    line: hit.line,
+                    heading: hit.heading,
+                    text: hit.text,
+                    words: hit.words,
+                    placeholder: hit.placeholder,
                 });
             }
         }

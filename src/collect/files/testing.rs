@@ -4,7 +4,9 @@
 
 use super::{codeowners, text, threats, workflows, yaml};
 use crate::facts::FileRef;
-use crate::facts::files::{Channel, CompositeAction, Mention, SecurityTxt, ThreatCounts, Workflow};
+use crate::facts::files::{
+    Channel, CompositeAction, Mention, SecurityTxt, Substance, ThreatCounts, Workflow,
+};
 
 fn file(path: &str) -> FileRef {
     FileRef {
@@ -41,6 +43,19 @@ pub fn document_title(text: &str) -> Option<String> {
 /// Per SG topic: (line, is a heading, the line's text).
 pub fn guideline_topics(text: &str) -> Vec<Option<(u32, bool, String)>> {
     text::topics(text)
+        .into_iter()
+        .map(|hit| hit.map(|h| (h.line, h.heading, h.text)))
+        .collect()
+}
+
+/// The substance of a prose document with extension `ext`, requirement ids collected.
+pub fn document_substance(text: &str, ext: &str) -> Substance {
+    text::substance(text, ext, true)
+}
+
+/// The threats a prose threat model enumerates.
+pub fn prose_threats(text: &str) -> ThreatCounts {
+    threats::prose(&text::Outline::new(text, "md"))
 }
 
 /// A stated capability security level: (level, line, matched text).

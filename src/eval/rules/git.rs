@@ -1,13 +1,21 @@
 //! Rules over git facts (`facts::git`).
 
+use std::sync::LazyLock;
+
+use time::OffsetDateTime;
+
 use super::RuleFn;
-use crate::eval::{RuleCtx, RuleResult};
+use crate::catalog::{Catalog, Requirement};
+use crate::eval::{RuleCtx, RuleResult, attestation_is_current};
 use crate::facts::EvidenceRef;
+use crate::facts::files::Document;
 use crate::facts::git::{GitFacts, Release, VerificationMode};
+use crate::facts::human::{Attestation, Reference};
 
 pub(super) const RULES: &[(&str, RuleFn)] = &[
     ("changes-reviewed", changes_reviewed),
     ("commits-signed", commits_signed),
+    ("documents-reviewed", documents_reviewed),
     ("release-tags-signed", release_tags_signed),
     ("releases-recorded", releases_recorded),
     ("review-independent", review_independent),
@@ -381,6 +389,125 @@ fn security_fixes_traceable(ctx: &RuleCtx<'_>) -> RuleResult {
     }
 }
 
+/// The requirements of the embedded catalogue, for their review periods and document kinds. A
+/// built-in rule supports only requirements of the embedded catalogue, and `--practices` may
+/// add requirements but never redeclare those, so their periods are the embedded ones.
+static REQUIREMENTS: LazyLock<Vec<Requirement>> = LazyLock::new(|| {
+    Catalog::embedded(&super::builtin_ids())
+        .map(|c| c.requirements)
+        .unwrap_or_default()
+});
+
+/// How recently a document was reviewed.
+enum Review {
+    /// Changed or re-approved within the period: how.
+    Within(String),
+    /// Neither changed nor re-approved within the period: what is known.
+    Overdue(String),
+    /// No date to judge by: why.
+    Undated(String),
+}
+
+/// When `doc` was last reviewed for `requirement`: the committer date of the last commit that
+/// changed it, or the date of a current attestation of `requirement` that references it,
+/// whichever is later, against a period of `days` before now.
+fn review(
+    ctx: &RuleCtx<'_>,
+    git: &GitFacts,
+    doc: &Document,
+    requirement: &str,
+    days: u64,
+    evidence: &mut Vec<EvidenceRef>,
+) -> Review {
+    let path = &doc.file.path;
+    let history = git.document(path);
+    let commit = history.and_then(|h| {
+        let (date, id) = h.last_changed.as_deref().zip(h.last_commit.as_deref())?;
+        let t = crate::timefmt::parse(date).ok()?;
+        Some((t, date, id))
+    });
+    let approval = ctx
+        .facts
+        .human
+        .attestations
+        .iter()
+        .filter(|a| a.requirements.iter().any(|r| r == requirement))
+        .filter(|a| attestation_is_current(a, ctx.now))
+        .filter(|a| {
+            a.references
+                .iter()
+                .any(|r| matches!(r, Reference::File { path: p, .. } if p == path))
+        })
+        .filter_map(|a| Some((crate::timefmt::parse(&a.date).ok()?, a)))
+        .max_by_key(|(t, _)| *t);
+    let deadline = ctx.days_before_now(days);
+    let changed = |(_, date, id): (OffsetDateTime, &str, &str)| {
+        format!(
+            "last changed {} in {}",
+            &date[..date.len().min(10)],
+            short(id)
+        )
+    };
+    let approved = |a: &Attestation| format!("re-approved on {} in {}", a.date, a.file.path);
+    if let Some((_, _, id)) = commit {
+        evidence.push(EvidenceRef::Commit { id: id.to_string() });
+    }
+    if let Some((_, a)) = approval {
+        evidence.push(EvidenceRef::Attestation {
+            path: a.file.path.clone(),
+            sha256: a.file.sha256.clone(),
+        });
+    }
+    match (commit, approval) {
+        (Some(c), _) if c.0 >= deadline => Review::Within(format!("{path} {}", changed(c))),
+        (_, Some((t, a))) if t >= deadline => Review::Within(format!("{path} {}", approved(a))),
+        (Some(c), approval) => Review::Overdue(format!(
+            "{path} {}, {}",
+            changed(c),
+            match approval {
+                Some((_, a)) => approved(a),
+                None => format!("and no current {requirement} attestation references it"),
+            }
+        )),
+        (None, Some((_, a))) => Review::Overdue(format!(
+            "{path} {} and has no committed history",
+            approved(a)
+        )),
+        (None, None) => Review::Undated(format!(
+            "{path} has no committed history ({})",
+            history
+                .and_then(|h| h.note.as_deref())
+                .unwrap_or("the git collector was not given its path")
+        )),
+    }
+}
+
+/// The verdict over reviews: any overdue fails, any undated is unknown, else pass. `what` names
+/// the documents and `period` the period they are held to.
+fn reviewed(
+    (within, overdue, undated): (Vec<String>, Vec<String>, Vec<String>),
+    what: &str,
+    period: &str,
+    evidence: Vec<EvidenceRef>,
+) -> RuleResult {
+    if !overdue.is_empty() {
+        RuleResult::fail(
+            format!(
+                "{what} not reviewed within {period}: {}",
+                overdue.join("; ")
+            ),
+            evidence,
+        )
+    } else if !undated.is_empty() {
+        RuleResult::unknown(undated.join("; "))
+    } else {
+        RuleResult::pass(
+            format!("{what} reviewed within {period}: {}", within.join("; ")),
+            evidence,
+        )
+    }
+}
+
 fn threat_model_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
     let files = match ctx.facts.files.get() {
         Ok(f) => f,
@@ -390,78 +517,95 @@ fn threat_model_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
     };
     let git = require!(history(ctx));
     let max_days = require!(ctx.param_u64("max-age-days"));
-    let models: Vec<_> = files
-        .documents
-        .iter()
-        .filter(|d| d.kind == "threat-model")
-        .collect();
+    let models: Vec<&Document> = files.documents_of("threat-model").collect();
     if models.is_empty() {
         return RuleResult::fail(
             "no threat-model document found, so there is nothing to keep current",
             Vec::new(),
         );
     }
-    let deadline = ctx.days_before_now(max_days);
-    let mut fresh = Vec::new();
-    let mut stale = Vec::new();
-    let mut undated = Vec::new();
+    let (mut within, mut overdue, mut undated, mut evidence) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for doc in &models {
-        let path = &doc.file.path;
-        match git
-            .document(path)
-            .and_then(|h| h.last_changed.as_deref().zip(h.last_commit.as_deref()))
-        {
-            Some((date, commit)) => match crate::timefmt::parse(date) {
-                Ok(t) if t >= deadline => fresh.push((path, date, commit)),
-                Ok(_) => stale.push((path, date, commit)),
-                Err(_) => undated.push(path),
-            },
-            None => undated.push(path),
+        evidence.push(EvidenceRef::from(&doc.file));
+        match review(ctx, git, doc, "SR-2", max_days, &mut evidence) {
+            Review::Within(s) => within.push(s),
+            Review::Overdue(s) => overdue.push(s),
+            Review::Undated(s) => undated.push(s),
         }
     }
-    let evidence = |list: &[(&String, &str, &str)]| -> Vec<EvidenceRef> {
-        list.iter()
-            .flat_map(|(_, _, commit)| {
-                [EvidenceRef::Commit {
-                    id: commit.to_string(),
-                }]
-            })
-            .chain(models.iter().map(|d| EvidenceRef::from(&d.file)))
-            .collect()
+    reviewed(
+        (within, overdue, undated),
+        "threat model",
+        &format!("the last {max_days} days"),
+        evidence,
+    )
+}
+
+/// Every document of the requirements this rule supports, against the review period of its
+/// requirement in the catalogue.
+fn documents_reviewed(ctx: &RuleCtx<'_>) -> RuleResult {
+    let git = require!(history(ctx));
+    let files = match ctx.facts.files.get() {
+        Ok(f) => f,
+        Err(reason) => {
+            return RuleResult::unknown(format!("no repository-file evidence: {reason}"));
+        }
     };
-    let describe = |list: &[(&String, &str, &str)]| {
-        list.iter()
-            .map(|(p, d, c)| format!("{p} last changed {} in {}", &d[..d.len().min(10)], short(c)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if !fresh.is_empty() {
-        RuleResult::pass(
-            format!(
-                "threat model changed within the last {max_days} days: {}",
-                describe(&fresh)
-            ),
-            evidence(&fresh),
-        )
-    } else if !stale.is_empty() {
-        RuleResult::fail(
-            format!(
-                "threat model not changed in the last {max_days} days: {}",
-                describe(&stale)
-            ),
-            evidence(&stale),
-        )
-    } else {
-        RuleResult::unknown(format!(
-            "threat model {} has no committed history (not committed yet, or the collector was \
-             not given its path)",
-            undated
-                .iter()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
+    let (mut within, mut overdue, mut undated, mut evidence) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut periods = Vec::new();
+    let mut missing = Vec::new();
+    for id in &ctx.rule.requirements {
+        let Some(req) = REQUIREMENTS.iter().find(|r| &r.id == id) else {
+            return RuleResult::unknown(format!("requirement {id} is not in the catalogue"));
+        };
+        let Some(days) = req.review_period_days else {
+            return RuleResult::unknown(format!(
+                "requirement {id} has no review period in the catalogue"
+            ));
+        };
+        periods.push(format!("{id} {days} days"));
+        let docs: Vec<&Document> = req
+            .documents
+            .iter()
+            .flat_map(|k| files.documents_of(k))
+            .collect();
+        if docs.is_empty() {
+            missing.push(format!("{id} ({})", req.documents.join(", ")));
+        }
+        for doc in docs {
+            evidence.push(EvidenceRef::from(&doc.file));
+            let tag = |s: String| format!("{s} [{id}]");
+            match review(ctx, git, doc, id, u64::from(days), &mut evidence) {
+                Review::Within(s) => within.push(tag(s)),
+                Review::Overdue(s) => overdue.push(tag(s)),
+                Review::Undated(s) => undated.push(tag(s)),
+            }
+        }
     }
+    if within.is_empty() && overdue.is_empty() && undated.is_empty() {
+        return RuleResult::not_applicable(
+            format!(
+                "no document to keep current for {}; whether one exists is judged by the \
+                 requirements' *-documented rules",
+                missing.join(", ")
+            ),
+            Vec::new(),
+        );
+    }
+    let mut result = reviewed(
+        (within, overdue, undated),
+        "documents",
+        &format!("their review periods ({})", periods.join(", ")),
+        evidence,
+    );
+    if !missing.is_empty() {
+        result
+            .message
+            .push_str(&format!("; no document found for {}", missing.join(", ")));
+    }
+    result
 }
 
 #[cfg(test)]
@@ -479,7 +623,7 @@ mod tests {
     };
     use crate::facts::{Collected, Facts, FileRef};
 
-    const NOW: time::OffsetDateTime = datetime!(2026-06-01 00:00 UTC);
+    const NOW: OffsetDateTime = datetime!(2026-06-01 00:00 UTC);
 
     fn facts(git: Collected<GitFacts>, files: FileFacts) -> Facts {
         Facts {
@@ -777,6 +921,8 @@ mod tests {
                     sha256: "0".repeat(64),
                 },
                 title: None,
+                substance: None,
+                not_analysed: None,
             }],
             ..FileFacts::default()
         };
@@ -808,6 +954,171 @@ mod tests {
         );
         assert_eq!(r.outcome, Outcome::Fail);
         let _ = BTreeMap::<String, String>::new();
+        // A stale model re-approved by a current SR-2 attestation that references it is
+        // reviewed; an attestation of another requirement does not count.
+        let facts = |requirement: &str| Facts {
+            human: crate::facts::human::HumanFacts {
+                attestations: vec![approval(requirement, "docs/threat-model.md", "2026-02-01")],
+                ..Default::default()
+            },
+            ..facts(changed(Some("2025-05-01T00:00:00Z")), doc.clone())
+        };
+        let r = testing::outcome(
+            "threat-model-fresh",
+            &facts("SR-2"),
+            &Config::default(),
+            NOW,
+        );
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(
+            r.message
+                .contains("re-approved on 2026-02-01 in sdl/attestations/a.toml"),
+            "{}",
+            r.message
+        );
+        let r = testing::outcome(
+            "threat-model-fresh",
+            &facts("SR-1"),
+            &Config::default(),
+            NOW,
+        );
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+    }
+
+    /// A current attestation of `requirement` dated `date` that references `path`.
+    fn approval(requirement: &str, path: &str, date: &str) -> Attestation {
+        let mut a = crate::eval::tests::attestation("sdl/attestations/a.toml", date, "2027-01-01");
+        a.requirements = vec![requirement.into()];
+        a.references = vec![Reference::File {
+            path: path.into(),
+            sha256: "0".repeat(64),
+        }];
+        a
+    }
+
+    fn sdl_documents() -> FileFacts {
+        let doc = |kind: &str, path: &str| Document {
+            kind: kind.into(),
+            file: FileRef {
+                path: path.into(),
+                sha256: "0".repeat(64),
+            },
+            title: None,
+            substance: None,
+            not_analysed: None,
+        };
+        FileFacts {
+            documents: vec![
+                doc("threat-model", "docs/threat-model.md"),
+                doc("process", "docs/sdl/process.md"),
+                doc("design-practices", "docs/security/design-practices.md"),
+                doc("coding-standard", "docs/security/coding-standard.md"),
+            ],
+            ..FileFacts::default()
+        }
+    }
+
+    fn histories(dates: &[(&str, Option<&str>)]) -> GitFacts {
+        GitFacts {
+            documents: dates
+                .iter()
+                .map(|(path, date)| DocumentHistory {
+                    path: path.to_string(),
+                    last_commit: date.map(|_| "e".repeat(40)),
+                    last_changed: date.map(Into::into),
+                    note: None,
+                    ..DocumentHistory::default()
+                })
+                .collect(),
+            ..base()
+        }
+    }
+
+    #[test]
+    fn documents_reviewed_within_their_requirements_periods() {
+        const FRESH: Option<&str> = Some("2026-01-01T00:00:00Z");
+        const STALE: Option<&str> = Some("2024-01-01T00:00:00Z");
+        let git = |coding: Option<&str>| {
+            Collected::present(histories(&[
+                ("docs/sdl/process.md", FRESH),
+                ("docs/security/design-practices.md", FRESH),
+                ("docs/security/coding-standard.md", coding),
+            ]))
+        };
+        let run_att = |coding: Option<&str>, attestations| {
+            let facts = Facts {
+                human: crate::facts::human::HumanFacts {
+                    attestations,
+                    ..Default::default()
+                },
+                ..facts(git(coding), sdl_documents())
+            };
+            testing::outcome("documents-reviewed", &facts, &Config::default(), NOW)
+        };
+        let r = run_att(FRESH, vec![]);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(
+            r.message.starts_with(
+                "documents reviewed within their review periods (SM-1 365 days, SD-4 365 days, \
+                 SI-2 365 days): docs/sdl/process.md last changed 2026-01-01 in eeeeeeeeeeee [SM-1]"
+            ),
+            "{}",
+            r.message
+        );
+        let r = run_att(STALE, vec![]);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert!(
+            r.message.ends_with(
+                "docs/security/coding-standard.md last changed 2024-01-01 in eeeeeeeeeeee, and \
+                 no current SI-2 attestation references it [SI-2]"
+            ),
+            "{}",
+            r.message
+        );
+        let coding = "docs/security/coding-standard.md";
+        let r = run_att(STALE, vec![approval("SI-2", coding, "2026-03-01")]);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        // Another requirement's attestation, one too old, and an expired one do not re-approve.
+        for a in [
+            approval("SD-4", coding, "2026-03-01"),
+            approval("SI-2", coding, "2025-01-01"),
+            {
+                let mut a = approval("SI-2", coding, "2026-03-01");
+                a.valid_until = "2026-05-01".into();
+                a
+            },
+        ] {
+            let r = run_att(STALE, vec![a]);
+            assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        }
+        let r = run_att(None, vec![]);
+        assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+        // Only the threat model (judged by threat-model-fresh): nothing to judge here.
+        let mut only_model = sdl_documents();
+        only_model.documents.truncate(1);
+        let r = run_with("documents-reviewed", git(FRESH), only_model);
+        assert_eq!(r.outcome, Outcome::NotApplicable, "{}", r.message);
+    }
+
+    /// The rule judges the documents of every requirement with document kinds and a review
+    /// period, except SR-2's threat model, which threat-model-fresh judges.
+    #[test]
+    fn documents_reviewed_covers_every_requirement_with_a_review_period_and_documents() {
+        let rule = testing::rule("documents-reviewed");
+        let mut want: Vec<&str> = REQUIREMENTS
+            .iter()
+            .filter(|r| r.review_period_days.is_some() && !r.documents.is_empty())
+            .map(|r| r.id.as_str())
+            .filter(|id| *id != "SR-2")
+            .collect();
+        want.sort_unstable();
+        let mut got: Vec<&str> = rule.requirements.iter().map(String::as_str).collect();
+        got.sort_unstable();
+        assert_eq!(got, want);
+        assert!(
+            testing::rule("threat-model-fresh").requirements == ["SR-2"],
+            "threat-model-fresh judges SR-2's documents"
+        );
     }
 
     /// A day threshold from sdl.toml is any non-negative integer; `Duration::days` of it, or
@@ -849,6 +1160,8 @@ mod tests {
                         sha256: "0".repeat(64),
                     },
                     title: None,
+                    substance: None,
+                    not_analysed: None,
                 }],
                 ..FileFacts::default()
             };

@@ -30,6 +30,25 @@ pub(crate) type RuleFn = fn(&RuleCtx<'_>) -> RuleResult;
 pub(crate) const BUILTIN: &[&[(&str, RuleFn)]] =
     &[files::RULES, git::RULES, human::RULES, supply::RULES];
 
+/// A parameter that is a list of strings (`id-prefixes = ["SR", "REQ"]`); `param_f64` and
+/// `param_u64` read the numeric ones.
+pub(super) fn param_strings(ctx: &RuleCtx<'_>, name: &str) -> Result<Vec<String>, RuleResult> {
+    let wrong = || {
+        RuleResult::unknown(format!(
+            "rule {} has no list-of-strings parameter `{name}`",
+            ctx.rule.id
+        ))
+    };
+    match ctx.param(name)? {
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect::<Option<Vec<String>>>()
+            .ok_or_else(wrong),
+        _ => Err(wrong()),
+    }
+}
+
 /// The implementation of a built-in rule.
 pub fn builtin(id: &str) -> Option<RuleFn> {
     BUILTIN
@@ -52,6 +71,7 @@ pub const PARAMS: &[(&str, &[&str])] = &[
     ("releases-recorded", &["recent-releases"]),
     ("review-independent", &["min-share"]),
     ("security-fixes-timely", &["max-days"]),
+    ("security-policy-present", &["min-words"]),
     ("security-fixes-traceable", &["max-unreleased-days"]),
     ("threat-model-fresh", &["max-age-days"]),
 ];

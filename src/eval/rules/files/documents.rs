@@ -2,12 +2,183 @@
 //! declared security level (SR, SD, SI, SM, SUM).
 
 use super::{at, list};
+use crate::eval::rules::param_strings;
 use crate::eval::{RuleCtx, RuleResult};
-use crate::facts::files::ThreatModel;
+use crate::facts::files::{Document, FileFacts, ThreatModel, ThreatModelFormat};
 use crate::facts::{EvidenceRef, FileRef};
 
-/// The `document` check: passes when a document of one of `kinds` was found. A configured kind
-/// whose file could not be hashed is unknown; otherwise a missing document fails.
+/// How one document stands.
+#[derive(Debug, Clone, PartialEq)]
+pub(in crate::eval) enum Judged {
+    /// It has substance: what it holds, for the message.
+    Substantive(String),
+    /// A stub: why, quoting the offending line as `path:line`, and that line as evidence.
+    Hollow(String, EvidenceRef),
+    /// Its content could not be judged (a PDF, too large, unreadable): why.
+    Unjudged(String),
+}
+
+/// The accepted forms of enumerated threats, for messages.
+const THREAT_FORMS: &str = "a table with a threat column and a disposition or mitigation \
+                            column, `### T-1 …` headings each with a `Disposition:` line, a \
+                            Threat Dragon or a Threagile model";
+
+fn model_of<'a>(f: &'a FileFacts, doc: &Document) -> Option<&'a ThreatModel> {
+    f.threat_models
+        .iter()
+        .find(|m| m.file.path == doc.file.path)
+}
+
+/// Whether `doc` says something: no placeholder text, no heading with nothing under it, at
+/// least `min_words` of prose; a threat model enumerates threats; security requirements carry
+/// ids that start with one of `id_prefixes` (when given).
+pub(in crate::eval) fn judge(
+    f: &FileFacts,
+    doc: &Document,
+    min_words: u64,
+    id_prefixes: Option<&[String]>,
+) -> Judged {
+    let path = &doc.file.path;
+    let file = EvidenceRef::from(&doc.file);
+    let model = (doc.kind == "threat-model")
+        .then(|| model_of(f, doc))
+        .flatten();
+    if let Some(m) = model
+        && matches!(
+            m.format,
+            ThreatModelFormat::ThreatDragon | ThreatModelFormat::Threagile
+        )
+        && let Some(t) = &m.threats
+    {
+        return if t.total == 0 {
+            Judged::Hollow(format!("{path} lists no threats"), file)
+        } else {
+            Judged::Substantive(plural(t.total, "threat"))
+        };
+    }
+    let Some(s) = &doc.substance else {
+        if let Some(note) = model.and_then(|m| m.note.as_deref()) {
+            return Judged::Unjudged(format!("{path}: {note}"));
+        }
+        return Judged::Unjudged(format!(
+            "{path} {}",
+            doc.not_analysed
+                .as_deref()
+                .unwrap_or("was not read: its substance cannot be judged")
+        ));
+    };
+    let more = |n: usize, what: &str| {
+        if n > 1 {
+            format!(" (and {} more {what})", n - 1)
+        } else {
+            String::new()
+        }
+    };
+    if let Some(p) = s.placeholders.first() {
+        return Judged::Hollow(
+            format!(
+                "{} holds placeholder text: \"{}\"{}",
+                at(&doc.file, p.line),
+                p.text,
+                more(s.placeholders.len(), "lines")
+            ),
+            doc.file.at_line(p.line),
+        );
+    }
+    if let Some(h) = s.empty_headings.first() {
+        return Judged::Hollow(
+            format!(
+                "{} is a heading with nothing under it: \"{}\"{}",
+                at(&doc.file, h.line),
+                h.text,
+                more(s.empty_headings.len(), "headings")
+            ),
+            doc.file.at_line(h.line),
+        );
+    }
+    if (s.words as u64) < min_words {
+        return Judged::Hollow(
+            format!(
+                "{path} has {} words of prose, fewer than `min-words` ({min_words})",
+                s.words
+            ),
+            file,
+        );
+    }
+    let mut held = plural(s.words, "word");
+    if doc.kind == "threat-model" {
+        match model.and_then(|m| m.threats.as_ref()) {
+            Some(t) if t.total == 0 => {
+                return Judged::Hollow(
+                    format!("{path} enumerates no threats (accepted forms: {THREAT_FORMS})"),
+                    file,
+                );
+            }
+            Some(t) => held.push_str(&format!(", {}", plural(t.total, "threat"))),
+            None => {
+                return Judged::Unjudged(format!(
+                    "{path}: no threats enumerated in a form that can be read ({THREAT_FORMS})"
+                ));
+            }
+        }
+    }
+    if doc.kind == "security-requirements"
+        && let Some(prefixes) = id_prefixes
+    {
+        let ids: Vec<&str> = s
+            .ids
+            .iter()
+            .map(|m| m.text.as_str())
+            .filter(|id| is_requirement_id(id, prefixes))
+            .collect();
+        if ids.is_empty() {
+            return Judged::Hollow(
+                format!(
+                    "{path} states no requirement ids: no heading, list item, table row or \
+                     paragraph opens with {}-N (`id-prefixes`)",
+                    prefixes.join("-N, ")
+                ),
+                file,
+            );
+        }
+        held.push_str(&format!(
+            ", {} ({})",
+            plural(ids.len(), "requirement id"),
+            list(ids.iter().map(|s| s.to_string()), 3)
+        ));
+    }
+    Judged::Substantive(held)
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// `id` is one of the prefixes, then digits (`-` or `_` between them optional, dotted parts
+/// after: `SR-1`, `SEC-REQ-12`, `REQ_3.1`), compared without regard to case.
+fn is_requirement_id(id: &str, prefixes: &[String]) -> bool {
+    let id = id.to_ascii_uppercase();
+    prefixes.iter().any(|p| {
+        let p = p.trim().to_ascii_uppercase();
+        let Some(rest) = id.strip_prefix(p.as_str()) else {
+            return false;
+        };
+        let rest = rest.strip_prefix(['-', '_']).unwrap_or(rest);
+        !p.is_empty()
+            && rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    })
+}
+
+/// The `document` check: passes when a document of one of `kinds` was found and every one
+/// found has substance (see [`judge`]); fails when none was found or one is a stub; unknown
+/// when a configured one could not be read or none could be judged (a PDF).
 pub(in crate::eval) fn document(
     ctx: &RuleCtx<'_>,
     kinds: &[String],
@@ -21,36 +192,92 @@ pub(in crate::eval) fn document(
         ));
     };
     let f = file_facts!(ctx);
+    let min_words = require!(ctx.param_u64("min-words"));
+    let prefixes = if kinds.iter().any(|k| k == "security-requirements") {
+        Some(require!(param_strings(ctx, "id-prefixes")))
+    } else {
+        None
+    };
     let docs: Vec<_> = kinds.iter().flat_map(|k| f.documents_of(k)).collect();
-    if !docs.is_empty() {
-        return RuleResult::pass(
-            format!(
-                "{what}: {}",
-                list(
-                    docs.iter().map(|d| match &d.title {
-                        Some(t) => format!("{} (\"{t}\")", d.file.path),
-                        None => d.file.path.clone(),
-                    }),
-                    3
-                )
-            ),
-            docs.iter().map(|d| EvidenceRef::from(&d.file)).collect(),
+    if docs.is_empty() {
+        let configured: Vec<&String> = kinds
+            .iter()
+            .filter_map(|k| ctx.config.documents.get(k))
+            .flatten()
+            .collect();
+        if !configured.is_empty() {
+            return RuleResult::unknown(format!(
+                "the configured {what} ({}) could not be read",
+                list(configured.iter().map(|p| p.to_string()), 3)
+            ));
+        }
+        return RuleResult::fail(
+            format!("no {what} found; configure documents.{first} in sdl.toml or add {example}"),
+            vec![],
         );
     }
-    let configured: Vec<&String> = kinds
+    let judged: Vec<(&Document, Judged)> = docs
         .iter()
-        .filter_map(|k| ctx.config.documents.get(k))
-        .flatten()
+        .map(|d| (*d, judge(f, d, min_words, prefixes.as_deref())))
         .collect();
-    if !configured.is_empty() {
+    let hollow: Vec<(&String, &EvidenceRef)> = judged
+        .iter()
+        .filter_map(|(_, j)| match j {
+            Judged::Hollow(why, at) => Some((why, at)),
+            _ => None,
+        })
+        .collect();
+    let unjudged: Vec<&String> = judged
+        .iter()
+        .filter_map(|(_, j)| match j {
+            Judged::Unjudged(why) => Some(why),
+            _ => None,
+        })
+        .collect();
+    if !hollow.is_empty() {
+        return RuleResult::fail(
+            format!(
+                "{what} without substance: {}",
+                list(hollow.iter().map(|(why, _)| why.to_string()), 3)
+            ),
+            hollow.iter().map(|(_, at)| (*at).clone()).collect(),
+        );
+    }
+    let substantive: Vec<(&Document, &String)> = judged
+        .iter()
+        .filter_map(|(d, j)| match j {
+            Judged::Substantive(held) => Some((*d, held)),
+            _ => None,
+        })
+        .collect();
+    if substantive.is_empty() {
         return RuleResult::unknown(format!(
-            "the configured {what} ({}) could not be read",
-            list(configured.iter().map(|p| p.to_string()), 3)
+            "{what} found, but its substance cannot be judged: {}",
+            list(unjudged.iter().map(|s| s.to_string()), 3)
         ));
     }
-    RuleResult::fail(
-        format!("no {what} found; configure documents.{first} in sdl.toml or add {example}"),
-        vec![],
+    let mut message = format!(
+        "{what}: {}",
+        list(
+            substantive.iter().map(|(d, held)| match &d.title {
+                Some(t) => format!("{} (\"{t}\"; {held})", d.file.path),
+                None => format!("{} ({held})", d.file.path),
+            }),
+            3
+        )
+    );
+    if !unjudged.is_empty() {
+        message.push_str(&format!(
+            "; not judged: {}",
+            list(unjudged.iter().map(|s| s.to_string()), 3)
+        ));
+    }
+    RuleResult::pass(
+        message,
+        substantive
+            .iter()
+            .map(|(d, _)| EvidenceRef::from(&d.file))
+            .collect(),
     )
 }
 
@@ -106,20 +333,48 @@ pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResul
     let evidence: Vec<EvidenceRef> = machine.iter().map(|m| EvidenceRef::from(&m.file)).collect();
     let paths = list(machine.iter().map(|m| m.file.path.clone()), 3);
     if total == 0 {
-        return RuleResult::fail(format!("{paths} lists no threats"), evidence);
+        return RuleResult::fail(
+            format!("{paths} lists no threats (accepted forms: {THREAT_FORMS})"),
+            evidence,
+        );
     }
     if decided < total {
-        let undecided = machine
-            .iter()
-            .filter_map(|m| m.threats.as_ref())
-            .flat_map(|t| t.undecided_examples.iter().map(|s| format!("\"{s}\"")));
+        // Prose models say where each undecided threat is and why; machine models name it.
+        let undecided = machine.iter().flat_map(|m| {
+            let t = m.threats.as_ref();
+            let at: Vec<String> = t
+                .map(|t| {
+                    t.undecided_at
+                        .iter()
+                        .map(|u| format!("{} {}", at(&m.file, u.line), u.text))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if at.is_empty() {
+                t.map(|t| {
+                    t.undecided_examples
+                        .iter()
+                        .map(|s| format!("\"{s}\""))
+                        .collect()
+                })
+                .unwrap_or_default()
+            } else {
+                at
+            }
+        });
+        // The line of each undecided threat of a prose model is evidence too.
+        let lines = machine.iter().flat_map(|m| {
+            m.threats
+                .iter()
+                .flat_map(|t| t.undecided_at.iter().map(|u| m.file.at_line(u.line)))
+        });
         return RuleResult::fail(
             format!(
                 "{} of {total} threats in {paths} have no mitigation or decision: {}",
                 total - decided,
                 list(undecided, 3)
             ),
-            evidence,
+            evidence.into_iter().chain(lines).collect(),
         );
     }
     if !unreadable.is_empty() {
@@ -197,35 +452,95 @@ mod tests {
     use crate::eval::Outcome::{Fail, Pass, Unknown};
     use crate::facts::files::*;
 
+    /// A genuine document of `kind`: prose, and what its kind needs (threats, requirement ids).
     fn with_doc(kind: &str, path: &str) -> FileFacts {
-        FileFacts {
-            documents: vec![Document {
-                kind: kind.into(),
-                file: fref(path),
-                title: Some("Title".into()),
-            }],
+        let mut substance = prose(500);
+        if let Some(s) = &mut substance {
+            s.ids = vec![Mention {
+                text: "SEC-REQ-1".into(),
+                line: 4,
+            }];
+        }
+        let mut f = FileFacts {
+            documents: vec![doc(kind, path, substance)],
             ..FileFacts::default()
+        };
+        if kind == "threat-model" {
+            let mut m = model(ThreatModelFormat::Markdown, Some((2, 2)));
+            m.file = fref(path);
+            f.threat_models.push(m);
+        }
+        f
+    }
+
+    /// `with_doc` with its substance changed by `change`.
+    fn changed(kind: &str, change: impl Fn(&mut Substance)) -> FileFacts {
+        let mut f = with_doc(kind, "docs/x.md");
+        if let Some(s) = &mut f.documents[0].substance {
+            change(s);
+        }
+        f
+    }
+
+    fn mention(text: &str, line: u32) -> Mention {
+        Mention {
+            text: text.into(),
+            line,
         }
     }
 
+    const DOCUMENT_RULES: &[(&str, &str)] = &[
+        ("threat-model-present", "threat-model"),
+        ("security-context-documented", "security-context"),
+        ("security-requirements-documented", "security-requirements"),
+        ("design-documented", "design"),
+        ("design-practices-documented", "design-practices"),
+        ("coding-standard-documented", "coding-standard"),
+        ("process-documented", "process"),
+        ("changelog-present", "changelog"),
+    ];
+
     #[test]
     fn document_rules() {
-        for (id, kind) in [
-            ("threat-model-present", "threat-model"),
-            ("security-context-documented", "security-context"),
-            ("security-requirements-documented", "security-requirements"),
-            ("design-documented", "design"),
-            ("design-practices-documented", "design-practices"),
-            ("coding-standard-documented", "coding-standard"),
-            ("process-documented", "process"),
-            ("changelog-present", "changelog"),
-        ] {
+        for (id, kind) in DOCUMENT_RULES {
+            let (id, kind) = (*id, *kind);
+            let mut pdf = with_doc(kind, "docs/x.md");
+            pdf.documents[0] = doc(kind, "docs/x.pdf", None);
+            let mut pdf_and_prose = with_doc(kind, "docs/x.md");
+            pdf_and_prose.documents.push(doc(kind, "docs/x.pdf", None));
+            let mut stub_and_prose = with_doc(kind, "docs/x.md");
+            stub_and_prose.documents.push(doc(
+                kind,
+                "docs/y.md",
+                Some(Substance {
+                    words: 0,
+                    placeholders: vec![mention("# TODO", 1)],
+                    ..Substance::default()
+                }),
+            ));
             table(
                 id,
                 vec![
                     ("present", with_doc(kind, "docs/x.md"), Pass),
                     ("other kind only", with_doc("guidelines", "docs/g.md"), Fail),
                     ("absent", FileFacts::default(), Fail),
+                    (
+                        "one-line TODO",
+                        changed(kind, |s| {
+                            s.words = 0;
+                            s.placeholders = vec![mention("# TODO", 1)];
+                        }),
+                        Fail,
+                    ),
+                    (
+                        "empty heading",
+                        changed(kind, |s| s.empty_headings = vec![mention("## Scope", 3)]),
+                        Fail,
+                    ),
+                    ("too short", changed(kind, |s| s.words = 4), Fail),
+                    ("a pdf", pdf, Unknown),
+                    ("a pdf beside prose", pdf_and_prose, Pass),
+                    ("a stub beside prose", stub_and_prose, Fail),
                 ],
             );
             let mut config = Config::default();
@@ -236,6 +551,17 @@ mod tests {
             assert_eq!(
                 r.outcome, Unknown,
                 "{id} with an unreadable configured document"
+            );
+            let r = run(
+                id,
+                changed(kind, |s| s.placeholders = vec![mention("TBD", 7)]),
+                &Config::default(),
+            );
+            assert!(
+                r.message
+                    .ends_with("without substance: docs/x.md:7 holds placeholder text: \"TBD\""),
+                "{id}: {}",
+                r.message
             );
         }
         table(
@@ -248,6 +574,121 @@ mod tests {
         );
     }
 
+    #[test]
+    fn minimum_words_per_kind_and_their_override() {
+        let r = run(
+            "design-documented",
+            changed("design", |s| s.words = 99),
+            &Config::default(),
+        );
+        assert_eq!(
+            (r.outcome, r.message.as_str()),
+            (
+                Fail,
+                "secure design document without substance: docs/x.md has 99 words of prose, \
+                 fewer than `min-words` (100)"
+            )
+        );
+        let mut config = Config::default();
+        config.rules.insert(
+            "design-documented".into(),
+            crate::config::RuleSettings {
+                level: None,
+                params: [("min-words".to_string(), toml::Value::Integer(50))].into(),
+            },
+        );
+        let r = run(
+            "design-documented",
+            changed("design", |s| s.words = 99),
+            &config,
+        );
+        assert_eq!(r.outcome, Pass, "{}", r.message);
+    }
+
+    #[test]
+    fn a_threat_model_must_enumerate_threats() {
+        let mut none = with_doc("threat-model", "docs/x.md");
+        none.threat_models[0].threats = Some(ThreatCounts::default());
+        let mut dragon = with_doc("threat-model", "tm.threatdragon.json");
+        dragon.documents[0].substance = None;
+        dragon.documents[0].not_analysed = Some("is a machine-readable model".into());
+        dragon.threat_models[0].format = ThreatModelFormat::ThreatDragon;
+        let mut empty_dragon = dragon.clone();
+        empty_dragon.threat_models[0].threats = Some(ThreatCounts::default());
+        let mut unread_prose = with_doc("threat-model", "docs/x.rst");
+        unread_prose.threat_models[0].format = ThreatModelFormat::Other;
+        unread_prose.threat_models[0].threats = None;
+        table(
+            "threat-model-present",
+            vec![
+                (
+                    "markdown with threats",
+                    with_doc("threat-model", "docs/x.md"),
+                    Pass,
+                ),
+                ("markdown without threats", none.clone(), Fail),
+                ("threat dragon", dragon, Pass),
+                ("empty threat dragon", empty_dragon, Fail),
+                ("rst whose threats cannot be read", unread_prose, Unknown),
+            ],
+        );
+        let r = run("threat-model-present", none, &Config::default());
+        assert!(
+            r.message
+                .starts_with("threat model without substance: docs/x.md enumerates no threats"),
+            "{}",
+            r.message
+        );
+    }
+
+    #[test]
+    fn security_requirements_need_ids() {
+        let ids = |ids: &[&str]| {
+            changed("security-requirements", |s| {
+                s.ids = ids.iter().map(|id| mention(id, 9)).collect();
+            })
+        };
+        table(
+            "security-requirements-documented",
+            vec![
+                ("SEC-REQ ids", ids(&["SEC-REQ-1", "SEC-REQ-2"]), Pass),
+                ("SR ids", ids(&["SR-1"]), Pass),
+                ("REQ ids, dotted", ids(&["req_3.1"]), Pass),
+                ("none", ids(&[]), Fail),
+                (
+                    "only other ids",
+                    ids(&["OI-3", "TM-2", "e179eb9", "SRX-1"]),
+                    Fail,
+                ),
+            ],
+        );
+        let r = run(
+            "security-requirements-documented",
+            ids(&["OI-3"]),
+            &Config::default(),
+        );
+        assert_eq!(
+            r.message,
+            "security requirements without substance: docs/x.md states no requirement ids: no \
+             heading, list item, table row or paragraph opens with SR-N, SEC-REQ-N, SECREQ-N, \
+             REQ-N, SEC-N, PSR-N (`id-prefixes`)"
+        );
+        let mut config = Config::default();
+        config.rules.insert(
+            "security-requirements-documented".into(),
+            crate::config::RuleSettings {
+                level: None,
+                params: [(
+                    "id-prefixes".to_string(),
+                    toml::Value::Array(vec![toml::Value::String("OI".into())]),
+                )]
+                .into(),
+            },
+        );
+        let r = run("security-requirements-documented", ids(&["OI-3"]), &config);
+        assert_eq!(r.outcome, Pass, "{}", r.message);
+    }
+
     fn model(format: ThreatModelFormat, threats: Option<(usize, usize)>) -> ThreatModel {
         ThreatModel {
             file: fref("docs/security/threat-model.json"),
@@ -258,6 +699,7 @@ mod tests {
                 dispositioned: decided,
                 with_severity: total,
                 undecided_examples: (decided..total).map(|i| format!("t{i}")).collect(),
+                undecided_at: vec![],
             }),
             note: None,
             not_analysed: None,
@@ -295,8 +737,8 @@ mod tests {
                 ),
                 ("no model", FileFacts::default(), Fail),
                 (
-                    "free text",
-                    models(vec![model(ThreatModelFormat::Markdown, None)]),
+                    "free text whose threats cannot be read",
+                    models(vec![model(ThreatModelFormat::Other, None)]),
                     Unknown,
                 ),
                 ("unparseable", models(vec![unreadable.clone()]), Unknown),
@@ -319,6 +761,42 @@ mod tests {
             r.message,
             "2 of 3 threats in docs/security/threat-model.json have no mitigation or decision: \"t1\", \"t2\""
         );
+        // A Markdown model says where each undecided threat is, and why.
+        let mut md = model(ThreatModelFormat::Markdown, Some((2, 1)));
+        md.file = fref("docs/security/threat-model.md");
+        if let Some(t) = &mut md.threats {
+            t.undecided_at = vec![Mention {
+                text: "T-2 Tampering: Mitigation: the disposition \"TODO\" is a placeholder".into(),
+                line: 6,
+            }];
+        }
+        let r = run(
+            "threat-model-threats-dispositioned",
+            models(vec![md]),
+            &Config::default(),
+        );
+        assert_eq!(
+            (r.outcome, r.message.as_str()),
+            (
+                Fail,
+                "1 of 2 threats in docs/security/threat-model.md have no mitigation or decision: \
+                 docs/security/threat-model.md:6 T-2 Tampering: Mitigation: the disposition \
+                 \"TODO\" is a placeholder"
+            )
+        );
+        assert!(
+            r.evidence
+                .contains(&fref("docs/security/threat-model.md").at_line(6))
+        );
+        let mut none = model(ThreatModelFormat::Markdown, Some((0, 0)));
+        none.file = fref("docs/security/threat-model.md");
+        let r = run(
+            "threat-model-threats-dispositioned",
+            models(vec![none]),
+            &Config::default(),
+        );
+        assert_eq!(r.outcome, Fail, "{}", r.message);
+        assert!(r.message.contains("lists no threats"), "{}", r.message);
     }
 
     #[test]

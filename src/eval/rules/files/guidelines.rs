@@ -6,13 +6,16 @@ use crate::facts::EvidenceRef;
 use crate::facts::files::GuidelinesSource;
 
 /// The `guideline-topic` check: passes when the topic of `requirement` has a section in the user
-/// documentation, or is described in a guidelines document.
+/// documentation, or is described in a guidelines document, and that section holds at least
+/// `min-words` of prose and no placeholder text. A heading followed by nothing, or by `TODO`,
+/// is not a section.
 pub(in crate::eval) fn guideline_topic(
     ctx: &RuleCtx<'_>,
     requirement: &str,
     what: &str,
 ) -> RuleResult {
     let f = file_facts!(ctx);
+    let min_words = require!(ctx.param_u64("min-words"));
     let g = &f.guidelines;
     let Some(topic) = g.topics.iter().find(|t| t.requirement == requirement) else {
         return RuleResult::unknown(format!("the {requirement} topic was not searched"));
@@ -26,16 +29,41 @@ pub(in crate::eval) fn guideline_topic(
         );
     }
     match &topic.found {
+        Some(m) if m.placeholder.is_some() || (m.words as u64) < min_words => {
+            let place = if m.heading {
+                format!("the section {} \"{}\"", at(&m.file, m.line), m.text)
+            } else {
+                format!("the section around {}", at(&m.file, m.line))
+            };
+            let why = match &m.placeholder {
+                Some(p) => format!(
+                    "holds placeholder text at {}: \"{}\"",
+                    at(&m.file, p.line),
+                    p.text
+                ),
+                None if m.words == 0 => "has nothing under its heading".to_string(),
+                None => format!(
+                    "has {} words of prose, fewer than `min-words` ({min_words})",
+                    m.words
+                ),
+            };
+            let line = m.placeholder.as_ref().map_or(m.line, |p| p.line);
+            RuleResult::fail(
+                format!("{what}: {place} {why}, so it is not a section"),
+                vec![m.file.at_line(line)],
+            )
+        }
         Some(m) if m.heading || g.source == GuidelinesSource::Guidelines => RuleResult::pass(
             format!(
-                "{what} {} at {}: \"{}\"",
+                "{what} {} at {}: \"{}\" ({} words)",
                 if m.heading {
                     "has a section"
                 } else {
                     "is described"
                 },
                 at(&m.file, m.line),
-                m.text
+                m.text,
+                m.words
             ),
             vec![m.file.at_line(m.line)],
         ),
@@ -76,6 +104,8 @@ mod tests {
                     line: 7,
                     heading,
                     text: "## Topic".into(),
+                    words: 40,
+                    placeholder: None,
                 }),
             })
             .collect();
@@ -127,5 +157,53 @@ mod tests {
                 ],
             );
         }
+    }
+
+    #[test]
+    fn a_heading_with_nothing_or_a_placeholder_under_it_is_no_section() {
+        use GuidelinesSource as S;
+        let with = |words: usize, placeholder: Option<u32>| {
+            let mut f = guides(S::Guidelines, Some(true), false);
+            for t in &mut f.guidelines.topics {
+                if let Some(m) = &mut t.found {
+                    m.words = words;
+                    m.placeholder = placeholder.map(|line| Mention {
+                        text: "TODO".into(),
+                        line,
+                    });
+                }
+            }
+            f
+        };
+        table(
+            "guidelines-hardening",
+            vec![
+                ("text under it", with(3, None), Pass),
+                ("nothing under it", with(0, None), Fail),
+                ("too little", with(2, None), Fail),
+                ("a placeholder under it", with(0, Some(8)), Fail),
+                ("text and a placeholder", with(200, Some(9)), Fail),
+            ],
+        );
+        let r = run(
+            "guidelines-hardening",
+            with(0, Some(8)),
+            &crate::config::Config::default(),
+        );
+        assert_eq!(
+            r.message,
+            "hardening: the section docs/guide.md:7 \"## Topic\" holds placeholder text at \
+             docs/guide.md:8: \"TODO\", so it is not a section"
+        );
+        let r = run(
+            "guidelines-hardening",
+            with(0, None),
+            &crate::config::Config::default(),
+        );
+        assert_eq!(
+            r.message,
+            "hardening: the section docs/guide.md:7 \"## Topic\" has nothing under its heading, \
+             so it is not a section"
+        );
     }
 }

@@ -95,7 +95,7 @@ mod test_support {
     use crate::config::Config;
     use crate::eval::Outcome::{self, Unknown};
     use crate::eval::{RuleResult, testing};
-    use crate::facts::files::FileFacts;
+    use crate::facts::files::{Document, FileFacts, Substance};
     use crate::facts::{Collected, Facts, FileRef};
 
     pub(super) fn fref(path: &str) -> FileRef {
@@ -106,6 +106,27 @@ mod test_support {
     }
 
     pub(super) const NOW: &str = "2026-06-01T00:00:00Z";
+
+    /// A prose document of `words` words, without placeholders or empty headings.
+    pub(super) fn prose(words: usize) -> Option<Substance> {
+        Some(Substance {
+            words,
+            ..Substance::default()
+        })
+    }
+
+    /// A document as the collector records it.
+    pub(super) fn doc(kind: &str, path: &str, substance: Option<Substance>) -> Document {
+        Document {
+            kind: kind.into(),
+            file: fref(path),
+            title: Some("Title".into()),
+            not_analysed: substance
+                .is_none()
+                .then(|| "is a .pdf file, not text: its substance cannot be judged".into()),
+            substance,
+        }
+    }
 
     pub(super) fn facts(files: Collected<FileFacts>) -> Facts {
         Facts {

@@ -1,6 +1,7 @@
 //! Rules over the security policy (SECURITY.md), security.txt and CODEOWNERS (DM-1, DM-5,
 //! SUM-5, SM-2).
 
+use super::documents::Judged;
 use super::{at, list};
 use crate::eval::{RuleCtx, RuleResult};
 use crate::facts::files::{ChannelKind, Mention, SecurityPolicy};
@@ -20,6 +21,27 @@ pub(super) fn security_policy_present(ctx: &RuleCtx<'_>) -> RuleResult {
     };
     if let Some(why) = &p.not_analysed {
         return RuleResult::unknown(format!("security policy {} {why}", p.file.path));
+    }
+    let min_words = require!(ctx.param_u64("min-words"));
+    // The collector lists the policy among the documents, measured.
+    let Some(doc) = f
+        .documents_of("security-policy")
+        .find(|d| d.file.path == p.file.path)
+    else {
+        return RuleResult::unknown(format!(
+            "the substance of the security policy {} was not measured",
+            p.file.path
+        ));
+    };
+    match super::documents::judge(f, doc, min_words, None) {
+        Judged::Hollow(why, at) => {
+            return RuleResult::fail(
+                format!("security policy without substance: {why}"),
+                vec![at],
+            );
+        }
+        Judged::Unjudged(why) => return RuleResult::unknown(why),
+        Judged::Substantive(_) => {}
     }
     if p.channels.is_empty() {
         return RuleResult::fail(
@@ -236,8 +258,47 @@ mod tests {
                 timeframes: m(timeframes),
                 not_analysed: None,
             }),
+            documents: vec![doc("security-policy", "SECURITY.md", prose(30))],
             ..FileFacts::default()
         }
+    }
+
+    #[test]
+    fn a_policy_without_substance_fails_saying_why() {
+        let with = |substance: Option<Substance>| {
+            let mut f = policy(1, 0, 0);
+            f.documents = vec![doc("security-policy", "SECURITY.md", substance)];
+            f
+        };
+        let template = Substance {
+            words: 40,
+            placeholders: vec![Mention {
+                text: "Use this section to tell people how to report a vulnerability.".into(),
+                line: 12,
+            }],
+            ..Substance::default()
+        };
+        let mut unmeasured = policy(1, 0, 0);
+        unmeasured.documents.clear();
+        table(
+            "security-policy-present",
+            vec![
+                ("terse but complete", with(prose(7)), Pass),
+                ("too short", with(prose(2)), Fail),
+                ("github template", with(Some(template.clone())), Fail),
+                ("not measured", unmeasured, Unknown),
+            ],
+        );
+        let r = run(
+            "security-policy-present",
+            with(Some(template)),
+            &Config::default(),
+        );
+        assert_eq!(
+            r.message,
+            "security policy without substance: SECURITY.md:12 holds placeholder text: \
+             \"Use this section to tell people how to report a vulnerability.\""
+        );
     }
 
     fn unread_policy() -> FileFacts {
