@@ -3,6 +3,7 @@
 //! real one built through the library from a temporary workspace.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use cargo_sdl::catalog::{Catalog, Level};
 use cargo_sdl::config::{Config, Product, Waiver};
@@ -910,10 +911,329 @@ fn markdown_escapes_every_repository_sourced_field() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The SBOM against the CycloneDX 1.5 subset schema
+
+/// Every kind of package (members, registries, git, paths, licence files, build metadata,
+/// dev-only) and every kind of advisory decision.
+fn sbom_sample() -> Vec<u8> {
+    use cargo_sdl::eval::{WaiverState, WaiverStatus};
+    use cargo_sdl::facts::cargo::{
+        AdvisoryFacts, AdvisoryKind, AdvisoryMatch, CargoFacts, DependencyEdge, DependencyKind,
+        PackageFact, PackageSource,
+    };
+    let pkg = |name: &str, version: &str, source: PackageSource| PackageFact {
+        name: name.into(),
+        version: version.into(),
+        source,
+        member: false,
+        license: Some("MIT OR Apache-2.0".into()),
+        license_file: None,
+        checksum: None,
+        dependencies: vec![],
+    };
+    let edge = |name: &str, version: &str, kind: DependencyKind| DependencyEdge {
+        name: name.into(),
+        version: version.into(),
+        kinds: vec![kind],
+    };
+    let mut app = pkg(
+        "app",
+        "1.0.0",
+        PackageSource::Path {
+            path: Some(".".into()),
+            inside_workspace: Some(true),
+        },
+    );
+    app.member = true;
+    app.license = Some("MIT".into());
+    app.dependencies = vec![
+        edge("curl-sys", "0.4.90+curl-8.21.0", DependencyKind::Normal),
+        edge("forked", "1.0.0", DependencyKind::Normal),
+        edge("internal", "2.0.0", DependencyKind::Build),
+        edge("util", "0.1.0", DependencyKind::Normal),
+        edge("tester", "1.0.0", DependencyKind::Dev),
+    ];
+    let mut util = pkg(
+        "util",
+        "0.1.0",
+        PackageSource::Path {
+            path: Some("crates/util".into()),
+            inside_workspace: Some(true),
+        },
+    );
+    util.member = true;
+    util.license = None;
+    util.license_file = Some("LICENSE".into());
+    let mut curl = pkg("curl-sys", "0.4.90+curl-8.21.0", PackageSource::CratesIo);
+    curl.checksum = Some("1b".repeat(32));
+    let mut forked_registry = pkg("forked", "1.0.0", PackageSource::CratesIo);
+    forked_registry.checksum = Some("2c".repeat(32));
+    let forked_git = pkg(
+        "forked",
+        "1.0.0",
+        PackageSource::Git {
+            url: "https://example.org/forked.git".into(),
+            rev: Some("0123456789abcdef0123456789abcdef01234567".into()),
+        },
+    );
+    let mut internal = pkg(
+        "internal",
+        "2.0.0",
+        PackageSource::Registry {
+            url: "https://registry.example.org/index/".into(),
+        },
+    );
+    internal.checksum = Some("3d".repeat(32));
+    internal.license = None;
+    let outside = pkg(
+        "vendored",
+        "0.1.0",
+        PackageSource::Path {
+            path: Some("/home/someone/vendored".into()),
+            inside_workspace: Some(false),
+        },
+    );
+    let mut tester = pkg("tester", "1.0.0", PackageSource::CratesIo);
+    tester.checksum = Some("4e".repeat(32));
+    let mut packages = vec![
+        app,
+        util,
+        curl,
+        forked_registry,
+        forked_git,
+        internal,
+        outside,
+        tester,
+    ];
+    packages.sort();
+    let facts = CargoFacts {
+        members: vec!["app 1.0.0".into(), "util 0.1.0".into()],
+        packages,
+        ..CargoFacts::default()
+    };
+    let advisory = |kind, id: &str, package: &str, version: &str| AdvisoryMatch {
+        kind,
+        id: id.into(),
+        package: package.into(),
+        version: version.into(),
+        title: format!("{package}: {HOSTILE}"),
+        date: "2026-01-10".into(),
+        cvss: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
+        cvss_score: Some(9.8),
+        patched: vec![">=1.1.0".into()],
+        aliases: vec![format!("CVE-2026-{}", &id[13..])],
+    };
+    let advisories = AdvisoryFacts {
+        database: Default::default(),
+        lockfile: FileRef {
+            path: "Cargo.lock".into(),
+            sha256: sha('c'),
+        },
+        scanned: 4,
+        not_covered: vec!["forked 1.0.0".into()],
+        matches: vec![
+            advisory(
+                AdvisoryKind::Vulnerability,
+                "RUSTSEC-2026-0001",
+                "curl-sys",
+                "0.4.90+curl-8.21.0",
+            ),
+            advisory(
+                AdvisoryKind::Vulnerability,
+                "RUSTSEC-2026-0002",
+                "forked",
+                "1.0.0",
+            ),
+            advisory(
+                AdvisoryKind::Unmaintained,
+                "RUSTSEC-2026-0003",
+                "tester",
+                "1.0.0",
+            ),
+            advisory(AdvisoryKind::Notice, "RUSTSEC-2026-0004", "tester", "1.0.0"),
+        ],
+        history: Default::default(),
+    };
+    let waiver = |id: &str, reason: &str, state| WaiverStatus {
+        waiver: Waiver {
+            id: id.into(),
+            reason: reason.into(),
+            owner: "Grace Hopper".into(),
+            expires: "2027-01-01".into(),
+            expires_on: None,
+        },
+        state,
+        why: None,
+    };
+    let waivers = vec![
+        waiver(
+            "CVE-2026-0001",
+            &format!("code_not_reachable: {HOSTILE}"),
+            WaiverState::Used,
+        ),
+        waiver("RUSTSEC-2026-0002", "later", WaiverState::Expired),
+        waiver(
+            "RUSTSEC-2026-0003",
+            "replacement planned",
+            WaiverState::Invalid,
+        ),
+    ];
+    let input = cargo_sdl::sbom::VulnerabilityInput {
+        advisories: &advisories,
+        waivers: &waivers,
+    };
+    let product = Product {
+        name: "app".into(),
+        version: "1.0.0".into(),
+        description: Some(format!("description {HOSTILE}")),
+        security_level: None,
+    };
+    let now = cargo_sdl::timefmt::parse(NOW).unwrap();
+    cargo_sdl::sbom::generate_sbom(&facts, &product, now, Some(input)).unwrap()
+}
+
+fn cyclonedx() -> Validator {
+    schema_validator("tests/fixtures/schemas/cyclonedx-1.5-subset.schema.json")
+}
+
+#[test]
+fn the_sbom_matches_the_cyclonedx_1_5_schema_and_its_references_resolve() {
+    let bytes = sbom_sample();
+    assert_eq!(bytes, sbom_sample(), "the same input gives the same bytes");
+    let doc: Value = serde_json::from_slice(&bytes).unwrap();
+    let errs = cyclonedx().errors(&doc);
+    assert!(errs.is_empty(), "{errs:#?}");
+    // The crate's own validation of the same document.
+    let bom = cyclonedx_bom::models::bom::Bom::parse_from_json(&bytes[..]).unwrap();
+    use cyclonedx_bom::validation::Validate;
+    assert!(
+        bom.validate_version(cyclonedx_bom::models::bom::SpecVersion::V1_5)
+            .passed()
+    );
+
+    let mut refs = Vec::new();
+    strings_under(&doc, "bom-ref", &mut refs);
+    let unique: BTreeSet<&str> = refs.iter().copied().collect();
+    assert_eq!(unique.len(), refs.len(), "bom-refs are unique: {refs:?}");
+    for d in doc["dependencies"].as_array().unwrap() {
+        assert!(unique.contains(d["ref"].as_str().unwrap()), "{d}");
+        for t in d["dependsOn"].as_array().into_iter().flatten() {
+            assert!(unique.contains(t.as_str().unwrap()), "{t}");
+        }
+    }
+    let vulns = doc["vulnerabilities"].as_array().unwrap();
+    assert_eq!(vulns.len(), 4);
+    for v in vulns {
+        for a in v["affects"].as_array().unwrap() {
+            assert!(unique.contains(a["ref"].as_str().unwrap()), "{a}");
+        }
+    }
+    let mut purls = Vec::new();
+    strings_under(&doc, "purl", &mut purls);
+    for p in &purls {
+        assert!(
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-_~:%/@?=&".contains(&b)),
+            "{p}"
+        );
+    }
+    assert!(purls.contains(&"pkg:cargo/curl-sys@0.4.90%2Bcurl-8.21.0"));
+
+    // Members are marked, the outside path is not named, the git fork has no registry hash.
+    let component = |name: &str, purl_start: &str| {
+        doc["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name && c["purl"].as_str().unwrap().starts_with(purl_start))
+            .unwrap_or_else(|| panic!("{name} {purl_start}"))
+            .clone()
+    };
+    let util = component("util", "pkg:cargo/util");
+    assert!(
+        util["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "cargo-sdl:workspace-member" && p["value"] == "true")
+    );
+    assert_eq!(
+        component("vendored", "pkg:cargo/vendored")["purl"],
+        "pkg:cargo/vendored@0.1.0"
+    );
+    assert!(
+        component("forked", "pkg:cargo/forked@1.0.0?vcs_url")
+            .get("hashes")
+            .is_none()
+    );
+    assert_eq!(component("tester", "pkg:cargo/tester")["scope"], "excluded");
+    assert!(!String::from_utf8_lossy(&bytes).contains("/home/someone"));
+}
+
+#[test]
+fn the_cyclonedx_subset_schema_rejects_what_the_specification_rejects() {
+    let good: Value = serde_json::from_slice(&sbom_sample()).unwrap();
+    let v = cyclonedx();
+    let mutate = |f: &dyn Fn(&mut Value)| {
+        let mut x = good.clone();
+        f(&mut x);
+        v.errors(&x)
+    };
+    let cases: BTreeMap<&str, Vec<String>> = BTreeMap::from([
+        (
+            // What cyclonedx-bom 0.8.1 writes unless corrected.
+            "responses",
+            mutate(&|x| {
+                let a = &mut x["vulnerabilities"][1]["analysis"];
+                a["responses"] = a["response"].take();
+                a.as_object_mut().unwrap().remove("response");
+            }),
+        ),
+        (
+            "hash label",
+            mutate(&|x| x["components"][0]["hashes"][0]["alg"] = "SHA256".into()),
+        ),
+        (
+            "hash length",
+            mutate(&|x| x["components"][0]["hashes"][0]["content"] = "abc".into()),
+        ),
+        (
+            "state",
+            mutate(&|x| x["vulnerabilities"][0]["analysis"]["state"] = "waived".into()),
+        ),
+        (
+            "serial",
+            mutate(&|x| x["serialNumber"] = "urn:uuid:not-one".into()),
+        ),
+        (
+            "licence choice",
+            mutate(&|x| {
+                x["components"][0]["licenses"] =
+                    serde_json::json!([{"expression": "MIT", "license": {"id": "MIT"}}])
+            }),
+        ),
+        (
+            "duplicate affects",
+            mutate(&|x| {
+                let a = x["vulnerabilities"][0]["affects"][0].clone();
+                x["vulnerabilities"][0]["affects"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(a);
+            }),
+        ),
+    ]);
+    for (what, errs) in &cases {
+        assert!(!errs.is_empty(), "{what} should be rejected");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // report.json against schema/report.schema.json
 
-/// A validator for the subset of JSON Schema 2020-12 that schema/report.schema.json uses. A
-/// keyword outside the subset fails the test, so the schema cannot silently outgrow it.
+/// A validator for the subset of JSON Schema 2020-12 that schema/report.schema.json and the
+/// subset schemas of CycloneDX and SARIF under tests/fixtures/schemas use. A keyword outside the
+/// subset fails the test, so a schema cannot silently outgrow it.
 struct Validator {
     root: Value,
 }
@@ -937,6 +1257,9 @@ const KEYWORDS: &[&str] = &[
     "pattern",
     "oneOf",
     "anyOf",
+    "uniqueItems",
+    "minItems",
+    "minLength",
 ];
 
 impl Validator {
@@ -1045,6 +1368,25 @@ impl Validator {
                 self.check(items, x, &format!("{at}[{i}]"), errs);
             }
         }
+        if let Some(arr) = v.as_array() {
+            if s.get("uniqueItems") == Some(&Value::Bool(true)) {
+                for (i, x) in arr.iter().enumerate() {
+                    if arr[..i].contains(x) {
+                        errs.push(format!("{at}[{i}]: a duplicate item"));
+                    }
+                }
+            }
+            if let Some(min) = s.get("minItems").and_then(Value::as_u64)
+                && (arr.len() as u64) < min
+            {
+                errs.push(format!("{at}: fewer than {min} items"));
+            }
+        }
+        if let (Some(min), Some(text)) = (s.get("minLength").and_then(Value::as_u64), v.as_str())
+            && (text.chars().count() as u64) < min
+        {
+            errs.push(format!("{at}: shorter than {min} characters"));
+        }
         for (key, exactly_one) in [("oneOf", true), ("anyOf", false)] {
             if let Some(alts) = s.get(key) {
                 let passing = alts
@@ -1071,11 +1413,12 @@ impl Validator {
 }
 
 fn validator() -> Validator {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/schema/report.schema.json"
-    ))
-    .unwrap();
+    schema_validator("schema/report.schema.json")
+}
+
+/// The validator of a schema file, by its path in the repository.
+fn schema_validator(path: &str) -> Validator {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
     Validator { root: parse(&text) }
 }
 
