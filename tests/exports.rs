@@ -364,7 +364,44 @@ fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
             descriptor["properties"]["requirements"],
             serde_json::json!(rule.requirements)
         );
+        let tags = descriptor["properties"]["tags"].as_array().unwrap();
+        assert_eq!(
+            tags[0], "security",
+            "GitHub counts security-severity on these only"
+        );
+        assert_eq!(tags[1], "iec62443-4-1");
+        for r in &rule.requirements {
+            assert!(tags.contains(&Value::from(r.as_str())), "{r}");
+        }
+        // The level this report ran the rule at decides its severity.
+        let level = report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule.id)
+            .map_or(rule.default_level, |f| f.level);
+        let want = match level {
+            Level::Deny => "8.0",
+            Level::Warn => "5.0",
+            Level::Allow => "2.0",
+        };
+        assert_eq!(
+            descriptor["properties"]["security-severity"], want,
+            "{}",
+            rule.id
+        );
     }
+    assert_eq!(
+        runs[0]["automationDetails"]["id"],
+        format!(
+            "cargo-sdl/{}/",
+            report
+                .product
+                .name
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    );
 
     let results = runs[0]["results"].as_array().unwrap();
     assert_eq!(
@@ -395,7 +432,16 @@ fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
             locations[0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
             "%SRCROOT%"
         );
-        let fp = r["partialFingerprints"]["cargoSdlFinding/v1"]
+        for l in locations
+            .iter()
+            .chain(r["relatedLocations"].as_array().into_iter().flatten())
+        {
+            let line = l["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap();
+            assert!(line >= 1, "every location has a region: {l}");
+        }
+        let fp = r["partialFingerprints"]["cargoSdlFinding/v2"]
             .as_str()
             .unwrap();
         assert_eq!(fp.len(), 64);
@@ -417,9 +463,9 @@ fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
         related[0]["physicalLocation"]["artifactLocation"]["uri"],
         "docs/threat%20model.md"
     );
-    assert!(
-        related[0]["physicalLocation"].get("region").is_none(),
-        "no line, no region"
+    assert_eq!(
+        related[0]["physicalLocation"]["region"]["startLine"], 1,
+        "no line: the whole file, from line 1"
     );
     assert_eq!(
         failed["properties"]["evidence"][0],
@@ -457,6 +503,11 @@ fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
         allow["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "sdl.toml"
     );
+    assert_eq!(
+        allow["relatedLocations"][1]["physicalLocation"]["artifactLocation"]["uri"], "Cargo.lock",
+        "a package was found in the lockfile"
+    );
+    assert_eq!(allow["properties"]["evidence"][0], "package serde 1.0.0");
 }
 
 #[test]
@@ -488,6 +539,188 @@ fn sarif_of_a_real_report_locates_every_result() {
     for r in results {
         let uri = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
         assert!(uri.as_str().is_some_and(|u| !u.is_empty()), "{r}");
+    }
+}
+
+fn sarif_schema() -> Validator {
+    schema_validator("tests/fixtures/schemas/sarif-2.1.0-subset.schema.json")
+}
+
+/// What GitHub code scanning needs beyond the schema.
+fn github_accepts(sarif: &Value) {
+    let run = &sarif["runs"][0];
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        let severity: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap_or_else(|| panic!("a string: {rule}"))
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&severity), "{rule}");
+        assert!(
+            rule["properties"]["tags"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("security"))
+        );
+    }
+    for r in run["results"].as_array().unwrap() {
+        let locations = r["locations"].as_array().unwrap();
+        assert!(!locations.is_empty(), "{r}");
+        for l in locations
+            .iter()
+            .chain(r["relatedLocations"].as_array().into_iter().flatten())
+        {
+            assert!(
+                l["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap()
+                    >= 1
+            );
+            let uri = l["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(!uri.is_empty() && !uri.starts_with('/'), "{uri}");
+        }
+    }
+    let id = run["automationDetails"]["id"].as_str().unwrap();
+    assert!(id.starts_with("cargo-sdl/") && id.ends_with('/'), "{id}");
+}
+
+#[test]
+fn sarif_matches_the_sarif_2_1_0_schema_and_what_github_needs() {
+    let (report, catalog) = sample();
+    let (real, real_catalog, _dir) = real_report();
+    for sarif in [
+        parse(&render_sarif(&report, &catalog).unwrap()),
+        parse(&render_sarif(&real, &real_catalog).unwrap()),
+    ] {
+        let errs = sarif_schema().errors(&sarif);
+        assert!(errs.is_empty(), "{errs:#?}");
+        github_accepts(&sarif);
+    }
+    // The real report of a bare workspace: its findings about the history or packages point
+    // at Cargo.toml or Cargo.lock from line 1.
+    let sarif = parse(&render_sarif(&real, &real_catalog).unwrap());
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "cargo-sdl/demo/"
+    );
+}
+
+#[test]
+fn the_sarif_subset_schema_rejects_what_the_standard_rejects() {
+    let (report, catalog) = sample();
+    let good = parse(&render_sarif(&report, &catalog).unwrap());
+    let v = sarif_schema();
+    let mutate = |f: &dyn Fn(&mut Value)| {
+        let mut x = good.clone();
+        f(&mut x);
+        v.errors(&x)
+    };
+    let cases: BTreeMap<&str, Vec<String>> = BTreeMap::from([
+        (
+            "line 0",
+            mutate(&|x| {
+                x["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+                    0.into()
+            }),
+        ),
+        (
+            "level",
+            mutate(&|x| x["runs"][0]["results"][0]["level"] = "info".into()),
+        ),
+        (
+            "message string",
+            mutate(&|x| x["runs"][0]["results"][0]["message"] = "text".into()),
+        ),
+        (
+            "no message",
+            mutate(&|x| {
+                x["runs"][0]["results"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("message");
+            }),
+        ),
+        (
+            "suppression kind",
+            mutate(&|x| {
+                x["runs"][0]["results"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .for_each(|r| r["suppressions"] = serde_json::json!([{"kind": "waiver"}]))
+            }),
+        ),
+        (
+            "unknown field",
+            mutate(&|x| x["runs"][0]["tool"]["driver"]["surprise"] = true.into()),
+        ),
+        ("version", mutate(&|x| x["version"] = "2.0.0".into())),
+    ]);
+    for (what, errs) in &cases {
+        assert!(!errs.is_empty(), "{what} should be rejected");
+    }
+}
+
+/// Two runs that differ in everything volatile (time, tool version, messages with counts and
+/// commit ids, lines, levels, unknown becoming a failure, evidence added, so that the primary
+/// location moves) give the same fingerprints; another rule or another product gives another.
+#[test]
+fn sarif_fingerprints_survive_volatile_changes() {
+    let (report, catalog) = sample();
+    let mut later = report.clone();
+    later.generated_at = "2027-03-01T08:00:00Z".into();
+    later.tool.version = "9.9.9".into();
+    for f in &mut later.findings {
+        f.message = format!("{} (now 17 of 42, at commit {})", f.message, "f".repeat(40));
+        f.level = Level::Deny;
+        if f.outcome == Outcome::Unknown {
+            f.outcome = Outcome::Fail;
+        }
+        for e in &mut f.evidence {
+            match e {
+                EvidenceRef::File { line, sha256, .. } => {
+                    *line = line.map(|l| l + 40);
+                    *sha256 = sha('9');
+                }
+                EvidenceRef::Commit { id } => *id = "e".repeat(40),
+                _ => {}
+            }
+        }
+        f.evidence.push(EvidenceRef::File {
+            path: "docs/another.md".into(),
+            sha256: sha('8'),
+            line: Some(3),
+        });
+    }
+    let fingerprints = |r: &Report| -> BTreeMap<String, Value> {
+        parse(&render_sarif(r, &catalog).unwrap())["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["ruleId"].as_str().unwrap().to_string(),
+                    x["partialFingerprints"].clone(),
+                )
+            })
+            .collect()
+    };
+    let before = fingerprints(&report);
+    let after = fingerprints(&later);
+    assert_eq!(before.len(), 4);
+    for (rule, fp) in &before {
+        assert_eq!(after.get(rule), Some(fp), "{rule}");
+    }
+    let all: BTreeSet<String> = before.values().map(Value::to_string).collect();
+    assert_eq!(all.len(), before.len(), "one fingerprint per rule");
+    // Another product in the same repository: other alerts.
+    let mut other = report.clone();
+    other.product.name = "another product".into();
+    let elsewhere = fingerprints(&other);
+    for (rule, fp) in &before {
+        assert_ne!(elsewhere.get(rule), Some(fp), "{rule}");
     }
 }
 
