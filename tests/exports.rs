@@ -815,12 +815,12 @@ fn oscal_has_a_finding_per_requirement_and_observations_with_expiry() {
     assert_eq!(evidence[0]["href"], "documents/src/main.rs");
     assert_eq!(
         evidence[0]["description"],
-        format!("file src/main\\.rs line 12 (sha256 {})", sha('1'))
+        format!("file src/main.rs line 12 (sha256 {})", sha('1'))
     );
     assert_eq!(evidence[1]["href"], "documents/docs/threat%20model.md");
     assert_eq!(
         evidence[1]["description"],
-        format!("file docs/threat model\\.md (sha256 {})", sha('2'))
+        format!("file docs/threat model.md (sha256 {})", sha('2'))
     );
     assert!(evidence[2].get("href").is_none());
     assert_eq!(evidence[2]["description"], format!("commit {COMMIT}"));
@@ -857,10 +857,18 @@ fn oscal_has_a_finding_per_requirement_and_observations_with_expiry() {
             .unwrap_or_default();
         assert_eq!(
             related.len(),
-            r.findings.len() + r.attestations.len(),
+            r.findings.len() + r.attestations.len() + r.expired_attestations.len(),
             "{}",
             r.id
         );
+        if related.is_empty() {
+            assert_eq!(
+                finding["remarks"],
+                cargo_sdl::render::oscal::NO_OBSERVATION,
+                "a finding without observations says why: {}",
+                r.id
+            );
+        }
         for u in related {
             assert!(
                 obs_uuids.contains(u),
@@ -920,6 +928,206 @@ fn oscal_markup_fields_keep_hostile_text_inert() {
             !s.contains('\n'),
             "a newline could start a Markdown block: {s}"
         );
+    }
+}
+
+/// Markdown escaping is for OSCAL's markup fields only: strings and tokens stay as written.
+#[test]
+fn oscal_escapes_text_by_field_type() {
+    let (mut report, catalog) = sample();
+    let odd = "O'Brien_[ops] *lead* <x> 1.0";
+    report.evidence.human.attestations[1].approver = format!("  {odd}\n");
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let ar = &doc["assessment-results"];
+    // markup-line: readable, with only what would become markup escaped.
+    let title = ar["metadata"]["title"].as_str().unwrap();
+    assert!(title.ends_with(" 0.3.0"), "{title}");
+    assert!(
+        title.contains("&lt;img") && title.contains("\\[x\\]"),
+        "{title}"
+    );
+    let first_finding = &ar["results"][0]["findings"][0];
+    let id = &report.requirements[0].id;
+    assert!(
+        first_finding["title"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{id} ")),
+        "{first_finding}"
+    );
+    // Plain strings: never a backslash escape or an entity.
+    let mut plain = Vec::new();
+    for key in [
+        "value",
+        "name",
+        "version",
+        "control-id",
+        "target-id",
+        "state",
+        "reason",
+        "role-id",
+        "type",
+    ] {
+        strings_under(&doc, key, &mut plain);
+    }
+    assert!(plain.contains(&"cargo-sdl 0.1.0"));
+    assert!(plain.contains(&"Ada Lovelace"));
+    assert!(plain.contains(&odd), "a party's name is a plain string");
+    for p in &plain {
+        assert!(!p.contains("\\[") && !p.contains("&lt;"), "escaped: {p}");
+        assert!(
+            !p.contains('\n') && p.trim() == *p && !p.is_empty(),
+            "{p:?}"
+        );
+    }
+    // In markup the same name is escaped.
+    let observations = ar["results"][0]["observations"].as_array().unwrap();
+    let expired = observations.last().unwrap()["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        expired.contains("O'Brien\\_\\[ops\\] \\*lead\\* &lt;x> 1.0"),
+        "{expired}"
+    );
+    // Props carry the tailoring and the product's own name raw, on one line.
+    let ids = strings_under_all(&doc, "control-id");
+    assert!(ids.iter().all(|i| {
+        i.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }));
+}
+
+fn strings_under_all<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    strings_under(v, key, &mut out);
+    out
+}
+
+/// Attesters and approvers are parties with stable UUIDs; attestation observations name them
+/// as actors in roles the metadata defines.
+#[test]
+fn oscal_attestations_name_their_attester_and_approver_as_parties() {
+    let (report, catalog) = sample();
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let md = &doc["assessment-results"]["metadata"];
+    let parties: BTreeMap<&str, &str> = md["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            assert_eq!(p["type"], "person");
+            (p["name"].as_str().unwrap(), p["uuid"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        parties.keys().copied().collect::<Vec<_>>(),
+        ["Ada Lovelace", "Grace Hopper"]
+    );
+    let roles: BTreeSet<&str> = md["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let observations = doc["assessment-results"]["results"][0]["observations"]
+        .as_array()
+        .unwrap();
+    let attested: Vec<&Value> = observations
+        .iter()
+        .filter(|o| o["methods"] == serde_json::json!(["EXAMINE"]))
+        .collect();
+    assert_eq!(attested.len(), 2);
+    for o in attested {
+        let actors = o["origins"][0]["actors"].as_array().unwrap();
+        let named: Vec<(&str, &str)> = actors
+            .iter()
+            .map(|a| {
+                assert_eq!(a["type"], "party");
+                assert!(roles.contains(a["role-id"].as_str().unwrap()), "{a}");
+                (
+                    a["role-id"].as_str().unwrap(),
+                    a["actor-uuid"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("attester", parties["Ada Lovelace"]),
+                ("approver", parties["Grace Hopper"])
+            ]
+        );
+    }
+    // Another run: other observation UUIDs, the same people.
+    let mut later = report.clone();
+    later.generated_at = "2026-12-01T00:00:00Z".into();
+    let again = parse(&render_oscal(&later, &catalog).unwrap());
+    assert_eq!(
+        again["assessment-results"]["metadata"]["parties"],
+        md["parties"]
+    );
+    assert_ne!(
+        again["assessment-results"]["results"][0]["observations"][0]["uuid"],
+        observations[0]["uuid"]
+    );
+    // No attestation, no party and no roles.
+    let (real, real_catalog, _dir) = real_report();
+    let plain = parse(&render_oscal(&real, &real_catalog).unwrap());
+    assert!(
+        plain["assessment-results"]["metadata"]
+            .get("parties")
+            .is_none()
+    );
+    assert!(
+        plain["assessment-results"]["metadata"]
+            .get("roles")
+            .is_none()
+    );
+}
+
+/// import-ap resolves as compliance-trestle resolves a `#uuid` import: to the back-matter
+/// resource's first rlink ending in `.json`, here the report beside the file, with its hash.
+#[test]
+fn oscal_import_ap_resolves_to_the_report_with_its_digest() {
+    let (report, catalog) = sample();
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let ar = &doc["assessment-results"];
+    let href = ar["import-ap"]["href"].as_str().unwrap();
+    let uuid = href.strip_prefix('#').unwrap();
+    let resource = ar["back-matter"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["uuid"] == uuid)
+        .unwrap();
+    let rlink = resource["rlinks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["href"].as_str().unwrap().ends_with(".json"))
+        .unwrap();
+    assert_eq!(rlink["href"], "report.json");
+    assert_eq!(rlink["media-type"], "application/json");
+    assert_eq!(rlink["hashes"][0]["algorithm"], "SHA-256");
+    let json = cargo_sdl::render::json::render(&report).unwrap();
+    assert_eq!(
+        rlink["hashes"][0]["value"],
+        cargo_sdl::digest::sha256_hex(json.as_bytes())
+    );
+    assert_eq!(resource["props"][0]["name"], "type");
+    assert_eq!(resource["props"][0]["value"], "plan");
+    // Every finding relates to an observation or says why it cannot.
+    let findings = ar["results"][0]["findings"].as_array().unwrap();
+    let without: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f.get("related-observations").is_none())
+        .collect();
+    assert!(
+        !without.is_empty(),
+        "the catalogue has attestation-only requirements"
+    );
+    for f in without {
+        assert_eq!(f["remarks"], cargo_sdl::render::oscal::NO_OBSERVATION);
     }
 }
 

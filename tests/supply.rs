@@ -331,6 +331,29 @@ expires = 2026-01-31
         report["evidence"]["sbom"]["value"]["generated"]["value"]["serial_number"],
         doc["serialNumber"]
     );
+    // The OSCAL plan reference resolves to this report.json, digest and all.
+    let oscal: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pkg.join("oscal-assessment-results.json")).unwrap())
+            .unwrap();
+    let rlink = &oscal["assessment-results"]["back-matter"]["resources"][0]["rlinks"][0];
+    assert_eq!(rlink["href"], "report.json");
+    assert_eq!(
+        rlink["hashes"][0]["value"],
+        cargo_sdl::digest::sha256_hex(&std::fs::read(pkg.join("report.json")).unwrap())
+    );
+    // Code scanning finds the vulnerable package where it is locked.
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pkg.join("report.sarif")).unwrap()).unwrap();
+    let unmaintained = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "no-unmaintained-or-unsound")
+        .unwrap();
+    assert_eq!(
+        unmaintained["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "Cargo.lock"
+    );
     let plain = sbom_cli(ws.path(), "1769904000");
     let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
     assert!(plain.get("vulnerabilities").is_none());
