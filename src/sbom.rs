@@ -85,12 +85,12 @@ use crate::facts::cargo::{
 };
 
 /// Our property names (CycloneDX asks for a namespace prefix outside its own `cdx:`).
-pub const PROPERTY_WORKSPACE_MEMBER: &str = "cargo-sdl:workspace-member";
-pub const PROPERTY_LICENSE_SOURCE: &str = "cargo-sdl:license-source";
-pub const PROPERTY_LICENSE_FILE: &str = "cargo-sdl:license-file";
-pub const PROPERTY_ADVISORY_KIND: &str = "cargo-sdl:advisory-kind";
-pub const PROPERTY_WAIVER: &str = "cargo-sdl:waiver";
-pub const PROPERTY_WAIVER_STATE: &str = "cargo-sdl:waiver-state";
+pub(crate) const PROPERTY_WORKSPACE_MEMBER: &str = "cargo-sdl:workspace-member";
+pub(crate) const PROPERTY_LICENSE_SOURCE: &str = "cargo-sdl:license-source";
+pub(crate) const PROPERTY_LICENSE_FILE: &str = "cargo-sdl:license-file";
+pub(crate) const PROPERTY_ADVISORY_KIND: &str = "cargo-sdl:advisory-kind";
+pub(crate) const PROPERTY_WAIVER: &str = "cargo-sdl:waiver";
+pub(crate) const PROPERTY_WAIVER_STATE: &str = "cargo-sdl:waiver-state";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SbomError {
@@ -145,7 +145,7 @@ pub fn generate(
 }
 
 /// Like [`generate_sbom`], with the serial number and component count.
-pub fn generate_with(
+pub(crate) fn generate_with(
     facts: &CargoFacts,
     product: &Product,
     now: OffsetDateTime,
@@ -381,7 +381,7 @@ fn license(declared: &str) -> LicenseChoice {
 }
 
 /// The package URL: `pkg:cargo/name@version`, qualified for sources other than crates.io, in
-/// the canonical form of ECMA-427 (see [`purl_string`]).
+/// the canonical form of ECMA-427 (see `purl_string`).
 pub fn purl(p: &PackageFact) -> Result<Purl, SbomError> {
     let qualifier = match &p.source {
         PackageSource::CratesIo => None,
@@ -415,8 +415,8 @@ pub fn purl(p: &PackageFact) -> Result<Purl, SbomError> {
 }
 
 /// A canonical `pkg:cargo` package URL (ECMA-427 §5): name, version and qualifier values
-/// percent-encoded by [`purl_encode`], qualifiers sorted by key, empty values left out.
-pub fn purl_string(name: &str, version: &str, qualifiers: &[(&str, String)]) -> String {
+/// percent-encoded by `purl_encode`, qualifiers sorted by key, empty values left out.
+pub(crate) fn purl_string(name: &str, version: &str, qualifiers: &[(&str, String)]) -> String {
     let mut out = format!("pkg:cargo/{}", purl_encode(name));
     if !version.is_empty() {
         out.push('@');
@@ -438,7 +438,7 @@ pub fn purl_string(name: &str, version: &str, qualifiers: &[(&str, String)]) -> 
 
 /// ECMA-427 §5.4: every UTF-8 byte outside `A–Z a–z 0–9 . - _ ~` becomes `%XX` (upper-case
 /// hex), except the colon, which is never encoded.
-pub fn purl_encode(text: &str) -> String {
+pub(crate) fn purl_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b".-_~:".contains(&b) {
@@ -525,7 +525,7 @@ const JUSTIFICATIONS: &[&str] = &[
 ];
 
 /// The justification a waiver's reason names by opening with `<justification>:`.
-pub fn stated_justification(reason: &str) -> Option<&'static str> {
+pub(crate) fn stated_justification(reason: &str) -> Option<&'static str> {
     let (head, _) = reason.trim_start().split_once(':')?;
     JUSTIFICATIONS.iter().copied().find(|j| *j == head.trim())
 }

@@ -48,10 +48,10 @@
 //!   time and the object's identity, shaped as an RFC 4122 version-5 UUID (name-based; OSCAL
 //!   1.1 accepts versions 4 and 5). The same report gives the same document; another run gives
 //!   other UUIDs (parties excepted, see above).
-//! - Our own props carry `ns` [`PROP_NS`], as OSCAL asks of names outside its own namespace.
+//! - Our own props carry `ns` `PROP_NS`, as OSCAL asks of names outside its own namespace.
 //! - **Text by OSCAL type.** `title` is `markup-line`, `description` and `remarks` are
 //!   `markup-multiline`: Markdown, so text from the repository (paths, messages, statements,
-//!   names) goes through [`markup`], which escapes exactly what would become markup (emphasis,
+//!   names) goes through `markup`, which escapes exactly what would become markup (emphasis,
 //!   code, links, images, HTML, entities, OSCAL's `{{ insert }}`, sub- and superscript, a block
 //!   marker at the start) and folds line breaks, so that a commit message cannot become a link
 //!   or HTML in a GRC tool's view, while `cargo-sdl 0.1.0` stays `cargo-sdl 0.1.0`. Everything
@@ -81,7 +81,7 @@ pub(crate) const PROP_NS: &str = "https://crates.io/crates/cargo-sdl/ns/oscal";
 /// How long an automated observation counts when none of its requirements has a review period.
 pub const DEFAULT_EXPIRY_DAYS: u32 = 90;
 /// What the plan resource links to: the report beside this file in the evidence package.
-pub const PLAN_HREF: &str = "report.json";
+pub(crate) const PLAN_HREF: &str = "report.json";
 /// Why a requirement has no observation.
 pub const NO_OBSERVATION: &str =
     "No observation: no rule maps to this requirement and no attestation covers it.";

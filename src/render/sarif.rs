@@ -17,7 +17,7 @@
 //!   `iec62443-4-1` and the requirement ids; GitHub counts `security-severity` only on rules
 //!   tagged `security`) and `security-severity`, GitHub's 0–10 score as a string, from the
 //!   rule's level in this run (the configured one, else the catalogue's default):
-//!   [`SECURITY_SEVERITY`] deny → `8.0` (high), warn → `5.0` (medium), allow → `2.0` (low). A
+//!   `SECURITY_SEVERITY` deny → `8.0` (high), warn → `5.0` (medium), allow → `2.0` (low). A
 //!   finding whose rule is not in the catalogue given (a report rendered with another
 //!   catalogue) gets a minimal descriptor after the catalogue's, so every `ruleIndex` points at
 //!   a descriptor.
@@ -69,7 +69,7 @@ pub(crate) const INFORMATION_URI: &str = "https://crates.io/crates/cargo-sdl";
 pub(crate) const REPOSITORY_LEVEL_URI: &str = "Cargo.toml";
 pub(crate) const FINGERPRINT_KEY: &str = "cargoSdlFinding/v2";
 /// GitHub's `security-severity` for a rule at each level: high, medium, low.
-pub const SECURITY_SEVERITY: [(Level, &str); 3] = [
+pub(crate) const SECURITY_SEVERITY: [(Level, &str); 3] = [
     (Level::Deny, "8.0"),
     (Level::Warn, "5.0"),
     (Level::Allow, "2.0"),
@@ -181,7 +181,7 @@ pub(crate) fn automation_id(product: &str) -> String {
 }
 
 /// GitHub's `security-severity` of a rule level.
-pub fn security_severity(level: Level) -> &'static str {
+pub(crate) fn security_severity(level: Level) -> &'static str {
     SECURITY_SEVERITY
         .iter()
         .find(|(l, _)| *l == level)
