@@ -612,6 +612,33 @@ fn sbom_is_reproducible_valid_and_round_trips() {
         ["pkg:cargo/util@0.3.1?download_url=file:%2F%2Futil"]
     );
 
+    // From cargo metadata: the members are marked, their licences are the manifests' (or
+    // declared missing), and their bom-refs are their package URLs.
+    let doc: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    let comp = |name: &str| {
+        doc["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let app = comp("app");
+    assert_eq!(app["licenses"][0]["expression"], "MIT OR Apache-2.0");
+    assert_eq!(app["bom-ref"], app["purl"]);
+    assert_eq!(
+        app["properties"],
+        serde_json::json!([{"name": "cargo-sdl:workspace-member", "value": "true"}])
+    );
+    assert_eq!(
+        comp("util")["properties"],
+        serde_json::json!([
+            {"name": "cargo-sdl:workspace-member", "value": "true"},
+            {"name": "cargo-sdl:license-source", "value": "not-declared"},
+        ])
+    );
+
     // Another time changes the timestamp, not the serial number (it identifies the content).
     let c = sbom_cli(ws.path(), "1767312000");
     assert_ne!(a, c);
