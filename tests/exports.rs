@@ -3,6 +3,7 @@
 //! real one built through the library from a temporary workspace.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use cargo_sdl::catalog::{Catalog, Level};
 use cargo_sdl::config::{Config, Product, Waiver};
@@ -387,7 +388,44 @@ fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
             descriptor["properties"]["requirements"],
             serde_json::json!(rule.requirements)
         );
+        let tags = descriptor["properties"]["tags"].as_array().unwrap();
+        assert_eq!(
+            tags[0], "security",
+            "GitHub counts security-severity on these only"
+        );
+        assert_eq!(tags[1], "iec62443-4-1");
+        for r in &rule.requirements {
+            assert!(tags.contains(&Value::from(r.as_str())), "{r}");
+        }
+        // The level this report ran the rule at decides its severity.
+        let level = report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule.id)
+            .map_or(rule.default_level, |f| f.level);
+        let want = match level {
+            Level::Deny => "8.0",
+            Level::Warn => "5.0",
+            Level::Allow => "2.0",
+        };
+        assert_eq!(
+            descriptor["properties"]["security-severity"], want,
+            "{}",
+            rule.id
+        );
     }
+    assert_eq!(
+        runs[0]["automationDetails"]["id"],
+        format!(
+            "cargo-sdl/{}/",
+            report
+                .product
+                .name
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    );
 
     let results = runs[0]["results"].as_array().unwrap();
     assert_eq!(
@@ -418,7 +456,16 @@ fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
             locations[0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
             "%SRCROOT%"
         );
-        let fp = r["partialFingerprints"]["cargoSdlFinding/v1"]
+        for l in locations
+            .iter()
+            .chain(r["relatedLocations"].as_array().into_iter().flatten())
+        {
+            let line = l["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap();
+            assert!(line >= 1, "every location has a region: {l}");
+        }
+        let fp = r["partialFingerprints"]["cargoSdlFinding/v2"]
             .as_str()
             .unwrap();
         assert_eq!(fp.len(), 64);
@@ -440,9 +487,9 @@ fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
         related[0]["physicalLocation"]["artifactLocation"]["uri"],
         "docs/threat%20model.md"
     );
-    assert!(
-        related[0]["physicalLocation"].get("region").is_none(),
-        "no line, no region"
+    assert_eq!(
+        related[0]["physicalLocation"]["region"]["startLine"], 1,
+        "no line: the whole file, from line 1"
     );
     assert_eq!(
         failed["properties"]["evidence"][0],
@@ -480,6 +527,11 @@ fn sarif_has_one_run_every_rule_and_a_result_per_non_passing_finding() {
         allow["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "sdl.toml"
     );
+    assert_eq!(
+        allow["relatedLocations"][1]["physicalLocation"]["artifactLocation"]["uri"], "Cargo.lock",
+        "a package was found in the lockfile"
+    );
+    assert_eq!(allow["properties"]["evidence"][0], "package serde 1.0.0");
 }
 
 #[test]
@@ -511,6 +563,188 @@ fn sarif_of_a_real_report_locates_every_result() {
     for r in results {
         let uri = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
         assert!(uri.as_str().is_some_and(|u| !u.is_empty()), "{r}");
+    }
+}
+
+fn sarif_schema() -> Validator {
+    schema_validator("tests/fixtures/schemas/sarif-2.1.0-subset.schema.json")
+}
+
+/// What GitHub code scanning needs beyond the schema.
+fn github_accepts(sarif: &Value) {
+    let run = &sarif["runs"][0];
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        let severity: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap_or_else(|| panic!("a string: {rule}"))
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&severity), "{rule}");
+        assert!(
+            rule["properties"]["tags"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("security"))
+        );
+    }
+    for r in run["results"].as_array().unwrap() {
+        let locations = r["locations"].as_array().unwrap();
+        assert!(!locations.is_empty(), "{r}");
+        for l in locations
+            .iter()
+            .chain(r["relatedLocations"].as_array().into_iter().flatten())
+        {
+            assert!(
+                l["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap()
+                    >= 1
+            );
+            let uri = l["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(!uri.is_empty() && !uri.starts_with('/'), "{uri}");
+        }
+    }
+    let id = run["automationDetails"]["id"].as_str().unwrap();
+    assert!(id.starts_with("cargo-sdl/") && id.ends_with('/'), "{id}");
+}
+
+#[test]
+fn sarif_matches_the_sarif_2_1_0_schema_and_what_github_needs() {
+    let (report, catalog) = sample();
+    let (real, real_catalog, _dir) = real_report();
+    for sarif in [
+        parse(&render_sarif(&report, &catalog).unwrap()),
+        parse(&render_sarif(&real, &real_catalog).unwrap()),
+    ] {
+        let errs = sarif_schema().errors(&sarif);
+        assert!(errs.is_empty(), "{errs:#?}");
+        github_accepts(&sarif);
+    }
+    // The real report of a bare workspace: its findings about the history or packages point
+    // at Cargo.toml or Cargo.lock from line 1.
+    let sarif = parse(&render_sarif(&real, &real_catalog).unwrap());
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "cargo-sdl/demo/"
+    );
+}
+
+#[test]
+fn the_sarif_subset_schema_rejects_what_the_standard_rejects() {
+    let (report, catalog) = sample();
+    let good = parse(&render_sarif(&report, &catalog).unwrap());
+    let v = sarif_schema();
+    let mutate = |f: &dyn Fn(&mut Value)| {
+        let mut x = good.clone();
+        f(&mut x);
+        v.errors(&x)
+    };
+    let cases: BTreeMap<&str, Vec<String>> = BTreeMap::from([
+        (
+            "line 0",
+            mutate(&|x| {
+                x["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+                    0.into()
+            }),
+        ),
+        (
+            "level",
+            mutate(&|x| x["runs"][0]["results"][0]["level"] = "info".into()),
+        ),
+        (
+            "message string",
+            mutate(&|x| x["runs"][0]["results"][0]["message"] = "text".into()),
+        ),
+        (
+            "no message",
+            mutate(&|x| {
+                x["runs"][0]["results"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("message");
+            }),
+        ),
+        (
+            "suppression kind",
+            mutate(&|x| {
+                x["runs"][0]["results"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .for_each(|r| r["suppressions"] = serde_json::json!([{"kind": "waiver"}]))
+            }),
+        ),
+        (
+            "unknown field",
+            mutate(&|x| x["runs"][0]["tool"]["driver"]["surprise"] = true.into()),
+        ),
+        ("version", mutate(&|x| x["version"] = "2.0.0".into())),
+    ]);
+    for (what, errs) in &cases {
+        assert!(!errs.is_empty(), "{what} should be rejected");
+    }
+}
+
+/// Two runs that differ in everything volatile (time, tool version, messages with counts and
+/// commit ids, lines, levels, unknown becoming a failure, evidence added, so that the primary
+/// location moves) give the same fingerprints; another rule or another product gives another.
+#[test]
+fn sarif_fingerprints_survive_volatile_changes() {
+    let (report, catalog) = sample();
+    let mut later = report.clone();
+    later.generated_at = "2027-03-01T08:00:00Z".into();
+    later.tool.version = "9.9.9".into();
+    for f in &mut later.findings {
+        f.message = format!("{} (now 17 of 42, at commit {})", f.message, "f".repeat(40));
+        f.level = Level::Deny;
+        if f.outcome == Outcome::Unknown {
+            f.outcome = Outcome::Fail;
+        }
+        for e in &mut f.evidence {
+            match e {
+                EvidenceRef::File { line, sha256, .. } => {
+                    *line = line.map(|l| l + 40);
+                    *sha256 = sha('9');
+                }
+                EvidenceRef::Commit { id } => *id = "e".repeat(40),
+                _ => {}
+            }
+        }
+        f.evidence.push(EvidenceRef::File {
+            path: "docs/another.md".into(),
+            sha256: sha('8'),
+            line: Some(3),
+        });
+    }
+    let fingerprints = |r: &Report| -> BTreeMap<String, Value> {
+        parse(&render_sarif(r, &catalog).unwrap())["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["ruleId"].as_str().unwrap().to_string(),
+                    x["partialFingerprints"].clone(),
+                )
+            })
+            .collect()
+    };
+    let before = fingerprints(&report);
+    let after = fingerprints(&later);
+    assert_eq!(before.len(), 4);
+    for (rule, fp) in &before {
+        assert_eq!(after.get(rule), Some(fp), "{rule}");
+    }
+    let all: BTreeSet<String> = before.values().map(Value::to_string).collect();
+    assert_eq!(all.len(), before.len(), "one fingerprint per rule");
+    // Another product in the same repository: other alerts.
+    let mut other = report.clone();
+    other.product.name = "another product".into();
+    let elsewhere = fingerprints(&other);
+    for (rule, fp) in &before {
+        assert_ne!(elsewhere.get(rule), Some(fp), "{rule}");
     }
 }
 
@@ -605,12 +839,12 @@ fn oscal_has_a_finding_per_requirement_and_observations_with_expiry() {
     assert_eq!(evidence[0]["href"], "documents/src/main.rs");
     assert_eq!(
         evidence[0]["description"],
-        format!("file src/main\\.rs line 12 (sha256 {})", sha('1'))
+        format!("file src/main.rs line 12 (sha256 {})", sha('1'))
     );
     assert_eq!(evidence[1]["href"], "documents/docs/threat%20model.md");
     assert_eq!(
         evidence[1]["description"],
-        format!("file docs/threat model\\.md (sha256 {})", sha('2'))
+        format!("file docs/threat model.md (sha256 {})", sha('2'))
     );
     assert!(evidence[2].get("href").is_none());
     assert_eq!(evidence[2]["description"], format!("commit {COMMIT}"));
@@ -647,10 +881,18 @@ fn oscal_has_a_finding_per_requirement_and_observations_with_expiry() {
             .unwrap_or_default();
         assert_eq!(
             related.len(),
-            r.findings.len() + r.attestations.len(),
+            r.findings.len() + r.attestations.len() + r.expired_attestations.len(),
             "{}",
             r.id
         );
+        if related.is_empty() {
+            assert_eq!(
+                finding["remarks"],
+                cargo_sdl::render::oscal::NO_OBSERVATION,
+                "a finding without observations says why: {}",
+                r.id
+            );
+        }
         for u in related {
             assert!(
                 obs_uuids.contains(u),
@@ -710,6 +952,206 @@ fn oscal_markup_fields_keep_hostile_text_inert() {
             !s.contains('\n'),
             "a newline could start a Markdown block: {s}"
         );
+    }
+}
+
+/// Markdown escaping is for OSCAL's markup fields only: strings and tokens stay as written.
+#[test]
+fn oscal_escapes_text_by_field_type() {
+    let (mut report, catalog) = sample();
+    let odd = "O'Brien_[ops] *lead* <x> 1.0";
+    report.evidence.human.attestations[1].approver = format!("  {odd}\n");
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let ar = &doc["assessment-results"];
+    // markup-line: readable, with only what would become markup escaped.
+    let title = ar["metadata"]["title"].as_str().unwrap();
+    assert!(title.ends_with(" 0.3.0"), "{title}");
+    assert!(
+        title.contains("&lt;img") && title.contains("\\[x\\]"),
+        "{title}"
+    );
+    let first_finding = &ar["results"][0]["findings"][0];
+    let id = &report.requirements[0].id;
+    assert!(
+        first_finding["title"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{id} ")),
+        "{first_finding}"
+    );
+    // Plain strings: never a backslash escape or an entity.
+    let mut plain = Vec::new();
+    for key in [
+        "value",
+        "name",
+        "version",
+        "control-id",
+        "target-id",
+        "state",
+        "reason",
+        "role-id",
+        "type",
+    ] {
+        strings_under(&doc, key, &mut plain);
+    }
+    assert!(plain.contains(&"cargo-sdl 0.1.0"));
+    assert!(plain.contains(&"Ada Lovelace"));
+    assert!(plain.contains(&odd), "a party's name is a plain string");
+    for p in &plain {
+        assert!(!p.contains("\\[") && !p.contains("&lt;"), "escaped: {p}");
+        assert!(
+            !p.contains('\n') && p.trim() == *p && !p.is_empty(),
+            "{p:?}"
+        );
+    }
+    // In markup the same name is escaped.
+    let observations = ar["results"][0]["observations"].as_array().unwrap();
+    let expired = observations.last().unwrap()["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        expired.contains("O'Brien\\_\\[ops\\] \\*lead\\* &lt;x> 1.0"),
+        "{expired}"
+    );
+    // Props carry the tailoring and the product's own name raw, on one line.
+    let ids = strings_under_all(&doc, "control-id");
+    assert!(ids.iter().all(|i| {
+        i.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }));
+}
+
+fn strings_under_all<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    strings_under(v, key, &mut out);
+    out
+}
+
+/// Attesters and approvers are parties with stable UUIDs; attestation observations name them
+/// as actors in roles the metadata defines.
+#[test]
+fn oscal_attestations_name_their_attester_and_approver_as_parties() {
+    let (report, catalog) = sample();
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let md = &doc["assessment-results"]["metadata"];
+    let parties: BTreeMap<&str, &str> = md["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            assert_eq!(p["type"], "person");
+            (p["name"].as_str().unwrap(), p["uuid"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        parties.keys().copied().collect::<Vec<_>>(),
+        ["Ada Lovelace", "Grace Hopper"]
+    );
+    let roles: BTreeSet<&str> = md["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let observations = doc["assessment-results"]["results"][0]["observations"]
+        .as_array()
+        .unwrap();
+    let attested: Vec<&Value> = observations
+        .iter()
+        .filter(|o| o["methods"] == serde_json::json!(["EXAMINE"]))
+        .collect();
+    assert_eq!(attested.len(), 2);
+    for o in attested {
+        let actors = o["origins"][0]["actors"].as_array().unwrap();
+        let named: Vec<(&str, &str)> = actors
+            .iter()
+            .map(|a| {
+                assert_eq!(a["type"], "party");
+                assert!(roles.contains(a["role-id"].as_str().unwrap()), "{a}");
+                (
+                    a["role-id"].as_str().unwrap(),
+                    a["actor-uuid"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("attester", parties["Ada Lovelace"]),
+                ("approver", parties["Grace Hopper"])
+            ]
+        );
+    }
+    // Another run: other observation UUIDs, the same people.
+    let mut later = report.clone();
+    later.generated_at = "2026-12-01T00:00:00Z".into();
+    let again = parse(&render_oscal(&later, &catalog).unwrap());
+    assert_eq!(
+        again["assessment-results"]["metadata"]["parties"],
+        md["parties"]
+    );
+    assert_ne!(
+        again["assessment-results"]["results"][0]["observations"][0]["uuid"],
+        observations[0]["uuid"]
+    );
+    // No attestation, no party and no roles.
+    let (real, real_catalog, _dir) = real_report();
+    let plain = parse(&render_oscal(&real, &real_catalog).unwrap());
+    assert!(
+        plain["assessment-results"]["metadata"]
+            .get("parties")
+            .is_none()
+    );
+    assert!(
+        plain["assessment-results"]["metadata"]
+            .get("roles")
+            .is_none()
+    );
+}
+
+/// import-ap resolves as compliance-trestle resolves a `#uuid` import: to the back-matter
+/// resource's first rlink ending in `.json`, here the report beside the file, with its hash.
+#[test]
+fn oscal_import_ap_resolves_to_the_report_with_its_digest() {
+    let (report, catalog) = sample();
+    let doc = parse(&render_oscal(&report, &catalog).unwrap());
+    let ar = &doc["assessment-results"];
+    let href = ar["import-ap"]["href"].as_str().unwrap();
+    let uuid = href.strip_prefix('#').unwrap();
+    let resource = ar["back-matter"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["uuid"] == uuid)
+        .unwrap();
+    let rlink = resource["rlinks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["href"].as_str().unwrap().ends_with(".json"))
+        .unwrap();
+    assert_eq!(rlink["href"], "report.json");
+    assert_eq!(rlink["media-type"], "application/json");
+    assert_eq!(rlink["hashes"][0]["algorithm"], "SHA-256");
+    let json = cargo_sdl::render::json::render(&report).unwrap();
+    assert_eq!(
+        rlink["hashes"][0]["value"],
+        cargo_sdl::digest::sha256_hex(json.as_bytes())
+    );
+    assert_eq!(resource["props"][0]["name"], "type");
+    assert_eq!(resource["props"][0]["value"], "plan");
+    // Every finding relates to an observation or says why it cannot.
+    let findings = ar["results"][0]["findings"].as_array().unwrap();
+    let without: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f.get("related-observations").is_none())
+        .collect();
+    assert!(
+        !without.is_empty(),
+        "the catalogue has attestation-only requirements"
+    );
+    for f in without {
+        assert_eq!(f["remarks"], cargo_sdl::render::oscal::NO_OBSERVATION);
     }
 }
 
@@ -934,10 +1376,329 @@ fn markdown_escapes_every_repository_sourced_field() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The SBOM against the CycloneDX 1.5 subset schema
+
+/// Every kind of package (members, registries, git, paths, licence files, build metadata,
+/// dev-only) and every kind of advisory decision.
+fn sbom_sample() -> Vec<u8> {
+    use cargo_sdl::eval::{WaiverState, WaiverStatus};
+    use cargo_sdl::facts::cargo::{
+        AdvisoryFacts, AdvisoryKind, AdvisoryMatch, CargoFacts, DependencyEdge, DependencyKind,
+        PackageFact, PackageSource,
+    };
+    let pkg = |name: &str, version: &str, source: PackageSource| PackageFact {
+        name: name.into(),
+        version: version.into(),
+        source,
+        member: false,
+        license: Some("MIT OR Apache-2.0".into()),
+        license_file: None,
+        checksum: None,
+        dependencies: vec![],
+    };
+    let edge = |name: &str, version: &str, kind: DependencyKind| DependencyEdge {
+        name: name.into(),
+        version: version.into(),
+        kinds: vec![kind],
+    };
+    let mut app = pkg(
+        "app",
+        "1.0.0",
+        PackageSource::Path {
+            path: Some(".".into()),
+            inside_workspace: Some(true),
+        },
+    );
+    app.member = true;
+    app.license = Some("MIT".into());
+    app.dependencies = vec![
+        edge("curl-sys", "0.4.90+curl-8.21.0", DependencyKind::Normal),
+        edge("forked", "1.0.0", DependencyKind::Normal),
+        edge("internal", "2.0.0", DependencyKind::Build),
+        edge("util", "0.1.0", DependencyKind::Normal),
+        edge("tester", "1.0.0", DependencyKind::Dev),
+    ];
+    let mut util = pkg(
+        "util",
+        "0.1.0",
+        PackageSource::Path {
+            path: Some("crates/util".into()),
+            inside_workspace: Some(true),
+        },
+    );
+    util.member = true;
+    util.license = None;
+    util.license_file = Some("LICENSE".into());
+    let mut curl = pkg("curl-sys", "0.4.90+curl-8.21.0", PackageSource::CratesIo);
+    curl.checksum = Some("1b".repeat(32));
+    let mut forked_registry = pkg("forked", "1.0.0", PackageSource::CratesIo);
+    forked_registry.checksum = Some("2c".repeat(32));
+    let forked_git = pkg(
+        "forked",
+        "1.0.0",
+        PackageSource::Git {
+            url: "https://example.org/forked.git".into(),
+            rev: Some("0123456789abcdef0123456789abcdef01234567".into()),
+        },
+    );
+    let mut internal = pkg(
+        "internal",
+        "2.0.0",
+        PackageSource::Registry {
+            url: "https://registry.example.org/index/".into(),
+        },
+    );
+    internal.checksum = Some("3d".repeat(32));
+    internal.license = None;
+    let outside = pkg(
+        "vendored",
+        "0.1.0",
+        PackageSource::Path {
+            path: Some("/home/someone/vendored".into()),
+            inside_workspace: Some(false),
+        },
+    );
+    let mut tester = pkg("tester", "1.0.0", PackageSource::CratesIo);
+    tester.checksum = Some("4e".repeat(32));
+    let mut packages = vec![
+        app,
+        util,
+        curl,
+        forked_registry,
+        forked_git,
+        internal,
+        outside,
+        tester,
+    ];
+    packages.sort();
+    let facts = CargoFacts {
+        members: vec!["app 1.0.0".into(), "util 0.1.0".into()],
+        packages,
+        ..CargoFacts::default()
+    };
+    let advisory = |kind, id: &str, package: &str, version: &str| AdvisoryMatch {
+        kind,
+        id: id.into(),
+        package: package.into(),
+        version: version.into(),
+        title: format!("{package}: {HOSTILE}"),
+        date: "2026-01-10".into(),
+        cvss: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
+        cvss_score: Some(9.8),
+        patched: vec![">=1.1.0".into()],
+        aliases: vec![format!("CVE-2026-{}", &id[13..])],
+    };
+    let advisories = AdvisoryFacts {
+        database: Default::default(),
+        lockfile: FileRef {
+            path: "Cargo.lock".into(),
+            sha256: sha('c'),
+        },
+        scanned: 4,
+        not_covered: vec!["forked 1.0.0".into()],
+        matches: vec![
+            advisory(
+                AdvisoryKind::Vulnerability,
+                "RUSTSEC-2026-0001",
+                "curl-sys",
+                "0.4.90+curl-8.21.0",
+            ),
+            advisory(
+                AdvisoryKind::Vulnerability,
+                "RUSTSEC-2026-0002",
+                "forked",
+                "1.0.0",
+            ),
+            advisory(
+                AdvisoryKind::Unmaintained,
+                "RUSTSEC-2026-0003",
+                "tester",
+                "1.0.0",
+            ),
+            advisory(AdvisoryKind::Notice, "RUSTSEC-2026-0004", "tester", "1.0.0"),
+        ],
+        history: Default::default(),
+    };
+    let waiver = |id: &str, reason: &str, state| WaiverStatus {
+        waiver: Waiver {
+            id: id.into(),
+            reason: reason.into(),
+            owner: "Grace Hopper".into(),
+            expires: "2027-01-01".into(),
+            expires_on: None,
+        },
+        state,
+        why: None,
+    };
+    let waivers = vec![
+        waiver(
+            "CVE-2026-0001",
+            &format!("code_not_reachable: {HOSTILE}"),
+            WaiverState::Used,
+        ),
+        waiver("RUSTSEC-2026-0002", "later", WaiverState::Expired),
+        waiver(
+            "RUSTSEC-2026-0003",
+            "replacement planned",
+            WaiverState::Invalid,
+        ),
+    ];
+    let input = cargo_sdl::sbom::VulnerabilityInput {
+        advisories: &advisories,
+        waivers: &waivers,
+    };
+    let product = Product {
+        name: "app".into(),
+        version: "1.0.0".into(),
+        description: Some(format!("description {HOSTILE}")),
+        security_level: None,
+    };
+    let now = cargo_sdl::timefmt::parse(NOW).unwrap();
+    cargo_sdl::sbom::generate_sbom(&facts, &product, now, Some(input)).unwrap()
+}
+
+fn cyclonedx() -> Validator {
+    schema_validator("tests/fixtures/schemas/cyclonedx-1.5-subset.schema.json")
+}
+
+#[test]
+fn the_sbom_matches_the_cyclonedx_1_5_schema_and_its_references_resolve() {
+    let bytes = sbom_sample();
+    assert_eq!(bytes, sbom_sample(), "the same input gives the same bytes");
+    let doc: Value = serde_json::from_slice(&bytes).unwrap();
+    let errs = cyclonedx().errors(&doc);
+    assert!(errs.is_empty(), "{errs:#?}");
+    // The crate's own validation of the same document.
+    let bom = cyclonedx_bom::models::bom::Bom::parse_from_json(&bytes[..]).unwrap();
+    use cyclonedx_bom::validation::Validate;
+    assert!(
+        bom.validate_version(cyclonedx_bom::models::bom::SpecVersion::V1_5)
+            .passed()
+    );
+
+    let mut refs = Vec::new();
+    strings_under(&doc, "bom-ref", &mut refs);
+    let unique: BTreeSet<&str> = refs.iter().copied().collect();
+    assert_eq!(unique.len(), refs.len(), "bom-refs are unique: {refs:?}");
+    for d in doc["dependencies"].as_array().unwrap() {
+        assert!(unique.contains(d["ref"].as_str().unwrap()), "{d}");
+        for t in d["dependsOn"].as_array().into_iter().flatten() {
+            assert!(unique.contains(t.as_str().unwrap()), "{t}");
+        }
+    }
+    let vulns = doc["vulnerabilities"].as_array().unwrap();
+    assert_eq!(vulns.len(), 4);
+    for v in vulns {
+        for a in v["affects"].as_array().unwrap() {
+            assert!(unique.contains(a["ref"].as_str().unwrap()), "{a}");
+        }
+    }
+    let mut purls = Vec::new();
+    strings_under(&doc, "purl", &mut purls);
+    for p in &purls {
+        assert!(
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-_~:%/@?=&".contains(&b)),
+            "{p}"
+        );
+    }
+    assert!(purls.contains(&"pkg:cargo/curl-sys@0.4.90%2Bcurl-8.21.0"));
+
+    // Members are marked, the outside path is not named, the git fork has no registry hash.
+    let component = |name: &str, purl_start: &str| {
+        doc["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name && c["purl"].as_str().unwrap().starts_with(purl_start))
+            .unwrap_or_else(|| panic!("{name} {purl_start}"))
+            .clone()
+    };
+    let util = component("util", "pkg:cargo/util");
+    assert!(
+        util["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "cargo-sdl:workspace-member" && p["value"] == "true")
+    );
+    assert_eq!(
+        component("vendored", "pkg:cargo/vendored")["purl"],
+        "pkg:cargo/vendored@0.1.0"
+    );
+    assert!(
+        component("forked", "pkg:cargo/forked@1.0.0?vcs_url")
+            .get("hashes")
+            .is_none()
+    );
+    assert_eq!(component("tester", "pkg:cargo/tester")["scope"], "excluded");
+    assert!(!String::from_utf8_lossy(&bytes).contains("/home/someone"));
+}
+
+#[test]
+fn the_cyclonedx_subset_schema_rejects_what_the_specification_rejects() {
+    let good: Value = serde_json::from_slice(&sbom_sample()).unwrap();
+    let v = cyclonedx();
+    let mutate = |f: &dyn Fn(&mut Value)| {
+        let mut x = good.clone();
+        f(&mut x);
+        v.errors(&x)
+    };
+    let cases: BTreeMap<&str, Vec<String>> = BTreeMap::from([
+        (
+            // What cyclonedx-bom 0.8.1 writes unless corrected.
+            "responses",
+            mutate(&|x| {
+                let a = &mut x["vulnerabilities"][1]["analysis"];
+                a["responses"] = a["response"].take();
+                a.as_object_mut().unwrap().remove("response");
+            }),
+        ),
+        (
+            "hash label",
+            mutate(&|x| x["components"][0]["hashes"][0]["alg"] = "SHA256".into()),
+        ),
+        (
+            "hash length",
+            mutate(&|x| x["components"][0]["hashes"][0]["content"] = "abc".into()),
+        ),
+        (
+            "state",
+            mutate(&|x| x["vulnerabilities"][0]["analysis"]["state"] = "waived".into()),
+        ),
+        (
+            "serial",
+            mutate(&|x| x["serialNumber"] = "urn:uuid:not-one".into()),
+        ),
+        (
+            "licence choice",
+            mutate(&|x| {
+                x["components"][0]["licenses"] =
+                    serde_json::json!([{"expression": "MIT", "license": {"id": "MIT"}}])
+            }),
+        ),
+        (
+            "duplicate affects",
+            mutate(&|x| {
+                let a = x["vulnerabilities"][0]["affects"][0].clone();
+                x["vulnerabilities"][0]["affects"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(a);
+            }),
+        ),
+    ]);
+    for (what, errs) in &cases {
+        assert!(!errs.is_empty(), "{what} should be rejected");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // report.json against schema/report.schema.json
 
-/// A validator for the subset of JSON Schema 2020-12 that schema/report.schema.json uses. A
-/// keyword outside the subset fails the test, so the schema cannot silently outgrow it.
+/// A validator for the subset of JSON Schema 2020-12 that schema/report.schema.json and the
+/// subset schemas of CycloneDX and SARIF under tests/fixtures/schemas use. A keyword outside the
+/// subset fails the test, so a schema cannot silently outgrow it.
 struct Validator {
     root: Value,
 }
@@ -961,6 +1722,9 @@ const KEYWORDS: &[&str] = &[
     "pattern",
     "oneOf",
     "anyOf",
+    "uniqueItems",
+    "minItems",
+    "minLength",
 ];
 
 impl Validator {
@@ -1069,6 +1833,25 @@ impl Validator {
                 self.check(items, x, &format!("{at}[{i}]"), errs);
             }
         }
+        if let Some(arr) = v.as_array() {
+            if s.get("uniqueItems") == Some(&Value::Bool(true)) {
+                for (i, x) in arr.iter().enumerate() {
+                    if arr[..i].contains(x) {
+                        errs.push(format!("{at}[{i}]: a duplicate item"));
+                    }
+                }
+            }
+            if let Some(min) = s.get("minItems").and_then(Value::as_u64)
+                && (arr.len() as u64) < min
+            {
+                errs.push(format!("{at}: fewer than {min} items"));
+            }
+        }
+        if let (Some(min), Some(text)) = (s.get("minLength").and_then(Value::as_u64), v.as_str())
+            && (text.chars().count() as u64) < min
+        {
+            errs.push(format!("{at}: shorter than {min} characters"));
+        }
         for (key, exactly_one) in [("oneOf", true), ("anyOf", false)] {
             if let Some(alts) = s.get(key) {
                 let passing = alts
@@ -1095,11 +1878,12 @@ impl Validator {
 }
 
 fn validator() -> Validator {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/schema/report.schema.json"
-    ))
-    .unwrap();
+    schema_validator("schema/report.schema.json")
+}
+
+/// The validator of a schema file, by its path in the repository.
+fn schema_validator(path: &str) -> Validator {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
     Validator { root: parse(&text) }
 }
 

@@ -255,6 +255,151 @@ expires = 2026-01-31
     );
 }
 
+/// The evidence package's SBOM carries every matching advisory as a CycloneDX VEX entry: a
+/// waiver that holds is `not_affected` (with the justification its reason names), an expired
+/// one counts as absent. `cargo sdl sbom`, which opens no database, writes the same inventory
+/// (same serial number) without them.
+#[test]
+fn the_package_sbom_says_what_the_waivers_decided() {
+    let ws = copy_fixture("demo");
+    std::fs::create_dir_all(ws.path().join("sdl")).unwrap();
+    std::fs::write(
+        ws.path().join("sdl/roles.toml"),
+        "[roles.psirt-lead]\ndescription = \"runs intake\"\nholders = [\"security@example.org\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ws.path().join("sdl.toml"),
+        r#"
+[[waiver]]
+id = "CVE-2026-99001"
+reason = "code_not_reachable: the affected function is never called"
+owner = "security@example.org"
+expires = 2026-12-31
+
+[[waiver]]
+id = "RUSTSEC-2025-9002"
+reason = "replacement planned"
+owner = "security@example.org"
+expires = 2026-01-31
+"#,
+    )
+    .unwrap();
+    let db = fixture("advisory-db");
+    let home = common::cargo_home(false);
+    let out_dir = tempfile::tempdir().unwrap();
+    let pkg = out_dir.path().join("pkg");
+    let out = common::command(ws.path(), home.path())
+        .args(["--offline", "--manifest-path"])
+        .arg(ws.path().join("Cargo.toml"))
+        .arg("--advisory-db")
+        .arg(&db)
+        .args(["--current-time", "2026-02-01", "report", "--out"])
+        .arg(&pkg)
+        .output()
+        .unwrap();
+    assert!(
+        pkg.join("sbom.cdx.json").is_file(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(pkg.join("sbom.cdx.json")).unwrap();
+    let bom = Bom::parse_from_json(&bytes[..]).unwrap();
+    assert!(bom.validate_version(SpecVersion::V1_5).passed());
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let vulns = doc["vulnerabilities"].as_array().unwrap();
+    let ids: Vec<&str> = vulns.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["RUSTSEC-2025-9002", "RUSTSEC-2026-9001"]);
+
+    let waived = &vulns[1];
+    assert_eq!(waived["analysis"]["state"], "not_affected");
+    assert_eq!(waived["analysis"]["justification"], "code_not_reachable");
+    assert_eq!(waived["affects"][0]["ref"], "pkg:cargo/demo-crate@1.0.0");
+    assert_eq!(waived["references"][0]["id"], "CVE-2026-99001");
+    let expired = &vulns[0];
+    assert_eq!(expired["analysis"]["state"], "exploitable");
+    let detail = expired["analysis"]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("RUSTSEC-2025-9002 expired on 2026-01-31"),
+        "{detail}"
+    );
+
+    // The report quotes the serial number of this SBOM's inventory.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pkg.join("report.json")).unwrap()).unwrap();
+    assert_eq!(
+        report["evidence"]["sbom"]["value"]["generated"]["value"]["serial_number"],
+        doc["serialNumber"]
+    );
+    // The OSCAL plan reference resolves to this report.json, digest and all.
+    let oscal: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pkg.join("oscal-assessment-results.json")).unwrap())
+            .unwrap();
+    let rlink = &oscal["assessment-results"]["back-matter"]["resources"][0]["rlinks"][0];
+    assert_eq!(rlink["href"], "report.json");
+    assert_eq!(
+        rlink["hashes"][0]["value"],
+        cargo_sdl::digest::sha256_hex(&std::fs::read(pkg.join("report.json")).unwrap())
+    );
+    // Code scanning finds the vulnerable package where it is locked.
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pkg.join("report.sarif")).unwrap()).unwrap();
+    let unmaintained = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "no-unmaintained-or-unsound")
+        .unwrap();
+    assert_eq!(
+        unmaintained["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "Cargo.lock"
+    );
+    let plain = sbom_cli(ws.path(), "1769904000");
+    let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    assert!(plain.get("vulnerabilities").is_none());
+    assert_eq!(plain["serialNumber"], doc["serialNumber"]);
+}
+
+/// Cargo.lock alone says nothing about licences: the SBOM says so instead of guessing, and
+/// still carries the lockfile's SHA-256 for every registry package.
+#[test]
+fn the_lockfile_fallback_sbom_declares_licences_unavailable() {
+    let lock = cargo::read_lockfile(&fixture("vulnerable"))
+        .unwrap()
+        .unwrap();
+    let facts = cargo::from_lockfile(&lock.1);
+    let now = cargo_sdl::timefmt::parse("2026-01-01").unwrap();
+    let bytes =
+        cargo_sdl::sbom::generate_sbom(&facts, &product("fixture-vulnerable", "0.1.0"), now, None)
+            .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let mut all = doc["components"].as_array().unwrap().clone();
+    all.push(doc["metadata"]["component"].clone());
+    for c in &all {
+        assert!(c.get("licenses").is_none(), "{c}");
+        let props = c["properties"].as_array().unwrap();
+        assert!(
+            props
+                .iter()
+                .any(|p| p["name"] == "cargo-sdl:license-source" && p["value"] == "unavailable"),
+            "{c}"
+        );
+    }
+    for p in &lock.1.packages {
+        let c = all
+            .iter()
+            .find(|c| c["name"] == p.name.as_str() && c["version"] == p.version.to_string())
+            .unwrap();
+        match &p.checksum {
+            Some(sum) => {
+                assert_eq!(c["hashes"][0]["alg"], "SHA-256");
+                assert_eq!(c["hashes"][0]["content"], sum.to_string());
+            }
+            None => assert!(c.get("hashes").is_none(), "{c}"),
+        }
+    }
+}
+
 #[test]
 fn without_a_database_advisory_rules_say_how_to_get_one() {
     let ws = copy_fixture("demo");
@@ -464,7 +609,34 @@ fn sbom_is_reproducible_valid_and_round_trips() {
         .unwrap();
     assert_eq!(
         app.dependencies,
-        ["pkg:cargo/util@0.3.1?download_url=file://util"]
+        ["pkg:cargo/util@0.3.1?download_url=file:%2F%2Futil"]
+    );
+
+    // From cargo metadata: the members are marked, their licences are the manifests' (or
+    // declared missing), and their bom-refs are their package URLs.
+    let doc: serde_json::Value = serde_json::from_slice(&a).unwrap();
+    let comp = |name: &str| {
+        doc["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let app = comp("app");
+    assert_eq!(app["licenses"][0]["expression"], "MIT OR Apache-2.0");
+    assert_eq!(app["bom-ref"], app["purl"]);
+    assert_eq!(
+        app["properties"],
+        serde_json::json!([{"name": "cargo-sdl:workspace-member", "value": "true"}])
+    );
+    assert_eq!(
+        comp("util")["properties"],
+        serde_json::json!([
+            {"name": "cargo-sdl:workspace-member", "value": "true"},
+            {"name": "cargo-sdl:license-source", "value": "not-declared"},
+        ])
     );
 
     // Another time changes the timestamp, not the serial number (it identifies the content).
@@ -482,7 +654,7 @@ fn generated_sbom_carries_hashes_and_licenses() {
     let facts = cargo::from_lockfile(&lock.1);
     let now = cargo_sdl::timefmt::parse("2026-01-01").unwrap();
     let bytes =
-        cargo_sdl::sbom::generate_sbom(&facts, &product("fixture-vulnerable", "0.1.0"), now)
+        cargo_sdl::sbom::generate_sbom(&facts, &product("fixture-vulnerable", "0.1.0"), now, None)
             .unwrap();
     let bom = Bom::parse_from_json(&bytes[..]).unwrap();
     assert!(bom.validate_version(SpecVersion::V1_5).passed());
@@ -503,7 +675,7 @@ fn generated_sbom_carries_hashes_and_licenses() {
         .unwrap();
     assert_eq!(
         forked.purl.as_ref().unwrap().to_string(),
-        "pkg:cargo/forked@0.3.0?vcs_url=git%2Bhttps://example.org/forked.git%400123456789abcdef0123456789abcdef01234567"
+        "pkg:cargo/forked@0.3.0?vcs_url=git%2Bhttps:%2F%2Fexample.org%2Fforked.git%400123456789abcdef0123456789abcdef01234567"
     );
 }
 
@@ -522,7 +694,8 @@ fn repository_sboms_are_validated_and_compared() {
     let full = {
         let facts = cargo::collect(root, true);
         let now = cargo_sdl::timefmt::parse("2026-01-01").unwrap();
-        cargo_sdl::sbom::generate_sbom(facts.get().unwrap(), &product("pathws", "1"), now).unwrap()
+        cargo_sdl::sbom::generate_sbom(facts.get().unwrap(), &product("pathws", "1"), now, None)
+            .unwrap()
     };
     std::fs::write(root.join("sbom/product.cdx.json"), &full).unwrap();
     std::fs::write(root.join("bom.json"), &full[..full.len() / 2]).unwrap();

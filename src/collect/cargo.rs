@@ -296,14 +296,17 @@ fn from_metadata(
     root: &Path,
     lock: Option<&rustsec::Lockfile>,
 ) -> CargoFacts {
-    let checksums: BTreeMap<(String, String), String> = lock
+    // Keyed by source too: a git fork of a crates.io package at the same version has no
+    // checksum, and must not borrow the registry package's.
+    let checksums: BTreeMap<(String, String, PackageSource), String> = lock
         .map(|l| {
             l.packages
                 .iter()
                 .filter_map(|p| {
+                    let source = classify_source(&p.source.as_ref()?.to_string());
                     p.checksum.as_ref().map(|c| {
                         (
-                            (p.name.as_str().to_string(), p.version.to_string()),
+                            (p.name.as_str().to_string(), p.version.to_string(), source),
                             c.to_string(),
                         )
                     })
@@ -373,7 +376,9 @@ fn from_metadata(
             let name = p.name.as_str().to_string();
             let version = p.version.to_string();
             PackageFact {
-                checksum: checksums.get(&(name.clone(), version.clone())).cloned(),
+                checksum: checksums
+                    .get(&(name.clone(), version.clone(), source.clone()))
+                    .cloned(),
                 name,
                 version,
                 source,
@@ -491,6 +496,56 @@ mod tests {
             PackageSource::Registry {
                 url: "https://registry.example.org/index/".into()
             }
+        );
+    }
+
+    /// A git fork of a crates.io package at the same name and version has no checksum in
+    /// Cargo.lock; it must not borrow the registry package's (the SBOM labels it SHA-256).
+    #[test]
+    fn checksums_belong_to_the_package_of_the_same_source() {
+        let git = "git+https://example.org/a.git#0123456789abcdef0123456789abcdef01234567";
+        let registry = CRATES_IO;
+        let lock = format!(
+            "version = 3\n\n\
+             [[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"{git}\"\n\n\
+             [[package]]\nname = \"a\"\nversion = \"1.0.0\"\nsource = \"{registry}\"\nchecksum = \"{}\"\n",
+            "ab".repeat(32)
+        );
+        let lock = parse_lockfile(lock.as_bytes()).unwrap();
+        let package = |source: &str| {
+            serde_json::json!({
+                "name": "a", "version": "1.0.0", "id": format!("{source}#a@1.0.0"),
+                "source": source, "dependencies": [], "targets": [], "features": {},
+                "manifest_path": "/r/a/Cargo.toml", "license": "MIT",
+            })
+        };
+        let md: cargo_metadata::Metadata = serde_json::from_value(serde_json::json!({
+            "packages": [package(git), package(registry)],
+            "workspace_members": [],
+            "resolve": null,
+            "workspace_root": "/r",
+            "target_directory": "/r/target",
+            "version": 1,
+        }))
+        .unwrap();
+        let facts = from_metadata(&md, Path::new("/r"), Some(&lock));
+        let sums: Vec<(PackageSource, Option<String>)> = facts
+            .packages
+            .iter()
+            .map(|p| (p.source.clone(), p.checksum.clone()))
+            .collect();
+        assert_eq!(
+            sums,
+            [
+                (PackageSource::CratesIo, Some("ab".repeat(32))),
+                (
+                    PackageSource::Git {
+                        url: "https://example.org/a.git".into(),
+                        rev: Some("0123456789abcdef0123456789abcdef01234567".into()),
+                    },
+                    None
+                ),
+            ]
         );
     }
 

@@ -50,7 +50,7 @@ pub fn generate(
     };
     let warning = facts.partial.clone();
     Ok((
-        crate::sbom::generate_sbom(&facts, &config.product, now)?,
+        crate::sbom::generate_sbom(&facts, &config.product, now, None)?,
         warning,
         ws.repo_root,
     ))

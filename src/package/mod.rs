@@ -135,9 +135,16 @@ pub fn build(
         progress("Writing sbom.cdx.json");
         let now = OffsetDateTime::parse(&report.generated_at, &Rfc3339)
             .with_context(|| format!("generated_at `{}` is not RFC 3339", report.generated_at))?;
+        // The advisories and the waivers that decide them become the SBOM's VEX section.
+        let vex = report.evidence.advisories.get().ok().map(|advisories| {
+            crate::sbom::VulnerabilityInput {
+                advisories,
+                waivers: &report.waivers,
+            }
+        });
         files.insert(
             "sbom.cdx.json".into(),
-            crate::sbom::generate_sbom(cargo, &report.product, now)?,
+            crate::sbom::generate_sbom(cargo, &report.product, now, vex)?,
         );
     }
     progress("Writing git-evidence.json");

@@ -5,32 +5,48 @@
 //! (cargo-deny#818, #820, codeql-action#1738, #2456):
 //!
 //! - **One run.** GitHub stopped merging several runs of one tool in one file; the whole
-//!   report is a single run of the `cargo-sdl` driver.
+//!   report is a single run of the `cargo-sdl` driver. `runs[0].automationDetails.id` is
+//!   `cargo-sdl/<product>/`: the trailing slash makes the whole id GitHub's *category*, so the
+//!   alerts of two products analysed in one repository are kept apart and each upload replaces
+//!   the previous one of the same product.
 //! - **Rules** are the catalogue's rules, in catalogue order: `shortDescription` is the
 //!   title, `fullDescription` the motivation, `help.text` the remediation (GitHub shows at most
 //!   1024 characters of a description, so longer prose is cut with `…`),
 //!   `defaultConfiguration.level` the catalogue's default level (allow → note, warn → warning,
-//!   deny → error), and `properties` carry the requirement ids and tags. A finding whose rule is
-//!   not in the catalogue given (a report rendered with another catalogue) gets a minimal
-//!   descriptor after the catalogue's, so every `ruleIndex` points at a descriptor.
+//!   deny → error). `properties` carry the requirement ids, `tags` (`security`,
+//!   `iec62443-4-1` and the requirement ids; GitHub counts `security-severity` only on rules
+//!   tagged `security`) and `security-severity`, GitHub's 0–10 score as a string, from the
+//!   rule's level in this run (the configured one, else the catalogue's default):
+//!   `SECURITY_SEVERITY` deny → `8.0` (high), warn → `5.0` (medium), allow → `2.0` (low). A
+//!   finding whose rule is not in the catalogue given (a report rendered with another
+//!   catalogue) gets a minimal descriptor after the catalogue's, so every `ruleIndex` points at
+//!   a descriptor.
 //! - **Results** exist only for findings that did not pass. A failure takes the level of its
 //!   *effective* rule level (the configuration may override the default); a rule that could
 //!   not evaluate is a `note` whose message says so. A failure accepted by a waiver carries an
 //!   `external`, `accepted` suppression with the waiver's reason, owner and expiry.
-//! - **Every result has a location**: GitHub rejects the *whole file* when one result has
-//!   none. The first piece of file evidence (a file, an attestation or the configuration file)
-//!   is the primary location and the others are related locations. A finding with no file
-//!   evidence (commits, packages, advisories, or nothing) points at `Cargo.toml` at the
-//!   repository root and says `"repositoryLevel": true` in its properties. URIs are
-//!   repository-relative and percent-encoded, with `uriBaseId` `%SRCROOT%` (GitHub ignores
-//!   `originalUriBaseIds`, so none is declared; the URI alone must resolve from the checkout).
-//!   A region is given only when the evidence names a line.
+//! - **Every result has a location with a region**: GitHub rejects the *whole file* when one
+//!   result has none. The first piece of evidence that names a file is the primary location and
+//!   the others are related locations: a file (at its line when the evidence names one), an
+//!   attestation, the configuration file, a repository SBOM, and for packages and advisories
+//!   the lockfile they were found in. A finding with no such evidence (commits, tags, or
+//!   nothing) points at `Cargo.toml` at the repository root and says `"repositoryLevel": true`
+//!   in its properties. A location without a line concerns the whole file: `startLine` 1.
+//!   URIs are repository-relative and percent-encoded, with `uriBaseId` `%SRCROOT%` (GitHub
+//!   ignores `originalUriBaseIds`, so none is declared; the URI alone must resolve from the
+//!   checkout).
 //! - **Message objects, not strings**: `message`, `shortDescription` etc. are objects with
 //!   `text`; SARIF reserves `{` and `}` in message strings for placeholders, so they are
 //!   doubled in result messages.
-//! - **Fingerprints** (`partialFingerprints."cargoSdlFinding/v1"`) are the SHA-256 of the rule
-//!   id and the primary location's path: not of the message, the line or a content hash, which
-//!   change with every commit and would open a new alert each run.
+//! - **Fingerprints** (`partialFingerprints."cargoSdlFinding/v2"`) are the SHA-256 of the
+//!   product name and the rule id. A rule gives one finding per run, so within a product (and
+//!   GitHub category) the rule identifies it: the alert stays the same alert while the finding
+//!   persists, and moves with it when its evidence points elsewhere. Left out on purpose,
+//!   because they change while the finding stays the same: the location (evidence is added,
+//!   removed or reordered; an unknown rule pointing at `Cargo.toml` finds a file when it
+//!   fails), the message (counts, commit ids, package versions, dates), the line, the level,
+//!   the outcome (unknown → fail is the same alert getting worse) and any content hash. (v1
+//!   also hashed the primary location's path, which reopened alerts whenever evidence moved.)
 //!
 //! The output is a pure function of the report and the catalogue: no clock, no random GUIDs,
 //! object keys in sorted order.
@@ -51,13 +67,27 @@ pub(crate) const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.
 pub(crate) const INFORMATION_URI: &str = "https://crates.io/crates/cargo-sdl";
 /// Findings without file evidence point here: every Rust repository has it at its root.
 pub(crate) const REPOSITORY_LEVEL_URI: &str = "Cargo.toml";
-pub(crate) const FINGERPRINT_KEY: &str = "cargoSdlFinding/v1";
+pub(crate) const FINGERPRINT_KEY: &str = "cargoSdlFinding/v2";
+/// GitHub's `security-severity` for a rule at each level: high, medium, low.
+pub(crate) const SECURITY_SEVERITY: [(Level, &str); 3] = [
+    (Level::Deny, "8.0"),
+    (Level::Warn, "5.0"),
+    (Level::Allow, "2.0"),
+];
+/// Where packages and advisories were found when the report names no lockfile.
+const LOCKFILE_URI: &str = "Cargo.lock";
 /// GitHub's limit for rule descriptions.
 const MAX_DESCRIPTION: usize = 1024;
 /// Non-file evidence listed in a result's properties; the rest is counted.
 const MAX_LISTED_EVIDENCE: usize = 20;
 
 pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String> {
+    // The level each rule ran at in this report (the configuration may change the default).
+    let effective: BTreeMap<&str, Level> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.level))
+        .collect();
     let mut rules: Vec<Value> = catalog
         .rules
         .iter()
@@ -68,6 +98,10 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
                 &r.motivation,
                 &r.remediation,
                 r.default_level,
+                effective
+                    .get(r.id.as_str())
+                    .copied()
+                    .unwrap_or(r.default_level),
                 &r.requirements,
             )
         })
@@ -90,15 +124,30 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
                     .as_deref()
                     .unwrap_or("see the rule's documentation"),
                 f.level,
+                f.level,
                 &f.requirements,
             ));
         }
     }
+    let lockfile = report
+        .evidence
+        .cargo
+        .get()
+        .ok()
+        .and_then(|c| c.lockfile.as_ref())
+        .map_or(LOCKFILE_URI, |l| l.path.as_str());
     let results: Vec<Value> = report
         .findings
         .iter()
         .filter(|f| !matches!(f.outcome, Outcome::Pass | Outcome::NotApplicable))
-        .map(|f| result(f, index.get(f.rule.as_str()).copied().unwrap_or_default()))
+        .map(|f| {
+            result(
+                f,
+                index.get(f.rule.as_str()).copied().unwrap_or_default(),
+                lockfile,
+                &report.product.name,
+            )
+        })
         .collect();
     let log = json!({
         "$schema": SARIF_SCHEMA,
@@ -113,6 +162,7 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
                     "rules": rules,
                 }
             },
+            "automationDetails": { "id": automation_id(&report.product.name) },
             "results": results,
             "properties": {
                 "product": report.product.name,
@@ -123,6 +173,19 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
         }]
     });
     super::json::pretty(&log)
+}
+
+/// `cargo-sdl/<product>/`: GitHub's category of this product's alerts.
+pub(crate) fn automation_id(product: &str) -> String {
+    format!("cargo-sdl/{}/", one_line(product))
+}
+
+/// GitHub's `security-severity` of a rule level.
+pub(crate) fn security_severity(level: Level) -> &'static str {
+    SECURITY_SEVERITY
+        .iter()
+        .find(|(l, _)| *l == level)
+        .map_or("5.0", |(_, s)| s)
 }
 
 /// SARIF's `level` for a rule level.
@@ -140,10 +203,15 @@ fn rule_descriptor(
     motivation: &str,
     remediation: &str,
     level: Level,
+    effective: Level,
     requirements: &[String],
 ) -> Value {
-    let mut tags = vec!["iec-62443-4-1".to_string()];
-    tags.extend(requirements.iter().cloned());
+    let mut tags = vec!["security".to_string(), "iec62443-4-1".to_string()];
+    for r in requirements {
+        if !tags.contains(r) {
+            tags.push(r.clone());
+        }
+    }
     json!({
         "id": id,
         "name": pascal_case(id),
@@ -154,11 +222,12 @@ fn rule_descriptor(
         "properties": {
             "requirements": requirements,
             "tags": tags,
+            "security-severity": security_severity(effective),
         }
     })
 }
 
-fn result(f: &Finding, rule_index: usize) -> Value {
+fn result(f: &Finding, rule_index: usize, lockfile: &str, product: &str) -> Value {
     let (level, text) = match f.outcome {
         Outcome::Unknown => (
             "note",
@@ -171,12 +240,13 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     } else {
         text
     };
-    let paths: Vec<(&str, Option<u32>)> = f
-        .evidence
-        .iter()
-        .filter_map(file_of)
-        .filter(|(p, _)| !p.trim().is_empty())
-        .collect();
+    let mut paths: Vec<(&str, Option<u32>)> = Vec::new();
+    for (p, line) in f.evidence.iter().filter_map(|e| file_of(e, lockfile)) {
+        // One location per file (the lockfile of many packages once), the first line kept.
+        if !p.trim().is_empty() && !paths.iter().any(|(q, _)| *q == p) {
+            paths.push((p, line));
+        }
+    }
     let repository_level = paths.is_empty();
     let primary = paths
         .first()
@@ -192,10 +262,17 @@ fn result(f: &Finding, rule_index: usize) -> Value {
             loc
         })
         .collect();
+    // Evidence that is more than a file (a package, an advisory, a commit) is named too.
     let listed: Vec<String> = f
         .evidence
         .iter()
-        .filter(|e| file_of(e).is_none())
+        .filter(|e| {
+            !matches!(
+                e,
+                EvidenceRef::File { .. } | EvidenceRef::Attestation { .. }
+            )
+        })
+        .filter(|e| !matches!(e, EvidenceRef::Config { .. } | EvidenceRef::Sbom { .. }))
         .take(MAX_LISTED_EVIDENCE)
         .map(describe)
         .collect();
@@ -218,7 +295,7 @@ fn result(f: &Finding, rule_index: usize) -> Value {
         "message": { "text": escape_message(&text) },
         "locations": [location(primary.0, primary.1)],
         "partialFingerprints": {
-            FINGERPRINT_KEY: fingerprint(&f.rule, primary.0),
+            FINGERPRINT_KEY: fingerprint(product, &f.rule),
         },
         "properties": properties,
     });
@@ -240,25 +317,25 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     r
 }
 
-/// The repository file an evidence reference points at, if any.
-fn file_of(e: &EvidenceRef) -> Option<(&str, Option<u32>)> {
+/// The repository file an evidence reference points at, if any: packages and advisories
+/// were found in the lockfile.
+fn file_of<'a>(e: &'a EvidenceRef, lockfile: &'a str) -> Option<(&'a str, Option<u32>)> {
     match e {
         EvidenceRef::File { path, line, .. } => Some((path, line.filter(|l| *l >= 1))),
-        EvidenceRef::Attestation { path, .. } | EvidenceRef::Config { path, .. } => {
-            Some((path, None))
-        }
-        _ => None,
+        EvidenceRef::Attestation { path, .. }
+        | EvidenceRef::Config { path, .. }
+        | EvidenceRef::Sbom { path, .. } => Some((path, None)),
+        EvidenceRef::Package { .. } | EvidenceRef::Advisory { .. } => Some((lockfile, None)),
+        EvidenceRef::Commit { .. } | EvidenceRef::Tag { .. } => None,
     }
 }
 
+/// A location with a region: the evidence's line, or line 1 for a whole file.
 fn location(path: &str, line: Option<u32>) -> Value {
-    let mut physical = json!({
+    json!({ "physicalLocation": {
         "artifactLocation": { "uri": encode_uri_path(path), "uriBaseId": "%SRCROOT%" },
-    });
-    if let Some(l) = line {
-        physical["region"] = json!({ "startLine": l });
-    }
-    json!({ "physicalLocation": physical })
+        "region": { "startLine": line.filter(|l| *l >= 1).unwrap_or(1) },
+    }})
 }
 
 fn describe(e: &EvidenceRef) -> String {
@@ -277,11 +354,13 @@ fn describe(e: &EvidenceRef) -> String {
     }
 }
 
-fn fingerprint(rule: &str, path: &str) -> String {
+/// The identity of a finding across runs: its product and rule, nothing volatile.
+fn fingerprint(product: &str, rule: &str) -> String {
     let mut h = sha2::Sha256::new();
-    h.update(rule.as_bytes());
-    h.update([0u8]);
-    h.update(path.as_bytes());
+    for part in [product, rule] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
     crate::digest::hex(&h.finalize())
 }
 
@@ -354,10 +433,15 @@ mod tests {
     }
 
     #[test]
-    fn fingerprint_depends_on_rule_and_path_only() {
-        assert_eq!(fingerprint("a", "x"), fingerprint("a", "x"));
-        assert_ne!(fingerprint("a", "x"), fingerprint("b", "x"));
-        assert_ne!(fingerprint("a", "x"), fingerprint("a", "y"));
-        assert_eq!(fingerprint("a", "x").len(), 64);
+    fn fingerprint_depends_on_product_and_rule_only() {
+        assert_eq!(fingerprint("p", "a"), fingerprint("p", "a"));
+        assert_ne!(fingerprint("p", "a"), fingerprint("p", "b"));
+        assert_ne!(fingerprint("p", "a"), fingerprint("q", "a"));
+        assert_ne!(
+            fingerprint("pa", ""),
+            fingerprint("p", "a"),
+            "parts are length-prefixed"
+        );
+        assert_eq!(fingerprint("p", "a").len(), 64);
     }
 }
