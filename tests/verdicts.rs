@@ -427,3 +427,238 @@ fn without_release_tags_ml3_is_not_reachable() {
         "{m}"
     );
 }
+
+// --- a gamed repository ----------------------------------------------------------------------
+
+/// Every SDL document as a one-line `# TODO`, guidelines with the right headings and `TODO`
+/// under each: what a vendor who wants a good-looking report without the work would write.
+const STUB_DOCUMENTS: &[(&str, &str)] = &[
+    ("SECURITY.md", "# TODO\n"),
+    ("CHANGELOG.md", "# TODO\n"),
+    ("docs/sdl/process.md", "# TODO\n"),
+    ("docs/security/context.md", "# TODO\n"),
+    ("docs/security/threat-model.md", "# TODO\n"),
+    ("docs/security/requirements.md", "# TODO\n"),
+    ("docs/security/design.md", "# TODO\n"),
+    ("docs/security/design-practices.md", "# TODO\n"),
+    ("docs/security/coding-standard.md", "# TODO\n"),
+    ("docs/security/updates.md", "# TODO\n"),
+    (
+        "docs/security/guidelines.md",
+        "# User security guidelines\n\n## Defense in depth\n\nTODO\n\n## Environment\n\nTODO\n\n\
+         ## Hardening\n\nTODO\n\n## Secure disposal\n\nTODO\n\n## Secure operation\n\nTODO\n\n\
+         ## Account management\n\nTODO\n",
+    ),
+];
+
+/// The configuration of the gaming: failing rules switched to `allow`, SVV-4 scoped out with a
+/// one-line justification approved by the process owner (no security role).
+fn gamed_config(rules: &[&str]) -> String {
+    let mut cfg = String::new();
+    for r in rules {
+        cfg.push_str(&format!("[rules.{r}]\nlevel = \"allow\"\n\n"));
+    }
+    cfg.push_str(
+        "[[not-applicable]]\nrequirement = \"SVV-4\"\njustification = \"Not needed for this product.\"\n\
+         approver = \"Pat\"\ndate = 2026-05-01\nanalysis = \"docs/security/threat-model.md\"\n",
+    );
+    cfg
+}
+
+const GAMED_ROLES: &str = "[roles.process-owner]\ndescription = \"owns the process\"\nholders = [\"Pat\"]\n\n\
+[roles.developer]\ndescription = \"writes code\"\nholders = [\"Dev\"]\n";
+
+/// Self-declared training, valid until 2099.
+const GAMED_TRAINING: &str = "[[record]]\nperson = \"Pat\"\ntopic = \"security\"\ndate = 2026-01-01\nexpires = 2099-12-31\n\n\
+[[record]]\nperson = \"Dev\"\ntopic = \"security\"\ndate = 2026-01-01\nexpires = 2099-12-31\n";
+
+fn all_but_sm5_and_sm12() -> String {
+    let ids = [
+        "SM-1", "SM-2", "SM-3", "SM-4", "SM-6", "SM-7", "SM-8", "SM-9", "SM-10", "SM-11", "SM-13",
+        "SR-1", "SR-2", "SR-3", "SR-4", "SR-5", "SD-1", "SD-2", "SD-3", "SD-4", "SI-1", "SI-2",
+        "SVV-1", "SVV-2", "SVV-3", "SVV-5", "DM-1", "DM-2", "DM-3", "DM-4", "DM-5", "DM-6",
+        "SUM-1", "SUM-2", "SUM-3", "SUM-4", "SUM-5", "SG-1", "SG-2", "SG-3", "SG-4", "SG-5",
+        "SG-6", "SG-7",
+    ];
+    ids.iter()
+        .map(|i| format!("\"{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The gamed repository, committed, with `attestation` as its one attestation.
+fn gamed_repository(attestation: &str) -> tempfile::TempDir {
+    let ws = passing_workspace();
+    let dir = ws.path();
+    write_files(dir, STUB_DOCUMENTS);
+    write_files(
+        dir,
+        &[
+            ("sdl/roles.toml", GAMED_ROLES),
+            ("sdl/training.toml", GAMED_TRAINING),
+            ("sdl/attestations/everything.toml", attestation),
+        ],
+    );
+    // Which rules fail, before they are switched off: every failing rule goes to `allow`.
+    at(dir, Y2025, &["init", "-q"]);
+    commit_at(dir, Y2025 + 480 * DAY, &[], "everything documented");
+    let failing: Vec<String> = report(dir)["findings"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter(|f| f["outcome"] == "fail")
+                .map(|f| f["rule"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let refs: Vec<&str> = failing.iter().map(String::as_str).collect();
+    commit_at(
+        dir,
+        Y2025 + 481 * DAY,
+        &[("sdl.toml", &gamed_config(&refs))],
+        "tailor",
+    );
+    ws
+}
+
+fn assert_not_inflated(r: &serde_json::Value) {
+    for p in r["practices"].as_array().unwrap() {
+        let level = p["maturity"]["level"].as_u64().unwrap_or(1);
+        assert!(
+            level <= 1,
+            "practice {} rose to ML{level}: {}",
+            p["id"],
+            p["maturity"]
+        );
+    }
+    for q in r["requirements"].as_array().unwrap() {
+        let failing = q["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["outcome"] == "fail" && f.get("waived").is_none());
+        if failing {
+            assert_ne!(
+                q["status"], "satisfied",
+                "{} is satisfied with a failing rule",
+                q["id"]
+            );
+            assert_ne!(
+                q["status"], "partial",
+                "{} is partial with a failing rule",
+                q["id"]
+            );
+        }
+    }
+    // The scoping by a process owner without a security role is not accepted.
+    let svv4 = r["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "SVV-4")
+        .unwrap();
+    assert_ne!(svv4["status"], "not-applicable", "{svv4}");
+    // Every switched-off rule is listed as tailoring.
+    assert!(
+        !r["tailoring"]["rule_levels"].as_array().unwrap().is_empty(),
+        "the lowered levels are tailoring"
+    );
+}
+
+/// The gaming the issue describes: a one-word attestation over 46 requirements, valid until
+/// 2099, with release names and metrics. It is refused outright (exit 2, naming the file).
+#[test]
+fn a_gamed_repository_is_refused_or_stays_at_ml1() {
+    let crude = format!(
+        "requirements = [{}]\nstatement = \"done\"\nowner = \"Dev\"\nowner-role = \"developer\"\n\
+         approver = \"Pat\"\napprover-role = \"process-owner\"\ndate = 2026-04-01\n\
+         valid-until = 2099-12-31\nreferences = []\nreleases = [\"v1.0.0\", \"v2.0.0\"]\n\
+         metrics = [\"good\", \"better\"]\n",
+        all_but_sm5_and_sm12()
+    );
+    let ws = passing_workspace();
+    let dir = ws.path();
+    write_files(dir, STUB_DOCUMENTS);
+    write_files(
+        dir,
+        &[
+            ("sdl/roles.toml", GAMED_ROLES),
+            ("sdl/training.toml", GAMED_TRAINING),
+            ("sdl/attestations/everything.toml", &crude),
+        ],
+    );
+    let home = common::cargo_home(true);
+    let out = common::command(dir, home.path())
+        .args(["check", "--current-time", "2026-06-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("sdl/attestations/everything.toml"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The plausible variant: a long statement with references, valid for one year, over the
+    // same stub documents and switched-off rules. Over 44 requirements it is refused too (one
+    // statement cannot say what each needs); split into files of seven, it parses, and still
+    // lifts no practice and satisfies no requirement whose rules fail.
+    let plausible = |ids: &str| {
+        format!(
+            "requirements = [{ids}]\nstatement = \"The product security team reviewed the lifecycle for this \
+             release: every practice is documented and was followed, with records kept in the repository.\"\n\
+             owner = \"Dev\"\nowner-role = \"developer\"\napprover = \"Pat\"\napprover-role = \"process-owner\"\n\
+             date = 2026-04-01\nvalid-until = 2026-10-01\n\
+             references = [\"docs/sdl/process.md\", \"docs/security/threat-model.md\"]\n\
+             releases = [\"v1.0.0\", \"v2.0.0\"]\n"
+        )
+    };
+    write_files(
+        dir,
+        &[(
+            "sdl/attestations/everything.toml",
+            &plausible(&all_but_sm5_and_sm12()),
+        )],
+    );
+    let out = common::command(dir, home.path())
+        .args(["check", "--current-time", "2026-06-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("covers at most 7"),
+        "{}",
+        text(&out.stderr)
+    );
+    let all = all_but_sm5_and_sm12();
+    let ids: Vec<&str> = all.split(", ").collect();
+    let ws = gamed_repository(&plausible(&ids[..7].join(", ")));
+    for (n, chunk) in ids[7..].chunks(7).enumerate() {
+        write_files(
+            ws.path(),
+            &[(
+                &format!("sdl/attestations/part-{n}.toml"),
+                &plausible(&chunk.join(", ")),
+            )],
+        );
+    }
+    commit_at(ws.path(), Y2025 + 482 * DAY, &[], "more attestations");
+    let r = report(ws.path());
+    assert_not_inflated(&r);
+    // Switching the deny-level document rules to `allow` passes the gate, as the levels are the
+    // organisation's to set; but it hides nothing: the rules still fail, the requirements stay
+    // not satisfied, and the report lists the lowered levels as tailoring.
+    let lowered = r["tailoring"]["rule_levels"].to_string();
+    assert!(
+        lowered.contains("\"rule\":\"threat-model-present\"")
+            && lowered.contains("\"default\":\"deny\""),
+        "{lowered}"
+    );
+    let sr2 = r["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "SR-2")
+        .unwrap();
+    assert_eq!(sr2["status"], "not-satisfied", "{sr2}");
+}

@@ -240,6 +240,9 @@ fn read_optional(root: &Path, rel: &str) -> Result<Option<(String, FileRef)>, Er
     )))
 }
 
+/// The most requirements one attestation may cover.
+pub const MAX_REQUIREMENTS: usize = 7;
+
 /// Parse and validate one attestation. Public so that `cargo sdl attest` validates what it
 /// writes with the same code.
 pub fn parse_attestation(
@@ -271,6 +274,20 @@ pub fn parse_attestation(
                 ));
             }
         }
+    }
+    // One statement cannot say what each of many requirements asks of it: an attestation covers
+    // at most the requirements of one practice's worth (the largest practice a vendor usually
+    // attests at once, SG, has seven).
+    if requirements.len() > MAX_REQUIREMENTS {
+        return Err(err(
+            rel,
+            format!(
+                "`requirements` names {} requirements; an attestation covers at most \
+                 {MAX_REQUIREMENTS}, each needing its own statement (`cargo sdl explain ID` says \
+                 what): split it",
+                requirements.len()
+            ),
+        ));
     }
     for (key, value) in [
         ("statement", &raw.statement),

@@ -166,7 +166,11 @@ fn init_and_attest_never_write_through_a_link_that_leaves() {
     );
     assert_eq!(run.code, 2, "{}", run.stdout());
     // Refused for the link, not for anything the record lacks.
-    assert!(run.stderr().contains("outside the repository"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("outside the repository"),
+        "{}",
+        run.stderr()
+    );
     assert!(
         std::fs::read_dir(outside.path()).unwrap().next().is_none(),
         "attest wrote through sdl/attestations to outside the repository"
