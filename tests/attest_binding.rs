@@ -171,8 +171,19 @@ fn the_gamed_attestation_is_malformed_or_counts_for_nothing() {
         return;
     }
     let mut r = fixture(&[]);
-    let ids = forty_six(r.path());
+    let all = forty_six(r.path());
     let path = "sdl/attestations/everything.toml";
+    // Over 46 requirements, it is refused for that alone; the rest of the gaming is shown on
+    // the seven an attestation may cover.
+    r.commit(
+        path,
+        &gamed(&all, "done", "2099-12-31", ""),
+        "Attest everything",
+    );
+    let out = sdl(r.path(), &["check", "--current-time", NOW]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("names 46 requirements; an attestation covers at most 7"));
+    let ids: Vec<_> = all.iter().take(7).cloned().collect();
     // (the file, what the error says)
     let malformed = [
         (
