@@ -726,8 +726,8 @@ impl<'a> Outline<'a> {
         let start = start.trim_start_matches(['*', '_', '`', '[', '(', ' ']);
         let token = LEADING_ID.find(start)?.as_str();
         let token = token.trim_end_matches(['.', '-', '_']);
-        token
-            .ends_with(|c: char| c.is_ascii_digit())
+        // An id is short: a 300-digit run opening a line is not one (and would be quoted whole).
+        (token.len() <= 40 && token.ends_with(|c: char| c.is_ascii_digit()))
             .then(|| token.to_string())
     }
 
@@ -979,6 +979,20 @@ mod tests {
         );
         assert_eq!(template.words, 0);
         assert_eq!(template.empty_headings.len(), 3, "{template:?}");
+    }
+
+    /// Found by the property tests: a 300-digit run opening a paragraph was taken for an id
+    /// and quoted whole.
+    #[test]
+    fn an_id_is_short() {
+        let long = format!("D{}\n", "0".repeat(300));
+        assert!(substance(&long, "md", true).ids.is_empty());
+        assert_eq!(
+            substance("SR-12 The product logs in.\n", "md", true)
+                .ids
+                .len(),
+            1
+        );
     }
 
     #[test]
