@@ -756,7 +756,10 @@ fn assert_clean_console(stderr: &str) {
 #[test]
 fn renders_in_headless_chromium() {
     let Some(bin) = chromium() else {
-        common::missing("no chromium found (set CHROMIUM, or install Debian's `chromium`)");
+        common::missing_named(
+            "chromium",
+            "no chromium found (set CHROMIUM, or install Debian's `chromium`)",
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();
