@@ -69,26 +69,7 @@ impl Repo {
 
 /// Every regular file under `dir` (not following links), relative path → bytes.
 fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read_dir") {
-            let entry = entry.expect("entry");
-            let ty = entry.file_type().expect("file type");
-            if ty.is_dir() {
-                stack.push(entry.path());
-            } else if ty.is_file() {
-                let rel = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .expect("below")
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, std::fs::read(entry.path()).expect("read"));
-            }
-        }
-    }
-    out
+    crate::all_files(dir).into_iter().collect()
 }
 
 #[track_caller]
