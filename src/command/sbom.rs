@@ -69,7 +69,21 @@ fn write_output(
     // Once the way to FILE has entered the repository (however: typed, or through a link),
     // no folder after that may lead out of it again: that would be a link the repository
     // planted.
-    let absolute = std::path::absolute(path).with_context(|| format!("--out {shown}"))?;
+    // `..` typed by the operator is resolved as written (it names where they mean), links are
+    // resolved by the file system below.
+    let mut absolute = std::path::PathBuf::new();
+    for part in std::path::absolute(path)
+        .with_context(|| format!("--out {shown}"))?
+        .components()
+    {
+        match part {
+            std::path::Component::ParentDir => {
+                absolute.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => absolute.push(other),
+        }
+    }
     if let (Ok(root), Some(parent)) = (repo_root.canonicalize(), absolute.parent()) {
         let mut way = std::path::PathBuf::new();
         let mut entered = false;

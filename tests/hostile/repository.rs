@@ -420,3 +420,23 @@ fn a_repository_advisory_database_may_not_link_or_hang() {
         assert_eq!(run.code, 1, "fails closed: {}", run.stdout());
     }
 }
+
+#[test]
+fn sbom_out_may_name_a_place_outside_the_repository_with_dot_dot() {
+    // The operator's own choice: `..` out of the repository is not a planted link.
+    let outer = tempfile::tempdir().unwrap();
+    let ws = outer.path().join("repo");
+    common::write_files(
+        &ws,
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
+            ),
+            ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
+        ],
+    );
+    let run = bounded(&ws, &["sbom", "--out", "../sbom.cdx.json", "--offline"], 60);
+    assert_eq!(run.code, 0, "{}", run.stderr());
+    assert!(outer.path().join("sbom.cdx.json").is_file());
+}
