@@ -133,3 +133,81 @@ fn the_clock_source_is_stated() {
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["assessed"]["time_source"], "clock");
 }
+
+/// No host path in any package file: the same repository built from two different folders
+/// gives the same bytes, file for file.
+#[test]
+fn the_package_is_the_same_wherever_the_repository_lies() {
+    let build = |parent: &std::path::Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+        let dir = parent.join("some/deeper/place/for/the/repo");
+        std::fs::create_dir_all(&dir).unwrap();
+        let template = passing_workspace();
+        for entry in [
+            "Cargo.toml",
+            "Cargo.lock",
+            "src/lib.rs",
+            "THREAT_MODEL.md",
+            "SECURITY.md",
+        ] {
+            let to = dir.join(entry);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(template.path().join(entry), to).unwrap();
+        }
+        at(&dir, &["init", "-q"]);
+        at(&dir, &["add", "-A"]);
+        at(&dir, &["commit", "-q", "-m", "initial"]);
+        let home = common::cargo_home(true);
+        let out = common::command(&dir, home.path())
+            .args([
+                "report",
+                "--out",
+                "target/pkg",
+                "--current-time",
+                "2026-06-01T00:00:00Z",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            text(&out.stderr)
+        );
+        let pkg = dir.join("target/pkg");
+        let mut files = std::collections::BTreeMap::new();
+        let mut stack = vec![pkg.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                if e.file_type().unwrap().is_dir() {
+                    stack.push(e.path());
+                } else {
+                    let rel = e.path().strip_prefix(&pkg).unwrap().display().to_string();
+                    let bytes = std::fs::read(e.path()).unwrap();
+                    let text = String::from_utf8_lossy(&bytes);
+                    assert!(
+                        !text.contains(&parent.display().to_string()),
+                        "{rel} names the folder the repository lies in"
+                    );
+                    files.insert(rel, bytes);
+                }
+            }
+        }
+        files
+    };
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::Builder::new()
+        .prefix("a-much-longer-and-different-name")
+        .tempdir()
+        .unwrap();
+    let one = build(a.path());
+    let two = build(b.path());
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        two.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &one {
+        assert!(
+            bytes == &two[path],
+            "{path} differs between the two folders"
+        );
+    }
+}
