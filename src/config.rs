@@ -199,8 +199,8 @@ pub(crate) fn is_advisory_id(id: &str) -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct GitConfig {
-    /// Regular expression recognising release tags (default: semver-like `v1.2.3`, `1.2.3`,
-    /// `name-v1.2.3`).
+    /// Regular expression recognising release tags (default: the product's `v1.2.3`, `1.2.3`,
+    /// `<product>-v1.2.3`, `<product>-1.2.3`; see `facts::git::default_release_tag_pattern`).
     pub release_tag_pattern: Option<String>,
     /// An allowed-signers file (ssh-keygen format) to verify SSH signatures with,
     /// relative to the repository root.
@@ -313,6 +313,8 @@ pub struct Config {
     /// True when `source_file` is an operator's `--config` file outside the repository.
     pub source_outside: bool,
     pub product: Product,
+    /// True when `[product] name` set the product's name (then its tags are the releases).
+    pub product_name_configured: bool,
     /// Document kind → repository-relative paths, checked to exist inside the repository.
     pub documents: BTreeMap<String, Vec<String>>,
     pub rules: BTreeMap<String, RuleSettings>,
@@ -514,6 +516,7 @@ pub fn validate(
             format!("{sl} is not a capability security level; use 1, 2, 3 or 4"),
         ));
     }
+    let product_name_configured = raw.product.name.is_some();
     let product = Product {
         name: raw.product.name.unwrap_or(fallback_product.name),
         version: raw.product.version.unwrap_or(fallback_product.version),
@@ -814,6 +817,7 @@ pub fn validate(
         source_file: None,
         source_outside: false,
         product,
+        product_name_configured,
         documents,
         rules,
         not_applicable,

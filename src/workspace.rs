@@ -20,8 +20,10 @@ pub struct Workspace {
     /// The top of the repository that holds it: the git work tree, else `root` itself. Nothing
     /// above it is read.
     pub repo_root: PathBuf,
-    /// The root package's name and version, when there is one.
+    /// The root package's name and version, when there is one (else the folder's name).
     pub product: Product,
+    /// The root package's name; `None` for a virtual workspace.
+    pub root_package: Option<String>,
 }
 
 /// Locate the workspace: the manifest given (or the nearest Cargo.toml above the current
@@ -107,6 +109,7 @@ pub fn locate(manifest_path: Option<&Path>) -> anyhow::Result<Workspace> {
     Ok(Workspace {
         root,
         repo_root,
+        root_package: field("name"),
         product,
     })
 }
