@@ -145,3 +145,50 @@ fn a_configured_product_name_names_its_tags() {
     let r = check(dir);
     assert_eq!(release_tags(&r), ["0.9.0", "controller-v1.0.0"]);
 }
+
+#[test]
+fn a_pinned_toolchain_the_machine_lacks_does_not_cost_the_metadata() {
+    if !common::require_tool("git") {
+        return;
+    }
+    // A nightly and a future release the machine cannot have: cargo metadata runs with the
+    // toolchain that runs cargo-sdl, the licences are read, and the report says so.
+    for pin in [
+        "[toolchain]\nchannel = \"1.97.0\"\n",
+        "nightly-2031-01-01\n",
+    ] {
+        let ws = workspace_with(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"demo\"\nversion = \"0.3.0\"\nedition = \"2021\"\nlicense = \"MIT\"\n",
+            ),
+            (
+                "Cargo.lock",
+                "version = 4\n\n[[package]]\nname = \"demo\"\nversion = \"0.3.0\"\n",
+            ),
+        ]);
+        let dir = ws.path();
+        let name = if pin.starts_with('[') {
+            "rust-toolchain.toml"
+        } else {
+            "rust-toolchain"
+        };
+        write_files(dir, &[(name, pin)]);
+        tag_all(dir, &[]);
+        let r = check(dir);
+        let cargo = &r["evidence"]["cargo"]["value"];
+        assert_eq!(cargo["origin"], "cargo-metadata", "{cargo}");
+        assert!(cargo["partial"].is_null(), "{cargo}");
+        let demo = cargo["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "demo")
+            .unwrap();
+        assert_eq!(demo["license"], "MIT");
+        let said = cargo["toolchain_pin"].as_str().unwrap();
+        assert!(said.starts_with(&format!("{name} pins")), "{said}");
+        assert!(said.contains("not honoured"), "{said}");
+        assert!(cargo["toolchain"].as_str().unwrap().starts_with("rustc "));
+    }
+}
