@@ -357,11 +357,12 @@ impl Config {
         let (display, raw) = match explicit {
             Some(path) => {
                 let text = read(path)?;
-                // Inside the repository it is named relative to it; elsewhere by its name.
+                // Inside the repository it is named relative to its top; elsewhere by its name.
+                let top = crate::repo_fs::top_and_prefix(root).0;
                 let inside = path
                     .canonicalize()
                     .ok()
-                    .zip(root.canonicalize().ok())
+                    .zip(top.canonicalize().ok())
                     .and_then(|(p, r)| {
                         p.strip_prefix(&r)
                             .ok()
@@ -403,7 +404,7 @@ impl Config {
                                 message: e.to_string(),
                             })?;
                     source_file = Some(FileRef {
-                        path: "sdl.toml".into(),
+                        path: crate::repo_fs::repository_path(root, "sdl.toml"),
                         sha256: crate::digest::sha256_hex(&bytes),
                     });
                     let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {
@@ -466,7 +467,7 @@ fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig, FileRef)>,
             }
         };
     let file = FileRef {
-        path: "Cargo.toml".into(),
+        path: crate::repo_fs::repository_path(root, "Cargo.toml"),
         sha256: crate::digest::sha256_hex(&bytes),
     };
     let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {

@@ -114,13 +114,7 @@ pub fn locate(manifest_path: Option<&Path>) -> anyhow::Result<Workspace> {
     })
 }
 
-/// The nearest folder at or above `dir` that holds `.git` (a directory, or a file for
-/// worktrees and submodules).
-pub(crate) fn repository_top(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .find(|d| d.join(".git").symlink_metadata().is_ok())
-        .map(Path::to_path_buf)
-}
+pub(crate) use crate::repo_fs::repository_top;
 
 fn read_manifest(dir: &Path, name: &str) -> anyhow::Result<String> {
     let bytes = repo_fs::read(dir, name, Limit::Manifest)

@@ -215,7 +215,6 @@ pub fn build_report_in(
     Ok(report)
 }
 
-/// What exactly was assessed, from the git facts and the located workspace.
 /// The names the product's release tags may carry: the configured name, the root package's.
 fn product_names(config: &Config, ws: &workspace::Workspace) -> Vec<String> {
     let mut names = Vec::new();
@@ -230,6 +229,7 @@ fn product_names(config: &Config, ws: &workspace::Workspace) -> Vec<String> {
     names
 }
 
+/// What exactly was assessed, from the git facts and the located workspace.
 fn assessed(
     facts: &crate::facts::Facts,
     ws: &workspace::Workspace,

@@ -56,6 +56,7 @@ pub fn render(report: &Report, color: bool) -> String {
             }
         }
         let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "roots: {}", super::roots(&a.workspace, t));
         if let Some(r) = &a.releases {
             let _ = writeln!(out, "release tags: {}", t(r));
         }
