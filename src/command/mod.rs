@@ -45,7 +45,7 @@ impl RunOutcome {
 
 /// Where human-readable progress goes (`"Collecting git history"`: a verb, then what);
 /// `main` decides whether it is shown.
-pub type Progress<'a> = &'a dyn Fn(&str);
+pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
 /// Ask a person a question and read one line of answer.
 pub type Ask<'a> = &'a dyn Fn(&str) -> std::io::Result<String>;
