@@ -496,8 +496,8 @@ impl CiSystem {
             CiSystem::AzurePipelines => {
                 "azure-pipelines.yml, .azure-pipelines.yml, .azure-pipelines/*.yml"
             }
-            CiSystem::Jenkins => "Jenkinsfile",
-            CiSystem::Buildkite => ".buildkite/",
+            CiSystem::Jenkins => "Jenkinsfile, Jenkinsfile.*",
+            CiSystem::Buildkite => ".buildkite/*.yml, buildkite.yml",
             CiSystem::Circleci => ".circleci/config.yml",
         }
     }

@@ -10,6 +10,8 @@
 //! time, so that a rule that finds no activity can tell "not there" from "not visible".
 
 mod azure;
+mod buildkite;
+mod circleci;
 mod commands;
 mod follow;
 mod github;
@@ -206,10 +208,13 @@ pub(super) struct Found {
 /// Read the CI configuration of every system the repository has.
 pub(super) fn collect(repo: &Repo<'_>) -> Found {
     let mut follower = Follower::new(repo);
+    follower.set_pipelines(buildkite::candidates(repo));
     let (workflows, mut pipelines) = github(repo, &follower);
     pipelines.extend(gitlab::read(repo, &follower));
     pipelines.extend(azure::read(repo, &follower));
     pipelines.extend(jenkins::read(repo, &follower));
+    pipelines.extend(buildkite::read(repo, &follower));
+    pipelines.extend(circleci::read(repo, &follower));
     let systems = CiSystem::ALL
         .into_iter()
         .filter(|s| pipelines.iter().any(|p| p.system == *s))

@@ -395,11 +395,18 @@ impl<'r, 'a> Follower<'r, 'a> {
                 }],
             };
             let mut previous: Option<Command> = None;
-            for cmd in cmds {
+            let uploads: Vec<bool> = cmds.iter().map(|c| c.piped && is_upload(c)).collect();
+            for (i, cmd) in cmds.into_iter().enumerate() {
                 if !acc.tick(&ctx.chain) {
                     return out;
                 }
                 let here = ctx.at(&cwd).with(link(file, at, &cmd.text));
+                // What a command prints into `buildkite-agent pipeline upload` is a pipeline
+                // generated at run time (the upload records it): its text is not run here.
+                if uploads.get(i + 1) == Some(&true) && lang == Lang::Shell {
+                    previous = Some(cmd);
+                    continue;
+                }
                 let found: Vec<Activity> = commands::classify(&cmd)
                     .into_iter()
                     .map(|kind| Activity {
@@ -434,10 +441,7 @@ impl<'r, 'a> Follower<'r, 'a> {
             return Vec::new();
         };
         let name = basename(program);
-        if name == "buildkite-agent"
-            && argv.get(1).map(String::as_str) == Some("pipeline")
-            && argv.get(2).map(String::as_str) == Some("upload")
-        {
+        if is_upload(cmd) {
             self.upload(acc, ctx, cmd, &argv[3..], previous);
             return Vec::new();
         }
@@ -766,6 +770,15 @@ impl<'r, 'a> Follower<'r, 'a> {
         *self.aliases.borrow_mut() = Some(loaded.clone());
         loaded
     }
+}
+
+/// `buildkite-agent pipeline upload …`.
+fn is_upload(cmd: &Command) -> bool {
+    let argv = cmd.argv();
+    argv.first()
+        .is_some_and(|p| basename(p) == "buildkite-agent")
+        && argv.get(1).map(String::as_str) == Some("pipeline")
+        && argv.get(2).map(String::as_str) == Some("upload")
 }
 
 /// `cd DIR` (or `pushd DIR`): the new working directory; the root when it cannot be known.
