@@ -238,7 +238,21 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                     w.pop();
                 }
             }
-            let t = std::mem::take(text).trim().to_string();
+            // The text loses the grouping parentheses the words lost: `(cd x && cargo test)`
+            // shows `cargo test`.
+            let mut t = std::mem::take(text).trim().to_string();
+            if w.last().is_some_and(|l| !l.ends_with(')')) {
+                let open = t.matches('(').count();
+                while t.ends_with(')') && t.matches(')').count() > open {
+                    t.pop();
+                    t.truncate(t.trim_end().len());
+                }
+            }
+            if w.first().is_some_and(|f| !f.starts_with('(')) {
+                while let Some(rest) = t.strip_prefix('(') {
+                    t = rest.trim_start().to_string();
+                }
+            }
             if !w.is_empty() {
                 out.push(Command {
                     text: t,
@@ -442,6 +456,12 @@ mod tests {
         let c = commands("(cd sub && make test)");
         assert_eq!(c[0].argv(), ["cd", "sub"]);
         assert_eq!(c[1].argv(), ["make", "test"]);
+        assert_eq!(
+            (c[0].text.as_str(), c[1].text.as_str()),
+            ("cd sub", "make test")
+        );
+        let c = commands("x=$(cargo --version)");
+        assert_eq!(c[0].text, "x=$(cargo --version)");
         // Unterminated quotes end with the line; nothing panics.
         assert_eq!(commands("echo 'x").len(), 1);
         assert!(commands("").is_empty());
