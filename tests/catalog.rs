@@ -601,10 +601,8 @@ fn organisation_rules_may_name_every_evaluator() {
         (
             "kind = \"ci-activity\"\nactivity = \"fuzzing\"\nwhat = \"fuzzes\"",
             Outcome::Fail,
-            "no CI configuration found that fuzzes (looked for GitHub Actions \
-             (.github/workflows/*.yml), GitLab CI (.gitlab-ci.yml), Azure Pipelines \
-             (azure-pipelines.yml, .azure-pipelines.yml, .azure-pipelines/*.yml), Jenkins \
-             (Jenkinsfile, Jenkinsfile.*), Buildkite (.buildkite/*.yml, buildkite.yml), CircleCI (.circleci/config.yml))",
+            "no CI configuration found that fuzzes (none of GitHub Actions, GitLab CI, Azure \
+             Pipelines, Jenkins, Buildkite, CircleCI)",
         ),
         (
             "kind = \"policy-statement\"\nstatement = \"disclosure\"\nwhat = \"a disclosure policy\"",

@@ -626,6 +626,24 @@ pub struct Unresolved {
     pub reason: String,
 }
 
+impl Unresolved {
+    /// `what: path:line: reason`, where what says whether it was generated at run time, not
+    /// read or not followed; `fallback` is the place when the chain is empty.
+    pub fn describe(&self, fallback: &str) -> String {
+        let at = self
+            .chain
+            .last()
+            .map(|l| format!("{}:{}", l.file.path, l.line))
+            .unwrap_or_else(|| fallback.to_string());
+        let what = match self.kind {
+            UnresolvedKind::Dynamic => "generated at run time",
+            UnresolvedKind::NotRead => "not read",
+            UnresolvedKind::NotFollowed => "not followed",
+        };
+        format!("{what}: {at}: {}", self.reason)
+    }
+}
+
 /// An OSS-Fuzz or ClusterFuzzLite project configuration: a `project.yaml` naming the project's
 /// `language`, next to the `build.sh` or `Dockerfile` that builds its fuzzers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

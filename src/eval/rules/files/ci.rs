@@ -78,16 +78,10 @@ pub(super) fn blind_spots(ci: &CiFacts) -> Vec<String> {
             ));
         }
         for u in &p.unresolved {
-            let at = u
-                .chain
-                .last()
-                .map(|l| format!("{}:{}", l.file.path, l.line))
-                .unwrap_or_else(|| p.file.path.clone());
-            let line = format!("{at}: {}", u.reason);
+            let line = u.describe(&p.file.path);
             match u.kind {
-                UnresolvedKind::Dynamic => dynamic.push(format!("generated at run time: {line}")),
-                UnresolvedKind::NotRead => other.push(format!("not read: {line}")),
-                UnresolvedKind::NotFollowed => other.push(format!("not followed: {line}")),
+                UnresolvedKind::Dynamic => dynamic.push(line),
+                _ => other.push(line),
             }
         }
     }
@@ -95,11 +89,11 @@ pub(super) fn blind_spots(ci: &CiFacts) -> Vec<String> {
     dynamic
 }
 
-/// Where the collector looks for CI configuration, for a message about finding none.
-fn locations() -> String {
+/// The systems read, for a message about finding none (the report lists where it looked).
+fn systems() -> String {
     CiSystem::ALL
         .into_iter()
-        .map(|s| format!("{} ({})", s.name(), s.locations()))
+        .map(CiSystem::name)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -142,8 +136,8 @@ pub(in crate::eval) fn ci_activity(ctx: &RuleCtx<'_>, activity: &str, what: &str
     if ci.pipelines.is_empty() {
         return RuleResult::fail(
             format!(
-                "no CI configuration {what}: none found (looked for {})",
-                locations()
+                "no CI configuration found that {what} (none of {})",
+                systems()
             ),
             vec![],
         );

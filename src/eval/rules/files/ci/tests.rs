@@ -186,7 +186,7 @@ fn messages_cite_the_chain_and_the_reason() {
         &crate::config::Config::default(),
     );
     assert!(
-        r.message.contains("GitLab CI (.gitlab-ci.yml)"),
+        r.message.contains("none of GitHub Actions, GitLab CI"),
         "{}",
         r.message
     );
