@@ -222,13 +222,16 @@ fn quoted(
     }
 }
 
+/// A stage: its name and line.
+type Stage = (String, u32);
+
 /// What a Jenkinsfile says, as far as its commands go.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Scan {
     /// The steps that run commands.
     steps: Vec<Step>,
     /// (line, path, the stage around it) of `load`.
-    loads: Vec<(u32, String, Option<(String, u32)>)>,
+    loads: Vec<(u32, String, Option<Stage>)>,
     /// (line, name) of shared libraries.
     libraries: Vec<(u32, String)>,
 }

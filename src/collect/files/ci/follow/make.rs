@@ -32,6 +32,9 @@ pub(super) struct Rule {
     pub recipe: Vec<(u32, String)>,
 }
 
+/// An `include` line: (line, the paths as written, whether it is `-include`).
+pub(super) type Include = (u32, String, bool);
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Makefile {
     pub rules: Vec<Rule>,
@@ -39,7 +42,7 @@ pub(super) struct Makefile {
     /// The first ordinary target, or `.DEFAULT_GOAL`.
     pub default_goal: Option<String>,
     /// `include` lines: (line, paths as written, optional).
-    pub includes: Vec<(u32, String, bool)>,
+    pub includes: Vec<Include>,
 }
 
 const DIRECTIVES: &[&str] = &[
@@ -622,8 +625,7 @@ impl Follower<'_, '_> {
         let mut files: Vec<FileRef> = vec![t.file.clone()];
         let mut mk = parse(&t.text, 0);
         let mut unread = Vec::new();
-        let mut queue: Vec<(usize, Vec<(u32, String, bool)>)> =
-            vec![(0, std::mem::take(&mut mk.includes))];
+        let mut queue: Vec<(usize, Vec<Include>)> = vec![(0, std::mem::take(&mut mk.includes))];
         let mut seen: BTreeSet<String> = BTreeSet::from([path.to_string()]);
         while let Some((from, includes)) = queue.pop() {
             for (line, paths, optional) in includes {
