@@ -313,13 +313,15 @@ fn jenkins_azure_and_circleci_pipelines_count() {
 }
 
 #[test]
-fn no_ci_at_all_fails_and_names_where_it_looked() {
+fn no_ci_at_all_fails_and_names_the_systems_read() {
     let f = repo(&[("Cargo.toml", "[package]\nname = \"x\"\n")]);
     assert!(f.ci.pipelines.is_empty());
     let (o, m) = outcome(&f, "ci-runs-tests");
     assert_eq!(o, Outcome::Fail, "{m}");
     assert!(
-        m.contains("Buildkite") && m.contains("CircleCI (.circleci/config.yml)"),
+        m.contains(
+            "none of GitHub Actions, GitLab CI, Azure Pipelines, Jenkins, Buildkite, CircleCI"
+        ),
         "{m}"
     );
 }
@@ -353,4 +355,62 @@ fn scripts_outside_the_repository_are_refused_not_read() {
         "{reasons:?}"
     );
     assert_eq!(outcome(&f, "ci-runs-tests").0, Outcome::Unknown);
+}
+
+/// A hostile repository: a script that is a link out of the repository, a Makefile whose
+/// variables expand exponentially and whose targets call each other, thousands of steps, a
+/// just recipe that depends on itself. Nothing outside is read, and the collection ends fast.
+#[cfg(unix)]
+#[test]
+fn hostile_ci_is_bounded_and_reads_nothing_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("secret.sh"),
+        "cargo test # SECRET-CONTENT\n",
+    )
+    .unwrap();
+    let root = dir.path().join("repo");
+    let mut bomb = String::from("A0 = cargo test\n");
+    for i in 1..40 {
+        bomb.push_str(&format!("A{i} = $(A{}) $(A{})\n", i - 1, i - 1));
+    }
+    bomb.push_str("ci: x\n\t$(A39)\nx: ci\n\t$(MAKE) ci\n");
+    let many: String = (0..1500)
+        .map(|i| format!("  - label: s{i}\n    command: make ci && ./link.sh\n"))
+        .collect();
+    write(&root, ".buildkite/pipeline.yml", &format!("steps:\n{many}"));
+    write(&root, "Makefile", &bomb);
+    write(&root, "justfile", "loop: loop\n    just loop\n");
+    write(&root, ".gitlab-ci.yml", "j:\n  script: just loop\n");
+    std::os::unix::fs::symlink(dir.path().join("secret.sh"), root.join("link.sh")).unwrap();
+    let started = std::time::Instant::now();
+    let f = match collect(&root, &Config::default()) {
+        Collected::Present { value } => value,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    let json = serde_json::to_string(&f).unwrap();
+    assert!(
+        !json.contains("SECRET-CONTENT"),
+        "a file outside the repository was read"
+    );
+    for p in &f.ci.pipelines {
+        assert!(
+            p.files_read
+                .iter()
+                .all(|r| r.path != "link.sh" && !r.path.contains(".."))
+        );
+        assert!(
+            p.unresolved.len() <= 101,
+            "{} unresolved kept",
+            p.unresolved.len()
+        );
+    }
+    // Whatever was or was not seen, nothing here is a pass for the link's `cargo test`.
+    let (o, m) = outcome(&f, "ci-runs-clippy");
+    assert_ne!(o, Outcome::Pass, "{m}");
 }
