@@ -414,3 +414,25 @@ fn hostile_ci_is_bounded_and_reads_nothing_outside() {
     let (o, m) = outcome(&f, "ci-runs-clippy");
     assert_ne!(o, Outcome::Pass, "{m}");
 }
+
+/// Recipes as embedded projects write them: make functions, silent and ignore-error prefixes,
+/// `cd` and variables before the command.
+#[test]
+fn recipe_prefixes_functions_and_cd() {
+    let f = repo(&[
+        (
+            ".github/workflows/ci.yml",
+            "on: [push]\njobs:\n  ci-libraries:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make ci-job-libraries\n",
+        ),
+        (
+            "Makefile",
+            "define banner\n\t@echo $(1)\nendef\n\n.PHONY: ci-job-libraries\nci-job-libraries:\n\t$(call banner,CI-Job: Libraries)\n\t@cd libraries/enum_primitive && NOCOLOR=1 cargo test\n\t-cargo clippy --all-targets\n",
+        ),
+    ]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_eq!(o, Outcome::Pass, "{m}");
+    assert!(m.contains("Makefile:8 `NOCOLOR=1 cargo test`"), "{m}");
+    let (o, m) = outcome(&f, "ci-runs-clippy");
+    assert_eq!(o, Outcome::Pass, "{m}");
+    assert!(m.contains("Makefile:9 `cargo clippy --all-targets`"), "{m}");
+}
