@@ -85,12 +85,31 @@ pub(super) struct Line {
     pub text: String,
 }
 
+/// The delimiter of a here-document a line opens (`<<EOF`, `<<-'EOF'`, `<< "END"`), not a
+/// here-string (`<<<`).
+fn heredoc(line: &str) -> Option<String> {
+    static HEREDOC: LazyLock<Regex> =
+        LazyLock::new(|| re(r#"(?:^|[^<])<<-?\s*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][\w]*))"#));
+    let caps = HEREDOC.captures(line)?;
+    (1..=3)
+        .find_map(|i| caps.get(i))
+        .map(|m| m.as_str().to_string())
+}
+
 /// The logical lines of `text`. Continuations are joined with a space, so that a command keeps
-/// the line it starts on.
+/// the line it starts on. The body of a here-document is text given to a command, not
+/// commands: it is left out.
 pub(super) fn lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::new();
+    let mut out: Vec<Line> = Vec::new();
     let mut current: Option<Line> = None;
+    let mut until: Option<String> = None;
     for (offset, raw) in text.lines().enumerate() {
+        if let Some(end) = &until {
+            if raw.trim() == end {
+                until = None;
+            }
+            continue;
+        }
         let (body, continued) = match raw.trim_end().strip_suffix('\\') {
             Some(b) if !b.ends_with('\\') => (b, true),
             _ => (raw, false),
@@ -108,6 +127,7 @@ pub(super) fn lines(text: &str) -> Vec<Line> {
             }
         }
         if !continued && let Some(l) = current.take() {
+            until = heredoc(&l.text);
             out.push(l);
         }
     }
@@ -465,6 +485,23 @@ mod tests {
         // Unterminated quotes end with the line; nothing panics.
         assert_eq!(commands("echo 'x").len(), 1);
         assert!(commands("").is_empty());
+    }
+
+    #[test]
+    fn here_documents_are_text() {
+        let l =
+            lines("cat > x.sh <<'EOF'\ncargo test\nEOF\ncargo clippy\nx <<< 'cargo fuzz run a'\n");
+        let texts: Vec<&str> = l.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "cat > x.sh <<'EOF'",
+                "cargo clippy",
+                "x <<< 'cargo fuzz run a'"
+            ]
+        );
+        assert_eq!(l[1].offset, 3);
+        assert!(lines("cat <<-END\n\tcargo test\n\tEND\n").len() == 1);
     }
 
     #[test]

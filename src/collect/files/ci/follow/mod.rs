@@ -342,6 +342,7 @@ impl<'r, 'a> Follower<'r, 'a> {
             let at = super::line_in(start, l.offset);
             let cmds = match lang {
                 Lang::Shell => commands::commands(&l.text),
+                Lang::Other if is_prose(&l.text) => Vec::new(),
                 Lang::Other => vec![Command {
                     text: l.text.trim().to_string(),
                     words: l.text.split_whitespace().map(str::to_string).collect(),
@@ -632,6 +633,20 @@ impl<'r, 'a> Follower<'r, 'a> {
             None => {}
         }
     }
+}
+
+/// A line of a script in another language that mentions a command without running it: a
+/// comment, or text printed or logged.
+fn is_prose(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#')
+        || t.starts_with("//")
+        || t.starts_with("--")
+        || [
+            "print", "puts", "say ", "console.", "log", "logger", "logging", "warn", "echo",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 /// `buildkite-agent pipeline upload …`.

@@ -86,10 +86,11 @@ fn other_languages_are_searched_not_followed() {
         "python3 ci/run.py",
         &[(
             "ci/run.py",
-            "import subprocess\nsubprocess.run(['cargo', 'test'])\nsubprocess.run('cargo clippy', shell=True)\n",
+            "import subprocess\n# cargo test runs elsewhere\nprint('now cargo audit')\nsubprocess.run(['cargo', 'test'])\nsubprocess.run('cargo clippy', shell=True)\n",
         )],
     );
-    // Only a command written out on one line is recognised: `['cargo', 'test']` is not.
+    // Only a command written out on one line is recognised: `['cargo', 'test']` is not, nor
+    // what a comment or a print says.
     let k: Vec<ActivityKind> = kinds(&p).into_iter().map(|k| k.1).collect();
     assert_eq!(k, [ActivityKind::Clippy]);
 }
