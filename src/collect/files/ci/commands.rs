@@ -55,6 +55,13 @@ static NO_RUN: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|\s)--no-run\b"));
 /// A reference to the variable `CARGO`: `$CARGO`, `${CARGO}`, `$(CARGO)`.
 static CARGO_VARIABLE: LazyLock<Regex> = LazyLock::new(|| re(r"\$(?:CARGO\b|\{CARGO\}|\(CARGO\))"));
 
+/// A redirection operator at the start of a word: `>`, `>>`, `<`, `2>`, `&>`, `2>&1`.
+static REDIRECTION: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:\d*>>?|\d*<|&>>?)(?:&\d+)?"));
+
+/// Options that ask a program about itself instead of running it: `cargo clippy --version`
+/// checks that clippy is installed, it does not run it.
+const SELF_QUERIES: &[&str] = &["--version", "-V", "--help", "-h", "--list"];
+
 /// Programs whose arguments are text, not a command: `echo "run cargo test"` runs no test.
 const QUOTING: &[&str] = &["echo", "printf", "print", "Write-Host", "Write-Output"];
 
@@ -63,6 +70,15 @@ pub(super) fn classify(command: &Command) -> Vec<ActivityKind> {
     if command
         .program()
         .is_some_and(|p| QUOTING.iter().any(|q| p.eq_ignore_ascii_case(q)))
+    {
+        return Vec::new();
+    }
+    // Options after `--` belong to the program cargo runs (`cargo test -- --list` still lists
+    // only, but `cargo clippy -- -h` is not a clippy run either): any self-query is no run.
+    if command
+        .argv()
+        .iter()
+        .any(|w| SELF_QUERIES.contains(&w.as_str()))
     {
         return Vec::new();
     }
@@ -159,7 +175,27 @@ impl Command {
         let mut w: &[String] = &self.words;
         loop {
             match w.first().map(String::as_str) {
+                // `a=(x y)`: an array assignment runs nothing, whatever its items look like.
+                Some(a)
+                    if is_assignment(a)
+                        && a.split_once('=').is_some_and(|(_, v)| v.starts_with('(')) =>
+                {
+                    let end = w
+                        .iter()
+                        .position(|x| x.ends_with(')'))
+                        .unwrap_or(w.len() - 1);
+                    w = &w[end + 1..];
+                }
                 Some(a) if is_assignment(a) => w = &w[1..],
+                // A redirection before the program (`>/dev/null cmd`, `2> log cmd`).
+                Some(a) if REDIRECTION.is_match(a) => {
+                    // `>` or `2>` alone: its target is the next word (`2>&1` has none).
+                    let bare = a.trim_start_matches(|c: char| c.is_ascii_digit()).len() <= 2
+                        && !a.contains("&1")
+                        && !a.contains("&2")
+                        && a.chars().all(|c| c.is_ascii_digit() || "<>&".contains(c));
+                    w = &w[if bare { 2.min(w.len()) } else { 1 }..];
+                }
                 Some("env" | "exec" | "command" | "nohup" | "xvfb-run" | "stdbuf") => {
                     w = &w[1..];
                     while w.first().is_some_and(|a| a.starts_with('-')) {
@@ -417,6 +453,10 @@ mod tests {
             ("cargo testament", &[]),
             ("cargo build --tests", &[]),
             ("cargo clippy --all-targets -- -D warnings", &[Clippy]),
+            ("! cargo clippy --version >/dev/null 2>&1", &[]),
+            ("cargo test --help", &[]),
+            ("cargo +nightly fuzz --help", &[]),
+            ("cargo test -- --list", &[]),
             ("cargo deny check", &[DependencyAudit]),
             ("cargo install cargo-audit", &[]),
             (
@@ -472,6 +512,14 @@ mod tests {
         let c = commands("echo $(cargo --version; uname) `date;x`");
         assert_eq!(c.len(), 1, "{c:?}");
         let c = commands("sudo -u ci env A=1 timeout 10m nice -n 5 cargo test");
+        assert_eq!(c[0].program(), Some("cargo"));
+        let c = commands("{ command -v a && command -v b; } >/dev/null 2>&1 || need+=(x)");
+        assert!(c.iter().all(|c| c.program() != Some(">/dev/null")), "{c:?}");
+        let c = commands("db=(--advisory-db ../shared/db) x=1 cargo test");
+        assert_eq!(c[0].program(), Some("cargo"));
+        let c = commands("db=(--advisory-db ../shared/db)");
+        assert_eq!(c[0].program(), None);
+        let c = commands("> log 2>&1 cargo test");
         assert_eq!(c[0].program(), Some("cargo"));
         let c = commands("(cd sub && make test)");
         assert_eq!(c[0].argv(), ["cd", "sub"]);
