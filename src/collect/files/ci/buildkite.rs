@@ -214,7 +214,15 @@ fn walk(
                     }
                 }
             }
-        } else if get(step, "plugins").is_none() {
+        } else if let Some(plugins) = get(step, "plugins") {
+            // A plugin (docker-compose `run`, a test collector) runs what its own settings say.
+            acc.unresolved(
+                UnresolvedKind::NotFollowed,
+                &[link(file, plugins.line, "plugins:")],
+                "a step without a command runs only its plugins, whose commands are not read"
+                    .into(),
+            );
+        } else {
             continue; // a `block`, `input` or `wait` step: nothing runs
         }
         jobs.push(CiJob {
@@ -287,6 +295,13 @@ mod tests {
         assert_eq!(u.len(), 1, "{u:?}");
         assert_eq!(u[0].0, UnresolvedKind::NotRead);
         assert!(u[0].1.contains("release-pipeline"), "{u:?}");
+        // A step of plugins only may run anything.
+        let ci = run(&[(
+            ".buildkite/pipeline.yml",
+            "steps:\n  - label: docker\n    plugins:\n      - docker-compose#v4.0.0:\n          run: app\n",
+        )]);
+        let u = unresolved(&ci.facts.pipelines[0]);
+        assert!(u[0].1.contains("runs only its plugins"), "{u:?}");
     }
 
     #[test]
