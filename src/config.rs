@@ -38,6 +38,9 @@ pub struct RawConfig {
     pub product: RawProduct,
     #[serde(default)]
     pub documents: BTreeMap<String, OneOrMany>,
+    /// Guideline topic (`disposal`, …) → the file or `file#anchor` section that covers it.
+    #[serde(default)]
+    pub guidelines: BTreeMap<String, OneOrMany>,
     #[serde(default)]
     pub rules: BTreeMap<String, RawRuleSettings>,
     #[serde(default)]
@@ -313,8 +316,12 @@ pub struct Config {
     /// True when `source_file` is an operator's `--config` file outside the repository.
     pub source_outside: bool,
     pub product: Product,
-    /// Document kind → repository-relative paths, checked to exist inside the repository.
+    /// Document kind → repository-relative paths, checked to exist inside the repository, each
+    /// optionally with `#anchor`: one section of the file ([`split_designation`]).
     pub documents: BTreeMap<String, Vec<String>>,
+    /// Guideline topic (a key of `facts::files::GuidelineTopic::topic`) → designated files or
+    /// `file#anchor` sections, checked like `documents`.
+    pub guidelines: BTreeMap<String, Vec<String>>,
     pub rules: BTreeMap<String, RuleSettings>,
     pub not_applicable: Vec<NotApplicable>,
     pub waivers: Vec<Waiver>,
@@ -536,13 +543,26 @@ pub fn validate(
                 format!("unknown document kind; known kinds: {}", known.join(", ")),
             ));
         }
-        let mut checked = Vec::new();
-        for p in paths.into_vec() {
-            let rel = inside_repository(root, &p, PathKind::File)
-                .map_err(|message| invalid(format!("documents.{kind}"), message))?;
-            checked.push(rel);
-        }
+        let key = format!("documents.{kind}");
+        let checked = designations(root, paths).map_err(|m| invalid(key, m))?;
         documents.insert(kind, checked);
+    }
+
+    let mut guidelines = BTreeMap::new();
+    for (topic, paths) in raw.guidelines {
+        let key = format!("guidelines.{topic}");
+        if !GUIDELINE_TOPICS.iter().any(|(_, t)| *t == topic) {
+            let known: Vec<&str> = GUIDELINE_TOPICS.iter().map(|(_, t)| *t).collect();
+            return Err(invalid(
+                key,
+                format!(
+                    "unknown guideline topic; known topics: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        let checked = designations(root, paths).map_err(|m| invalid(key, m))?;
+        guidelines.insert(topic, checked);
     }
 
     let mut rules = BTreeMap::new();
@@ -815,6 +835,7 @@ pub fn validate(
         source_outside: false,
         product,
         documents,
+        guidelines,
         rules,
         not_applicable,
         waiver_policy,
@@ -839,6 +860,57 @@ pub fn validate(
         git,
         attest,
     })
+}
+
+/// The SG-1 … SG-6 topics as `[guidelines]` names them: (requirement, key).
+pub const GUIDELINE_TOPICS: &[(&str, &str)] = &[
+    ("SG-1", "defense-in-depth"),
+    ("SG-2", "environment"),
+    ("SG-3", "hardening"),
+    ("SG-4", "disposal"),
+    ("SG-5", "secure-operation"),
+    ("SG-6", "accounts"),
+];
+
+/// A designation as written: `docs/ops.md#secure-disposal` is the section of `docs/ops.md`
+/// whose heading has that anchor (as GitHub derives it); `docs/ops.md` is the whole file.
+pub fn split_designation(designation: &str) -> (&str, Option<&str>) {
+    match designation.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (designation, None),
+    }
+}
+
+/// Check each designation: its path a regular file inside the repository, its anchor, if any,
+/// a plausible one (whether the file has that heading is the collector's to
+/// tell: a release re-assessed at its tag may not). Returns them repository-relative.
+fn designations(root: &Path, given: OneOrMany) -> Result<Vec<String>, String> {
+    let mut checked = Vec::new();
+    for d in given.into_vec() {
+        let (path, anchor) = split_designation(&d);
+        let rel = inside_repository(root, path, PathKind::File)?;
+        match anchor {
+            None => checked.push(rel),
+            Some(a) => {
+                let a = a.trim();
+                if a.is_empty()
+                    || a.chars().count() > 200
+                    || a.contains('#')
+                    || a.chars()
+                        .any(|c| c.is_whitespace() || crate::sanitize::is_dangerous(c))
+                {
+                    return Err(format!(
+                        "`{}` is not a section anchor; write the heading's anchor as GitHub \
+                         shows it, e.g. `{rel}#secure-disposal` for \"## Secure disposal\" \
+                         (`cargo sdl discover` proposes them)",
+                        crate::sanitize::terminal(&d)
+                    ));
+                }
+                checked.push(format!("{rel}#{}", a.to_lowercase()));
+            }
+        }
+    }
+    Ok(checked)
 }
 
 /// What a configured path must name.

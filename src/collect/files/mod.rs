@@ -9,6 +9,8 @@ mod codeowners;
 mod documents;
 mod listing;
 mod rust;
+mod sections;
+mod statements;
 #[doc(hidden)]
 pub mod testing;
 mod text;
@@ -22,8 +24,9 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::facts::files::{
-    Codeowners, DeclaredSecurityLevel, FileFacts, GuidelineTopic, Guidelines, GuidelinesSource,
-    Listing, ListingSource, Problem, SecurityPolicy, SecurityTxt, TopicMatch, UpdateConfig,
+    Basis, Candidate, Codeowners, DeclaredSecurityLevel, Document, FileFacts, GuidelineTopic,
+    Guidelines, GuidelinesSource, Listing, ListingSource, Problem, SecurityPolicy, SecurityTxt,
+    TopicMatch, UpdateConfig,
 };
 use crate::facts::{Collected, FileRef};
 
@@ -88,23 +91,28 @@ pub fn collect_at(
 }
 
 fn collect_from(repo: Repo<'_>, listing: Listing, config: &Config) -> Collected<FileFacts> {
-    let (documents, configured_kinds) = documents::find(&repo, config);
+    let documents::Found {
+        documents,
+        configured: configured_kinds,
+        mut candidates,
+    } = documents::find(&repo, config);
     let security_policy = documents
         .iter()
         .find(|d| d.kind == "security-policy")
-        .map(|d| security_policy(&repo, &d.file));
+        .map(|d| security_policy(&repo, d));
     let threat_models = documents
         .iter()
         .filter(|d| d.kind == "threat-model")
-        .map(|d| documents::threat_model(&repo, &d.file))
+        .map(|d| documents::threat_model(&repo, &d.file, d.section.as_ref()))
         .collect();
     let security_level = security_level(&repo, &documents);
-    let guidelines = guidelines(&repo, &documents);
+    let guidelines = guidelines(&repo, &documents, config, &mut candidates);
     let (lints, crates) = rust::lints_and_crates(&repo);
 
     let mut facts = FileFacts {
         listing,
         configured_kinds,
+        candidates,
         security_policy,
         security_txt: security_txt(&repo),
         codeowners: codeowners(&repo),
@@ -309,23 +317,30 @@ impl<'a> Repo<'a> {
     }
 }
 
-fn security_policy(repo: &Repo<'_>, file: &FileRef) -> SecurityPolicy {
-    match repo.read(&file.path) {
+fn security_policy(repo: &Repo<'_>, doc: &Document) -> SecurityPolicy {
+    match repo.read(&doc.file.path) {
         Ok(t) => {
-            let c = text::security_policy(&t.text);
+            let ext = documents::extension(&doc.file.path);
+            let (part, first) = match &doc.section {
+                Some(s) => documents::section_text(&t.text, &ext, s),
+                None => (t.text.as_str(), 1),
+            };
+            let c = text::security_policy(part, &ext, first);
             SecurityPolicy {
                 file: t.file,
                 channels: c.channels,
-                disclosure: c.disclosure,
-                timeframes: c.timeframes,
+                disclosure: c.statements.disclosure,
+                timeframes: c.statements.timeframes,
+                set_aside: c.statements.set_aside,
                 not_analysed: None,
             }
         }
         Err(e) => SecurityPolicy {
-            file: file.clone(),
+            file: doc.file.clone(),
             channels: vec![],
             disclosure: vec![],
             timeframes: vec![],
+            set_aside: vec![],
             not_analysed: Some(e.reason),
         },
     }
@@ -404,10 +419,7 @@ fn codeowners(repo: &Repo<'_>) -> Option<Codeowners> {
     })
 }
 
-fn security_level(
-    repo: &Repo<'_>,
-    documents: &[crate::facts::files::Document],
-) -> Option<DeclaredSecurityLevel> {
+fn security_level(repo: &Repo<'_>, documents: &[Document]) -> Option<DeclaredSecurityLevel> {
     ["security-requirements", "security-context"]
         .iter()
         .flat_map(|kind| documents.iter().filter(move |d| d.kind == *kind))
@@ -424,80 +436,190 @@ fn security_level(
         })
 }
 
-/// Search the guidelines documents, or README and docs/ when there are none, for the SG topics.
-fn guidelines(repo: &Repo<'_>, documents: &[crate::facts::files::Document]) -> Guidelines {
-    let mut paths: Vec<String> = documents
+/// The SG-1 … SG-6 topics: a section designated in `[guidelines]`, else the best section whose
+/// heading names the topic in a conventional security document (a guidelines document,
+/// SECURITY.md, a file of a security folder that is no document of another kind). Headings
+/// elsewhere in the documentation (README, docs/, the other SDL documents) and sentences of a
+/// guidelines document that name a topic without a section of its own are candidates.
+fn guidelines(
+    repo: &Repo<'_>,
+    documents_found: &[Document],
+    config: &Config,
+    candidates: &mut Vec<Candidate>,
+) -> Guidelines {
+    let guideline_docs: Vec<&str> = documents_found
         .iter()
-        .filter(|d| d.kind == "guidelines" && documents::is_prose(&d.file.path))
-        .map(|d| d.file.path.clone())
+        .filter(|d| d.kind == "guidelines" && d.section.is_none())
+        .map(|d| d.file.path.as_str())
+        .filter(|p| documents::is_prose(p))
         .collect();
-    let source = if !paths.is_empty() {
+    let evidence: Vec<String> = documents::security_files(repo, documents_found)
+        .into_iter()
+        .filter(|p| !documents::is_other_kind(documents_found, p))
+        .collect();
+    let mut elsewhere: Vec<String> = documents::user_docs(repo);
+    elsewhere.extend(
+        documents::security_files(repo, documents_found)
+            .into_iter()
+            .filter(|p| documents::is_other_kind(documents_found, p)),
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    elsewhere.retain(|p| !evidence.contains(p) && seen.insert(p.clone()));
+    let source = if !guideline_docs.is_empty() {
         GuidelinesSource::Guidelines
+    } else if evidence.is_empty() && elsewhere.is_empty() {
+        GuidelinesSource::None
     } else {
-        paths = documents::user_docs(repo);
-        if paths.is_empty() {
-            GuidelinesSource::None
-        } else {
-            GuidelinesSource::ReadmeAndDocs
-        }
+        GuidelinesSource::ReadmeAndDocs
     };
-    let mut found: Vec<Option<TopicMatch>> = vec![None; text::TOPICS.len()];
+
     let mut searched = Vec::new();
     let mut incomplete = false;
-    for path in &paths {
+    // Per file: the hits of every topic, read once.
+    let mut read = |path: &str| -> Option<(FileRef, Vec<sections::Hits>)> {
         let Ok(t) = repo.read(path) else {
             incomplete = true;
-            continue;
+            return None;
         };
-        for (slot, hit) in found.iter_mut().zip(text::topics(&t.text)) {
-            let Some(hit) = hit else {
-                continue;
-            };
-            // A section with text beats a passing mention, which beats a heading with nothing
-            // under it; among sections, the longest wins; otherwise the first found stays.
-            let rank = |heading: bool, complete: bool| match (complete, heading) {
-                (true, true) => 3,
-                (true, false) => 2,
-                (false, true) => 1,
-                (false, false) => 0,
-            };
-            let better = match slot {
-                None => true,
-                Some(prev) => {
-                    let (old, new) = (
-                        rank(prev.heading, prev.words > 0 && prev.placeholder.is_none()),
-                        rank(hit.heading, hit.complete()),
-                    );
-                    new > old || (new == old && new == 3 && hit.words > prev.words)
-                }
-            };
-            if better {
-                *slot = Some(TopicMatch {
-                    file: t.file.clone(),
+        let hits = documents::outline_hits(repo, path, sections::topic_hits);
+        searched.push(t.file.clone());
+        Some((t.file, hits))
+    };
+    let evidence_hits: Vec<(FileRef, Vec<sections::Hits>)> =
+        evidence.iter().filter_map(|p| read(p)).collect();
+    let elsewhere_hits: Vec<(FileRef, Vec<sections::Hits>)> =
+        elsewhere.iter().filter_map(|p| read(p)).collect();
+
+    let mut topics = Vec::new();
+    for (t, (requirement, topic, _)) in sections::TOPICS.iter().enumerate() {
+        let key = format!("guidelines.{topic}");
+        let mut unresolved = Vec::new();
+        let found = if let Some(designated) = config.guidelines.get(*topic) {
+            let matches: Vec<TopicMatch> = designated
+                .iter()
+                .filter_map(|d| match designated_topic(repo, d) {
+                    Ok(m) => Some(m),
+                    Err(why) => {
+                        unresolved.push(format!("{d}: {why}"));
+                        None
+                    }
+                })
+                .collect();
+            best(matches)
+        } else {
+            let sections_found: Vec<TopicMatch> = evidence_hits
+                .iter()
+                .flat_map(|(file, hits)| {
+                    hits[t].headings.iter().map(move |h| TopicMatch {
+                        file: file.clone(),
+                        line: h.line,
+                        heading: true,
+                        text: h.text.clone(),
+                        words: h.words,
+                        placeholder: h.placeholder.clone(),
+                        basis: Basis::Conventional,
+                    })
+                })
+                .collect();
+            best(sections_found)
+        };
+        if found.is_none() && unresolved.is_empty() {
+            // Headings elsewhere, then sentences of a guidelines document in a section of
+            // their own: leads for a person to designate.
+            let headings = elsewhere_hits
+                .iter()
+                .flat_map(|(file, hits)| hits[t].headings.iter().map(move |h| (file, h)));
+            let mentions = evidence_hits
+                .iter()
+                .filter(|(file, _)| guideline_docs.contains(&file.path.as_str()))
+                .flat_map(|(file, hits)| hits[t].mentions.iter().map(move |h| (file, h)));
+            let mut seen = std::collections::BTreeSet::new();
+            for (file, hit) in headings.chain(mentions).filter(|(_, h)| h.complete()) {
+                let c = Candidate {
+                    key: key.clone(),
+                    file: file.clone(),
                     line: hit.line,
-                    heading: hit.heading,
-                    text: hit.text,
+                    section: hit.section.clone(),
+                    text: hit.text.clone(),
                     words: hit.words,
-                    placeholder: hit.placeholder,
-                });
+                };
+                if seen.len() >= 5 {
+                    break;
+                }
+                if seen.insert(c.designation()) {
+                    candidates.push(c);
+                }
             }
         }
-        searched.push(t.file);
+        topics.push(GuidelineTopic {
+            requirement: requirement.to_string(),
+            topic: topic.to_string(),
+            found,
+            unresolved,
+        });
     }
     Guidelines {
         source,
         searched,
-        topics: text::TOPICS
-            .iter()
-            .zip(found)
-            .map(|((req, topic, _), found)| GuidelineTopic {
-                requirement: req.to_string(),
-                topic: topic.to_string(),
-                found,
-            })
-            .collect(),
+        topics,
         incomplete,
     }
+}
+
+/// The best of several sections: one with text and no placeholder (the longest), else the
+/// first, kept so that the rule can say why it is no section.
+fn best(mut found: Vec<TopicMatch>) -> Option<TopicMatch> {
+    let complete = |m: &TopicMatch| m.words > 0 && m.placeholder.is_none();
+    let longest = found
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| complete(m))
+        .max_by_key(|(i, m)| (m.words, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    match longest {
+        Some(i) => Some(found.swap_remove(i)),
+        None if !found.is_empty() => Some(found.swap_remove(0)),
+        None => None,
+    }
+}
+
+/// The section (or whole file) a `[guidelines]` designation names, measured.
+fn designated_topic(repo: &Repo<'_>, designation: &str) -> Result<TopicMatch, String> {
+    let (path, anchor) = crate::config::split_designation(designation);
+    if !documents::is_prose(path) {
+        return Err("is not a text document whose words can be read".into());
+    }
+    let t = repo.read(path).map_err(|e| e.reason)?;
+    let ext = documents::extension(path);
+    let doc = text::Outline::new(&t.text, &ext);
+    let heads = sections::headings(&doc);
+    let (line, heading, label, start, end) = match anchor {
+        Some(a) => {
+            let wanted = a.to_lowercase();
+            let Some(h) = heads.iter().find(|h| h.anchor == wanted) else {
+                return Err(sections::find(&t.text, &ext, a)
+                    .err()
+                    .unwrap_or_else(|| "has no such section".into()));
+            };
+            (
+                doc.lines[h.idx].no,
+                true,
+                text::clip(doc.lines[h.idx].raw),
+                h.idx + 1,
+                doc.section_end(h.idx),
+            )
+        }
+        None => (1, false, path.to_string(), 0, doc.lines.len()),
+    };
+    Ok(TopicMatch {
+        file: t.file,
+        line,
+        heading,
+        text: label,
+        words: doc.words_in(start, end),
+        placeholder: doc.first_placeholder(start, end),
+        basis: Basis::Designated,
+    })
 }
 
 fn licenses(repo: &Repo<'_>) -> Vec<FileRef> {

@@ -2,10 +2,10 @@
 //! (`tests/properties.rs`); re-exported as `cargo_sdl::testing`. Not an API: the parsers stay
 //! private and these wrappers change with them.
 
-use super::{codeowners, text, threats, workflows, yaml};
+use super::{codeowners, sections, text, threats, workflows, yaml};
 use crate::facts::FileRef;
 use crate::facts::files::{
-    Channel, CompositeAction, Mention, SecurityTxt, Substance, ThreatCounts, Workflow,
+    Channel, CompositeAction, Mention, SecurityTxt, Statement, Substance, ThreatCounts, Workflow,
 };
 
 fn file(path: &str) -> FileRef {
@@ -15,10 +15,10 @@ fn file(path: &str) -> FileRef {
     }
 }
 
-/// What a security policy says: (channels, disclosure mentions, time-frames).
-pub fn security_policy(text: &str) -> (Vec<Channel>, Vec<Mention>, Vec<Mention>) {
-    let c = text::security_policy(text);
-    (c.channels, c.disclosure, c.timeframes)
+/// What a security policy says: (channels, disclosure statements, time-frames).
+pub fn security_policy(text: &str) -> (Vec<Channel>, Vec<Statement>, Vec<Statement>) {
+    let c = text::security_policy(text, "md", 1);
+    (c.channels, c.statements.disclosure, c.statements.timeframes)
 }
 
 /// An RFC 9116 security.txt, as the collector reports it.
@@ -40,11 +40,20 @@ pub fn document_title(text: &str) -> Option<String> {
     text::title(text)
 }
 
-/// Per SG topic: (line, is a heading, the line's text).
-pub fn guideline_topics(text: &str) -> Vec<Option<(u32, bool, String)>> {
-    text::topics(text)
+/// Per SG topic: its first heading, else its first mention, as (line, is a heading, the line's
+/// text, its section's anchor).
+pub fn guideline_topics(text: &str) -> Vec<Option<(u32, bool, String, Option<String>)>> {
+    let doc = text::Outline::new(text, "md");
+    let heads = sections::headings(&doc);
+    sections::topic_hits(&doc, &heads)
         .into_iter()
-        .map(|hit| hit.map(|h| (h.line, h.heading, h.text)))
+        .map(|hits| {
+            hits.headings
+                .into_iter()
+                .chain(hits.mentions)
+                .next()
+                .map(|h| (h.line, h.heading, h.text, h.section.map(|s| s.anchor)))
+        })
         .collect()
 }
 

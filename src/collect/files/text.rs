@@ -25,23 +25,6 @@ static PRIVATE_REPORTING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REPORTING_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)report|contact|send|submit|disclos|e-?mail|form"));
-static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\bdisclos(?:e|ed|es|ing|ure)\b|\bembargo|\bcoordinated\s+(?:vulnerability\s+)?disclosure|\bpublish(?:ed|es|ing)?\s+(?:an?\s+)?(?:security\s+)?advisor(?:y|ies)|\badvisor(?:y|ies)\s+(?:will\s+be|is|are)\s+published|\bpublic(?:ly)?\s+(?:exposure|announcement)",
-    )
-});
-/// "Do not disclose it publicly" and "disclose it to us at …" are about reporting, not about
-/// the project's own disclosure.
-static NOT_DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)(?:do\s+not|don['’]t|never|not\s+to)\s+(?:publicly\s+)?disclos\w*|disclose\s+(?:it|them|this|the\s+\w+)\s+(?:at|to|via|through|privately|by)\b",
-    )
-});
-static TIMEFRAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:(?:within|in|after|up\s+to|no\s+later\s+than|at\s+most|under)\s+)?(?:\d{1,3}|one|two|three|four|five|six|seven|ten|fourteen|thirty|sixty|ninety)(?:\s+|-)(?:business\s+|working\s+|calendar\s+)?(?:hours?|days?|weeks?|months?)\b",
-    )
-});
 static SECURITY_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:capability\s+)?(?:security\s+level|SL)(?:[- ]?C)?(?:\s*\((?:SL)?(?:-?C)?\))?\s*(?:[:=]|is|of)?\s*(?:SL[- ]?)?([1-4])\b",
@@ -55,7 +38,7 @@ fn numbered(text: &str) -> impl Iterator<Item = (u32, &str)> {
         .map(|(i, l)| (u32::try_from(i + 1).unwrap_or(u32::MAX), l))
 }
 
-fn clip(s: &str) -> String {
+pub(super) fn clip(s: &str) -> String {
     let s = s.trim();
     match s.char_indices().nth(160) {
         Some((at, _)) => format!("{}…", &s[..at]),
@@ -67,13 +50,16 @@ fn clip(s: &str) -> String {
 #[derive(Debug, Default, PartialEq)]
 pub(super) struct PolicyContent {
     pub(super) channels: Vec<Channel>,
-    pub(super) disclosure: Vec<Mention>,
-    pub(super) timeframes: Vec<Mention>,
+    pub(super) statements: super::statements::Read,
 }
 
-pub(super) fn security_policy(text: &str) -> PolicyContent {
+/// The reporting channels of a security policy (line by line), and its statements (sentence by
+/// sentence, in context: [`super::statements`]).
+/// `first` is the line of the file `text` starts at (a designated section).
+pub(super) fn security_policy(text: &str, ext: &str, first: u32) -> PolicyContent {
     let mut out = PolicyContent::default();
     for (line, l) in numbered(text) {
+        let line = line.saturating_add(first - 1);
         for m in EMAIL.find_iter(l) {
             push_channel(&mut out.channels, ChannelKind::Email, m.as_str(), line);
         }
@@ -91,21 +77,8 @@ pub(super) fn security_policy(text: &str) -> PolicyContent {
         if let Some(m) = PRIVATE_REPORTING.find(l) {
             push_channel(&mut out.channels, ChannelKind::Advisories, m.as_str(), line);
         }
-        if DISCLOSURE.is_match(&NOT_DISCLOSURE.replace_all(l, "")) && out.disclosure.len() < 10 {
-            out.disclosure.push(Mention {
-                text: clip(l),
-                line,
-            });
-        }
-        for m in TIMEFRAME.find_iter(l) {
-            if out.timeframes.len() < 20 {
-                out.timeframes.push(Mention {
-                    text: m.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
-                    line,
-                });
-            }
-        }
     }
+    out.statements = super::statements::read(&Outline::new_at(text, ext, first));
     out
 }
 
@@ -200,113 +173,6 @@ pub(super) fn title(text: &str) -> Option<String> {
             .trim();
         clip(t)
     })
-}
-
-/// The SG-1 … SG-6 topics and the words that introduce them.
-pub(super) const TOPICS: &[(&str, &str, &str)] = &[
-    (
-        "SG-1",
-        "defense-in-depth",
-        r"(?i)defen[cs]e[- ]in[- ]depth|layered\s+(?:defen[cs]e|security)|security\s+(?:architecture|capabilities|features|controls)",
-    ),
-    (
-        "SG-2",
-        "environment",
-        r"(?i)network\s+(?:segmentation|security|protection|isolation|requirements)|firewall|(?:deployment|operating|runtime)\s+environment|environment(?:al)?\s+(?:requirements|assumptions|protections?|security)|security\s+zones?|\bdmz\b|trust\s+boundar",
-    ),
-    (
-        "SG-3",
-        "hardening",
-        r"(?i)\bharden|secure\s+configuration|security\s+(?:configuration|settings|options)|secure\s+defaults|configuration\s+options",
-    ),
-    (
-        "SG-4",
-        "disposal",
-        r"(?i)\bdispos(?:al|e|ing)\b|decommission|end[- ]of[- ]life|data\s+(?:erasure|deletion|saniti[sz]ation|removal)|secure(?:ly)?\s+(?:eras|delet|wip)|\buninstall",
-    ),
-    (
-        "SG-5",
-        "secure-operation",
-        r"(?i)secure(?:ly)?\s+operat|operational\s+security|(?:user|administrator|operator|customer)s?['’]?\s+responsibilit|responsibilities\s+of\s+(?:the\s+)?(?:users?|administrators?|operators?)|shared\s+responsibility|security\s+monitoring|incident\s+response",
-    ),
-    (
-        "SG-6",
-        "accounts",
-        r"(?i)account\s+management|user\s+accounts?|\baccounts?\s+and\s+(?:permissions|privileges|roles)|least\s+privilege|default\s+(?:credentials?|passwords?|accounts?)|privileges?|permissions|role[- ]based\s+access|\brbac\b|access\s+control",
-    ),
-];
-
-static TOPIC_RES: LazyLock<Vec<Regex>> =
-    LazyLock::new(|| TOPICS.iter().map(|(_, _, p)| re(p)).collect());
-
-/// Per topic (in [`TOPICS`] order): the best place that covers it. A heading whose section
-/// has text and no placeholder wins (the one with the most words), then a mention on a line of
-/// prose in such a section, then a heading with nothing (or only placeholders) under it, kept so
-/// that the rule can say why it is not a section. Each carries its section's words and first
-/// placeholder.
-pub(super) fn topics(text: &str) -> Vec<Option<TopicHit>> {
-    let doc = Outline::new(text, "md");
-    TOPIC_RES
-        .iter()
-        .map(|topic| {
-            let mut best: Option<(u8, TopicHit)> = None;
-            for (i, l) in doc.lines.iter().enumerate() {
-                let heading = matches!(l.kind, LineKind::Heading(_));
-                if !(heading || l.kind == LineKind::Text) || !topic.is_match(&l.visible) {
-                    continue;
-                }
-                if !heading && l.placeholder {
-                    continue;
-                }
-                let (start, end) = if heading {
-                    (i + 1, doc.section_end(i))
-                } else {
-                    doc.enclosing_section(i)
-                };
-                let words = doc.words_in(start, end);
-                let placeholder = doc.first_placeholder(start, end);
-                let complete = words > 0 && placeholder.is_none();
-                let rank = match (complete, heading) {
-                    (true, true) => 3,
-                    (true, false) => 2,
-                    (false, true) => 1,
-                    (false, false) => 0,
-                };
-                let hit = TopicHit {
-                    line: l.no,
-                    heading,
-                    text: clip(l.raw),
-                    words,
-                    placeholder,
-                };
-                let better = match &best {
-                    None => true,
-                    Some((r, b)) => rank > *r || (rank == *r && rank == 3 && words > b.words),
-                };
-                if better {
-                    best = Some((rank, hit));
-                }
-            }
-            best.map(|(_, hit)| hit)
-        })
-        .collect()
-}
-
-/// Where a guideline topic was found, and what its section holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct TopicHit {
-    pub(super) line: u32,
-    pub(super) heading: bool,
-    pub(super) text: String,
-    pub(super) words: usize,
-    pub(super) placeholder: Option<Mention>,
-}
-
-impl TopicHit {
-    /// Covers the topic: text under it and no placeholder.
-    pub(super) fn complete(&self) -> bool {
-        self.words > 0 && self.placeholder.is_none()
-    }
 }
 
 // --- Substance: what a prose document says -------------------------------------------------
@@ -442,6 +308,12 @@ pub(super) struct Outline<'a> {
 impl<'a> Outline<'a> {
     /// Classify `text`; `ext` is the file's extension (AsciiDoc's `----` blocks are code).
     pub(super) fn new(text: &'a str, ext: &str) -> Outline<'a> {
+        Self::new_at(text, ext, 1)
+    }
+
+    /// [`Outline::new`] for text that starts at line `first` of its file (a section), so that
+    /// every line number it reports is the file's.
+    pub(super) fn new_at(text: &'a str, ext: &str, first: u32) -> Outline<'a> {
         let raw: Vec<&str> = text.lines().collect();
         let mut lines = Vec::with_capacity(raw.len());
         // Comments removed first, so that a heading or a fence inside one is not one.
@@ -489,7 +361,7 @@ impl<'a> Outline<'a> {
         let mut in_table = false;
         let mut underline_next = false;
         for (i, l) in raw.iter().enumerate() {
-            let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let no = first.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
             let (v, commented) = (&visible[i].0, visible[i].1);
             let t = v.trim_start();
             let kind = if front_matter_end.is_some_and(|end| i <= end) || commented {
@@ -794,7 +666,7 @@ mod tests {
                     See https://example.org/about for who we are.\n\
                     We acknowledge reports within 3 business days and fix critical issues in 30 days.\n\
                     We follow coordinated disclosure with a 90-day embargo.\n";
-        let got = security_policy(text);
+        let got = security_policy(text, "md", 1);
         assert_eq!(
             got.channels,
             vec![
@@ -810,36 +682,30 @@ mod tests {
                 },
             ]
         );
-        let frames: Vec<&str> = got.timeframes.iter().map(|m| m.text.as_str()).collect();
+        let frames: Vec<(&str, u32)> = got
+            .statements
+            .timeframes
+            .iter()
+            .map(|m| (m.phrase.as_str(), m.line))
+            .collect();
         assert_eq!(
             frames,
-            vec!["within 3 business days", "in 30 days", "90-day"]
+            vec![
+                ("within 3 business days", 6),
+                ("in 30 days", 6),
+                ("90-day", 7)
+            ]
         );
-        assert_eq!(got.disclosure.len(), 1);
-        assert_eq!(got.disclosure[0].line, 7);
-    }
-
-    #[test]
-    fn reporting_instructions_are_not_a_disclosure_policy() {
-        for (line, want) in [
-            ("**Do not disclose it as a public issue.**", false),
-            (
-                "Please disclose it at [security advisory](https://x).",
-                false,
-            ),
-            ("Give us 90 days before public exposure.", true),
-            ("We disclose fixed issues in a GitHub advisory.", true),
-            (
-                "Do not disclose it publicly; we disclose it once fixed.",
-                true,
-            ),
-        ] {
-            assert_eq!(
-                security_policy(line).disclosure.len(),
-                usize::from(want),
-                "{line}"
-            );
-        }
+        assert_eq!(got.statements.disclosure.len(), 1);
+        assert_eq!(got.statements.disclosure[0].line, 7);
+        // A section of a file keeps the file's line numbers.
+        let got = security_policy(
+            "## Reporting\n\nMail a@example.org; we reply within 2 days.\n",
+            "md",
+            40,
+        );
+        assert_eq!(got.channels[0].line, 42);
+        assert_eq!(got.statements.timeframes[0].line, 42);
     }
 
     #[test]
@@ -870,30 +736,6 @@ mod tests {
         assert_eq!(title("just text\n"), None);
         assert_eq!(title("<h2>Html</h2>\n"), Some("<h2>Html</h2>".into()));
         assert_eq!(title("éé\nü\n"), None);
-    }
-
-    #[test]
-    fn topic_sections_with_text_win_over_mentions_and_empty_headings() {
-        let text = "Use a firewall in front of it.\n\n## Network security\n\n\
-                    ## Hardening\n\nTurn on every check listed below.\n\n\
-                    ### Decommissioning\n\nTODO\n";
-        let got: Vec<Option<(u32, bool, String, usize)>> = topics(text)
-            .into_iter()
-            .map(|h| h.map(|h| (h.line, h.heading, h.text, h.words)))
-            .collect();
-        // A heading with nothing under it loses to a mention on a line of prose.
-        assert_eq!(
-            got[1],
-            Some((1, false, "Use a firewall in front of it.".into(), 7))
-        );
-        assert_eq!(got[2], Some((5, true, "## Hardening".into(), 6)));
-        // Only a heading with a placeholder under it: kept, with the placeholder, for the rule
-        // to say why it is no section.
-        let disposal = topics(text)[3].clone().unwrap();
-        assert_eq!((disposal.line, disposal.words), (9, 0));
-        assert_eq!(disposal.placeholder.map(|p| p.line), Some(11));
-        assert!(!topics(text)[3].as_ref().unwrap().complete());
-        assert_eq!(got[0], None);
     }
 
     #[test]
@@ -1045,7 +887,6 @@ mod tests {
         let text = "# h\n".repeat(200_000);
         let s = substance(&text, "md", true);
         assert_eq!(s.empty_headings.len(), 10);
-        assert_eq!(topics(&text).len(), TOPICS.len());
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Rules over the SDL documents: the documents themselves, the threat model's analysis and the
 //! declared security level (SR, SD, SI, SM, SUM).
 
-use super::{at, list};
+use super::{at, list, only_candidates};
 use crate::eval::rules::param_strings;
 use crate::eval::{RuleCtx, RuleResult};
-use crate::facts::files::{Document, FileFacts, ThreatModel, ThreatModelFormat};
+use crate::facts::files::{Basis, Candidate, Document, FileFacts, ThreatModel, ThreatModelFormat};
 use crate::facts::{EvidenceRef, FileRef};
 
 /// How one document stands.
@@ -26,7 +26,31 @@ const THREAT_FORMS: &str = "a table with a threat column and a disposition or mi
 fn model_of<'a>(f: &'a FileFacts, doc: &Document) -> Option<&'a ThreatModel> {
     f.threat_models
         .iter()
-        .find(|m| m.file.path == doc.file.path)
+        .find(|m| m.file.path == doc.file.path && m.section == doc.section)
+}
+
+/// How messages name a document: its path, or for a section `path:line "heading"`.
+pub(in crate::eval) fn label(doc: &Document) -> String {
+    match &doc.section {
+        Some(s) => format!("{}:{} \"{}\"", doc.file.path, s.line, s.heading),
+        None => doc.file.path.clone(),
+    }
+}
+
+/// The evidence a document is: the file, or the line its section starts on.
+pub(in crate::eval) fn cite(doc: &Document) -> EvidenceRef {
+    match &doc.section {
+        Some(s) => doc.file.at_line(s.line),
+        None => EvidenceRef::from(&doc.file),
+    }
+}
+
+/// How messages name a threat model: its path, or for a section `path:line "heading"`.
+fn model_label(m: &ThreatModel) -> String {
+    match &m.section {
+        Some(s) => format!("{}:{} \"{}\"", m.file.path, s.line, s.heading),
+        None => m.file.path.clone(),
+    }
 }
 
 /// Whether `doc` says something: no placeholder text, no heading with nothing under it, at
@@ -38,8 +62,8 @@ pub(in crate::eval) fn judge(
     min_words: u64,
     id_prefixes: Option<&[String]>,
 ) -> Judged {
-    let path = &doc.file.path;
-    let file = EvidenceRef::from(&doc.file);
+    let path = &label(doc);
+    let file = cite(doc);
     let model = (doc.kind == "threat-model")
         .then(|| model_of(f, doc))
         .flatten();
@@ -206,13 +230,34 @@ pub(in crate::eval) fn document(
             .flatten()
             .collect();
         if !configured.is_empty() {
+            let why: Vec<String> = configured
+                .iter()
+                .flat_map(|d| f.problems_under(crate::config::split_designation(d).0))
+                .map(|p| format!("{} {}", p.path, p.message))
+                .collect();
             return RuleResult::unknown(format!(
-                "the configured {what} ({}) could not be read",
-                list(configured.iter().map(|p| p.to_string()), 3)
+                "the configured {what} ({}) could not be read{}",
+                list(configured.iter().map(|p| p.to_string()), 3),
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", list(why, 3))
+                }
             ));
         }
+        let candidates: Vec<&Candidate> = f
+            .candidates
+            .iter()
+            .filter(|c| kinds.iter().any(|k| c.key == format!("documents.{k}")))
+            .collect();
+        if !candidates.is_empty() {
+            return only_candidates(what, &candidates);
+        }
         return RuleResult::fail(
-            format!("no {what} found; configure documents.{first} in sdl.toml or add {example}"),
+            format!(
+                "no {what} found; add {example}, or designate it in sdl.toml: [documents] \
+                 {first} = \"FILE\" (a whole file) or \"FILE#ANCHOR\" (one section)"
+            ),
             vec![],
         );
     }
@@ -259,10 +304,22 @@ pub(in crate::eval) fn document(
     let mut message = format!(
         "{what}: {}",
         list(
-            substantive.iter().map(|(d, held)| match &d.title {
-                Some(t) => format!("{} (\"{t}\"; {held})", d.file.path),
-                None => format!("{} ({held})", d.file.path),
-            }),
+            substantive
+                .iter()
+                .map(|(d, held)| match (&d.section, &d.title) {
+                    (Some(s), _) => format!(
+                        "the section {}:{} \"{}\" ({held}{})",
+                        d.file.path,
+                        s.line,
+                        s.heading,
+                        match d.basis {
+                            Basis::Designated => "; designated in sdl.toml",
+                            Basis::Conventional => "",
+                        }
+                    ),
+                    (None, Some(t)) => format!("{} (\"{t}\"; {held})", d.file.path),
+                    (None, None) => format!("{} ({held})", d.file.path),
+                }),
             3
         )
     );
@@ -272,13 +329,7 @@ pub(in crate::eval) fn document(
             list(unjudged.iter().map(|s| s.to_string()), 3)
         ));
     }
-    RuleResult::pass(
-        message,
-        substantive
-            .iter()
-            .map(|(d, _)| EvidenceRef::from(&d.file))
-            .collect(),
-    )
+    RuleResult::pass(message, substantive.iter().map(|(d, _)| cite(d)).collect())
 }
 
 pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResult {
@@ -304,7 +355,7 @@ pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResul
         return RuleResult::unknown(if unreadable.is_empty() {
             format!(
                 "the threat model is free text ({}); its threats cannot be counted",
-                list(f.threat_models.iter().map(|m| m.file.path.clone()), 3)
+                list(f.threat_models.iter().map(model_label), 3)
             )
         } else {
             format!(
@@ -312,7 +363,7 @@ pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResul
                 list(
                     unreadable.iter().map(|m| format!(
                         "{} {}",
-                        m.file.path,
+                        model_label(m),
                         m.not_analysed.as_deref().unwrap_or_default()
                     )),
                     3
@@ -330,8 +381,14 @@ pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResul
         .filter_map(|m| m.threats.as_ref())
         .map(|t| t.dispositioned)
         .sum();
-    let evidence: Vec<EvidenceRef> = machine.iter().map(|m| EvidenceRef::from(&m.file)).collect();
-    let paths = list(machine.iter().map(|m| m.file.path.clone()), 3);
+    let evidence: Vec<EvidenceRef> = machine
+        .iter()
+        .map(|m| match &m.section {
+            Some(s) => m.file.at_line(s.line),
+            None => EvidenceRef::from(&m.file),
+        })
+        .collect();
+    let paths = list(machine.iter().map(|m| model_label(m)), 3);
     if total == 0 {
         return RuleResult::fail(
             format!("{paths} lists no threats (accepted forms: {THREAT_FORMS})"),
@@ -380,7 +437,7 @@ pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResul
     if !unreadable.is_empty() {
         return RuleResult::unknown(format!(
             "all {total} threats in {paths} are dispositioned, but {} could not be analysed",
-            list(unreadable.iter().map(|m| m.file.path.clone()), 3)
+            list(unreadable.iter().map(|m| model_label(m)), 3)
         ));
     }
     RuleResult::pass(
@@ -692,6 +749,7 @@ mod tests {
     fn model(format: ThreatModelFormat, threats: Option<(usize, usize)>) -> ThreatModel {
         ThreatModel {
             file: fref("docs/security/threat-model.json"),
+            section: None,
             format,
             threats: threats.map(|(total, decided)| ThreatCounts {
                 total,

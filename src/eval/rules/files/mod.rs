@@ -5,7 +5,9 @@
 //! holds what they share and the table of the built-in rules.
 
 use super::RuleFn;
+use crate::eval::RuleResult;
 use crate::facts::FileRef;
+use crate::facts::files::Candidate;
 
 /// The file facts, or the unknown result that explains why there are none.
 macro_rules! file_facts {
@@ -90,6 +92,31 @@ fn at(file: &FileRef, line: u32) -> String {
     format!("{}:{line}", file.path)
 }
 
+/// The unknown result of a rule that found only candidates: where each is, and the `sdl.toml`
+/// line that would designate the first one.
+fn only_candidates(what: &str, candidates: &[&Candidate]) -> RuleResult {
+    let shown = list(
+        candidates
+            .iter()
+            .map(|c| format!("{} \"{}\" ({} words)", at(&c.file, c.line), c.text, c.words)),
+        3,
+    );
+    let designate = candidates
+        .first()
+        .map(|c| c.toml_line())
+        .unwrap_or_default();
+    let evidence = candidates.iter().map(|c| c.file.at_line(c.line)).collect();
+    RuleResult {
+        evidence,
+        ..RuleResult::unknown(format!(
+            "{what}: nothing designated in sdl.toml or at a conventional place, but the \
+             documentation has candidates, which count only once a person designates one: \
+             {shown}; to designate the first, add to sdl.toml: {designate} (`cargo sdl discover` \
+             lists them all)"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod test_support {
     use crate::config::Config;
@@ -119,6 +146,8 @@ mod test_support {
     pub(super) fn doc(kind: &str, path: &str, substance: Option<Substance>) -> Document {
         Document {
             kind: kind.into(),
+            basis: Default::default(),
+            section: None,
             file: fref(path),
             title: Some("Title".into()),
             not_analysed: substance
