@@ -259,6 +259,7 @@ fn every_key_the_init_template_documents_is_real() {
     assert_eq!(cfg.product.security_level, Some(2));
     assert_eq!(cfg.maturity_releases, 2);
     assert_eq!(cfg.documents.len(), 11);
+    assert_eq!(cfg.guidelines.len(), 6);
     assert_eq!(cfg.not_applicable.len(), 1);
     assert_eq!(cfg.waivers.len(), 1);
     assert_eq!(cfg.reviewed_sources.len(), 1);

@@ -148,7 +148,7 @@ impl Candidate {
     }
 }
 
-/// A TOML basic string: quoted, with `"`, `\` and control characters escaped.
+/// A TOML basic string: quoted, with `"`, `\`, control and bidi characters escaped.
 pub fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -156,7 +156,10 @@ pub fn toml_string(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            // Control and bidi characters as escapes: the line stays one line, shown as written.
+            c if crate::sanitize::is_dangerous(c) => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)))
+            }
             c => out.push(c),
         }
     }

@@ -633,23 +633,36 @@ pub(super) fn threat_model(
     model
 }
 
-/// README at the root and the prose under docs/ and doc/: where user guidance lives when no
-/// guidelines document is named.
+/// README at the root and the prose of the documentation tree: docs/ and doc/, then doc/ and
+/// docs/ folders deeper down (src/doc/, crates/x/docs/), where a workspace keeps its book and
+/// manual pages. Where user guidance may be, and candidates may be found; never evidence by
+/// itself.
 pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
+    let prose = |f: &&String| {
+        matches!(
+            extension(f).as_str(),
+            "md" | "markdown" | "rst" | "adoc" | "txt"
+        )
+    };
     let readmes = repo
         .files
         .iter()
         .filter(|f| !f.contains('/') && normalised_stem(f) == "readme" && is_prose(f));
-    let docs = repo
-        .under("docs/")
-        .chain(repo.under("doc/"))
-        .filter(|f| {
-            matches!(
-                extension(f).as_str(),
-                "md" | "markdown" | "rst" | "adoc" | "txt"
-            )
-        })
-        .take(200);
+    let top = repo.under("docs/").chain(repo.under("doc/"));
+    let nested = repo.files.iter().filter(|f| {
+        let folders: Vec<String> = f
+            .split('/')
+            .rev()
+            .skip(1)
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let named = |names: &[&str]| folders.iter().any(|d| names.contains(&d.as_str()));
+        folders.len() > 1
+            && !matches!(folders.last().map(String::as_str), Some("doc" | "docs"))
+            && named(&["doc", "docs"])
+            && !named(&["vendor", "third_party", "node_modules", "target"])
+    });
+    let docs = top.chain(nested).filter(prose).take(200);
     readmes.chain(docs).cloned().collect()
 }
 

@@ -91,6 +91,14 @@ static PUBLICATION: LazyLock<Regex> = LazyLock::new(|| {
 /// Says something becomes public, if the sentence is about a vulnerability.
 static PUBLIC: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\bpublic(?:ly)?\b|\bpublish\w*|\bannounc\w*|\brelease\s+notes\b"));
+/// What is made public is the vulnerability, or what is known of it: "the vulnerability is made
+/// public", "we publish the details of fixed issues" — not "the release was published less
+/// than 2 years ago" in a sentence that also mentions security fixes.
+static PUBLIC_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:vulnerab\w*|issues?|bugs?|flaws?|exploits?|weakness\w*|details|information|reports?|fix(?:es)?|patch(?:es)?|cves?)\b(?:\s+[\w'’-]+){0,3}?\s+(?:public(?:ly)?|published|announced)\b|\b(?:publish\w*|announc\w*|(?:make|made|makes)\s+public|publicly\s+\w+)(?:\s+[\w'’-]+){0,4}?\s+(?:vulnerab\w*|issues?|bugs?|flaws?|exploits?|weakness\w*|details|information|fix(?:es)?|patch(?:es)?)\b|\brelease\s+notes\b",
+    )
+});
 /// Disclosure at a time: "disclose it once fixed".
 static DISCLOSE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bdisclos\w*"));
 static WHEN: LazyLock<Regex> = LazyLock::new(|| {
@@ -377,8 +385,10 @@ fn disclosure(plain: &str, lead_in: &str, heading: &str) -> Option<Result<String
     }
     let about_vulnerability =
         VULNERABILITY.is_match(&format!("{own} {lead_in}")) || DISCLOSURE_HEADING.is_match(heading);
+    // Something made public: the vulnerability, in the sentence or by the heading above it.
     if let Some(m) = PUBLIC.find(&own)
         && about_vulnerability
+        && (PUBLIC_OBJECT.is_match(&own) || DISCLOSURE_HEADING.is_match(heading))
     {
         return Some(Ok(m.as_str().to_string()));
     }
@@ -546,6 +556,16 @@ mod tests {
             false,
         ),
         ("We publish new versions to crates.io.", false),
+        (
+            "Security fixes will be backported only to the versions for which the original \
+             semver-compatible release was published less than 2 years ago.",
+            false,
+        ),
+        ("Details of fixed issues are announced on the blog.", true),
+        (
+            "We make the vulnerability public once users can upgrade.",
+            true,
+        ),
     ];
 
     #[test]
