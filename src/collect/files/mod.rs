@@ -8,6 +8,7 @@
 mod codeowners;
 mod documents;
 mod listing;
+mod policy;
 mod rust;
 mod sections;
 mod statements;
@@ -325,7 +326,7 @@ fn security_policy(repo: &Repo<'_>, doc: &Document) -> SecurityPolicy {
                 Some(s) => documents::section_text(&t.text, &ext, s),
                 None => (t.text.as_str(), 1),
             };
-            let c = text::security_policy(part, &ext, first);
+            let c = policy::security_policy(part, &ext, first);
             SecurityPolicy {
                 file: t.file,
                 channels: c.channels,
@@ -358,7 +359,7 @@ fn security_txt(repo: &Repo<'_>) -> Option<SecurityTxt> {
         .clone();
     Some(match repo.read(&path) {
         Ok(t) => {
-            let c = text::security_txt(&t.text);
+            let c = policy::security_txt(&t.text);
             SecurityTxt {
                 file: t.file,
                 contacts: c.contacts,
@@ -426,7 +427,7 @@ fn security_level(repo: &Repo<'_>, documents: &[Document]) -> Option<DeclaredSec
         .filter(|d| documents::is_prose(&d.file.path))
         .find_map(|d| {
             let t = repo.read(&d.file.path).ok()?;
-            let (level, line, text) = text::security_level(&t.text)?;
+            let (level, line, text) = policy::security_level(&t.text)?;
             Some(DeclaredSecurityLevel {
                 level,
                 file: t.file,

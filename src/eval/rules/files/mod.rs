@@ -22,6 +22,7 @@ macro_rules! file_facts {
 mod documents;
 mod guidelines;
 mod policy;
+mod threats;
 mod tooling;
 mod workflows;
 
@@ -39,7 +40,7 @@ pub(super) const RULES: &[(&str, RuleFn)] = &[
     // documents
     (
         "threat-model-threats-dispositioned",
-        documents::threat_model_threats_dispositioned,
+        threats::threat_model_threats_dispositioned,
     ),
     (
         "security-level-declared",
@@ -122,7 +123,9 @@ mod test_support {
     use crate::config::Config;
     use crate::eval::Outcome::{self, Unknown};
     use crate::eval::{RuleResult, testing};
-    use crate::facts::files::{Document, FileFacts, Substance};
+    use crate::facts::files::{
+        Document, FileFacts, Substance, ThreatCounts, ThreatModel, ThreatModelFormat,
+    };
     use crate::facts::{Collected, Facts, FileRef};
 
     pub(super) fn fref(path: &str) -> FileRef {
@@ -185,5 +188,24 @@ mod test_support {
             Unknown,
         ));
         testing::table(id, testing::at(NOW), cases);
+    }
+
+    /// A threat model with `threats` (total, dispositioned).
+    pub(super) fn model(format: ThreatModelFormat, threats: Option<(usize, usize)>) -> ThreatModel {
+        ThreatModel {
+            file: fref("docs/security/threat-model.json"),
+            section: None,
+            format,
+            threats: threats.map(|(total, decided)| ThreatCounts {
+                total,
+                with_mitigation: decided,
+                dispositioned: decided,
+                with_severity: total,
+                undecided_examples: (decided..total).map(|i| format!("t{i}")).collect(),
+                undecided_at: vec![],
+            }),
+            note: None,
+            not_analysed: None,
+        }
     }
 }
