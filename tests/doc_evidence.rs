@@ -487,3 +487,39 @@ fn discover_proposes_and_init_writes_candidates_but_designates_nothing() {
     let r = finding(root, "threat-model-present");
     assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
 }
+
+#[test]
+fn a_security_section_of_the_readme_is_a_candidate_policy() {
+    let readme = "# Demo\n\nA demo.\n\n## Security\n\nReport vulnerabilities to security@demo.example; \
+                  we acknowledge reports within 3 business days.\n";
+    let dir = repo(&[("README.md", readme)]);
+    for id in [
+        "security-policy-present",
+        "security-policy-timeframes",
+        "security-policy-disclosure",
+    ] {
+        let r = finding(dir.path(), id);
+        assert_eq!(r.outcome, Outcome::Unknown, "{id}: {}", r.message);
+        assert!(
+            r.message
+                .contains("[documents] security-policy = \"README.md#security\""),
+            "{id}: {}",
+            r.message
+        );
+    }
+    // Designated, the section is the policy, read on its own.
+    write(
+        dir.path(),
+        "sdl.toml",
+        "[documents]\nsecurity-policy = \"README.md#security\"\n",
+    );
+    let r = finding(dir.path(), "security-policy-present");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    let r = finding(dir.path(), "security-policy-timeframes");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message.contains("README.md:7 \"Report vulnerabilities"),
+        "{}",
+        r.message
+    );
+}

@@ -103,6 +103,15 @@ pub(in crate::eval) fn policy_statement(
     };
     let f = file_facts!(ctx);
     let Some(p) = &f.security_policy else {
+        // A "Security" section of the README may be the policy: until designated, unknown.
+        let candidates: Vec<&Candidate> = f
+            .candidates
+            .iter()
+            .filter(|c| c.key == "documents.security-policy")
+            .collect();
+        if !candidates.is_empty() {
+            return only_candidates(&format!("security policy (to state {what})"), &candidates);
+        }
         return RuleResult::fail(format!("no security policy found to state {what}"), vec![]);
     };
     if let Some(why) = &p.not_analysed {
