@@ -109,6 +109,41 @@ fn the_report_names_the_commit_the_tree_and_the_clock() {
         .count();
     assert_eq!(rows, 47, "one overview row per requirement");
     assert!(overview < html.find("<article class=\"req").unwrap());
+
+    // SARIF names the assessed commit as code scanning expects it; OSCAL's metadata too.
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("target/pkg/report.sarif")).unwrap())
+            .unwrap();
+    let vc = &sarif["runs"][0]["versionControlProvenance"][0];
+    assert_eq!(vc["repositoryUri"], "https://git.example.com/acme/plc.git");
+    assert_eq!(vc["revisionId"], head.as_str());
+    assert_eq!(vc["branch"], "main");
+    assert_eq!(vc["mappedTo"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(sarif["runs"][0]["properties"]["workTreeClean"], true);
+    let oscal: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("target/pkg/oscal-assessment-results.json")).unwrap(),
+    )
+    .unwrap();
+    let props = oscal["assessment-results"]["metadata"]["props"]
+        .as_array()
+        .unwrap();
+    let value = |name: &str| -> Vec<&str> {
+        props
+            .iter()
+            .filter(|p| p["name"] == name)
+            .map(|p| p["value"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(value("assessed-commit"), [head.as_str()]);
+    assert_eq!(value("assessed-branch"), ["main"]);
+    assert_eq!(value("assessed-tag"), ["v1.0.0"]);
+    assert_eq!(
+        value("repository-remote"),
+        ["https://git.example.com/acme/plc.git"]
+    );
+    assert_eq!(value("work-tree"), ["clean: matches the commit"]);
+    let whole = format!("{sarif}{oscal}");
+    assert!(!whole.contains("ghp_secret"), "credentials leaked");
 }
 
 #[test]
@@ -132,6 +167,41 @@ fn the_clock_source_is_stated() {
         .unwrap();
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["assessed"]["time_source"], "clock");
+}
+
+/// A clock set before the history (a re-assessment "as of" an earlier day): the commits and
+/// the advisory database dated later are named under the one clock warning, and the database
+/// is "dated … after the assessment time", never "0 days old".
+#[test]
+fn evidence_after_the_clock_is_named() {
+    let ws = passing_workspace();
+    let dir = ws.path();
+    at(dir, &["init", "-q"]);
+    at(dir, &["add", "-A"]);
+    at(dir, &["commit", "-q", "-m", "initial"]);
+    let r = report(dir, &["--current-time", "2025-06-01T00:00:00Z"]);
+    let a = &r["assessed"];
+    let later: Vec<(&str, &str)> = a["dated_after"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no clock warning: {a}"))
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["date"].as_str().unwrap()))
+        .collect();
+    assert!(
+        later.contains(&("commit", "2026-01-01T00:00:00Z")),
+        "{later:?}"
+    );
+    let fresh = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "advisory-db-fresh")
+        .unwrap();
+    if later.iter().any(|(k, _)| *k == "advisory-database") {
+        let m = fresh["message"].as_str().unwrap();
+        assert!(m.contains("after the assessment time"), "{m}");
+        assert!(!m.contains("0 days old"), "{m}");
+    }
 }
 
 /// No host path in any package file: the same repository built from two different folders

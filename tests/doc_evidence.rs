@@ -523,3 +523,53 @@ fn a_security_section_of_the_readme_is_a_candidate_policy() {
         r.message
     );
 }
+
+#[test]
+fn a_workspace_in_a_subfolder_designates_relative_to_its_folder() {
+    let dir = repo(&[
+        ("SECURITY.md", SECURITY_MD),
+        (
+            "docs/operations.md",
+            "# Operations\n\n## Uninstalling\n\nRemove the binary and ~/.demo with its keys.\n",
+        ),
+        ("ws/docs/internals.md", DESIGN_WITH_THREATS),
+    ]);
+    // A repository's top: the workspace is its folder ws/.
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let ws = dir.path().join("ws");
+    let r = finding(&ws, "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message
+            .contains("ws/docs/internals.md:7 \"## Threat model\"")
+            && r.message
+                .contains("[documents] threat-model = \"docs/internals.md#threat-model\""),
+        "{}",
+        r.message
+    );
+    // The repository's own docs/ lie outside the workspace's folder: sdl.toml cannot reach
+    // them, and the message says so instead of proposing a line that would not load.
+    let r = finding(&ws, "guidelines-disposal");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message
+            .contains("docs/operations.md:3 \"## Uninstalling\"")
+            && r.message.contains("outside the workspace's folder")
+            && !r.message.contains("[guidelines]"),
+        "{}",
+        r.message
+    );
+    // The proposed line loads and designates the section.
+    write(
+        &ws,
+        "sdl.toml",
+        "[documents]\nthreat-model = \"docs/internals.md#threat-model\"\n",
+    );
+    let r = finding(&ws, "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message.contains("the section ws/docs/internals.md:7"),
+        "{}",
+        r.message
+    );
+}

@@ -37,10 +37,13 @@ struct Proposal<'a> {
     /// The matched line, as written.
     text: &'a str,
     words: usize,
-    /// The value that designates it: `path#anchor`.
-    designation: String,
+    /// The value that designates it: `path#anchor` (relative to the workspace's folder);
+    /// absent when the file lies outside that folder, which `sdl.toml` cannot designate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    designation: Option<String>,
     /// The `sdl.toml` line that would designate it.
-    toml: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    toml: Option<String>,
 }
 
 fn json(facts: &FileFacts) -> anyhow::Result<String> {
@@ -122,13 +125,17 @@ fn candidate_lines(facts: &FileFacts, header: impl Fn(&str) -> String) -> String
         for c in of_table {
             let key = c.key.split_once('.').map_or(c.key.as_str(), |(_, k)| k);
             out.push_str(&format!(
-                "# {}:{} \"{}\" ({} words)\n# {key} = {}\n",
+                "# {}:{} \"{}\" ({} words)\n",
                 terminal(&c.file.path),
                 c.line,
                 terminal(&c.text),
                 c.words,
-                crate::facts::files::toml_string(&c.designation()),
             ));
+            out.push_str(&match c.designation() {
+                Some(d) => format!("# {key} = {}\n", crate::facts::files::toml_string(&d)),
+                None => "#   (outside the workspace's folder: sdl.toml cannot designate it)\n"
+                    .to_string(),
+            });
         }
     }
     out

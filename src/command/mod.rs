@@ -46,7 +46,7 @@ impl RunOutcome {
 
 /// Where human-readable progress goes (`"Collecting git history"`: a verb, then what);
 /// `main` decides whether it is shown.
-pub type Progress<'a> = &'a dyn Fn(&str);
+pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
 /// Ask a person a question and read one line of answer.
 pub type Ask<'a> = &'a dyn Fn(&str) -> std::io::Result<String>;
@@ -149,6 +149,7 @@ pub fn build_report_in(
             .clone()
             .or_else(|| config.git.allowed_signers.as_ref().map(|p| ws.root.join(p))),
         release_tag_pattern: config.git.release_tag_pattern.clone(),
+        product_names: product_names(&config, ws),
         // Filled in with the attestations' paths once they are read.
         added_for: Vec::new(),
     };
@@ -161,7 +162,7 @@ pub fn build_report_in(
     };
     // Human records are validated like the configuration: a malformed one stops the run.
     let human =
-        collect::human::collect(&ws.root, &config, catalog, now).context("invalid SDL records")?;
+        collect::human::collect(&ws.root, &config, catalog).context("invalid SDL records")?;
     let facts = collect::collect_all(&ctx, &config, human, &|what| {
         progress(&format!("Collecting {what}"))
     });
@@ -216,6 +217,20 @@ pub fn build_report_in(
     Ok(report)
 }
 
+/// The names the product's release tags may carry: the configured name, the root package's.
+fn product_names(config: &Config, ws: &workspace::Workspace) -> Vec<String> {
+    let mut names = Vec::new();
+    if config.product_name_configured {
+        names.push(config.product.name.clone());
+    }
+    if let Some(p) = &ws.root_package
+        && !names.contains(p)
+    {
+        names.push(p.clone());
+    }
+    names
+}
+
 /// What exactly was assessed, from the git facts and the located workspace.
 fn assessed(
     facts: &crate::facts::Facts,
@@ -224,6 +239,7 @@ fn assessed(
     clock: &str,
 ) -> crate::report::Assessed {
     let git = facts.git.get().ok();
+    let (dated_after, dated_after_count) = eval::clock::dated_after(facts, now);
     let workspace = ws
         .root
         .strip_prefix(&ws.repo_root)
@@ -240,9 +256,20 @@ fn assessed(
         tags: git.map(|g| g.head_tags.clone()).unwrap_or_default(),
         remote: git.and_then(|g| g.remote.clone()),
         workspace,
+        releases: git.map(|g| {
+            let newest = g.releases.last().map(|r| format!(", newest {}", r.tag));
+            format!(
+                "{} found{}: {}",
+                g.releases.len(),
+                newest.unwrap_or_default(),
+                g.release_tags
+            )
+        }),
         work_tree: git.and_then(|g| g.work_tree.clone()),
         time: timefmt::rfc3339(now),
         time_source: clock.to_string(),
+        dated_after,
+        dated_after_count,
     }
 }
 

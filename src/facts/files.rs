@@ -130,21 +130,31 @@ pub struct Candidate {
     pub text: String,
     /// Words of prose in the section.
     pub words: usize,
+    /// The file's path as `sdl.toml` names it, relative to the workspace's folder; `None` when
+    /// the file lies outside that folder (a repository-level document of a workspace in a
+    /// subfolder), which `sdl.toml` cannot designate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_path: Option<String>,
 }
 
 impl Candidate {
-    /// The value that designates it: `path#anchor`, or the path alone.
-    pub fn designation(&self) -> String {
-        match &self.section {
-            Some(s) => format!("{}#{}", self.file.path, s.anchor),
-            None => self.file.path.clone(),
-        }
+    /// The value that designates it: `path#anchor`, or the path alone; `None` when `sdl.toml`
+    /// cannot reach the file.
+    pub fn designation(&self) -> Option<String> {
+        let path = self.config_path.as_ref()?;
+        Some(match &self.section {
+            Some(s) => format!("{path}#{}", s.anchor),
+            None => path.clone(),
+        })
     }
 
     /// The `sdl.toml` line that designates it: `[guidelines] disposal = "docs/ops.md#…"`.
-    pub fn toml_line(&self) -> String {
+    pub fn toml_line(&self) -> Option<String> {
         let (table, key) = self.key.split_once('.').unwrap_or(("documents", &self.key));
-        format!("[{table}] {key} = {}", toml_string(&self.designation()))
+        Some(format!(
+            "[{table}] {key} = {}",
+            toml_string(&self.designation()?)
+        ))
     }
 }
 

@@ -13,6 +13,49 @@ use anstyle::{AnsiColor, Style};
 
 use crate::eval::{Outcome, Status};
 
+/// Where the two roots lie, from the workspace's folder relative to the repository's top
+/// (`.` when they are the same): repository-level files are read at the top, crate-level files
+/// in the workspace, and every path of the report is relative to the top.
+/// `show` escapes the folder's name for the output format.
+pub(crate) fn roots(workspace: &str, show: impl Fn(&str) -> String) -> String {
+    if workspace == "." {
+        "the workspace is the repository's top; paths are relative to it".to_string()
+    } else {
+        format!(
+            "workspace {} inside the repository; repository-level files are read at \
+             the repository's top, and paths are relative to it",
+            show(workspace)
+        )
+    }
+}
+
+/// The clock warning's items, one line each: `kind source (date)`, with `show` escaping the
+/// repository's text for the output format, and a last line saying how many more there are.
+pub(crate) fn dated_after_lines(
+    a: &crate::report::Assessed,
+    show: impl Fn(&str) -> String,
+) -> Vec<String> {
+    let mut lines: Vec<String> = a
+        .dated_after
+        .iter()
+        .map(|e| format!("{} {} ({})", e.kind, show(&e.source), show(&e.date)))
+        .collect();
+    if a.dated_after_count > a.dated_after.len() {
+        lines.push(format!(
+            "and {} more",
+            a.dated_after_count - a.dated_after.len()
+        ));
+    }
+    lines
+}
+
+/// The clock warning's title.
+pub(crate) const DATED_AFTER: &str = "evidence dated after the assessment time";
+/// What became of it, the same for every output.
+pub(crate) const DATED_AFTER_RULE: &str = "attestations and training records dated later count \
+     for nothing; later commits and a newer advisory database are used as found, their dates \
+     being their authors' word";
+
 /// Text in a style when colour is on.
 pub(crate) fn paint(color: bool, style: Style, text: &str) -> String {
     if color {

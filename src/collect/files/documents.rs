@@ -228,6 +228,8 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
             configured.push(kind.to_string());
             for designation in designations {
                 let (p, anchor) = crate::config::split_designation(designation);
+                // Configured paths are relative to the workspace's folder.
+                let p = &repo.in_workspace(p);
                 if let Some(anchor) = anchor {
                     match locate(repo, p, anchor) {
                         Ok(section) => sections.push((
@@ -255,15 +257,21 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
             continue;
         }
         let mut found: Vec<&String> = repo
-            .files
-            .iter()
-            .filter(|f| kind_of(f) == Some(*kind))
+            .scoped()
+            .filter(|f| kind_of(repo.local(f)) == Some(*kind))
             .collect();
         if *kind == "threat-model" {
-            found.extend(repo.files.iter().filter(|f| is_threat_file(f)));
+            found.extend(repo.scoped().filter(|f| is_threat_file(f)));
             found.extend(sniffed_threat_models(repo));
         }
-        found.sort_by_key(|f| (precedence(f), f.to_lowercase()));
+        // The workspace's own documents first, then the repository's.
+        found.sort_by_key(|f| {
+            (
+                repo.local(f).len() == f.len() && !repo.prefix.is_empty(),
+                precedence(repo.local(f)),
+                f.to_lowercase(),
+            )
+        });
         found.dedup();
         chosen.extend(
             found
@@ -345,6 +353,7 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
                     if let Ok(file) = repo.file_ref(path) {
                         candidates.push(Candidate {
                             key: key.clone(),
+                            config_path: repo.config_path(&file.path),
                             file,
                             line: hit.line,
                             section: hit.section.clone(),
@@ -420,10 +429,9 @@ pub(super) fn security_files(repo: &Repo<'_>, documents: &[Document]) -> Vec<Str
         .filter(|p| is_prose(p))
         .collect();
     out.extend(
-        repo.files
-            .iter()
+        repo.scoped()
             .filter(|f| {
-                let dir = split(f).0.to_lowercase();
+                let dir = split(repo.local(f)).0.to_lowercase();
                 SECURITY_DIRS.iter().any(|d| dir.starts_with(d)) && is_prose(f)
             })
             .take(MAX_PER_DIR)
@@ -508,13 +516,12 @@ fn precedence(path: &str) -> usize {
 /// JSON and YAML files with "threat" in their path whose content is a Threat Dragon or
 /// Threagile model.
 fn sniffed_threat_models<'r>(repo: &'r Repo<'_>) -> Vec<&'r String> {
-    repo.files
-        .iter()
+    repo.scoped()
         .filter(|f| {
             let l = f.to_lowercase();
             l.contains("threat") && matches!(extension(&l).as_str(), "json" | "yaml" | "yml")
         })
-        .filter(|f| kind_of(f).is_none() && !is_threat_file(f))
+        .filter(|f| kind_of(repo.local(f)).is_none() && !is_threat_file(f))
         .take(MAX_PER_DIR)
         .filter(|f| {
             let Ok(t) = repo.read(f) else { return false };
@@ -633,24 +640,45 @@ pub(super) fn threat_model(
     model
 }
 
-/// README at the root and the prose of the documentation tree: docs/ and doc/, then doc/ and
-/// docs/ folders deeper down (src/doc/, crates/x/docs/), where a workspace keeps its book and
-/// manual pages. Where user guidance may be, and candidates may be found; never evidence by
-/// itself.
+/// README and the prose of the documentation tree, of the workspace's folder and of the
+/// repository's top: docs/ and doc/, then doc/ and docs/ folders deeper down among the
+/// product's files (src/doc/, crates/x/docs/), where a workspace keeps its book and manual
+/// pages. Where user guidance may be, and candidates may be found; never evidence by itself.
 pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
-    let prose = |f: &&String| {
+    let prose = |f: &String| {
         matches!(
             extension(f).as_str(),
             "md" | "markdown" | "rst" | "adoc" | "txt"
         )
     };
-    let readmes = repo
-        .files
-        .iter()
-        .filter(|f| !f.contains('/') && normalised_stem(f) == "readme" && is_prose(f));
-    let top = repo.under("docs/").chain(repo.under("doc/"));
-    let nested = repo.files.iter().filter(|f| {
-        let folders: Vec<String> = f
+    let mut dirs = vec![repo.prefix.clone()];
+    if !repo.prefix.is_empty() {
+        dirs.push(String::new());
+    }
+    let mut out = Vec::new();
+    for dir in &dirs {
+        out.extend(
+            repo.under(dir)
+                .filter(|f| {
+                    let name = &f[dir.len()..];
+                    !name.contains('/') && normalised_stem(name) == "readme" && is_prose(name)
+                })
+                .cloned(),
+        );
+    }
+    for dir in &dirs {
+        let (docs, doc) = (format!("{dir}docs/"), format!("{dir}doc/"));
+        out.extend(
+            repo.under(&docs)
+                .chain(repo.under(&doc))
+                .filter(|f| prose(f))
+                .take(200)
+                .cloned(),
+        );
+    }
+    let nested = repo.scoped().filter(|f| {
+        let folders: Vec<String> = repo
+            .local(f)
             .split('/')
             .rev()
             .skip(1)
@@ -662,8 +690,10 @@ pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
             && named(&["doc", "docs"])
             && !named(&["vendor", "third_party", "node_modules", "target"])
     });
-    let docs = top.chain(nested).filter(prose).take(200);
-    readmes.chain(docs).cloned().collect()
+    out.extend(nested.filter(|f| prose(f)).take(200).cloned());
+    let mut seen = BTreeSet::new();
+    out.retain(|f| seen.insert(f.clone()));
+    out
 }
 
 #[cfg(test)]

@@ -153,6 +153,7 @@ mod tests {
                 }),
                 text: "## Secure disposal".into(),
                 words: 30,
+                config_path: Some("docs/ops.md".into()),
             })
             .collect();
         f

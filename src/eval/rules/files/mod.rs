@@ -102,18 +102,23 @@ fn only_candidates(what: &str, candidates: &[&Candidate]) -> RuleResult {
             .map(|c| format!("{} \"{}\" ({} words)", at(&c.file, c.line), c.text, c.words)),
         3,
     );
-    let designate = candidates
-        .first()
-        .map(|c| c.toml_line())
-        .unwrap_or_default();
+    let designate = match candidates.iter().find_map(|c| c.toml_line()) {
+        Some(line) => format!(
+            "to designate the first, add to sdl.toml: {line} (`cargo sdl discover` lists them \
+             all)"
+        ),
+        // A workspace in a subfolder cannot designate the repository's own documents.
+        None => "they lie outside the workspace's folder, where sdl.toml cannot designate \
+                 them: move the section into it, or attest the requirement"
+            .to_string(),
+    };
     let evidence = candidates.iter().map(|c| c.file.at_line(c.line)).collect();
     RuleResult {
         evidence,
         ..RuleResult::unknown(format!(
             "{what}: nothing designated in sdl.toml or at a conventional place, but the \
              documentation has candidates, which count only once a person designates one: \
-             {shown}; to designate the first, add to sdl.toml: {designate} (`cargo sdl discover` \
-             lists them all)"
+             {shown}; {designate}"
         ))
     }
 }
