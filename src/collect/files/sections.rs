@@ -167,7 +167,7 @@ pub(crate) const TOPICS: &[(&str, &str, &str)] = &[
     (
         "SG-2",
         "environment",
-        r"(?i)network\s+(?:segmentation|security|protection|isolation|requirements)|firewall|(?:deployment|operating|runtime)\s+environment|environment(?:al)?\s+(?:requirements|assumptions|protections?|security)|security\s+zones?|\bdmz\b|trust\s+boundar",
+        r"(?i)network\s+(?:segmentation|security|protection|isolation|requirements)|firewall|(?:deployment|operating|runtime)\s+environment|environment(?:al)?\s+(?:requirements|assumptions|protections?|security)|security\s+zones?|\bdmz\b|trust\s+boundar|^\s*(?:the\s+|expected\s+|target\s+)?environment\s*$",
     ),
     (
         "SG-3",
@@ -413,6 +413,11 @@ mod tests {
             "SG-6",
         );
         assert_eq!(h.headings.len(), 1);
+        // A heading that is the environment alone names SG-2; a development environment does not.
+        let h = topic("## Environment\n\nRun it behind a firewall.\n", "SG-2");
+        assert_eq!(h.headings.len(), 1);
+        let h = topic("## Development environment\n\nInstall rustup.\n", "SG-2");
+        assert!(h.headings.is_empty(), "{h:?}");
     }
 
     #[test]
