@@ -573,3 +573,29 @@ fn a_workspace_in_a_subfolder_designates_relative_to_its_folder() {
         r.message
     );
 }
+
+#[test]
+fn discover_shows_hostile_headings_escaped() {
+    let heading = "## Uninstalling \u{1b}[2J\u{202e}now";
+    let dir = repo(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/main.rs", "fn main() {}\n"),
+        (
+            "docs/ops.md",
+            &format!("# Ops\n\n{heading}\n\nRemove the binary and its keys.\n"),
+        ),
+    ]);
+    for args in [&["discover"][..], &["discover", "--format", "json"][..]] {
+        let out = common::sdl(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        let text = common::text(&out.stdout);
+        assert!(text.contains("docs/ops.md"), "{text}");
+        assert!(
+            !text.chars().any(|c| c == '\u{1b}' || c == '\u{202e}'),
+            "{args:?}: {text:?}"
+        );
+    }
+}

@@ -60,9 +60,8 @@ fn json(facts: &FileFacts) -> anyhow::Result<String> {
             toml: c.toml_line(),
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&serde_json::json!({ "candidates": proposals }))?;
-    out.push('\n');
-    Ok(out)
+    // Through the one JSON writer: no raw control or bidi character from a heading.
+    crate::render::json::pretty(&serde_json::json!({ "candidates": proposals }))
 }
 
 /// The candidates as commented-out `sdl.toml` lines, grouped by table, after what already
