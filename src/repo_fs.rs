@@ -349,11 +349,48 @@ pub fn relative(root: &Path, path: &Path) -> String {
 }
 
 /// The nearest folder at or above `dir` that holds `.git` (a directory, or a file for
-/// worktrees and submodules).
+/// worktrees and submodules), when that repository is `dir`'s: `dir` is its top, or the
+/// repository tracks `dir`'s Cargo.toml. A workspace left untracked inside someone else's
+/// repository (a vendor's tarball unpacked into the assessor's own checkout) is not that
+/// repository's: its CI, policy and history are not the workspace's evidence, so it is
+/// treated as not being in git at all.
 pub(crate) fn repository_top(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .find(|d| d.join(".git").symlink_metadata().is_ok())
-        .map(Path::to_path_buf)
+    let top = dir
+        .ancestors()
+        .find(|d| d.join(".git").symlink_metadata().is_ok())?;
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let (real_top, real_dir) = (canonical(top), canonical(dir));
+    if real_top == real_dir {
+        return Some(top.to_path_buf());
+    }
+    // A folder without a manifest of its own is judged by git's rule alone.
+    if !real_dir.join("Cargo.toml").is_file() {
+        return Some(top.to_path_buf());
+    }
+    let rel = relative(&real_top, &real_dir);
+    tracks(&real_top, &format!("{rel}/Cargo.toml")).then(|| top.to_path_buf())
+}
+
+/// Whether the repository at `top` tracks `path` (in its index), cached per question: the
+/// evidence names many files through [`repository_path`].
+fn tracks(top: &Path, path: &str) -> bool {
+    use std::collections::BTreeMap;
+    use std::sync::{Mutex, OnceLock};
+    static ASKED: OnceLock<Mutex<BTreeMap<(PathBuf, String), bool>>> = OnceLock::new();
+    let key = (top.to_path_buf(), path.to_string());
+    let cache = ASKED.get_or_init(|| Mutex::new(BTreeMap::new()));
+    if let Some(known) = cache.lock().ok().and_then(|c| c.get(&key).copied()) {
+        return known;
+    }
+    // Opened with none of the repository's own configuration, like every other reader.
+    let tracked = gix::open_opts(top, gix::open::Options::isolated())
+        .ok()
+        .and_then(|repo| repo.index_or_empty().ok())
+        .is_some_and(|index| index.entry_by_path(path.into()).is_some());
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, tracked);
+    }
+    tracked
 }
 
 /// The repository's top holding `root` (else `root` itself) and the workspace's folder in it:

@@ -152,3 +152,80 @@ fn the_report_names_both_roots_and_the_package_holds_the_tops_files() {
     let verify = run(&ws, &["verify", "target/pkg"]);
     assert_eq!(verify.status.code(), Some(0), "{}", text(&verify.stderr));
 }
+
+/// A workspace left untracked inside someone else's repository (a vendor's drop unpacked into
+/// the assessor's own checkout) is not that repository's: the outer CI, policy and history are
+/// not its evidence. Once the repository tracks it, it is a workspace in a subdirectory.
+#[test]
+fn an_untracked_workspace_does_not_take_the_outer_repositorys_evidence() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let repo = monorepo();
+    write_files(
+        repo.path(),
+        &[
+            (
+                "vendor-drop/ws/Cargo.toml",
+                "[package]\nname = \"drop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+            ),
+            ("vendor-drop/ws/src/lib.rs", "pub fn f() {}\n"),
+        ],
+    );
+    let ws = repo.path().join("vendor-drop/ws");
+    let check = || -> serde_json::Value {
+        let out = run(&ws, &["check", "--format", "json", "--current-time", NOW]);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            text(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let outcome = |r: &serde_json::Value, id: &str| {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == id)
+            .unwrap()["outcome"]
+            .clone()
+    };
+    let r = check();
+    let files = &r["evidence"]["files"]["value"];
+    assert!(
+        files["security_policy"].is_null(),
+        "{}",
+        files["security_policy"]
+    );
+    assert_ne!(outcome(&r, "ci-runs-tests"), "pass");
+    assert_ne!(outcome(&r, "security-policy-present"), "pass");
+    let git = r["evidence"]["git"].to_string();
+    assert!(git.contains("not tracked"), "{git}");
+    assert!(r["assessed"].get("commit").is_none(), "{}", r["assessed"]);
+
+    // Tracked, it is the repository's workspace in a subdirectory.
+    let git = |args: &[&str]| {
+        common::git::git_in(
+            repo.path(),
+            args,
+            "Alice",
+            "alice@example.org",
+            1_767_225_600,
+            &[],
+        )
+    };
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "vendor drop"]);
+    let r = check();
+    assert_eq!(
+        r["evidence"]["files"]["value"]["security_policy"]["file"]["path"],
+        "SECURITY.md"
+    );
+    // The top's workflow is read now (whether its steps aim at this folder is the CI rules').
+    assert_eq!(
+        r["evidence"]["files"]["value"]["workflows"][0]["file"]["path"],
+        ".github/workflows/ci.yml"
+    );
+    assert_eq!(r["assessed"]["workspace"], "vendor-drop/ws");
+}

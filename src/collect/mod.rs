@@ -61,6 +61,13 @@ pub(crate) enum OpenError {
     /// nor a submodule's git directory inside a superproject that contains it.
     #[error("{0}")]
     Foreign(String),
+    /// The workspace sits inside a repository that does not track its Cargo.toml (see
+    /// [`repository_top`](crate::repo_fs::repository_top)).
+    #[error(
+        "the workspace's Cargo.toml is not tracked by the git repository in a parent folder; \
+         that repository's history is not the workspace's"
+    )]
+    Untracked,
 }
 
 /// Open the git repository at or above `dir` with only its own configuration: see the module
@@ -72,6 +79,9 @@ pub(crate) fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenErr
         .find(|d| d.join(".git").symlink_metadata().is_ok())
     {
         no_special_files(&top.join(".git"))?;
+        if crate::repo_fs::repository_top(dir).is_none() {
+            return Err(OpenError::Untracked);
+        }
     }
     let repo = gix::discover_opts(dir, Default::default(), gix::open::Options::isolated())
         .map_err(|e| OpenError::Git(Box::new(e)))?;

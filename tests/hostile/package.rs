@@ -108,6 +108,14 @@ fn the_repository_its_parent_and_git_are_never_the_package_folder() {
             ("src/lib.rs", "#![forbid(unsafe_code)]\n"),
         ],
     );
+    // Tracked: the repository's workspace in a subfolder (an untracked one is not the
+    // repository's, and is refused by the workspace rule above).
+    let who = common::Identity {
+        author: ("Alice", "alice@example.org"),
+        committer: ("Alice", "alice@example.org"),
+        date: "2026-01-01T00:00:00Z",
+    };
+    common::git_as(&ws, &who, &["add", "member"]);
     let out = run_bounded(
         &member,
         &["report", "--out", "..", "--force", "--current-time", NOW],
