@@ -599,3 +599,37 @@ fn discover_shows_hostile_headings_escaped() {
         );
     }
 }
+
+/// A vendored copy of another project's documents under a security folder is not this
+/// project's security documentation: its headings are no evidence (a review passed the policy
+/// rules with another project's CHANGES file two folders down).
+#[test]
+fn a_vendored_document_deep_in_the_security_folder_is_no_evidence() {
+    let vendored = "# Security policy\n\nReport vulnerabilities to sec@otherlib.example. We \
+                    acknowledge every report within 3 days and publish an advisory once \
+                    fixed.\n\n## Threat model\n\nAttackers control the network input of \
+                    otherlib; the parser is the trust boundary.\n";
+    for path in [
+        "docs/security/vendored/otherlib/CHANGES.md",
+        "docs/security/vendor/SECURITY.md",
+    ] {
+        let dir = repo(&[(path, vendored)]);
+        for rule in ["security-policy-present", "threat-model-present"] {
+            let r = finding(dir.path(), rule);
+            assert_ne!(r.outcome, Outcome::Pass, "{path} {rule}: {}", r.message);
+        }
+    }
+    // One folder down of its own is the project's: it still counts.
+    let dir = repo(&[(
+        "docs/security/threat-model/overview.md",
+        DESIGN_WITH_THREATS,
+    )]);
+    let f = facts(dir.path());
+    assert!(
+        f.threat_models
+            .iter()
+            .any(|t| t.file.path == "docs/security/threat-model/overview.md"),
+        "{:?}",
+        f.threat_models
+    );
+}

@@ -432,7 +432,7 @@ pub(super) fn security_files(repo: &Repo<'_>, documents: &[Document]) -> Vec<Str
         repo.scoped()
             .filter(|f| {
                 let dir = split(repo.local(f)).0.to_lowercase();
-                SECURITY_DIRS.iter().any(|d| dir.starts_with(d)) && is_prose(f)
+                SECURITY_DIRS.iter().any(|d| in_security_dir(&dir, d)) && is_prose(f)
             })
             .take(MAX_PER_DIR)
             .cloned(),
@@ -440,6 +440,25 @@ pub(super) fn security_files(repo: &Repo<'_>, documents: &[Document]) -> Vec<Str
     let mut seen = BTreeSet::new();
     out.retain(|p| seen.insert(p.clone()));
     out
+}
+
+/// Whether a file of folder `dir` (lower case, ending in `/`) is one of the security folder
+/// `security`'s own: directly in it or one folder down (`docs/security/threat-model/`), never
+/// deeper and never in a vendored copy (`docs/security/vendored/otherlib/` is another project's
+/// text, and its headings are no evidence of this one's).
+fn in_security_dir(dir: &str, security: &str) -> bool {
+    let Some(rest) = dir.strip_prefix(security) else {
+        return false;
+    };
+    let below: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    match below.as_slice() {
+        [] => true,
+        [one] => !matches!(
+            *one,
+            "vendor" | "vendored" | "third_party" | "third-party" | "external" | "node_modules"
+        ),
+        _ => false,
+    }
 }
 
 /// Document kinds whose own words are the subject: their sections are evidence of a guideline
