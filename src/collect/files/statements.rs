@@ -69,6 +69,26 @@ static HANDLING_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// A heading under which a sentence is about disclosure.
 static DISCLOSURE_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)disclos|advisor|embargo|publication|announcement"));
+/// A negation: a sentence that says what the project does not do states no commitment ("We do
+/// not promise to respond within 90 days", "we never publish advisories").
+static NEGATED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:not|never|no\s+longer|cannot|can't|won't|don't|doesn't|isn't|aren't|shan't)\b")
+});
+/// The reporter's side of a conditional ("if you do not hear back within 48 hours, …") is no
+/// negation of the project's commitment.
+static REPORTER_CONDITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:if|when|unless)\s+you\s+(?:do\s+not|don't|have\s+not|haven't|did\s+not|didn't)\b")
+});
+
+/// "Not … until a fix is released" says when, which is a commitment.
+static UNTIL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:until|before|unless|prior\s+to)\b"));
+
+/// Whether `plain` negates what it states (see [`NEGATED`]).
+fn negated(plain: &str) -> bool {
+    let own = REPORTER_CONDITION.replace_all(plain, " ");
+    NEGATED.is_match(&own) && !UNTIL.is_match(&own)
+}
+
 /// The time-frame of the minimum supported Rust version or a toolchain is no response time.
 static NOT_RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\bmsrv\b|minimum\s+supported\s+rust|\brust\s+version|\brustc\b|\btoolchain\b")
@@ -338,6 +358,12 @@ fn timeframes(plain: &str, lead_in: &str, heading: &str) -> Option<Result<Vec<St
             "a time-frame about the supported Rust version, not about handling a report".into(),
         ));
     }
+    if negated(plain) {
+        return Some(Err(
+            "a negated sentence: it says what the project does not do, which commits to nothing"
+                .into(),
+        ));
+    }
     let kept: Vec<String> = frames
         .iter()
         .filter(|m| !windows(m))
@@ -371,6 +397,14 @@ fn timeframes(plain: &str, lead_in: &str, heading: &str) -> Option<Result<Vec<St
 fn disclosure(plain: &str, lead_in: &str, heading: &str) -> Option<Result<String, String>> {
     // Reporting instructions ("do not disclose it publicly") are not the project's disclosure.
     let own = NOT_DISCLOSURE.replace_all(plain, " ");
+    if negated(&own)
+        && (PUBLICATION.is_match(&own) || PUBLIC.is_match(&own) || DISCLOSE.is_match(&own))
+    {
+        return Some(Err(
+            "a negated sentence: it says what the project does not do, which commits to nothing"
+                .into(),
+        ));
+    }
     if let Some(m) = PUBLICATION.find(&own) {
         let advisory_only = PUBLICATION
             .find_iter(&own)
@@ -498,6 +532,19 @@ mod tests {
             "The project started 3 years ago and has 20 maintainers.",
             false,
         ),
+        // A negation commits to nothing; the reporter's side of a condition is no negation.
+        (
+            "We do not promise to respond within 90 days, and we never publish advisories.",
+            false,
+        ),
+        (
+            "We can't guarantee a fix within 30 days of a report.",
+            false,
+        ),
+        (
+            "If you do not hear back from us within 48 hours, please follow up by e-mail.",
+            true,
+        ),
     ];
 
     #[test]
@@ -565,6 +612,11 @@ mod tests {
         (
             "We make the vulnerability public once users can upgrade.",
             true,
+        ),
+        ("We never publish advisories for our crates.", false),
+        (
+            "Advisories are not published for issues in unreleased code.",
+            false,
         ),
     ];
 
