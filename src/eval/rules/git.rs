@@ -523,11 +523,31 @@ fn threat_model_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
     };
     let git = require!(history(ctx));
     let max_days = require!(ctx.param_u64("max-age-days"));
-    let models: Vec<&Document> = files.documents_of("threat-model").collect();
-    if models.is_empty() {
+    let all: Vec<&Document> = files.documents_of("threat-model").collect();
+    if all.is_empty() {
         return RuleResult::fail(
             "no threat-model document found, so there is nothing to keep current",
             Vec::new(),
+        );
+    }
+    // A recent edit of a stub keeps nothing current: stubs are not judged (threat-model-present
+    // says why they are stubs); a model whose content cannot be read (a PDF) still has dates.
+    use crate::eval::rules::files::{Judged, judge};
+    let (mut models, mut hollow) = (Vec::new(), Vec::new());
+    for doc in all {
+        match judge(files, doc, 1, None) {
+            Judged::Hollow(why, at) => hollow.push((why, at)),
+            Judged::Substantive(_) | Judged::Unjudged(_) => models.push(doc),
+        }
+    }
+    if models.is_empty() {
+        let (why, evidence): (Vec<String>, Vec<EvidenceRef>) = hollow.into_iter().unzip();
+        return RuleResult::fail(
+            format!(
+                "no threat model with substance to keep current: {}",
+                why.join("; ")
+            ),
+            evidence,
         );
     }
     let (mut within, mut overdue, mut undated, mut evidence) =
@@ -929,7 +949,10 @@ mod tests {
                     sha256: "0".repeat(64),
                 },
                 title: None,
-                substance: None,
+                substance: Some(crate::facts::files::Substance {
+                    words: 400,
+                    ..Default::default()
+                }),
                 not_analysed: None,
             }],
             ..FileFacts::default()
@@ -991,6 +1014,28 @@ mod tests {
             NOW,
         );
         assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+
+        // A stub edited yesterday keeps nothing current.
+        let mut stub = doc.clone();
+        stub.documents[0].substance = Some(crate::facts::files::Substance {
+            words: 1,
+            placeholders: vec![crate::facts::files::Mention {
+                text: "TBD".into(),
+                line: 3,
+            }],
+            ..Default::default()
+        });
+        let r = run_with(
+            "threat-model-fresh",
+            changed(Some("2026-05-30T00:00:00Z")),
+            stub,
+        );
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert!(
+            r.message.contains("no threat model with substance"),
+            "{}",
+            r.message
+        );
     }
 
     /// A current attestation of `requirement` dated `date` that references `path`.

@@ -28,7 +28,7 @@ mod tooling;
 mod workflows;
 
 pub(in crate::eval) use ci::ci_activity;
-pub(in crate::eval) use documents::document;
+pub(in crate::eval) use documents::{Judged, document, judge};
 pub(in crate::eval) use guidelines::guideline_topic;
 pub(in crate::eval) use policy::policy_statement;
 
