@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{Outline, clip};
+use super::text::{LineKind, Outline, clip};
 use crate::facts::files::{Channel, ChannelKind, Mention};
 
 fn re(pattern: &str) -> Regex {
@@ -27,6 +27,21 @@ static PRIVATE_REPORTING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static REPORTING_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)report|contact|send|submit|disclos|e-?mail|form"));
+/// A line that offers an address for reports.
+static EMAIL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)report|contact|send|submit|disclos|e-?mail|\bmail|form|reach|write\s+to|notify|let\s+us\s+know|vulnerab|secur",
+    )
+});
+/// An address whose local part is a security or incident desk.
+static SECURITY_ADDRESS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^[^@]*(?:secur|psirt|vuln|cert|incident|disclos)[^@]*@"));
+/// A line that says there is no channel ("this project has no security contact").
+static NO_CHANNEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bno\s+(?:security\s+)?(?:contact|channel|e-?mail|address|way\s+to\s+report)|\b(?:not|never)\b[^.]{0,40}\b(?:monitor|read|accept|answer)",
+    )
+});
 static SECURITY_LEVEL: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:capability\s+)?(?:security\s+level|SL)(?:[- ]?C)?(?:\s*\((?:SL)?(?:-?C)?\))?\s*(?:[:=]|is|of)?\s*(?:SL[- ]?)?([1-4])\b",
@@ -52,10 +67,23 @@ pub(super) struct PolicyContent {
 /// `first` is the line of the file `text` starts at (a designated section).
 pub(super) fn security_policy(text: &str, ext: &str, first: u32) -> PolicyContent {
     let mut out = PolicyContent::default();
-    for (line, l) in numbered(text) {
-        let line = line.saturating_add(first - 1);
+    let outline = Outline::new_at(text, ext, first);
+    // Only what a reader sees: an address in an HTML comment or a code example
+    // (`git config user.email dev@…`) is no reporting channel.
+    let visible = outline
+        .lines
+        .iter()
+        .filter(|l| !matches!(l.kind, LineKind::Code | LineKind::Comment));
+    for l in visible {
+        let (line, l) = (l.no, l.raw);
+        // An address counts on a line about reporting or contacting, or when it is a security
+        // address itself; never on a line that says there is no such channel.
+        let negated = NO_CHANNEL.is_match(l);
         for m in EMAIL.find_iter(l) {
-            push_channel(&mut out.channels, ChannelKind::Email, m.as_str(), line);
+            let security_address = SECURITY_ADDRESS.is_match(m.as_str());
+            if !negated && (security_address || EMAIL_LINE.is_match(l)) {
+                push_channel(&mut out.channels, ChannelKind::Email, m.as_str(), line);
+            }
         }
         for m in URL.find_iter(l) {
             let url = m.as_str().trim_end_matches(['.', ',', ';', ':']);
@@ -72,7 +100,7 @@ pub(super) fn security_policy(text: &str, ext: &str, first: u32) -> PolicyConten
             push_channel(&mut out.channels, ChannelKind::Advisories, m.as_str(), line);
         }
     }
-    out.statements = super::statements::read(&Outline::new_at(text, ext, first));
+    out.statements = super::statements::read(&outline);
     out
 }
 
@@ -206,6 +234,17 @@ mod tests {
         );
         assert_eq!(got.channels[0].line, 42);
         assert_eq!(got.statements.timeframes[0].line, 42);
+        // What a reader does not see, or a line saying there is no channel, names none; an
+        // address on a line about something else names none either.
+        for text in [
+            "<!-- security@example.org -->\n",
+            "```\ngit config user.email dev@example.org\n```\n",
+            "This project has no security contact.\n",
+            "Licensing questions: legal@example.org\n",
+        ] {
+            let got = security_policy(text, "md", 1);
+            assert!(got.channels.is_empty(), "{text}: {:?}", got.channels);
+        }
     }
 
     #[test]
