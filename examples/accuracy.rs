@@ -350,6 +350,18 @@ fn main() -> ExitCode {
          mismatched; {unusable} labels belong to repositories without a usable result and count as \
          wrong."
     );
+    if unusable > 0 {
+        let assessed = labels.len() - unusable;
+        println!(
+            "\nOver the {} repositories with a result: accuracy {correct}/{assessed} = {:.1}%.",
+            repos.len()
+                - repos
+                    .iter()
+                    .filter(|(r, _)| !by_repo.contains_key(r))
+                    .count(),
+            100.0 * correct as f64 / assessed.max(1) as f64
+        );
+    }
     for (repo, why) in &failed {
         println!("\n{repo}: {why}");
     }
