@@ -199,8 +199,8 @@ pub(crate) fn is_advisory_id(id: &str) -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct GitConfig {
-    /// Regular expression recognising release tags (default: semver-like `v1.2.3`, `1.2.3`,
-    /// `name-v1.2.3`).
+    /// Regular expression recognising release tags (default: the product's `v1.2.3`, `1.2.3`,
+    /// `<product>-v1.2.3`, `<product>-1.2.3`; see `facts::git::default_release_tag_pattern`).
     pub release_tag_pattern: Option<String>,
     /// An allowed-signers file (ssh-keygen format) to verify SSH signatures with,
     /// relative to the repository root.
@@ -313,6 +313,8 @@ pub struct Config {
     /// True when `source_file` is an operator's `--config` file outside the repository.
     pub source_outside: bool,
     pub product: Product,
+    /// True when `[product] name` set the product's name (then its tags are the releases).
+    pub product_name_configured: bool,
     /// Document kind → repository-relative paths, checked to exist inside the repository.
     pub documents: BTreeMap<String, Vec<String>>,
     pub rules: BTreeMap<String, RuleSettings>,
@@ -355,11 +357,12 @@ impl Config {
         let (display, raw) = match explicit {
             Some(path) => {
                 let text = read(path)?;
-                // Inside the repository it is named relative to it; elsewhere by its name.
+                // Inside the repository it is named relative to its top; elsewhere by its name.
+                let top = crate::repo_fs::top_and_prefix(root).0;
                 let inside = path
                     .canonicalize()
                     .ok()
-                    .zip(root.canonicalize().ok())
+                    .zip(top.canonicalize().ok())
                     .and_then(|(p, r)| {
                         p.strip_prefix(&r)
                             .ok()
@@ -401,7 +404,7 @@ impl Config {
                                 message: e.to_string(),
                             })?;
                     source_file = Some(FileRef {
-                        path: "sdl.toml".into(),
+                        path: crate::repo_fs::repository_path(root, "sdl.toml"),
                         sha256: crate::digest::sha256_hex(&bytes),
                     });
                     let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {
@@ -464,7 +467,7 @@ fn metadata_section(root: &Path) -> Result<Option<(String, RawConfig, FileRef)>,
             }
         };
     let file = FileRef {
-        path: "Cargo.toml".into(),
+        path: crate::repo_fs::repository_path(root, "Cargo.toml"),
         sha256: crate::digest::sha256_hex(&bytes),
     };
     let text = String::from_utf8(bytes).map_err(|_| Error::Syntax {
@@ -514,6 +517,7 @@ pub fn validate(
             format!("{sl} is not a capability security level; use 1, 2, 3 or 4"),
         ));
     }
+    let product_name_configured = raw.product.name.is_some();
     let product = Product {
         name: raw.product.name.unwrap_or(fallback_product.name),
         version: raw.product.version.unwrap_or(fallback_product.version),
@@ -814,6 +818,7 @@ pub fn validate(
         source_file: None,
         source_outside: false,
         product,
+        product_name_configured,
         documents,
         rules,
         not_applicable,

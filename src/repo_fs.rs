@@ -348,6 +348,48 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// The nearest folder at or above `dir` that holds `.git` (a directory, or a file for
+/// worktrees and submodules).
+pub(crate) fn repository_top(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").symlink_metadata().is_ok())
+        .map(Path::to_path_buf)
+}
+
+/// The repository's top holding `root` (else `root` itself) and the workspace's folder in it:
+/// empty, or a `/`-separated path ending in `/`. Every path in the evidence is relative to
+/// that top.
+pub(crate) fn top_and_prefix(root: &Path) -> (PathBuf, String) {
+    let real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let Some(top) = repository_top(&real) else {
+        return (root.to_path_buf(), String::new());
+    };
+    let prefix = real
+        .strip_prefix(&top)
+        .map(|rel| relative(Path::new(""), rel))
+        .unwrap_or_default();
+    if prefix.is_empty() {
+        (top, prefix)
+    } else {
+        (top, format!("{prefix}/"))
+    }
+}
+
+/// The workspace's folder in its repository (see [`top_and_prefix`]).
+pub(crate) fn prefix_in_repository(root: &Path) -> String {
+    top_and_prefix(root).1
+}
+
+/// The repository path of `rel`, a path relative to the workspace's folder `root`: what the
+/// evidence names a file by.
+pub(crate) fn repository_path(root: &Path, rel: &str) -> String {
+    format!(
+        "{}{}",
+        prefix_in_repository(root),
+        rel.trim_start_matches("./")
+    )
+}
+
 /// Prepare to create the new file `rel` below `root`: every folder on the way is created if
 /// missing, and none of them (nor the file's own name) may be a symbolic link that leads
 /// outside the repository. Returns the path to create with `create_new`, which then refuses

@@ -71,6 +71,9 @@ pub struct Assessed {
     pub remote: Option<String>,
     /// The workspace's folder relative to the repository's top (`.` when they are the same).
     pub workspace: String,
+    /// Which tags were taken for the product's releases, and how many there are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub releases: Option<String>,
     /// Whether the work tree matched the commit's index; absent outside git or with `--rev`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_tree: Option<crate::facts::git::WorkTree>,

@@ -20,8 +20,10 @@ pub struct Workspace {
     /// The top of the repository that holds it: the git work tree, else `root` itself. Nothing
     /// above it is read.
     pub repo_root: PathBuf,
-    /// The root package's name and version, when there is one.
+    /// The root package's name and version, when there is one (else the folder's name).
     pub product: Product,
+    /// The root package's name; `None` for a virtual workspace.
+    pub root_package: Option<String>,
 }
 
 /// Locate the workspace: the manifest given (or the nearest Cargo.toml above the current
@@ -107,17 +109,12 @@ pub fn locate(manifest_path: Option<&Path>) -> anyhow::Result<Workspace> {
     Ok(Workspace {
         root,
         repo_root,
+        root_package: field("name"),
         product,
     })
 }
 
-/// The nearest folder at or above `dir` that holds `.git` (a directory, or a file for
-/// worktrees and submodules).
-pub(crate) fn repository_top(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .find(|d| d.join(".git").symlink_metadata().is_ok())
-        .map(Path::to_path_buf)
-}
+pub(crate) use crate::repo_fs::repository_top;
 
 fn read_manifest(dir: &Path, name: &str) -> anyhow::Result<String> {
     let bytes = repo_fs::read(dir, name, Limit::Manifest)

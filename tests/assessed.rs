@@ -109,6 +109,41 @@ fn the_report_names_the_commit_the_tree_and_the_clock() {
         .count();
     assert_eq!(rows, 47, "one overview row per requirement");
     assert!(overview < html.find("<article class=\"req").unwrap());
+
+    // SARIF names the assessed commit as code scanning expects it; OSCAL's metadata too.
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("target/pkg/report.sarif")).unwrap())
+            .unwrap();
+    let vc = &sarif["runs"][0]["versionControlProvenance"][0];
+    assert_eq!(vc["repositoryUri"], "https://git.example.com/acme/plc.git");
+    assert_eq!(vc["revisionId"], head.as_str());
+    assert_eq!(vc["branch"], "main");
+    assert_eq!(vc["mappedTo"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(sarif["runs"][0]["properties"]["workTreeClean"], true);
+    let oscal: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("target/pkg/oscal-assessment-results.json")).unwrap(),
+    )
+    .unwrap();
+    let props = oscal["assessment-results"]["metadata"]["props"]
+        .as_array()
+        .unwrap();
+    let value = |name: &str| -> Vec<&str> {
+        props
+            .iter()
+            .filter(|p| p["name"] == name)
+            .map(|p| p["value"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(value("assessed-commit"), [head.as_str()]);
+    assert_eq!(value("assessed-branch"), ["main"]);
+    assert_eq!(value("assessed-tag"), ["v1.0.0"]);
+    assert_eq!(
+        value("repository-remote"),
+        ["https://git.example.com/acme/plc.git"]
+    );
+    assert_eq!(value("work-tree"), ["clean: matches the commit"]);
+    let whole = format!("{sarif}{oscal}");
+    assert!(!whole.contains("ghp_secret"), "credentials leaked");
 }
 
 #[test]

@@ -772,7 +772,7 @@ fn missing_root_fails() {
 }
 
 #[test]
-fn workspace_in_a_subdirectory_lists_only_its_files() {
+fn workspace_in_a_subdirectory_reads_its_own_files_not_its_neighbours() {
     if !common::require_tool("git") {
         return;
     }
@@ -789,9 +789,11 @@ fn workspace_in_a_subdirectory_lists_only_its_files() {
     git(repo, &["add", "-A"]);
     let f = present(collect(&repo.join("ws"), &Config::default()));
     assert_eq!(f.listing.source, ListingSource::GitIndex);
-    assert_eq!(f.listing.files, 2);
+    // The whole repository is listed; its paths are relative to the repository's top.
+    assert_eq!(f.listing.files, 3);
+    // The workspace's own policy, not the other project's beside it.
     let p = f.security_policy.unwrap();
-    assert_eq!(p.file.path, "SECURITY.md");
+    assert_eq!(p.file.path, "ws/SECURITY.md");
     assert_eq!(p.channels[0].value, "security@acme.example");
     // The root package has no crate root: nothing to forbid unsafe code in, so it does not.
     assert_eq!(f.crates.len(), 1);

@@ -1,11 +1,9 @@
-//! The evidence package's SBOM, SARIF and OSCAL against the official schemas, when a folder of
-//! them is given: `CARGO_SDL_OFFICIAL_SCHEMAS=DIR cargo test --test official_schemas`.
-//!
-//! The schemas are not vendored in this repository. DIR holds any of: `bom-1.5.schema.json`
-//! with the `spdx.schema.json` and `jsf-0.82.schema.json` it references (CycloneDX,
-//! Apache-2.0), `sarif-schema-2.1.0.json` (OASIS), `oscal_assessment-results_schema.json`
-//! (NIST OSCAL 1.1.2, public domain). Without the variable the test says so and passes; the
-//! subset schemas under tests/fixtures/schemas are checked in every run (tests/exports.rs).
+//! The evidence package's SBOM, SARIF and OSCAL against the official schemas, vendored under
+//! `schema/official` with their licences (see its README): `bom-1.5.schema.json` with the
+//! `spdx.schema.json` and `jsf-0.82.schema.json` it references (CycloneDX, Apache-2.0),
+//! `sarif-schema-2.1.0.json` (OASIS), `oscal_assessment-results_schema.json` (NIST OSCAL 1.1.2,
+//! public domain); and `report.json` against `schema/report.schema.json`.
+//! `CARGO_SDL_OFFICIAL_SCHEMAS=DIR` checks against other copies of the same files.
 
 mod common;
 
@@ -324,6 +322,7 @@ approver = "Grace Hopper"
 approver-role = "process-owner"
 date = 2026-01-10
 valid-until = 2027-01-10
+references = ["Cargo.toml"]
 "#,
     )
     .unwrap();
@@ -367,16 +366,21 @@ fn read(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-#[test]
-fn the_exports_match_the_official_schemas_when_given() {
-    let Some(dir) = std::env::var_os("CARGO_SDL_OFFICIAL_SCHEMAS") else {
-        eprintln!("CARGO_SDL_OFFICIAL_SCHEMAS is not set: the official schemas are not checked");
-        return;
-    };
-    let dir = PathBuf::from(dir);
-    let (_ws, pkg) = package();
+/// The vendored official schemas (`schema/official`, each with its licence and provenance), or
+/// `CARGO_SDL_OFFICIAL_SCHEMAS=DIR` to check against other copies.
+fn schema_dir() -> PathBuf {
+    std::env::var_os("CARGO_SDL_OFFICIAL_SCHEMAS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/official"))
+}
+
+/// Every export of `pkg` against its official schema, and `report.json` against its own;
+/// each failure names the file, the schema and the instance path.
+fn check_package(pkg: &Path) {
+    let dir = schema_dir();
     let checks = [
         (
+            dir.as_path(),
             &[
                 "bom-1.5.schema.json",
                 "spdx.schema.json",
@@ -384,25 +388,33 @@ fn the_exports_match_the_official_schemas_when_given() {
             ][..],
             "sbom.cdx.json",
         ),
-        (&["sarif-schema-2.1.0.json"][..], "report.sarif"),
         (
+            dir.as_path(),
+            &["sarif-schema-2.1.0.json"][..],
+            "report.sarif",
+        ),
+        (
+            dir.as_path(),
             &["oscal_assessment-results_schema.json"][..],
             "oscal-assessment-results.json",
         ),
+        (
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/schema")),
+            &["report.schema.json"][..],
+            "report.json",
+        ),
     ];
-    let mut checked = 0;
-    for (schemas, file) in checks {
-        let Some(v) = Validator::load(&dir, schemas) else {
-            eprintln!(
-                "{} not in {}: {file} not checked",
-                schemas[0],
-                dir.display()
-            );
-            continue;
-        };
+    for (dir, schemas, file) in checks {
+        let v = Validator::load(dir, schemas)
+            .unwrap_or_else(|| panic!("{} not in {}", schemas[0], dir.display()));
         let doc = read(&pkg.join(file));
         let errs = v.errors(schemas[0], &doc);
-        assert!(errs.is_empty(), "{file}: {errs:#?}");
+        assert!(
+            errs.is_empty(),
+            "{}: not valid against {}: {errs:#?}",
+            pkg.join(file).display(),
+            dir.join(schemas[0]).display()
+        );
         // The validator is not vacuous: a misplaced field fails.
         let mut bad = doc.clone();
         bad.as_object_mut()
@@ -412,7 +424,22 @@ fn the_exports_match_the_official_schemas_when_given() {
             bad["assessment-results"]["surprise"] = Value::Bool(true);
         }
         assert!(!v.errors(schemas[0], &bad).is_empty(), "{file}");
-        checked += 1;
     }
-    assert!(checked > 0, "no official schema found in {}", dir.display());
+}
+
+#[test]
+fn the_exports_match_the_official_schemas() {
+    let (_ws, pkg) = package();
+    check_package(&pkg);
+}
+
+/// `.ci/run` builds this repository's own package and checks it here:
+/// `CARGO_SDL_PACKAGE=DIR cargo test --test official_schemas`.
+#[test]
+fn a_given_package_matches_the_official_schemas() {
+    let Some(pkg) = std::env::var_os("CARGO_SDL_PACKAGE") else {
+        eprintln!("CARGO_SDL_PACKAGE is not set: no given package to check");
+        return;
+    };
+    check_package(Path::new(&pkg));
 }

@@ -96,7 +96,10 @@ fn check_workspace_root(md: &cargo_metadata::Metadata, root: &Path) -> Result<()
 /// there is none.
 pub fn read_lockfile(root: &Path) -> Result<Option<(FileRef, rustsec::Lockfile)>, String> {
     match crate::repo_fs::read_optional(root, "Cargo.lock", crate::repo_fs::Limit::Lockfile) {
-        Ok(Some(bytes)) => lockfile_from_bytes(&bytes, "Cargo.lock").map(Some),
+        Ok(Some(bytes)) => lockfile_from_bytes(&bytes, "Cargo.lock").map(|(mut file, lock)| {
+            file.path = crate::repo_fs::repository_path(root, "Cargo.lock");
+            Some((file, lock))
+        }),
         Ok(None) => Ok(None),
         Err(e) => Err(e.with_path()),
     }

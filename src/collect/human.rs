@@ -119,7 +119,7 @@ pub fn collect(
             let text =
                 String::from_utf8(bytes.clone()).map_err(|_| err(&rel, "is not UTF-8 text"))?;
             let file = FileRef {
-                path: rel.clone(),
+                path: repo_fs::repository_path(root, &rel),
                 sha256: crate::digest::sha256_hex(&bytes),
             };
             attestations.push(parse_attestation(root, &rel, &text, file, catalog, now)?);
@@ -209,7 +209,7 @@ pub fn collect(
             crate::sshsig::AllowedSigners::parse_file(Path::new(rel), &bytes)
                 .map_err(|e| err(rel, format!("(`[attest] allowed-signers`) {e}")))?;
             Some(FileRef {
-                path: rel.clone(),
+                path: repo_fs::repository_path(root, rel),
                 sha256: crate::digest::sha256_hex(&bytes),
             })
         }
@@ -234,7 +234,7 @@ fn read_optional(root: &Path, rel: &str) -> Result<Option<(String, FileRef)>, Er
     Ok(Some((
         text,
         FileRef {
-            path: rel.to_string(),
+            path: repo_fs::repository_path(root, rel),
             sha256: crate::digest::sha256_hex(&bytes),
         },
     )))
@@ -434,5 +434,8 @@ fn parse_reference(root: &Path, rel: &str, text: &str) -> Result<Reference, Erro
         .map_err(|m| err(rel, format!("reference: {m}")))?;
     let (sha256, _) =
         repo_fs::sha256(root, &path).map_err(|e| err(rel, format!("reference `{t}` {e}")))?;
-    Ok(Reference::File { path, sha256 })
+    Ok(Reference::File {
+        path: repo_fs::repository_path(root, &path),
+        sha256,
+    })
 }

@@ -149,14 +149,14 @@ pub fn metric_paths(root: &Path) -> Vec<String> {
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".toml"))
-        .map(|n| format!("{METRICS_DIR}/{n}"))
+        .map(|n| repo_fs::repository_path(root, &format!("{METRICS_DIR}/{n}")))
         .collect()
 }
 
 fn read_toml(root: &Path, rel: &str) -> Result<(String, FileRef), String> {
     let bytes = repo_fs::read(root, rel, Limit::Record).map_err(|e| format!("{rel}: {e}"))?;
     let file = FileRef {
-        path: rel.to_string(),
+        path: repo_fs::repository_path(root, rel),
         sha256: crate::digest::sha256_hex(&bytes),
     };
     let text = String::from_utf8(bytes).map_err(|_| format!("{rel}: is not UTF-8 text"))?;

@@ -5,8 +5,6 @@
 //! reconstructed for a past release (cargo metadata, repository SBOMs, the advisory database
 //! as it was) is marked absent with that reason, so the rules that need it are unknown there.
 
-use std::path::Path;
-
 use crate::config::Config;
 use crate::facts::human::HumanFacts;
 use crate::facts::{CargoFacts, Collected, Facts};
@@ -39,7 +37,7 @@ pub(crate) fn reassess(
     let Ok(repo) = super::discover_repository(&ctx.root) else {
         return Vec::new();
     };
-    let prefix = workspace_prefix(&repo, &ctx.root);
+    let prefix = crate::repo_fs::prefix_in_repository(&ctx.root);
     git.releases
         .iter()
         .rev()
@@ -159,20 +157,4 @@ fn human_at(current: &HumanFacts, date: &str) -> HumanFacts {
         matches!((committed, tagged), (Some(c), Some(t)) if c <= t)
     });
     human
-}
-
-/// The workspace's folder in the repository, empty or ending in `/`.
-fn workspace_prefix(repo: &gix::Repository, root: &Path) -> String {
-    let prefix = repo
-        .workdir()
-        .and_then(|w| w.canonicalize().ok())
-        .zip(root.canonicalize().ok())
-        .and_then(|(w, r)| r.strip_prefix(&w).ok().map(Path::to_path_buf))
-        .map(|p| crate::repo_fs::relative(Path::new(""), &p))
-        .unwrap_or_default();
-    if prefix.is_empty() {
-        prefix
-    } else {
-        format!("{prefix}/")
-    }
 }

@@ -116,7 +116,7 @@ fn ingest(root: &Path, rel: &str, packages: Option<&CargoFacts>) -> SbomDocument
     let is_xml = rel.to_ascii_lowercase().ends_with(".xml");
     let mut doc = SbomDocument {
         file: FileRef {
-            path: rel.to_string(),
+            path: crate::repo_fs::repository_path(root, rel),
             sha256: String::new(),
         },
         format: if is_xml { "xml" } else { "json" }.into(),

@@ -147,6 +147,7 @@ pub fn build_report_in(
             .clone()
             .or_else(|| config.git.allowed_signers.as_ref().map(|p| ws.root.join(p))),
         release_tag_pattern: config.git.release_tag_pattern.clone(),
+        product_names: product_names(&config, ws),
         // Filled in with the attestations' paths once they are read.
         added_for: Vec::new(),
     };
@@ -214,6 +215,20 @@ pub fn build_report_in(
     Ok(report)
 }
 
+/// The names the product's release tags may carry: the configured name, the root package's.
+fn product_names(config: &Config, ws: &workspace::Workspace) -> Vec<String> {
+    let mut names = Vec::new();
+    if config.product_name_configured {
+        names.push(config.product.name.clone());
+    }
+    if let Some(p) = &ws.root_package
+        && !names.contains(p)
+    {
+        names.push(p.clone());
+    }
+    names
+}
+
 /// What exactly was assessed, from the git facts and the located workspace.
 fn assessed(
     facts: &crate::facts::Facts,
@@ -238,6 +253,15 @@ fn assessed(
         tags: git.map(|g| g.head_tags.clone()).unwrap_or_default(),
         remote: git.and_then(|g| g.remote.clone()),
         workspace,
+        releases: git.map(|g| {
+            let newest = g.releases.last().map(|r| format!(", newest {}", r.tag));
+            format!(
+                "{} found{}: {}",
+                g.releases.len(),
+                newest.unwrap_or_default(),
+                g.release_tags
+            )
+        }),
         work_tree: git.and_then(|g| g.work_tree.clone()),
         time: timefmt::rfc3339(now),
         time_source: clock.to_string(),

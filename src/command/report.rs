@@ -34,7 +34,7 @@ pub fn run(
         &package::PackageInput {
             report: &report,
             catalog,
-            root: &ws.root,
+            root: &ws.repo_root,
             signer: signer.as_ref(),
         },
         progress,

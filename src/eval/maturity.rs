@@ -150,8 +150,12 @@ pub fn inputs(facts: &Facts, releases_needed: usize, improvement: Improvement) -
             Some("the git history is shallow or partial, so past releases cannot be read".into())
         }
         Some(g) if g.releases.is_empty() => Some(format!(
-            "no tag matches the release tag pattern `{}`",
-            g.release_tag_pattern
+            "no tag matches {}",
+            if g.release_tags.is_empty() {
+                format!("the release tag pattern `{}`", g.release_tag_pattern)
+            } else {
+                g.release_tags.clone()
+            }
         )),
         Some(_) => None,
     };

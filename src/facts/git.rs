@@ -71,6 +71,9 @@ pub struct GitFacts {
     pub tags_omitted: u64,
     /// The regular expression release tags were recognised by.
     pub release_tag_pattern: String,
+    /// Which tags that pattern takes for the product's releases, in words.
+    #[serde(default)]
+    pub release_tags: String,
     /// One record per release tag, oldest version first.
     pub releases: Vec<Release>,
     /// Every commit in the walked history that names a security advisory.
@@ -312,6 +315,46 @@ impl GitFacts {
     }
 }
 
-/// Semver-like `v1.2.3`, `1.2.3`, `name-v1.2.3` (also `name_1.2.3`, `name/v1.2.3`,
-/// `name@1.2.3`), with an optional pre-release and build suffix.
-pub(crate) const DEFAULT_RELEASE_TAG_PATTERN: &str = r"^(?:(?P<name>.+?)[-_/@])?v?(?P<major>[0-9]+)\.(?P<minor>[0-9]+)\.(?P<patch>[0-9]+)(?P<pre>-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$";
+/// The product's release tags by default: semver-like `v1.2.3` and `1.2.3`, and, for each
+/// name the product goes by (the configured name, the root package's), `<name>-v1.2.3` and
+/// `<name>-1.2.3` (also `_`, `/` or `@` before the version; names compared ignoring ASCII
+/// case), with an optional pre-release and build suffix. Tags of the workspace's other crates
+/// (`home-0.5.12` in a repository whose product is `cargo`) are not the product's releases.
+pub(crate) fn default_release_tag_pattern(names: &[String]) -> String {
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .map(regex::escape)
+        .collect();
+    let name = if names.is_empty() {
+        String::new()
+    } else {
+        format!("(?:(?P<name>(?i:{}))[-_/@])?", names.join("|"))
+    };
+    format!(
+        r"^{name}v?(?P<major>[0-9]+)\.(?P<minor>[0-9]+)\.(?P<patch>[0-9]+)(?P<pre>-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
+    )
+}
+
+/// The release tag pattern in force, in words: which tags were taken for the product's
+/// releases, and why.
+pub(crate) fn release_tags_words(configured: Option<&str>, names: &[String]) -> String {
+    if let Some(pattern) = configured {
+        return format!("the tags matching `[git] release-tag-pattern` (`{pattern}`)");
+    }
+    match names.first() {
+        Some(_) => format!(
+            "the product's release tags (v1.2.3, 1.2.3, {prefixed}; other crates' tags are not the \
+             product's releases unless `[git] release-tag-pattern` says so)",
+            prefixed = names
+                .iter()
+                .map(|n| format!("{n}-v1.2.3, {n}-1.2.3"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "unprefixed release tags (v1.2.3, 1.2.3): the workspace has no root package and \
+                 sdl.toml names no product, so prefixed tags are not taken for releases"
+            .to_string(),
+    }
+}

@@ -107,7 +107,8 @@ pub fn listing<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<(&'static st
 pub struct PackageInput<'a> {
     pub report: &'a Report,
     pub catalog: &'a Catalog,
-    /// The workspace root, where cited documents are copied from.
+    /// The repository's top, where cited documents are copied from (evidence paths are
+    /// repository paths).
     pub root: &'a Path,
     /// The key that signs the manifest (`--sign`), if any.
     pub signer: Option<&'a sign::SigningKey>,

@@ -56,6 +56,10 @@ pub fn render(report: &Report, color: bool) -> String {
             }
         }
         let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "roots: {}", super::roots(&a.workspace, t));
+        if let Some(r) = &a.releases {
+            let _ = writeln!(out, "release tags: {}", t(r));
+        }
         let _ = writeln!(out, "assessment time: {} (from {})", a.time, a.time_source);
     }
     if let Some(sl) = p.security_level {

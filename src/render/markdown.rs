@@ -49,6 +49,10 @@ pub fn render(report: &Report) -> String {
             a.time,
             esc(&a.time_source)
         );
+        let _ = writeln!(out, "Roots: {}.\n", super::roots(&a.workspace, esc));
+        if let Some(r) = &a.releases {
+            let _ = writeln!(out, "Release tags: {}.\n", esc(r));
+        }
     }
     let c = &report.catalogue;
     let _ = writeln!(

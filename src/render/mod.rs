@@ -13,6 +13,22 @@ use anstyle::{AnsiColor, Style};
 
 use crate::eval::{Outcome, Status};
 
+/// Where the two roots lie, from the workspace's folder relative to the repository's top
+/// (`.` when they are the same): repository-level files are read at the top, crate-level files
+/// in the workspace, and every path of the report is relative to the top.
+/// `show` escapes the folder's name for the output format.
+pub(crate) fn roots(workspace: &str, show: impl Fn(&str) -> String) -> String {
+    if workspace == "." {
+        "the workspace is the repository's top; paths are relative to it".to_string()
+    } else {
+        format!(
+            "workspace {} inside the repository; repository-level files are read at \
+             the repository's top, and paths are relative to it",
+            show(workspace)
+        )
+    }
+}
+
 /// Text in a style when colour is on.
 pub(crate) fn paint(color: bool, style: Style, text: &str) -> String {
     if color {

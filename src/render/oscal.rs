@@ -263,6 +263,10 @@ pub fn render_oscal(report: &Report, catalog: &Catalog) -> anyhow::Result<String
             prop("catalogue-sha256", &report.catalogue.sha256),
         ],
     });
+    if let Some(a) = &report.assessed {
+        let props = metadata["props"].as_array_mut().expect("props is an array");
+        props.extend(assessed_props(a));
+    }
     if !parties.is_empty() {
         metadata["roles"] = json!([
             { "id": ROLE_ATTESTER, "title": "Attester: states an attestation" },
@@ -449,6 +453,44 @@ impl Parties {
 /// A person's party UUID: from the name alone, the same in every run and document.
 pub(crate) fn party_uuid(name: &str) -> String {
     stable_uuid(&["cargo-sdl/oscal/party", &one_line(name)])
+}
+
+/// What exactly was assessed, as metadata props: the full commit, branch or detached state,
+/// the tags at it, the remote, the workspace's folder in the repository (every path is
+/// relative to the repository's top), whether the work tree matched the commit, and the clock.
+fn assessed_props(a: &crate::report::Assessed) -> Vec<Value> {
+    let mut props = Vec::new();
+    if let Some(c) = &a.commit {
+        props.push(prop("assessed-commit", c));
+    }
+    match (&a.branch, a.detached) {
+        (Some(b), _) => props.push(prop("assessed-branch", b)),
+        (None, true) => props.push(prop("assessed-branch", "(detached HEAD)")),
+        _ => {}
+    }
+    for t in &a.tags {
+        props.push(prop("assessed-tag", t));
+    }
+    if let Some(r) = &a.remote {
+        props.push(prop("repository-remote", r));
+    }
+    props.push(prop("workspace-in-repository", &a.workspace));
+    if let Some(w) = &a.work_tree {
+        let state = if w.clean {
+            "clean: matches the commit".to_string()
+        } else {
+            format!(
+                "differs from the commit: {} modified, {} missing tracked files",
+                w.modified_count, w.missing_count
+            )
+        };
+        props.push(prop("work-tree", &state));
+    }
+    props.push(prop(
+        "assessment-time",
+        &format!("{} (from {})", a.time, a.time_source),
+    ));
+    props
 }
 
 fn prop(name: &str, value: &str) -> Value {

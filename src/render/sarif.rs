@@ -62,6 +62,9 @@ use crate::eval::{Finding, Outcome};
 use crate::facts::EvidenceRef;
 use crate::report::Report;
 
+/// The base every result's path is relative to: the repository's top.
+const SRCROOT: &str = "%SRCROOT%";
+
 pub(crate) const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Where people learn about the tool; the crate's page is the one stable public address.
 pub(crate) const INFORMATION_URI: &str = "https://crates.io/crates/cargo-sdl";
@@ -149,7 +152,7 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
             )
         })
         .collect();
-    let log = json!({
+    let mut log = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -172,7 +175,50 @@ pub fn render_sarif(report: &Report, catalog: &Catalog) -> anyhow::Result<String
             }
         }]
     });
+    if let Some(a) = &report.assessed {
+        let run = &mut log["runs"][0];
+        if let Some(vc) = version_control(a) {
+            run["versionControlProvenance"] = json!([vc]);
+        }
+        let props = &mut run["properties"];
+        if let Some(c) = &a.commit {
+            props["assessedCommit"] = json!(c);
+        }
+        props["workspace"] = json!(a.workspace);
+        if let Some(w) = &a.work_tree {
+            props["workTreeClean"] = json!(w.clean);
+        }
+        props["assessmentTime"] = json!(a.time);
+        props["assessmentTimeSource"] = json!(a.time_source);
+    }
     super::json::pretty(&log)
+}
+
+/// SARIF's `versionControlDetails` of the assessed commit: the remote as a URI (scp-like
+/// `git@host:o/r.git` becomes `ssh://git@host/o/r.git`), the full commit, the branch, and
+/// `%SRCROOT%` (the repository's top, which every result's path is relative to) mapped onto it.
+/// None without a commit or without a remote that is a URI (a local path is never shown).
+fn version_control(a: &crate::report::Assessed) -> Option<Value> {
+    let commit = a.commit.as_ref()?;
+    let remote = a.remote.as_deref()?;
+    let uri = if remote.contains("://") {
+        remote.to_string()
+    } else {
+        let (user_host, path) = remote.split_once(':')?;
+        if user_host.contains(['/', '\\', ' ']) || path.is_empty() || remote.starts_with('(') {
+            return None;
+        }
+        format!("ssh://{user_host}/{}", path.trim_start_matches('/'))
+    };
+    let mut vc = json!({
+        "repositoryUri": uri,
+        "revisionId": commit,
+        "mappedTo": { "uriBaseId": SRCROOT },
+    });
+    if let Some(b) = &a.branch {
+        vc["branch"] = json!(b);
+    }
+    Some(vc)
 }
 
 /// `cargo-sdl/<product>/`: GitHub's category of this product's alerts.
@@ -333,7 +379,7 @@ fn file_of<'a>(e: &'a EvidenceRef, lockfile: &'a str) -> Option<(&'a str, Option
 /// A location with a region: the evidence's line, or line 1 for a whole file.
 fn location(path: &str, line: Option<u32>) -> Value {
     json!({ "physicalLocation": {
-        "artifactLocation": { "uri": encode_uri_path(path), "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": { "uri": encode_uri_path(path), "uriBaseId": SRCROOT },
         "region": { "startLine": line.filter(|l| *l >= 1).unwrap_or(1) },
     }})
 }

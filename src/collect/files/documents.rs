@@ -199,6 +199,8 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> (Vec<Document>, Vec<Stri
         if let Some(paths) = config.documents.get(*kind) {
             configured.push(kind.to_string());
             for p in paths {
+                // Configured paths are relative to the workspace's folder.
+                let p = &repo.in_workspace(p);
                 let dir = format!("{}/", p.trim_end_matches('/'));
                 let inside: Vec<&String> = repo.under(&dir).take(MAX_PER_DIR).collect();
                 if inside.is_empty() {
@@ -210,15 +212,21 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> (Vec<Document>, Vec<Stri
             continue;
         }
         let mut found: Vec<&String> = repo
-            .files
-            .iter()
-            .filter(|f| kind_of(f) == Some(*kind))
+            .scoped()
+            .filter(|f| kind_of(repo.local(f)) == Some(*kind))
             .collect();
         if *kind == "threat-model" {
-            found.extend(repo.files.iter().filter(|f| is_threat_file(f)));
+            found.extend(repo.scoped().filter(|f| is_threat_file(f)));
             found.extend(sniffed_threat_models(repo));
         }
-        found.sort_by_key(|f| (precedence(f), f.to_lowercase()));
+        // The workspace's own documents first, then the repository's.
+        found.sort_by_key(|f| {
+            (
+                repo.local(f).len() == f.len() && !repo.prefix.is_empty(),
+                precedence(repo.local(f)),
+                f.to_lowercase(),
+            )
+        });
         found.dedup();
         chosen.extend(found.into_iter().map(|f| (kind.to_string(), f.clone())));
     }
@@ -283,13 +291,12 @@ fn precedence(path: &str) -> usize {
 /// JSON and YAML files with "threat" in their path whose content is a Threat Dragon or
 /// Threagile model.
 fn sniffed_threat_models<'r>(repo: &'r Repo<'_>) -> Vec<&'r String> {
-    repo.files
-        .iter()
+    repo.scoped()
         .filter(|f| {
             let l = f.to_lowercase();
             l.contains("threat") && matches!(extension(&l).as_str(), "json" | "yaml" | "yml")
         })
-        .filter(|f| kind_of(f).is_none() && !is_threat_file(f))
+        .filter(|f| kind_of(repo.local(f)).is_none() && !is_threat_file(f))
         .take(MAX_PER_DIR)
         .filter(|f| {
             let Ok(t) = repo.read(f) else { return false };
@@ -399,24 +406,41 @@ pub(super) fn threat_model(repo: &Repo<'_>, file: &FileRef) -> ThreatModel {
     model
 }
 
-/// README at the root and the prose under docs/ and doc/: where user guidance lives when no
-/// guidelines document is named.
+/// README and the prose under docs/ and doc/, of the workspace's folder and of the
+/// repository's top: where user guidance lives when no guidelines document is named.
 pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
-    let readmes = repo
-        .files
-        .iter()
-        .filter(|f| !f.contains('/') && normalised_stem(f) == "readme" && is_prose(f));
-    let docs = repo
-        .under("docs/")
-        .chain(repo.under("doc/"))
-        .filter(|f| {
-            matches!(
-                extension(f).as_str(),
-                "md" | "markdown" | "rst" | "adoc" | "txt"
-            )
-        })
-        .take(200);
-    readmes.chain(docs).cloned().collect()
+    let mut dirs = vec![repo.prefix.clone()];
+    if !repo.prefix.is_empty() {
+        dirs.push(String::new());
+    }
+    let mut out = Vec::new();
+    for dir in &dirs {
+        out.extend(
+            repo.under(dir)
+                .filter(|f| {
+                    let name = &f[dir.len()..];
+                    !name.contains('/') && normalised_stem(name) == "readme" && is_prose(name)
+                })
+                .cloned(),
+        );
+    }
+    for dir in &dirs {
+        let (docs, doc) = (format!("{dir}docs/"), format!("{dir}doc/"));
+        out.extend(
+            repo.under(&docs)
+                .chain(repo.under(&doc))
+                .filter(|f| {
+                    matches!(
+                        extension(f).as_str(),
+                        "md" | "markdown" | "rst" | "adoc" | "txt"
+                    )
+                })
+                .take(200)
+                .cloned(),
+        );
+    }
+    out.dedup();
+    out
 }
 
 #[cfg(test)]

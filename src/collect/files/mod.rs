@@ -30,7 +30,10 @@ use crate::facts::{Collected, FileRef};
 /// Files larger than this are hashed but not analysed.
 pub const MAX_READ: u64 = crate::repo_fs::Limit::Document.bytes();
 
-/// Collect facts from the files of the workspace at `root`.
+/// Collect facts from the files of the workspace at `root` and of the repository that holds
+/// it. Paths are repository paths, relative to the repository's top: repository-level files
+/// (`.github/`, `SECURITY.md`, CODEOWNERS, `docs/`) are read there, crate-level files
+/// (`Cargo.toml`, crate roots, `fuzz/`) in the workspace's folder.
 pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
     if !root.is_dir() {
         return Collected::failed(format!(
@@ -38,11 +41,16 @@ pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
             root.display()
         ));
     }
-    let (listing, files) = listing::list(root);
-    collect_from(Repo::new(Source::WorkTree(root), files), listing, config)
+    let (top, prefix) = crate::repo_fs::top_and_prefix(root);
+    let (listing, files) = listing::list(&top);
+    collect_from(
+        Repo::new(Source::WorkTree(&top), files, prefix),
+        listing,
+        config,
+    )
 }
 
-/// Collect facts from the files of the workspace as they are in `commit`'s tree (`prefix` is
+/// Collect facts from the files of the repository as they are in `commit`'s tree (`prefix` is
 /// the workspace's folder in the repository, empty or ending in `/`): a release re-assessed as
 /// it was tagged. Nothing is read from the work tree.
 pub fn collect_at(
@@ -70,9 +78,7 @@ pub fn collect_at(
         let Ok(path) = std::str::from_utf8(&e.filepath) else {
             continue;
         };
-        if let Some(rel) = path.strip_prefix(prefix) {
-            blobs.insert(rel.to_string(), (e.oid, e.mode.is_link()));
-        }
+        blobs.insert(path.to_string(), (e.oid, e.mode.is_link()));
     }
     let files: Vec<String> = blobs.keys().cloned().collect();
     let listing = Listing {
@@ -81,7 +87,7 @@ pub fn collect_at(
         truncated: false,
     };
     collect_from(
-        Repo::new(Source::Tree { repo, blobs }, files),
+        Repo::new(Source::Tree { repo, blobs }, files, prefix.to_string()),
         listing,
         config,
     )
@@ -175,20 +181,27 @@ enum Source<'a> {
     },
 }
 
+/// Folders of the repository's top whose files belong to every workspace in it: its
+/// repository-level documentation (`docs/`, `doc/`, `security/`, `.sdl/`) and `.github/`.
+const REPOSITORY_LEVEL: &[&str] = &[".github/", "docs/", "doc/", "security/", ".sdl/"];
+
 /// The listed files and a bounded, cached, symlink-safe reader.
 struct Repo<'a> {
     source: Source<'a>,
-    /// Sorted repository-relative paths.
+    /// Sorted repository paths (relative to the repository's top).
     files: Vec<String>,
+    /// The workspace's folder in the repository: empty, or ending in `/`.
+    prefix: String,
     cache: RefCell<BTreeMap<String, Result<Text, NotRead>>>,
     problems: RefCell<Vec<Problem>>,
 }
 
 impl<'a> Repo<'a> {
-    fn new(source: Source<'a>, files: Vec<String>) -> Self {
+    fn new(source: Source<'a>, files: Vec<String>, prefix: String) -> Self {
         Repo {
             source,
             files,
+            prefix,
             cache: RefCell::new(BTreeMap::new()),
             problems: RefCell::new(Vec::new()),
         }
@@ -196,6 +209,56 @@ impl<'a> Repo<'a> {
 
     fn has(&self, rel: &str) -> bool {
         self.files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok()
+    }
+
+    /// The repository path of `rel`, a path relative to the workspace's folder.
+    fn in_workspace(&self, rel: &str) -> String {
+        format!("{}{}", self.prefix, rel.trim_start_matches("./"))
+    }
+
+    /// `path` as seen from the workspace's folder when it lies there, else as it is: a
+    /// document's name is judged where it sits (`ws/SECURITY.md` and `SECURITY.md` are both
+    /// a workspace's policy; `other/SECURITY.md` is another project's).
+    fn local<'p>(&self, path: &'p str) -> &'p str {
+        path.strip_prefix(self.prefix.as_str()).unwrap_or(path)
+    }
+
+    /// Whether `path` belongs to the assessed product: a file of the workspace's folder, or of
+    /// the repository level (its top and [`REPOSITORY_LEVEL`] folders). In a repository of
+    /// several projects, the others' files are not this product's evidence.
+    fn in_scope(&self, path: &str) -> bool {
+        self.prefix.is_empty()
+            || path.starts_with(self.prefix.as_str())
+            || !path.contains('/')
+            || REPOSITORY_LEVEL.iter().any(|d| path.starts_with(d))
+    }
+
+    /// The product's files ([`Repo::in_scope`]).
+    fn scoped(&self) -> impl Iterator<Item = &String> {
+        self.files.iter().filter(|f| self.in_scope(f))
+    }
+
+    /// The nearest of `names` from the workspace's folder up to the repository's top, as
+    /// rustup, clippy and cargo-deny look for their files.
+    fn nearest(&self, names: &[&str]) -> Option<String> {
+        let mut dir = self.prefix.clone();
+        loop {
+            if let Some(found) = names
+                .iter()
+                .map(|n| format!("{dir}{n}"))
+                .find(|p| self.has(p))
+            {
+                return Some(found);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            let parent = dir.trim_end_matches('/');
+            dir = match parent.rfind('/') {
+                Some(at) => parent[..=at].to_string(),
+                None => String::new(),
+            };
+        }
     }
 
     /// Listed files under `dir` (a prefix ending in `/`, or "" for all).
@@ -333,8 +396,7 @@ fn security_policy(repo: &Repo<'_>, file: &FileRef) -> SecurityPolicy {
 
 fn security_txt(repo: &Repo<'_>) -> Option<SecurityTxt> {
     let path = repo
-        .files
-        .iter()
+        .scoped()
         .filter(|f| {
             let l = f.to_lowercase();
             l.ends_with(".well-known/security.txt") || l == "security.txt"
@@ -371,10 +433,12 @@ fn security_txt(repo: &Repo<'_>) -> Option<SecurityTxt> {
 
 fn codeowners(repo: &Repo<'_>) -> Option<Codeowners> {
     let path = codeowners::LOCATIONS.iter().find(|p| repo.has(p))?;
+    // Coverage of the product's files; CODEOWNERS patterns are relative to the top.
+    let files: Vec<String> = repo.scoped().cloned().collect();
     let empty = |file: FileRef, why: String| Codeowners {
         file,
         rules: 0,
-        files_total: repo.files.len(),
+        files_total: files.len(),
         files_covered: 0,
         uncovered_examples: vec![],
         unsupported: vec![],
@@ -385,11 +449,11 @@ fn codeowners(repo: &Repo<'_>) -> Option<Codeowners> {
         sha256: String::new(),
     };
     Some(match repo.read(path) {
-        Ok(t) => match codeowners::coverage(&t.text, &repo.files) {
+        Ok(t) => match codeowners::coverage(&t.text, &files) {
             Ok(c) => Codeowners {
                 file: t.file,
                 rules: c.rules,
-                files_total: repo.files.len(),
+                files_total: files.len(),
                 files_covered: c.covered,
                 uncovered_examples: c.uncovered_examples,
                 unsupported: c.unsupported,
@@ -500,16 +564,24 @@ fn guidelines(repo: &Repo<'_>, documents: &[crate::facts::files::Document]) -> G
     }
 }
 
+/// The licence files of the workspace's folder, else of the repository's top.
 fn licenses(repo: &Repo<'_>) -> Vec<FileRef> {
-    repo.files
-        .iter()
-        .filter(|f| !f.contains('/'))
-        .filter(|f| {
-            let l = f.to_lowercase();
-            l.starts_with("license") || l.starts_with("licence") || l.starts_with("copying")
-        })
-        .filter_map(|f| repo.file_ref(f).ok())
-        .collect()
+    let at = |dir: &str| -> Vec<FileRef> {
+        repo.under(dir)
+            .filter(|f| !f[dir.len()..].contains('/'))
+            .filter(|f| {
+                let l = f[dir.len()..].to_lowercase();
+                l.starts_with("license") || l.starts_with("licence") || l.starts_with("copying")
+            })
+            .filter_map(|f| repo.file_ref(f).ok())
+            .collect()
+    };
+    let own = at(&repo.prefix);
+    if own.is_empty() && !repo.prefix.is_empty() {
+        at("")
+    } else {
+        own
+    }
 }
 
 fn workflows(repo: &Repo<'_>) -> Vec<crate::facts::files::Workflow> {

@@ -26,9 +26,9 @@ static FUZZ_TARGET: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|/)fuzz/fuzz_tar
 const MAX_FUZZ_TARGETS: usize = 200;
 
 pub(super) fn toolchain(repo: &Repo<'_>) -> Option<Toolchain> {
-    let path = ["rust-toolchain.toml", "rust-toolchain"]
-        .into_iter()
-        .find(|p| repo.has(p))?;
+    // rustup looks from the workspace's folder upwards, preferring the legacy name.
+    let path = repo.nearest(&["rust-toolchain", "rust-toolchain.toml"])?;
+    let path = path.as_str();
     Some(match repo.read(path) {
         Ok(t) => {
             let channel = match toml::from_str::<toml::Table>(&t.text) {
@@ -38,7 +38,7 @@ pub(super) fn toolchain(repo: &Repo<'_>) -> Option<Toolchain> {
                     .and_then(|c| c.as_str())
                     .map(str::to_string),
                 // The legacy file is a bare channel name.
-                Err(_) if path == "rust-toolchain" => t
+                Err(_) if !path.ends_with(".toml") => t
                     .text
                     .lines()
                     .map(str::trim)
@@ -80,8 +80,9 @@ pub(super) fn dependency_policy(repo: &Repo<'_>) -> Vec<ToolConfig> {
     ];
     candidates
         .iter()
-        .filter(|(_, p)| repo.has(p))
+        .filter_map(|(tool, name)| Some((tool, repo.nearest(&[name])?)))
         .filter_map(|(tool, path)| {
+            let path = path.as_str();
             let t = repo.read(path).ok()?;
             let sections = match toml::from_str::<toml::Table>(&t.text) {
                 Ok(table) => table.keys().cloned().collect(),
@@ -100,8 +101,7 @@ pub(super) fn dependency_policy(repo: &Repo<'_>) -> Vec<ToolConfig> {
 }
 
 pub(super) fn fuzz_targets(repo: &Repo<'_>) -> Vec<FileRef> {
-    repo.files
-        .iter()
+    repo.scoped()
         .filter(|f| FUZZ_TARGET.is_match(f))
         .take(MAX_FUZZ_TARGETS)
         .filter_map(|f| repo.file_ref(f).ok())
@@ -142,22 +142,22 @@ struct Member {
 
 pub(super) fn lints_and_crates(repo: &Repo<'_>) -> (Lints, Vec<WorkspaceCrate>) {
     let mut lints = Lints {
-        clippy_config: ["clippy.toml", ".clippy.toml"]
-            .iter()
-            .find(|p| repo.has(p))
-            .and_then(|p| repo.file_ref(p).ok()),
+        clippy_config: repo
+            .nearest(&["clippy.toml", ".clippy.toml"])
+            .and_then(|p| repo.file_ref(&p).ok()),
         ..Lints::default()
     };
-    if !repo.has("Cargo.toml") {
+    let manifest = repo.in_workspace("Cargo.toml");
+    if !repo.has(&manifest) {
         return (lints, vec![]);
     }
-    let Ok(root_text) = repo.read("Cargo.toml") else {
+    let Ok(root_text) = repo.read(&manifest) else {
         return (lints, vec![]);
     };
     let root: toml::Table = match toml::from_str(&root_text.text) {
         Ok(t) => t,
         Err(e) => {
-            repo.problem("Cargo.toml", format!("not valid TOML: {}", e.message()));
+            repo.problem(&manifest, format!("not valid TOML: {}", e.message()));
             return (lints, vec![]);
         }
     };
@@ -179,7 +179,7 @@ pub(super) fn lints_and_crates(repo: &Repo<'_>) -> (Lints, Vec<WorkspaceCrate>) 
     let mut members = Vec::new();
     if root.contains_key("package") {
         members.push(Member {
-            dir: String::new(),
+            dir: repo.prefix.clone(),
             manifest: root.clone(),
             file: root_text.file.clone(),
         });
@@ -199,7 +199,7 @@ pub(super) fn lints_and_crates(repo: &Repo<'_>) -> (Lints, Vec<WorkspaceCrate>) 
 
     let mut crates = Vec::new();
     for m in members {
-        let text = if m.dir.is_empty() {
+        let text = if m.dir == repo.prefix {
             Some(root_text.text.clone())
         } else {
             repo.read(&m.file.path).ok().map(|t| t.text)
@@ -238,7 +238,7 @@ pub(super) fn lints_and_crates(repo: &Repo<'_>) -> (Lints, Vec<WorkspaceCrate>) 
             .and_then(|p| p.get("name"))
             .and_then(|n| n.as_str())
             .map(str::to_string)
-            .unwrap_or_else(|| m.dir.trim_end_matches('/').to_string());
+            .unwrap_or_else(|| repo.local(&m.dir).trim_end_matches('/').to_string());
         crates.push(WorkspaceCrate {
             name,
             manifest: m.file,
@@ -276,15 +276,20 @@ fn member_dirs(repo: &Repo<'_>, root: &toml::Table) -> Vec<String> {
             |p| match globset::GlobBuilder::new(p).literal_separator(true).build() {
                 Ok(g) => Some(g.compile_matcher()),
                 Err(e) => {
-                    repo.problem("Cargo.toml", format!("workspace member `{p}`: {e}"));
+                    repo.problem(
+                        &repo.in_workspace("Cargo.toml"),
+                        format!("workspace member `{p}`: {e}"),
+                    );
                     None
                 }
             },
         )
         .collect();
+    // Member globs are relative to the workspace's folder; the result is repository paths.
+    let prefix = repo.prefix.as_str();
     let mut dirs: Vec<String> = repo
-        .files
-        .iter()
+        .under(prefix)
+        .map(|f| &f[prefix.len()..])
         .filter_map(|f| f.strip_suffix("/Cargo.toml"))
         .filter(|dir| matchers.iter().any(|m| m.is_match(dir)))
         .filter(|dir| {
@@ -292,7 +297,7 @@ fn member_dirs(repo: &Repo<'_>, root: &toml::Table) -> Vec<String> {
                 .iter()
                 .any(|e| *dir == e || dir.starts_with(&format!("{e}/")))
         })
-        .map(|dir| format!("{dir}/"))
+        .map(|dir| format!("{prefix}{dir}/"))
         .collect();
     dirs.sort();
     dirs.dedup();

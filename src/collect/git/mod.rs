@@ -28,7 +28,7 @@ use message::{Independence, KNOWN_TRAILERS, marker};
 use sshsig::{AllowedSigners, Verdict};
 use walk::{Graph, sig};
 
-use crate::facts::git::DEFAULT_RELEASE_TAG_PATTERN;
+use crate::facts::git::{default_release_tag_pattern, release_tags_words};
 pub(crate) use records::{file_records, resolve_commit};
 
 /// How many non-release tags `tag_list` keeps, and how many security-fix commits are listed.
@@ -46,8 +46,11 @@ pub struct Options {
     pub release: Option<String>,
     /// An allowed-signers file to verify SSH signatures with.
     pub allowed_signers: Option<PathBuf>,
-    /// Regular expression for release tags; [`DEFAULT_RELEASE_TAG_PATTERN`] when `None`.
+    /// Regular expression for release tags (`[git] release-tag-pattern`); when `None`, the
+    /// product's default ([`default_release_tag_pattern`] of `product_names`).
     pub release_tag_pattern: Option<String>,
+    /// The names the product goes by (configured, root package), for the default pattern.
+    pub product_names: Vec<String>,
     /// Documents (attestations) whose adding commit is looked up too: a search through every
     /// commit that has the file, so only for the few records whose date it bounds.
     pub added_for: Vec<String>,
@@ -138,8 +141,9 @@ fn collect_repo(
 ) -> Result<Outcome, Error> {
     let pattern_text = options
         .release_tag_pattern
-        .as_deref()
-        .unwrap_or(DEFAULT_RELEASE_TAG_PATTERN);
+        .clone()
+        .unwrap_or_else(|| default_release_tag_pattern(&options.product_names));
+    let pattern_text = pattern_text.as_str();
     let pattern = Regex::new(pattern_text).map_err(|e| {
         Error::Usage(format!(
             "release tag pattern `{pattern_text}` is not a regular expression: {e}"
@@ -455,6 +459,10 @@ fn collect_repo(
         tag_list: listed,
         tags_omitted,
         release_tag_pattern: pattern_text.to_string(),
+        release_tags: release_tags_words(
+            options.release_tag_pattern.as_deref(),
+            &options.product_names,
+        ),
         releases,
         security_fix_commits,
         security_fixes_omitted,

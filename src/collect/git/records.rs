@@ -19,7 +19,7 @@ pub(crate) struct FileRecord {
     pub added: Result<CommitRecord, String>,
 }
 
-/// For each `(path, sha256)` (workspace-relative): its git records, or why there are none.
+/// For each `(path, sha256)` (repository paths): its git records, or why there are none.
 /// With `signers`, the signature of the last-change commit is checked against them.
 pub(crate) fn file_records(
     root: &Path,
@@ -45,13 +45,6 @@ pub(crate) fn file_records(
                 .collect();
         }
     };
-    // Paths are relative to the workspace, which may sit below the repository's top.
-    let prefix = repo
-        .workdir()
-        .and_then(|w| w.canonicalize().ok())
-        .zip(root.canonicalize().ok())
-        .and_then(|(w, r)| r.strip_prefix(&w).ok().map(Path::to_path_buf))
-        .unwrap_or_default();
     let tree = repo.head_commit().ok().and_then(|c| c.tree().ok());
     files
         .iter()
@@ -60,9 +53,8 @@ pub(crate) fn file_records(
                 let tree = tree
                     .as_ref()
                     .ok_or("the repository has no commit at HEAD")?;
-                let in_repo = prefix.join(path);
                 let entry = tree
-                    .lookup_entry_by_path(&in_repo)
+                    .lookup_entry_by_path(path)
                     .map_err(|e| format!("cannot read HEAD's tree: {e}"))?
                     .ok_or("not committed")?;
                 // The committed blob may differ from the file read (and capped) on disk: check

@@ -192,24 +192,13 @@ pub(crate) fn read(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::git::DEFAULT_RELEASE_TAG_PATTERN;
+    use crate::facts::git::default_release_tag_pattern;
 
-    #[test]
-    fn default_pattern_recognises_release_tags() {
-        let re = Regex::new(DEFAULT_RELEASE_TAG_PATTERN).unwrap();
-        type Want<'a> = Option<(&'a str, [u64; 3], Option<&'a str>)>;
-        let cases: &[(&str, Want<'_>)] = &[
-            ("v1.2.3", Some(("", [1, 2, 3], None))),
-            ("1.2.3", Some(("", [1, 2, 3], None))),
-            ("name-v1.2.3", Some(("name", [1, 2, 3], None))),
-            ("cargo-sdl-0.10.0", Some(("cargo-sdl", [0, 10, 0], None))),
-            ("v2.0.0-rc.1", Some(("", [2, 0, 0], Some("rc.1")))),
-            ("v1.2", None),
-            ("nightly", None),
-            ("v1.2.3.4", None),
-        ];
+    type Want<'a> = Option<(&'a str, [u64; 3], Option<&'a str>)>;
+
+    fn check(re: &Regex, cases: &[(&str, Want<'_>)]) {
         for (name, want) in cases {
-            let got = release_version(&re, name);
+            let got = release_version(re, name);
             let got = got
                 .as_ref()
                 .map(|v| (v.prefix.as_str(), v.numbers, v.pre.as_deref()));
@@ -218,8 +207,75 @@ mod tests {
     }
 
     #[test]
+    fn the_default_pattern_takes_the_products_tags_only() {
+        let re = Regex::new(&default_release_tag_pattern(&["cargo-sdl".into()])).unwrap();
+        check(
+            &re,
+            &[
+                ("v1.2.3", Some(("", [1, 2, 3], None))),
+                ("1.2.3", Some(("", [1, 2, 3], None))),
+                ("cargo-sdl-v1.2.3", Some(("cargo-sdl", [1, 2, 3], None))),
+                ("cargo-sdl-0.10.0", Some(("cargo-sdl", [0, 10, 0], None))),
+                ("Cargo-SDL@0.10.0", Some(("Cargo-SDL", [0, 10, 0], None))),
+                (
+                    "cargo-sdl/v2.0.0-rc.1",
+                    Some(("cargo-sdl", [2, 0, 0], Some("rc.1"))),
+                ),
+                ("v2.0.0-rc.1", Some(("", [2, 0, 0], Some("rc.1")))),
+                // Another crate of the workspace, and names the product's merely contains.
+                ("home-0.5.12", None),
+                ("cargo-0.5.12", None),
+                ("xcargo-sdl-1.0.0", None),
+                ("cargo-sdl-extra-1.0.0", None),
+                ("v1.2", None),
+                ("nightly", None),
+                ("v1.2.3.4", None),
+            ],
+        );
+        // A name with regex syntax is a literal.
+        let re = Regex::new(&default_release_tag_pattern(&["a.b+c".into()])).unwrap();
+        check(
+            &re,
+            &[
+                ("a.b+c-1.0.0", Some(("a.b+c", [1, 0, 0], None))),
+                ("axbbc-1.0.0", None),
+            ],
+        );
+        // Two names (configured, root package): both prefixes are the product's.
+        let re = Regex::new(&default_release_tag_pattern(&[
+            "Acme Controller".into(),
+            "acme".into(),
+        ]))
+        .unwrap();
+        check(
+            &re,
+            &[
+                ("acme-v3.0.0", Some(("acme", [3, 0, 0], None))),
+                (
+                    "Acme Controller-3.0.0",
+                    Some(("Acme Controller", [3, 0, 0], None)),
+                ),
+                ("acme-cli-v3.0.0", None),
+            ],
+        );
+    }
+
+    #[test]
+    fn without_a_product_name_only_unprefixed_tags_are_releases() {
+        let re = Regex::new(&default_release_tag_pattern(&[])).unwrap();
+        check(
+            &re,
+            &[
+                ("v1.2.3", Some(("", [1, 2, 3], None))),
+                ("1.2.3", Some(("", [1, 2, 3], None))),
+                ("name-v1.2.3", None),
+            ],
+        );
+    }
+
+    #[test]
     fn precedence() {
-        let re = Regex::new(DEFAULT_RELEASE_TAG_PATTERN).unwrap();
+        let re = Regex::new(&default_release_tag_pattern(&[])).unwrap();
         let v = |s| release_version(&re, s).unwrap();
         assert_eq!(v("v1.10.0").cmp_precedence(&v("v1.9.9")), Ordering::Greater);
         assert_eq!(

@@ -78,12 +78,12 @@ fn scope_words(git: &GitFacts) -> String {
     }
 }
 
-/// The release pattern as a reader wants it: named when it is the default.
+/// The release pattern as a reader wants it: in words (with the expression when configured).
 fn pattern_words(git: &GitFacts) -> String {
-    if git.release_tag_pattern == crate::facts::git::DEFAULT_RELEASE_TAG_PATTERN {
-        "the default release pattern (v1.2.3, 1.2.3, name-v1.2.3)".to_string()
-    } else {
+    if git.release_tags.is_empty() {
         format!("`{}`", git.release_tag_pattern)
+    } else {
+        git.release_tags.clone()
     }
 }
 
