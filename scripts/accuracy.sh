@@ -55,6 +55,7 @@ else
 fi
 
 mkdir -p "$work/checkouts" "$work/results"
+work="$(cd "$work" && pwd)" # absolute: the tool runs inside each checkout
 # No hooks, no filter drivers (Git LFS included), no fsmonitor: checking out runs nothing.
 git_safe() {
     GIT_LFS_SKIP_SMUDGE=1 git -c core.hooksPath=/dev/null -c core.fsmonitor=false \
@@ -97,12 +98,24 @@ checkout() {
         missing="$(missing_blobs "$dest" "$commit")"
         if [ -n "$missing" ]; then
             echo "  $repo: $(printf '%s\n' "$missing" | wc -l) file(s) absent from the mirror, left out of the checkout:" >&2
-            printf '    %s\n' "$missing" >&2
-            { echo '/*'; printf '%s\n' "$missing" | sed -e 's/[][*?\\]/\\&/g' -e 's|^|!/|'; } |
-                git_safe -C "$dest" sparse-checkout set --no-cone --stdin
+            printf '%s\n' "$missing" | sed 's/^/    /' >&2
+            # Sparse patterns written directly: `git sparse-checkout set` would first try to
+            # check out the default branch, whose missing files it cannot read.
+            git_safe -C "$dest" config core.sparseCheckout true
+            git_safe -C "$dest" config core.sparseCheckoutCone false
+            mkdir -p "$dest/.git/info"
+            { echo '/*'; printf '%s\n' "$missing" | sed -e 's/[][*?\\]/\\&/g' -e 's|^|!/|'; } \
+                >"$dest/.git/info/sparse-checkout"
         fi
     fi
-    git_safe -C "$dest" checkout --quiet --detach "$commit"
+    # With files left out, git still reports each one as an "invalid object" while it writes the
+    # index; those lines say nothing new, anything else is passed on.
+    local status=0 said
+    said="$(git_safe -C "$dest" checkout --quiet --detach "$commit" 2>&1)" || status=$?
+    if [ -n "$said" ]; then
+        printf '%s\n' "$said" | grep -v "^error: invalid object [0-9]* [0-9a-f]* for '" >&2 || true
+    fi
+    return "$status"
 }
 
 awk -F'\t' 'NR > 1 && !seen[$1]++ { print $1 "\t" $2 }' "$labels" |
