@@ -81,6 +81,17 @@ pub struct Assessed {
     /// `SOURCE_DATE_EPOCH` or `clock`.
     pub time: String,
     pub time_source: String,
+    /// Evidence dated after the assessment time (at most
+    /// [`MAX_LISTED`](crate::eval::clock::MAX_LISTED)): the report's one warning about the clock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dated_after: Vec<crate::eval::clock::LaterEvidence>,
+    /// How many records are dated after the assessment time in all.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dated_after_count: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A past release re-assessed from its tag's tree and history.

@@ -169,6 +169,41 @@ fn the_clock_source_is_stated() {
     assert_eq!(r["assessed"]["time_source"], "clock");
 }
 
+/// A clock set before the history (a re-assessment "as of" an earlier day): the commits and
+/// the advisory database dated later are named under the one clock warning, and the database
+/// is "dated … after the assessment time", never "0 days old".
+#[test]
+fn evidence_after_the_clock_is_named() {
+    let ws = passing_workspace();
+    let dir = ws.path();
+    at(dir, &["init", "-q"]);
+    at(dir, &["add", "-A"]);
+    at(dir, &["commit", "-q", "-m", "initial"]);
+    let r = report(dir, &["--current-time", "2025-06-01T00:00:00Z"]);
+    let a = &r["assessed"];
+    let later: Vec<(&str, &str)> = a["dated_after"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no clock warning: {a}"))
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["date"].as_str().unwrap()))
+        .collect();
+    assert!(
+        later.contains(&("commit", "2026-01-01T00:00:00Z")),
+        "{later:?}"
+    );
+    let fresh = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "advisory-db-fresh")
+        .unwrap();
+    if later.iter().any(|(k, _)| *k == "advisory-database") {
+        let m = fresh["message"].as_str().unwrap();
+        assert!(m.contains("after the assessment time"), "{m}");
+        assert!(!m.contains("0 days old"), "{m}");
+    }
+}
+
 /// No host path in any package file: the same repository built from two different folders
 /// gives the same bytes, file for file.
 #[test]

@@ -266,10 +266,6 @@ fn bad_attestations() -> Vec<(String, Vec<&'static str>)> {
             vec!["svv-4.toml", "`date`", "YYYY-MM-DD"],
         ),
         (
-            pentest("").replace("date = 2026-03-01", "date = 2026-09-01"),
-            vec!["svv-4.toml", "in the future"],
-        ),
-        (
             pentest("").replace("[\"SVV-4\"]", "[\"SVV-9\"]"),
             vec!["svv-4.toml", "SVV-9", "cargo sdl rules"],
         ),
@@ -379,13 +375,66 @@ fn malformed_roles_and_training_are_errors() {
 
     let dir = uncommitted(&[(
         "sdl/training.toml",
-        "[[record]]\nperson = \"A\"\ntopic = \"t\"\ndate = 2027-01-01\nexpires = 2028-01-01\n",
+        "[[record]]\nperson = \"A\"\ntopic = \"t\"\ndate = 2027-01-01\nexpires = 2026-01-01\n",
     )]);
     let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("sdl/training.toml")
-            && text(&out.stderr).contains("in the future")
+            && text(&out.stderr).contains("before `record[0].date`")
+    );
+}
+
+/// One clock: an attestation and a training record dated after the assessment time are read,
+/// count for nothing, and are named under the report's one clock warning, the same way as a
+/// commit dated later; never exit 2 for one kind and silence for another.
+#[test]
+fn evidence_dated_after_the_assessment_time_is_named_and_counts_for_nothing() {
+    let dir = uncommitted(&[
+        (
+            "sdl/attestations/svv-4.toml",
+            &pentest("").replace("date = 2026-03-01", "date = 2026-09-01"),
+        ),
+        (
+            "sdl/training.toml",
+            "[[record]]\nperson = \"Ada Lovelace\"\ntopic = \"secure coding\"\n\
+             date = 2027-01-01\nexpires = 2028-01-01\n",
+        ),
+    ]);
+    let r = report(dir.path(), "2026-06-01T00:00:00Z");
+    let a = &r["assessed"];
+    assert_eq!(a["dated_after_count"], 2, "{a}");
+    let kinds: Vec<&str> = a["dated_after"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["attestation", "training"]);
+    assert_eq!(a["dated_after"][0]["source"], "sdl/attestations/svv-4.toml");
+    assert_ne!(requirement(&r, "SVV-4")["status"], "satisfied");
+    let rejected = &requirement(&r, "SVV-4")["rejected_attestations"][0];
+    assert_eq!(rejected["path"], "sdl/attestations/svv-4.toml");
+    assert!(
+        rejected["why"]
+            .as_str()
+            .unwrap()
+            .contains("dated 2026-09-01, after the assessment time (2026-06-01)"),
+        "{rejected}"
+    );
+    let out = sdl(dir.path(), &["check", "--current-time", "2026-06-01"]);
+    let human = text(&out.stdout);
+    assert!(
+        human.contains("2 evidence dated after the assessment time")
+            && human.contains("attestation sdl/attestations/svv-4.toml (2026-09-01)"),
+        "{human}"
+    );
+    // At a later assessment time nothing is dated after it.
+    let r = report(dir.path(), "2027-02-01T00:00:00Z");
+    assert!(
+        r["assessed"].get("dated_after_count").is_none(),
+        "{}",
+        r["assessed"]
     );
 }
 
@@ -428,6 +477,21 @@ fn attest_writes_a_valid_attestation_and_never_overwrites() {
             .is_file()
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+    // It is not written ahead of its day.
+    let mut ahead = args.to_vec();
+    ahead.extend(["--date", "2026-06-02"]);
+    let out = sdl(dir.path(), &ahead);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("in the future"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !dir.path()
+            .join("sdl/attestations/svv-4-2026-06-02.toml")
+            .exists()
+    );
 
     // Written, it counts only once committed.
     let v = report(dir.path(), "2026-06-02");

@@ -650,6 +650,12 @@ fn benign_page_links_into_the_package() {
     assert!(!html.contains("<details"));
     assert!(html.contains("@media print"));
     assert!(html.contains("break-before: page"));
+    // The first practice follows the overview on the same page: no forced half-empty page.
+    assert!(html.contains("section.practice + section.practice { break-before: page; }"));
+    assert!(
+        !html.contains("@page { size"),
+        "no fixed paper size: A4 and Letter both print"
+    );
 }
 
 #[test]

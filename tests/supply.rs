@@ -752,6 +752,86 @@ fn repository_sboms_are_validated_and_compared() {
     assert_eq!(facts.get().unwrap().documents.len(), 1);
 }
 
+/// 2,000 versions of Cargo.lock (written with `git fast-import`, dates pinned): the history is
+/// read whole, with no 200-version cap, so a vulnerability brought in by the first version and
+/// fixed by the last is measured from its real start.
+#[test]
+fn lockfile_history_is_read_whole() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"], "2026-01-01T00:00:00Z");
+    let lock = |demo: &str, filler: usize| {
+        format!(
+            "version = 4\n\n[[package]]\nname = \"demo-crate\"\nversion = \"{demo}\"\n\
+             source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+             [[package]]\nname = \"filler\"\nversion = \"0.0.{filler}\"\n\
+             source = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+        )
+    };
+    const VERSIONS: usize = 2_000;
+    let start = 1_767_225_600; // 2026-01-01T00:00:00Z
+    let mut stream = String::new();
+    for i in 0..VERSIONS {
+        let demo = if i + 1 == VERSIONS { "1.1.0" } else { "1.0.0" };
+        let content = lock(demo, i);
+        let when = start + i as i64 * 3_600;
+        let message = format!("version {i}\n");
+        stream.push_str(&format!(
+            "commit refs/heads/main\ncommitter Ada <ada@example.org> {when} +0000\n\
+             data {}\n{message}",
+            message.len()
+        ));
+        stream.push_str(&format!(
+            "M 100644 inline Cargo.lock\ndata {}\n{content}\n",
+            content.len()
+        ));
+    }
+    let mut fast_import = std::process::Command::new("git");
+    common::remove_git_environment(&mut fast_import);
+    let mut child = fast_import
+        .args(["fast-import", "--quiet"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    git(root, &["checkout", "-q", "main"], "2026-01-01T00:00:00Z");
+
+    let (db, _) = advisories::open_database(&fixture("advisory-db"), "test").unwrap();
+    let whole = advisories::lock_history(root, &db, usize::MAX);
+    let whole = whole.get().unwrap();
+    assert_eq!(whole.versions, VERSIONS);
+    assert!(!whole.truncated);
+    assert!(whole.unreadable.is_empty(), "{:?}", whole.unreadable);
+    assert!(whole.open.is_empty());
+    assert_eq!(whole.fixes.len(), 1, "{:?}", whole.fixes);
+    let fix = &whole.fixes[0];
+    assert_eq!(fix.id, "RUSTSEC-2026-9001");
+    assert_eq!(fix.introduced_at, "2026-01-01T00:00:00Z");
+    // Exposed from the advisory's date (2026-01-10) to the last version, 1,999 hours after
+    // the first: 2026-03-25T07:00:00Z.
+    assert_eq!(fix.fixed_at, "2026-03-25T07:00:00Z");
+    assert_eq!(fix.days_exposed, 74);
+
+    // A configured cap still holds and says the history was cut short; it is what the old
+    // default of 200 did: the exposure seemed to start 1,800 versions late, 8 days instead
+    // of 74.
+    let capped = advisories::lock_history(root, &db, 200);
+    let capped = capped.get().unwrap();
+    assert_eq!((capped.versions, capped.truncated), (200, true));
+    assert_eq!(capped.fixes[0].days_exposed, 8, "{:?}", capped.fixes);
+}
+
 #[test]
 fn lockfile_history_measures_the_fix() {
     if !common::require_tool("git") {

@@ -16,10 +16,10 @@ use crate::facts::cargo::{
 };
 use crate::facts::{AdvisoryFacts, Collected};
 
-/// Past Cargo.lock versions read when the configuration does not say.
-pub(crate) const DEFAULT_HISTORY_DEPTH: usize = 200;
-/// Commits walked at most, whatever the depth: keeps huge histories bounded.
-const MAX_COMMITS: usize = 50_000;
+/// Commits walked at most, whatever `[advisories] history-depth` says: keeps a pathological
+/// history bounded (the report says when it was cut short). Every version of Cargo.lock on
+/// the first-parent line is read otherwise.
+const MAX_COMMITS: usize = 2_000_000;
 
 /// How to get a database, for messages when none is found.
 pub(crate) const HOW_TO_GET_A_DATABASE: &str = "run `cargo sdl fetch` to clone the RustSec database \
@@ -362,6 +362,26 @@ fn date_of(d: &rustsec::advisory::Date) -> time::Date {
     time::Date::from_calendar_date(d.year() as i32, month, d.day() as u8).unwrap_or(time::Date::MIN)
 }
 
+/// The advisories of the crates.io collection, not withdrawn, that affect this package
+/// version (a package of the default registry): the one query the current lockfile and its
+/// history both ask.
+fn advisories_for<'d>(
+    db: &'d Database,
+    p: &rustsec::package::Package,
+) -> impl Iterator<Item = &'d rustsec::Advisory> {
+    let query = Query::new()
+        .collection(Collection::Crates)
+        .withdrawn(false)
+        .package_name(p.name.clone())
+        .package_version(p.version.clone());
+    db.query(&query).into_iter().filter(|a| {
+        a.metadata
+            .source
+            .as_ref()
+            .is_none_or(|s| s.is_default_registry())
+    })
+}
+
 /// Packages checked, packages RustSec cannot speak for, and the matching advisories.
 pub(crate) fn scan(db: &Database, lock: &Lockfile) -> (usize, Vec<String>, Vec<AdvisoryMatch>) {
     let mut scanned = 0;
@@ -378,19 +398,7 @@ pub(crate) fn scan(db: &Database, lock: &Lockfile) -> (usize, Vec<String>, Vec<A
             }
         }
         scanned += 1;
-        let query = Query::new()
-            .collection(Collection::Crates)
-            .withdrawn(false)
-            .package_name(p.name.clone())
-            .package_version(p.version.clone());
-        for a in db.query(&query) {
-            if a.metadata
-                .source
-                .as_ref()
-                .is_some_and(|s| !s.is_default_registry())
-            {
-                continue;
-            }
+        for a in advisories_for(db, p) {
             let m = &a.metadata;
             let kind = match &m.informational {
                 None => AdvisoryKind::Vulnerability,
@@ -444,10 +452,11 @@ pub fn collect(root: &Path, config: &Config, cli_db: Option<&Path>) -> Collected
         Err(e) => return Collected::failed(e),
     };
     let (scanned, not_covered, matches) = scan(&db, &lock.1);
+    // No cap unless the configuration sets one: time-to-fix covers the whole history.
     let depth = config
         .advisories
         .history_depth
-        .map_or(DEFAULT_HISTORY_DEPTH, |d| d as usize);
+        .map_or(usize::MAX, |d| d as usize);
     let history = lock_history(root, &db, depth);
     Collected::present(AdvisoryFacts {
         database: info,
@@ -479,6 +488,67 @@ pub fn check_lockfile(
 
 /// (advisory id, package) → affected versions in one lockfile.
 type Vulnerable = BTreeMap<(String, String), BTreeSet<String>>;
+
+/// One registry package of a past lockfile, ordered by name and version.
+#[derive(Clone)]
+struct PackageKey {
+    name: String,
+    version: String,
+    package: rustsec::package::Package,
+}
+
+impl PartialEq for PackageKey {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.name, &self.version) == (&other.name, &other.version)
+    }
+}
+impl Eq for PackageKey {}
+impl PartialOrd for PackageKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for PackageKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (&self.name, &self.version).cmp(&(&other.name, &other.version))
+    }
+}
+
+/// The default-registry packages of one past Cargo.lock (capped like the file on disk,
+/// before it is loaded).
+fn registry_packages(
+    repo: &gix::Repository,
+    blob: gix::ObjectId,
+) -> Result<Vec<PackageKey>, String> {
+    let cap = crate::repo_fs::Limit::Lockfile.bytes();
+    let header = repo.find_header(blob).map_err(|e| e.to_string())?;
+    if header.size() > cap {
+        return Err(format!(
+            "larger than cargo-sdl reads for a Cargo.lock ({} bytes; the cap is {cap})",
+            header.size()
+        ));
+    }
+    let object = repo.find_object(blob).map_err(|e| e.to_string())?;
+    let lock = super::cargo::parse_lockfile(&object.data)?;
+    Ok(lock
+        .packages
+        .into_iter()
+        .filter(|p| p.source.as_ref().is_some_and(|s| s.is_default_registry()))
+        .map(|p| PackageKey {
+            name: p.name.to_string(),
+            version: p.version.to_string(),
+            package: p,
+        })
+        .collect())
+}
+
+/// The vulnerabilities (not informational advisories) that affect one registry package.
+fn vulnerabilities_of(db: &Database, p: &rustsec::package::Package) -> Vec<String> {
+    advisories_for(db, p)
+        .filter(|a| a.metadata.informational.is_none())
+        .map(|a| a.metadata.id.to_string())
+        .collect()
+}
 
 /// One version of Cargo.lock on the first-parent line: the oldest commit that had it.
 struct LockVersion {
@@ -562,35 +632,30 @@ pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockH
         versions.push(done);
     }
     let mut unreadable = Vec::new();
-    // Oldest first, each with its vulnerable (advisory, package) → versions.
+    // Oldest first, each with its vulnerable (advisory, package) → versions. A lockfile often
+    // returns to an earlier content (a revert), so each distinct blob is parsed once; and most
+    // packages stay from one version to the next, so each (package, version) is looked up in
+    // the database once: a version costs only the packages it introduced.
+    let mut parsed_blobs: BTreeMap<gix::ObjectId, Result<Vec<PackageKey>, String>> =
+        BTreeMap::new();
+    let mut looked_up: BTreeMap<PackageKey, Vec<String>> = BTreeMap::new();
     let mut timeline: Vec<(&LockVersion, Vulnerable)> = Vec::new();
     for v in versions.iter().rev() {
-        // Past versions are capped like the file on disk, before they are loaded.
-        let cap = crate::repo_fs::Limit::Lockfile.bytes();
-        let parsed = repo
-            .find_header(v.blob)
-            .map_err(|e| e.to_string())
-            .and_then(|h| {
-                if h.size() > cap {
-                    Err(format!(
-                        "larger than cargo-sdl reads for a Cargo.lock ({} bytes; the cap is {cap})",
-                        h.size()
-                    ))
-                } else {
-                    Ok(())
-                }
-            })
-            .and_then(|()| repo.find_object(v.blob).map_err(|e| e.to_string()))
-            .and_then(|o| super::cargo::parse_lockfile(&o.data));
-        match parsed {
-            Ok(lock) => {
-                let (_, _, matches) = scan(db, &lock);
+        let packages = parsed_blobs
+            .entry(v.blob)
+            .or_insert_with(|| registry_packages(&repo, v.blob));
+        match packages {
+            Ok(packages) => {
                 let mut set = Vulnerable::new();
-                for m in matches
-                    .into_iter()
-                    .filter(|m| m.kind == AdvisoryKind::Vulnerability)
-                {
-                    set.entry((m.id, m.package)).or_default().insert(m.version);
+                for key in packages.iter() {
+                    let ids = looked_up
+                        .entry(key.clone())
+                        .or_insert_with(|| vulnerabilities_of(db, &key.package));
+                    for id in ids.iter() {
+                        set.entry((id.clone(), key.name.clone()))
+                            .or_default()
+                            .insert(key.version.clone());
+                    }
                 }
                 timeline.push((v, set));
             }

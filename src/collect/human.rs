@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use crate::catalog::Catalog;
 use crate::config::{Config, PathKind, inside_repository, parse_date};
@@ -88,12 +87,7 @@ struct RawTrainingRecord {
 }
 
 /// Load and validate every attestation, the roles and the training register.
-pub fn collect(
-    root: &Path,
-    config: &Config,
-    catalog: &Catalog,
-    now: OffsetDateTime,
-) -> Result<HumanFacts, Error> {
+pub fn collect(root: &Path, config: &Config, catalog: &Catalog) -> Result<HumanFacts, Error> {
     let dir = config
         .records
         .attestations
@@ -122,7 +116,7 @@ pub fn collect(
                 path: repo_fs::repository_path(root, &rel),
                 sha256: crate::digest::sha256_hex(&bytes),
             };
-            attestations.push(parse_attestation(root, &rel, &text, file, catalog, now)?);
+            attestations.push(parse_attestation(root, &rel, &text, file, catalog)?);
         }
     }
     let roles_path = config
@@ -175,14 +169,6 @@ pub fn collect(
                     .map_err(|m| err(&training_path, format!("`{key}.date`: {m}")))?;
                 let expires = parse_date(&r.expires)
                     .map_err(|m| err(&training_path, format!("`{key}.expires`: {m}")))?;
-                if date > now.date() {
-                    return Err(err(
-                        &training_path,
-                        format!(
-                            "`{key}.date` {date} is in the future; record training once it took place"
-                        ),
-                    ));
-                }
                 if expires < date {
                     return Err(err(
                         &training_path,
@@ -251,7 +237,6 @@ pub fn parse_attestation(
     text: &str,
     file: FileRef,
     catalog: &Catalog,
-    now: OffsetDateTime,
 ) -> Result<Attestation, Error> {
     let raw: RawAttestation =
         toml::from_str(text).map_err(|e| err(rel, describe_toml_error(text, &e)))?;
@@ -319,12 +304,6 @@ pub fn parse_attestation(
     let date = parse_date(&raw.date).map_err(|m| err(rel, format!("`date`: {m}")))?;
     let valid_until =
         parse_date(&raw.valid_until).map_err(|m| err(rel, format!("`valid-until`: {m}")))?;
-    if date > now.date() {
-        return Err(err(
-            rel,
-            format!("`date` {date} is in the future; date an attestation when it is made"),
-        ));
-    }
     if valid_until < date {
         return Err(err(
             rel,

@@ -236,41 +236,65 @@ pub(crate) struct CollectCtx {
     pub git: git::Options,
 }
 
-/// Run every collector.
+/// Run every collector. Three independent lines run side by side (`std::thread::scope`):
+/// repository files → git history → attestation records → metrics; `cargo metadata` → SBOMs;
+/// the advisory database and Cargo.lock history. Each line is the same code as a sequential
+/// run and the facts are assembled in one fixed order, so the output does not depend on the
+/// scheduling; `CARGO_SDL_SEQUENTIAL=1` runs the lines one after another (the tests compare
+/// both). Progress is reported as each phase starts, from whichever line reaches it.
 pub(crate) fn collect_all(
     ctx: &CollectCtx,
     config: &Config,
     human: crate::facts::human::HumanFacts,
-    progress: &dyn Fn(&str),
+    progress: &(dyn Fn(&str) + Sync),
 ) -> Facts {
-    progress("repository files");
-    let files = files::collect(&ctx.root, config);
-    progress("git history");
-    let mut documents = files::document_paths(&files);
-    documents.extend(human.attestations.iter().map(|a| a.file.path.clone()));
-    // Metric records are dated by their commits, which the history walk looks up.
-    let metric_paths = improvement::metric_paths(&ctx.root);
-    documents.extend(metric_paths.iter().cloned());
-    documents.sort();
-    documents.dedup();
-    let mut git_options = ctx.git.clone();
-    git_options.added_for = human
-        .attestations
-        .iter()
-        .map(|a| a.file.path.clone())
-        .chain(metric_paths)
-        .collect();
-    let git = git::collect(&ctx.root, &git_options, &documents, &|what| progress(what));
-    let mut human = human;
-    attach_commit_records(&ctx.root, config, &git, &mut human);
-    progress("cargo metadata");
-    let cargo = cargo::collect(&ctx.root, ctx.offline);
-    progress("SBOMs");
-    let sbom = sbom::collect(&ctx.root, config, &cargo, ctx.now);
-    progress("advisories");
-    let advisories = advisories::collect(&ctx.root, config, ctx.advisory_db.as_deref());
-    progress("metrics and improvements");
-    let improvement = improvement::collect(&ctx.root, &git);
+    let history = move || {
+        progress("repository files");
+        let files = files::collect(&ctx.root, config);
+        progress("git history");
+        let mut documents = files::document_paths(&files);
+        documents.extend(human.attestations.iter().map(|a| a.file.path.clone()));
+        // Metric records are dated by their commits, which the history walk looks up.
+        let metric_paths = improvement::metric_paths(&ctx.root);
+        documents.extend(metric_paths.iter().cloned());
+        documents.sort();
+        documents.dedup();
+        let mut git_options = ctx.git.clone();
+        git_options.added_for = human
+            .attestations
+            .iter()
+            .map(|a| a.file.path.clone())
+            .chain(metric_paths)
+            .collect();
+        let git = git::collect(&ctx.root, &git_options, &documents, &|what| progress(what));
+        let mut human = human;
+        attach_commit_records(&ctx.root, config, &git, &mut human);
+        progress("metrics and improvements");
+        let improvement = improvement::collect(&ctx.root, &git);
+        (files, git, human, improvement)
+    };
+    let supply = || {
+        progress("cargo metadata");
+        let cargo = cargo::collect(&ctx.root, ctx.offline);
+        progress("SBOMs");
+        let sbom = sbom::collect(&ctx.root, config, &cargo, ctx.now);
+        (cargo, sbom)
+    };
+    let vulnerabilities = || {
+        progress("advisories");
+        advisories::collect(&ctx.root, config, ctx.advisory_db.as_deref())
+    };
+    let sequential = std::env::var_os("CARGO_SDL_SEQUENTIAL").is_some_and(|v| v == "1");
+    let ((files, git, human, improvement), (cargo, sbom), advisories) = if sequential {
+        (history(), supply(), vulnerabilities())
+    } else {
+        std::thread::scope(|s| {
+            let supply = s.spawn(supply);
+            let vulnerabilities = s.spawn(vulnerabilities);
+            let history = history();
+            (history, join(supply.join()), join(vulnerabilities.join()))
+        })
+    };
     Facts {
         collected_at: crate::timefmt::rfc3339(ctx.now),
         files,
@@ -281,6 +305,11 @@ pub(crate) fn collect_all(
         human,
         improvement,
     }
+}
+
+/// A collector line's result; a panic in it is re-raised here, as a sequential run would.
+fn join<T>(r: std::thread::Result<T>) -> T {
+    r.unwrap_or_else(|payload| std::panic::resume_unwind(payload))
 }
 
 /// Fill in each attestation's git records (or why it has none) from the git facts: the commit

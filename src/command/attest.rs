@@ -120,6 +120,15 @@ pub fn write(
             (start + time::Duration::days(days)).to_string()
         }
     };
+    // An attestation records what was done: it is not written ahead of its day. (A file that
+    // says otherwise is read, and the report names it as dated after the assessment time.)
+    if let Ok(d) = crate::config::parse_date(&toml::Value::String(date.clone()))
+        && d > today
+    {
+        bail!(
+            "--date {date} is in the future (today is {today}); date an attestation when it is made"
+        );
+    }
 
     let q = |s: &str| toml::Value::String(s.to_string()).to_string();
     let list = |v: &[String]| {
@@ -181,7 +190,7 @@ pub fn write(
         path: rel.clone(),
         sha256: crate::digest::sha256_hex(text.as_bytes()),
     };
-    parse_attestation(root, &rel, &text, file, catalog, now)?;
+    parse_attestation(root, &rel, &text, file, catalog)?;
 
     // Never write through a symlinked folder to a place outside the repository.
     let path = crate::repo_fs::prepare_new_file(root, &rel)

@@ -45,7 +45,7 @@ impl RunOutcome {
 
 /// Where human-readable progress goes (`"Collecting git history"`: a verb, then what);
 /// `main` decides whether it is shown.
-pub type Progress<'a> = &'a dyn Fn(&str);
+pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
 /// Ask a person a question and read one line of answer.
 pub type Ask<'a> = &'a dyn Fn(&str) -> std::io::Result<String>;
@@ -160,7 +160,7 @@ pub fn build_report_in(
     };
     // Human records are validated like the configuration: a malformed one stops the run.
     let human =
-        collect::human::collect(&ws.root, &config, catalog, now).context("invalid SDL records")?;
+        collect::human::collect(&ws.root, &config, catalog).context("invalid SDL records")?;
     let facts = collect::collect_all(&ctx, &config, human, &|what| {
         progress(&format!("Collecting {what}"))
     });
@@ -237,6 +237,7 @@ fn assessed(
     clock: &str,
 ) -> crate::report::Assessed {
     let git = facts.git.get().ok();
+    let (dated_after, dated_after_count) = eval::clock::dated_after(facts, now);
     let workspace = ws
         .root
         .strip_prefix(&ws.repo_root)
@@ -265,6 +266,8 @@ fn assessed(
         work_tree: git.and_then(|g| g.work_tree.clone()),
         time: timefmt::rfc3339(now),
         time_source: clock.to_string(),
+        dated_after,
+        dated_after_count,
     }
 }
 

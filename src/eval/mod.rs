@@ -2,6 +2,7 @@
 //! findings and requirement statuses. Nothing here reads a file or the clock.
 
 mod check;
+pub mod clock;
 pub mod maturity;
 pub mod rules;
 #[cfg(test)]
@@ -572,7 +573,19 @@ pub(crate) fn attestation_verdict(
     config: &Config,
     now: OffsetDateTime,
 ) -> AttestationVerdict {
-    let (state, why) = if !attestation_is_current(a, now) {
+    let today = now.to_offset(time::UtcOffset::UTC).date().to_string();
+    let (state, why) = if a.date.as_str() > today.as_str() {
+        // Evidence dated after the assessment time exists, as far as this assessment can
+        // know, not yet: it is read, counts for nothing, and the report names it
+        // (`clock::dated_after`).
+        (
+            AttestationState::NotAccepted,
+            vec![format!(
+                "it is dated {}, after the assessment time ({today})",
+                a.date
+            )],
+        )
+    } else if !attestation_is_current(a, now) {
         (AttestationState::Expired, Vec::new())
     } else {
         let why = attestation_problems(a, facts, config, now);

@@ -61,6 +61,19 @@ pub fn render(report: &Report, color: bool) -> String {
             let _ = writeln!(out, "release tags: {}", t(r));
         }
         let _ = writeln!(out, "assessment time: {} (from {})", a.time, a.time_source);
+        if a.dated_after_count > 0 {
+            let _ = writeln!(
+                out,
+                "{}: {} {} ({}):",
+                paint(color, status_style(Status::Partial), "warning"),
+                a.dated_after_count,
+                super::DATED_AFTER,
+                super::DATED_AFTER_RULE
+            );
+            for line in super::dated_after_lines(a, t) {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
     }
     if let Some(sl) = p.security_level {
         let _ = writeln!(out, "claimed capability security level: SL-C {sl}");

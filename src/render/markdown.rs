@@ -50,6 +50,19 @@ pub fn render(report: &Report) -> String {
             esc(&a.time_source)
         );
         let _ = writeln!(out, "Roots: {}.\n", super::roots(&a.workspace, esc));
+        if a.dated_after_count > 0 {
+            let _ = writeln!(
+                out,
+                "**Warning: {} {}** ({}):\n",
+                a.dated_after_count,
+                super::DATED_AFTER,
+                super::DATED_AFTER_RULE
+            );
+            for line in super::dated_after_lines(a, esc) {
+                let _ = writeln!(out, "- {line}");
+            }
+            let _ = writeln!(out);
+        }
         if let Some(r) = &a.releases {
             let _ = writeln!(out, "Release tags: {}.\n", esc(r));
         }

@@ -29,6 +29,33 @@ pub(crate) fn roots(workspace: &str, show: impl Fn(&str) -> String) -> String {
     }
 }
 
+/// The clock warning's items, one line each: `kind source (date)`, with `show` escaping the
+/// repository's text for the output format, and a last line saying how many more there are.
+pub(crate) fn dated_after_lines(
+    a: &crate::report::Assessed,
+    show: impl Fn(&str) -> String,
+) -> Vec<String> {
+    let mut lines: Vec<String> = a
+        .dated_after
+        .iter()
+        .map(|e| format!("{} {} ({})", e.kind, show(&e.source), show(&e.date)))
+        .collect();
+    if a.dated_after_count > a.dated_after.len() {
+        lines.push(format!(
+            "and {} more",
+            a.dated_after_count - a.dated_after.len()
+        ));
+    }
+    lines
+}
+
+/// The clock warning's title.
+pub(crate) const DATED_AFTER: &str = "evidence dated after the assessment time";
+/// What became of it, the same for every output.
+pub(crate) const DATED_AFTER_RULE: &str = "attestations and training records dated later count \
+     for nothing; later commits and a newer advisory database are used as found, their dates \
+     being their authors' word";
+
 /// Text in a style when colour is on.
 pub(crate) fn paint(color: bool, style: Style, text: &str) -> String {
     if color {

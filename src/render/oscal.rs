@@ -490,6 +490,12 @@ fn assessed_props(a: &crate::report::Assessed) -> Vec<Value> {
         "assessment-time",
         &format!("{} (from {})", a.time, a.time_source),
     ));
+    if a.dated_after_count > 0 {
+        props.push(prop(
+            "evidence-dated-after-assessment-time",
+            &a.dated_after_count.to_string(),
+        ));
+    }
     props
 }
 

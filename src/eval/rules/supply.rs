@@ -254,14 +254,28 @@ fn advisory_db_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
         .iter()
         .map(|c| EvidenceRef::Commit { id: c.clone() })
         .collect();
-    let what = format!(
-        "the advisory database ({}, {} from {}) is {} old",
-        a.database.origin,
-        a.database.date,
-        a.database.date_source,
-        plural(age.max(0) as usize, "day", "days")
-    );
-    if age <= max as i64 {
+    let what = if age < 0 {
+        // Newer than the assessment time: not stale, and not "0 days old" either; the
+        // report's clock warning names it among the evidence dated after that time.
+        format!(
+            "the advisory database ({}, {} from {}) is dated {} after the assessment time",
+            a.database.origin,
+            a.database.date,
+            a.database.date_source,
+            plural(age.unsigned_abs() as usize, "day", "days")
+        )
+    } else {
+        format!(
+            "the advisory database ({}, {} from {}) is {} old",
+            a.database.origin,
+            a.database.date,
+            a.database.date_source,
+            plural(age as usize, "day", "days")
+        )
+    };
+    if age < 0 {
+        RuleResult::pass(what, evidence)
+    } else if age <= max as i64 {
         RuleResult::pass(format!("{what}, within {max}"), evidence)
     } else {
         RuleResult::fail(format!("{what}, more than {max}"), evidence)
@@ -849,6 +863,22 @@ mod tests {
             let r = run("advisory-db-fresh", &f, &Config::default());
             assert_eq!(r.outcome, want, "{date}: {}", r.message);
         }
+        // Newer than the assessment time: said so, never "0 days old".
+        a.database.date = "2026-12-05".into();
+        let f = facts(
+            Collected::absent("x"),
+            no_sbom(),
+            Collected::present(a.clone()),
+        );
+        let r = run("advisory-db-fresh", &f, &Config::default());
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(
+            r.message
+                .contains("dated 10 days after the assessment time")
+                && !r.message.contains("0 days old"),
+            "{}",
+            r.message
+        );
     }
 
     #[test]

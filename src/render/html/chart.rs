@@ -207,15 +207,44 @@ pub(super) fn status_chart(practices: &[PracticeSection<'_>]) -> String {
     s
 }
 
+/// Tag labels are rotated by this many degrees, anchored at their end below the axis.
+const LABEL_ANGLE: f64 = 35.0;
+/// How far below the plot a label's end sits.
+const LABEL_DROP: f64 = 14.0;
+/// A generous average glyph width at font-size 10 (monospace digits and dots are narrower).
+const GLYPH_WIDTH: f64 = 6.5;
+
+/// The left and bottom margins that keep rotated tag labels of `chars` characters inside the
+/// chart: the first label reaches left of the plot by its horizontal extent, and every label
+/// reaches below it by its vertical extent.
+fn label_margins(chars: usize) -> (f64, f64) {
+    let length = chars as f64 * GLYPH_WIDTH;
+    let (sin, cos) = LABEL_ANGLE.to_radians().sin_cos();
+    let left = (length * cos + 8.0).max(72.0);
+    let bottom = (LABEL_DROP + length * sin + 10.0).max(40.0);
+    (left, bottom)
+}
+
 /// Review and signing shares per release, oldest first: two lines on a 0–100% scale. Missing
 /// measurements break the line instead of being drawn as 0.
 pub(super) fn release_chart(releases: &[ReleaseShare]) -> String {
-    let width = 960.0;
-    let height = 300.0;
-    let (left, right, top, bottom) = (72.0, 24.0, 36.0, 70.0);
-    let plot_w = width - left - right;
-    let plot_h = height - top - bottom;
     let n = releases.len();
+    // Tag labels: every one up to 12 releases, then evenly thinned.
+    let every = n.div_ceil(12).max(1);
+    let shown = |i: usize| i.is_multiple_of(every) || i + 1 == n;
+    let labels: Vec<String> = releases.iter().map(|r| truncate(&r.tag, 18)).collect();
+    let longest = labels
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| shown(*i))
+        .map(|(_, l)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let (left, bottom) = label_margins(longest);
+    let (right, top, plot_h) = (24.0, 36.0, 194.0);
+    let width = 960.0;
+    let height = top + plot_h + bottom;
+    let plot_w = width - left - right;
     let x_at = |i: usize| {
         if n <= 1 {
             left + plot_w / 2.0
@@ -260,18 +289,16 @@ pub(super) fn release_chart(releases: &[ReleaseShare]) -> String {
             y + 3.5
         );
     }
-    // Tag labels: every one up to 12 releases, then evenly thinned.
-    let every = n.div_ceil(12).max(1);
-    for (i, r) in releases.iter().enumerate() {
-        if i % every != 0 && i != n - 1 {
+    for (i, label) in labels.iter().enumerate() {
+        if !shown(i) {
             continue;
         }
         let x = x_at(i);
-        let y = top + plot_h + 14.0;
+        let y = top + plot_h + LABEL_DROP;
         let _ = write!(
             s,
-            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\" fill=\"#1d2430\" font-size=\"10\" transform=\"rotate(-35 {x:.1} {y:.1})\">{}</text>",
-            escape_xml(&truncate(&r.tag, 18))
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\" fill=\"#1d2430\" font-size=\"10\" transform=\"rotate(-{LABEL_ANGLE} {x:.1} {y:.1})\">{}</text>",
+            escape_xml(label)
         );
     }
     type Pick = fn(&ReleaseShare) -> Option<f64>;
@@ -336,6 +363,38 @@ pub(super) fn release_chart(releases: &[ReleaseShare]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first (leftmost) tag label, rotated, stays inside the chart on the left and at the
+    /// bottom, for the longest label drawn: it used to reach past both edges and was cut off.
+    #[test]
+    fn rotated_tag_labels_fit_inside_the_chart() {
+        let share = |tag: &str| ReleaseShare {
+            tag: tag.into(),
+            date: "2026-01-01".into(),
+            commit: "c0ffee".into(),
+            reviewed: Some(0.5),
+            signed: Some(0.5),
+        };
+        let long = "product-v10.20.300";
+        let svg = release_chart(&[share(long), share("v2.0.0")]);
+        let number = |attr: &str, from: &str| -> f64 {
+            let at = from.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+            from[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let height = number("height", &svg);
+        let label = &svg[svg
+            .find(&format!(">{long}<"))
+            .map(|i| svg[..i].rfind("<text").unwrap())
+            .unwrap()..];
+        let (x, y) = (number("x", label), number("y", label));
+        let length = long.len() as f64 * 6.0;
+        let (sin, cos) = 35f64.to_radians().sin_cos();
+        assert!(x - length * cos >= 0.0, "cut off on the left: x {x}");
+        assert!(
+            y + length * sin <= height,
+            "cut off at the bottom: y {y}, height {height}"
+        );
+    }
 
     #[test]
     fn release_shares_measure_only_what_was_measured() {

@@ -64,6 +64,7 @@ pub fn render_html(report: &Report, package: &[(&str, &str)]) -> anyhow::Result<
     let mut ctx = tera::Context::new();
     ctx.insert("report", report);
     ctx.insert("page", &page);
+    ctx.insert("dated_after_rule", super::DATED_AFTER_RULE);
     let html = tera
         .render(TEMPLATE_NAME, &ctx)
         .context("rendering the HTML report")?;
