@@ -601,7 +601,8 @@ fn organisation_rules_may_name_every_evaluator() {
         (
             "kind = \"ci-activity\"\nactivity = \"fuzzing\"\nwhat = \"fuzzes\"",
             Outcome::Fail,
-            "no CI workflow in .github/workflows fuzzes",
+            "no CI configuration found that fuzzes (none of GitHub Actions, GitLab CI, Azure \
+             Pipelines, Jenkins, Buildkite, CircleCI)",
         ),
         (
             "kind = \"policy-statement\"\nstatement = \"disclosure\"\nwhat = \"a disclosure policy\"",

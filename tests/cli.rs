@@ -273,3 +273,42 @@ fn an_sdl_toml_that_links_out_of_the_repository_is_neither_read_nor_echoed() {
     );
     assert!(!err.contains("hunter2"), "{err}");
 }
+
+#[test]
+fn reports_name_each_ci_system_and_what_was_read() {
+    let dir = workspace(&[
+        (
+            ".buildkite/pipeline.yml",
+            "steps:\n  - label: unit\n    command: ./ci/t.sh\n  - command: .buildkite/gen.sh | buildkite-agent pipeline upload\n",
+        ),
+        ("ci/t.sh", "cargo test\n"),
+        (
+            ".gitlab-ci.yml",
+            "lint:\n  script: cargo clippy -- -D warnings\n",
+        ),
+    ]);
+    let human = text(&sdl(dir.path(), &["check", "--current-time", NOW]).stdout);
+    assert!(
+        human.contains("CI: GitLab CI: 1 pipeline file(s) (.gitlab-ci.yml), 1 job(s)\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains(
+            "CI: Buildkite: 1 pipeline file(s) (.buildkite/pipeline.yml), 2 job(s); also read \
+             ci/t.sh; 1 reference(s) not seen (1 generated at run time)"
+        ),
+        "{human}"
+    );
+    let md = text(
+        &sdl(
+            dir.path(),
+            &["check", "--current-time", NOW, "--format", "markdown"],
+        )
+        .stdout,
+    );
+    assert!(md.contains("## CI configuration read"), "{md}");
+    assert!(
+        md.contains("| Buildkite | \\.buildkite/pipeline\\.yml | 2 | ci/t\\.sh | generated at run time: \\.buildkite/pipeline\\.yml:4: uploads the pipeline that"),
+        "{md}"
+    );
+}

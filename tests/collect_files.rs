@@ -553,13 +553,19 @@ fn git_repository() {
             ("lint", "EmbarkStudios/cargo-deny-action@v2", false, 21),
         ]
     );
-    let activities: Vec<(&str, ActivityKind, u32)> = ci
+    // The unparsable workflow is a pipeline too, kept with the reason.
+    let bad = &f.ci.pipelines[0];
+    assert_eq!(bad.file.path, ".github/workflows/bad.yml");
+    assert!(bad.not_analysed.is_some() && bad.jobs.is_empty(), "{bad:?}");
+    let pipeline = &f.ci.pipelines[1];
+    assert_eq!(pipeline.file, ci.file);
+    let activities: Vec<(&str, ActivityKind, u32)> = pipeline
         .jobs
         .iter()
         .flat_map(|j| {
             j.activities
                 .iter()
-                .map(move |a| (j.id.as_str(), a.kind, a.line))
+                .map(move |a| (j.name.as_str(), a.kind, a.chain[0].line))
         })
         .collect();
     assert_eq!(
@@ -892,7 +898,7 @@ fn fuzzing_is_found_where_it_runs() {
     let (outcome, message) = run(present(collect(root, &Config::default())));
     assert_eq!(outcome, Outcome::Pass, "{message}");
     assert!(
-        message.contains("`cargo afl fuzz -i in -o out target/debug/parse` in .github/workflows/fuzz.yml:7 job fuzz"),
+        message.contains("GitHub Actions job fuzz: .github/workflows/fuzz.yml:7 `cargo afl fuzz -i in -o out target/debug/parse`"),
         "{message}"
     );
 }

@@ -45,8 +45,16 @@ pub struct FileFacts {
     /// fuzz targets outside the repository's own workflows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fuzzing_services: Vec<FuzzingService>,
-    /// `.github/workflows/*.yml`, parsed. A workflow that could not be parsed is a problem.
+    /// `.github/workflows/*.yml`, parsed, for the GitHub-specific hardening rules (token
+    /// permissions, pinning, `pull_request_target`). A workflow that could not be parsed is a
+    /// problem. What its jobs run is in [`FileFacts::ci`].
     pub workflows: Vec<Workflow>,
+    /// The CI configuration of every system found (GitHub Actions, GitLab CI, Azure Pipelines,
+    /// Jenkins, Buildkite, CircleCI) in one shape: pipelines, jobs and the activities their
+    /// steps perform, each with the chain of files and lines that leads to it, every file read
+    /// and every reference that could not be followed.
+    #[serde(default)]
+    pub ci: CiFacts,
     /// Local composite actions (`.github/actions/**/action.yml`) and the actions they use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub composite_actions: Vec<CompositeAction>,
@@ -417,15 +425,7 @@ pub enum ActivityKind {
     StaticAnalysis,
 }
 
-/// Something a job does that is evidence of a practice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Activity {
-    pub kind: ActivityKind,
-    pub line: u32,
-    /// The command or action that was recognised.
-    pub via: String,
-}
-
+/// A GitHub Actions job, as the hardening rules judge it; what it runs is in [`CiFacts`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     pub id: String,
@@ -433,7 +433,6 @@ pub struct Job {
     pub permissions: Option<Permissions>,
     /// Every `uses:` of the job: its steps' actions and a reusable workflow call.
     pub actions: Vec<ActionUse>,
-    pub activities: Vec<Activity>,
 }
 
 /// A dangerous combination, e.g. `pull_request_target` with a checkout of the PR head.
@@ -455,12 +454,193 @@ pub struct Workflow {
     pub hazards: Vec<Hazard>,
 }
 
-impl Workflow {
-    pub fn activities(&self, kind: ActivityKind) -> impl Iterator<Item = &Activity> {
-        self.jobs
-            .iter()
-            .flat_map(|j| j.activities.iter())
-            .filter(move |a| a.kind == kind)
+/// A CI system whose configuration the files collector reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiSystem {
+    GithubActions,
+    GitlabCi,
+    AzurePipelines,
+    Jenkins,
+    Buildkite,
+    Circleci,
+}
+
+impl CiSystem {
+    pub const ALL: [CiSystem; 6] = [
+        CiSystem::GithubActions,
+        CiSystem::GitlabCi,
+        CiSystem::AzurePipelines,
+        CiSystem::Jenkins,
+        CiSystem::Buildkite,
+        CiSystem::Circleci,
+    ];
+
+    /// The system's name, as its vendor writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CiSystem::GithubActions => "GitHub Actions",
+            CiSystem::GitlabCi => "GitLab CI",
+            CiSystem::AzurePipelines => "Azure Pipelines",
+            CiSystem::Jenkins => "Jenkins",
+            CiSystem::Buildkite => "Buildkite",
+            CiSystem::Circleci => "CircleCI",
+        }
+    }
+
+    /// Where the collector looks for the system's configuration.
+    pub fn locations(self) -> &'static str {
+        match self {
+            CiSystem::GithubActions => ".github/workflows/*.yml",
+            CiSystem::GitlabCi => ".gitlab-ci.yml",
+            CiSystem::AzurePipelines => {
+                "azure-pipelines.yml, .azure-pipelines.yml, .azure-pipelines/*.yml"
+            }
+            CiSystem::Jenkins => "Jenkinsfile, Jenkinsfile.*",
+            CiSystem::Buildkite => ".buildkite/*.yml, buildkite.yml",
+            CiSystem::Circleci => ".circleci/config.yml",
+        }
+    }
+}
+
+/// The CI configuration found, whatever the system.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CiFacts {
+    /// The systems with at least one pipeline, in the order of [`CiSystem::ALL`].
+    pub systems: Vec<CiSystem>,
+    /// Every pipeline entry point found (a workflow, `.gitlab-ci.yml`, a Jenkinsfile, …), by
+    /// system, then path.
+    pub pipelines: Vec<Pipeline>,
+}
+
+impl CiFacts {
+    /// Every activity of `kind`, with the pipeline and job that perform it.
+    pub fn activities(
+        &self,
+        kind: ActivityKind,
+    ) -> impl Iterator<Item = (&Pipeline, &CiJob, &Activity)> {
+        self.pipelines.iter().flat_map(move |p| {
+            p.jobs.iter().flat_map(move |j| {
+                j.activities
+                    .iter()
+                    .filter(move |a| a.kind == kind)
+                    .map(move |a| (p, j, a))
+            })
+        })
+    }
+}
+
+/// One pipeline entry point and what its jobs run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub system: CiSystem,
+    /// The entry file (for Buildkite without a pipeline file, the script that generates one).
+    pub file: FileRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The jobs that run (GitLab hidden jobs and Azure templates only through those that use
+    /// them; CircleCI jobs only when a workflow names them).
+    pub jobs: Vec<CiJob>,
+    /// Every other file read for this pipeline, once each, in the order first read: included
+    /// configuration and templates, then the Makefiles, justfiles, scripts, xtask sources and
+    /// cargo configuration its steps were followed into.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files_read: Vec<FileRef>,
+    /// What the pipeline refers to that was not read or could not be followed, and the parts of
+    /// it generated at run time: an activity may be there, so a rule that finds it nowhere else
+    /// is unknown, not failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<Unresolved>,
+    /// Why the entry file could not be read or parsed; its jobs are then unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_analysed: Option<String>,
+}
+
+/// A job (a GitHub job, a GitLab job, an Azure job, a Jenkins stage, a Buildkite step, a
+/// CircleCI job).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CiJob {
+    pub name: String,
+    /// Where the job is defined: the pipeline file or a file it includes.
+    pub file: FileRef,
+    pub line: u32,
+    /// One per kind per step, at the first command that shows it.
+    pub activities: Vec<Activity>,
+}
+
+/// Something a job does that is evidence of a practice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub kind: ActivityKind,
+    /// How the job reaches it, never empty: the first link is the step in the CI file, each
+    /// next one a line of the file it led to (a Makefile rule, a recipe line, a script line,
+    /// an alias, an xtask function); the last is the command or action recognised.
+    pub chain: Vec<Link>,
+}
+
+impl Activity {
+    /// The step in the CI file.
+    pub fn step(&self) -> Option<&Link> {
+        self.chain.first()
+    }
+
+    /// The command or action recognised.
+    pub fn command(&self) -> Option<&Link> {
+        self.chain.last()
+    }
+}
+
+/// A line of a repository file on the way from a CI step to a command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub file: FileRef,
+    pub line: u32,
+    /// What is on that line, trimmed (at most 200 characters).
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnresolvedKind {
+    /// Configuration kept outside the repository: a remote, project or template include, an
+    /// Azure template of another repository, a Jenkins shared library, a CircleCI orb, a
+    /// triggered pipeline.
+    NotRead,
+    /// A reference into the repository that could not be followed: no such make target,
+    /// script or recipe, a path outside the repository, a file over the size cap, the bounds.
+    NotFollowed,
+    /// A pipeline (or a command) generated at run time: `buildkite-agent pipeline upload` of
+    /// a script's output, a GitLab child pipeline from an artifact, a CircleCI setup workflow.
+    Dynamic,
+}
+
+/// A reference the collector did not resolve, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unresolved {
+    pub kind: UnresolvedKind,
+    /// The job it belongs to, when it belongs to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<String>,
+    /// Where it was met: from the CI file to the reference itself (the last link).
+    pub chain: Vec<Link>,
+    pub reason: String,
+}
+
+impl Unresolved {
+    /// `what: path:line: reason`, where what says whether it was generated at run time, not
+    /// read or not followed; `fallback` is the place when the chain is empty.
+    pub fn describe(&self, fallback: &str) -> String {
+        let at = self
+            .chain
+            .last()
+            .map(|l| format!("{}:{}", l.file.path, l.line))
+            .unwrap_or_else(|| fallback.to_string());
+        let what = match self.kind {
+            UnresolvedKind::Dynamic => "generated at run time",
+            UnresolvedKind::NotRead => "not read",
+            UnresolvedKind::NotFollowed => "not followed",
+        };
+        format!("{what}: {at}: {}", self.reason)
     }
 }
 

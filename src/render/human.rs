@@ -98,6 +98,9 @@ pub fn render(report: &Report, color: bool) -> String {
         c.sha256.get(..16).unwrap_or(&c.sha256)
     );
     supply_lines(&mut out, report);
+    for line in super::ci_summary_lines(report) {
+        let _ = writeln!(out, "{}", t(&line));
+    }
     for practice in &report.practices {
         let _ = writeln!(
             out,

@@ -81,6 +81,36 @@ pub fn render(report: &Report) -> String {
         },
         esc(&c.sha256)
     );
+    if let Some(pipelines) = super::ci_pipelines(report) {
+        let _ = writeln!(out, "## CI configuration read\n");
+        for line in super::ci_summary_lines(report) {
+            let _ = writeln!(out, "- {}", esc(&line));
+        }
+        if !pipelines.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n| System | Pipeline file | Jobs | Also read | Not seen |\n|---|---|---|---|---|"
+            );
+        }
+        for p in &pipelines {
+            let mut unseen: Vec<String> = p
+                .not_analysed
+                .iter()
+                .map(|w| format!("could not be read: {w}"))
+                .collect();
+            unseen.extend(p.not_seen.iter().cloned());
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                p.system,
+                esc(&p.file),
+                p.jobs,
+                esc(&p.read.join(", ")),
+                esc(&one_line(&unseen.join("; ")))
+            );
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "## Requirements\n");
     let _ = writeln!(out, "| Requirement | Title | Status | Decided by |");
     let _ = writeln!(out, "|---|---|---|---|");

@@ -212,3 +212,106 @@ mod tests {
         );
     }
 }
+
+/// One CI pipeline as the reports list it: the system, the entry file, its jobs, the other
+/// files read for it and what of it could not be seen.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct CiPipelineView {
+    pub system: &'static str,
+    pub file: String,
+    pub jobs: usize,
+    pub read: Vec<String>,
+    /// Why the entry file could not be read or parsed.
+    pub not_analysed: Option<String>,
+    /// Each reference not read, not followed or generated at run time, described.
+    pub not_seen: Vec<String>,
+}
+
+/// The CI pipelines found, by system then path; None when the repository's files were not
+/// collected.
+pub(crate) fn ci_pipelines(report: &crate::report::Report) -> Option<Vec<CiPipelineView>> {
+    let files = report.evidence.files.get().ok()?;
+    Some(
+        files
+            .ci
+            .pipelines
+            .iter()
+            .map(|p| CiPipelineView {
+                system: p.system.name(),
+                file: p.file.path.clone(),
+                jobs: p.jobs.len(),
+                read: p.files_read.iter().map(|f| f.path.clone()).collect(),
+                not_analysed: p.not_analysed.clone(),
+                not_seen: p
+                    .unresolved
+                    .iter()
+                    .map(|u| u.describe(&p.file.path))
+                    .collect(),
+            })
+            .collect(),
+    )
+}
+
+/// One line per CI system found (its pipelines, the other files read, what was not seen), or
+/// one that says none was found and where cargo-sdl looked.
+pub(crate) fn ci_summary_lines(report: &crate::report::Report) -> Vec<String> {
+    use crate::facts::files::CiSystem;
+    let Some(pipelines) = ci_pipelines(report) else {
+        return Vec::new();
+    };
+    if pipelines.is_empty() {
+        let looked: Vec<String> = CiSystem::ALL
+            .iter()
+            .map(|s| format!("{} ({})", s.name(), s.locations()))
+            .collect();
+        return vec![format!("CI: none found; looked for {}", looked.join(", "))];
+    }
+    let few = |items: Vec<String>| {
+        let n = items.len();
+        let shown = items.into_iter().take(4).collect::<Vec<_>>().join(", ");
+        if n > 4 {
+            format!("{shown} and {} more", n - 4)
+        } else {
+            shown
+        }
+    };
+    CiSystem::ALL
+        .iter()
+        .filter_map(|s| {
+            let of: Vec<&CiPipelineView> =
+                pipelines.iter().filter(|p| p.system == s.name()).collect();
+            if of.is_empty() {
+                return None;
+            }
+            let mut read: Vec<String> = of.iter().flat_map(|p| p.read.clone()).collect();
+            read.sort();
+            read.dedup();
+            let jobs: usize = of.iter().map(|p| p.jobs).sum();
+            let mut line = format!(
+                "CI: {}: {} pipeline file(s) ({}), {jobs} job(s)",
+                s.name(),
+                of.len(),
+                few(of.iter().map(|p| p.file.clone()).collect())
+            );
+            if !read.is_empty() {
+                line.push_str(&format!("; also read {}", few(read)));
+            }
+            let broken = of.iter().filter(|p| p.not_analysed.is_some()).count();
+            if broken > 0 {
+                line.push_str(&format!("; {broken} could not be read"));
+            }
+            let unseen: Vec<&String> = of.iter().flat_map(|p| &p.not_seen).collect();
+            if !unseen.is_empty() {
+                let generated = unseen
+                    .iter()
+                    .filter(|u| u.starts_with("generated at run time"))
+                    .count();
+                line.push_str(&format!(
+                    "; {} reference(s) not seen ({generated} generated at run time)",
+                    unseen.len()
+                ));
+            }
+            Some(line)
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@
 //! the repository. A file that cannot be read or parsed becomes a [`Problem`]; it never aborts
 //! the collector.
 
+mod ci;
 mod codeowners;
 mod documents;
 mod listing;
@@ -13,7 +14,6 @@ mod rust;
 pub mod testing;
 mod text;
 mod threats;
-mod workflows;
 mod yaml;
 
 use std::cell::RefCell;
@@ -123,15 +123,18 @@ fn collect_from(repo: Repo<'_>, listing: Listing, config: &Config) -> Collected<
         lints,
         crates,
         fuzz_targets: rust::fuzz_targets(&repo),
-        fuzzing_services: workflows::fuzzing_services(&repo),
+        fuzzing_services: ci::fuzzing_services(&repo),
         workflows: Vec::new(),
+        ci: Default::default(),
         composite_actions: Vec::new(),
         dependency_updates: dependency_updates(&repo),
         documents,
         problems: Vec::new(),
     };
-    facts.workflows = workflows(&repo);
-    facts.composite_actions = composite_actions(&repo);
+    let found = ci::collect(&repo);
+    facts.workflows = found.workflows;
+    facts.ci = found.facts;
+    facts.composite_actions = ci::composite_actions(&repo);
     let mut problems = repo.problems.into_inner();
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     problems.dedup();
@@ -179,6 +182,8 @@ enum Source<'a> {
         repo: &'a gix::Repository,
         blobs: BTreeMap<String, (gix::ObjectId, bool)>,
     },
+    /// Files given as text: the readers' unit tests and the property tests.
+    Memory(BTreeMap<String, String>),
 }
 
 /// Folders of the repository's top whose files belong to every workspace in it: its
@@ -205,6 +210,16 @@ impl<'a> Repo<'a> {
             cache: RefCell::new(BTreeMap::new()),
             problems: RefCell::new(Vec::new()),
         }
+    }
+
+    /// A repository of the given files (path, text), read as the work tree would be.
+    fn in_memory(files: &[(&str, &str)]) -> Repo<'static> {
+        let map: BTreeMap<String, String> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let listed = map.keys().cloned().collect();
+        Repo::new(Source::Memory(map), listed, String::new())
     }
 
     fn has(&self, rel: &str) -> bool {
@@ -285,6 +300,10 @@ impl<'a> Repo<'a> {
             Source::Tree { .. } => self
                 .blob(rel, crate::repo_fs::Limit::Copy)
                 .map(|bytes| crate::digest::sha256_hex(&bytes)),
+            Source::Memory(files) => files
+                .get(rel)
+                .map(|t| crate::digest::sha256_hex(t.as_bytes()))
+                .ok_or_else(|| "does not exist".to_string()),
         }
         .map(|sha256| FileRef {
             path: rel.to_string(),
@@ -361,6 +380,24 @@ impl<'a> Repo<'a> {
                     .flatten(),
                 reason,
             })?,
+            Source::Memory(files) => match files.get(rel) {
+                None => {
+                    return Err(NotRead {
+                        file: None,
+                        reason: "does not exist".into(),
+                    });
+                }
+                Some(t) if t.len() as u64 > MAX_READ => {
+                    return Err(NotRead {
+                        file: self.file_ref(rel).ok(),
+                        reason: format!(
+                            "is larger than {MAX_READ} bytes ({}); hashed but not analysed",
+                            t.len()
+                        ),
+                    });
+                }
+                Some(t) => t.as_bytes().to_vec(),
+            },
         };
         Ok(Text {
             file: FileRef {
@@ -582,55 +619,6 @@ fn licenses(repo: &Repo<'_>) -> Vec<FileRef> {
     } else {
         own
     }
-}
-
-fn workflows(repo: &Repo<'_>) -> Vec<crate::facts::files::Workflow> {
-    repo.under(".github/workflows/")
-        .filter(|f| {
-            let rest = &f[".github/workflows/".len()..];
-            !rest.contains('/') && (rest.ends_with(".yml") || rest.ends_with(".yaml"))
-        })
-        .filter_map(|f| {
-            let t = repo.read(f).ok()?;
-            // A step that runs a script of the repository (`bash .ci/run`) is judged by what
-            // the script runs; only listed files are read, each at most MAX_READ bytes.
-            let script = |rel: &str| {
-                let rel = rel.trim_start_matches("./");
-                if repo.has(rel) {
-                    repo.read(rel).ok().map(|t| t.text)
-                } else {
-                    None
-                }
-            };
-            match workflows::analyse(t.file, &t.text, &script) {
-                Ok(w) => Some(w),
-                Err(why) => {
-                    repo.problem(f, format!("not a valid workflow: {why}"));
-                    None
-                }
-            }
-        })
-        .collect()
-}
-
-/// Local actions are few; the bound keeps a vendored action collection from dominating.
-const MAX_LOCAL_ACTIONS: usize = 100;
-
-fn composite_actions(repo: &Repo<'_>) -> Vec<crate::facts::files::CompositeAction> {
-    repo.under(".github/actions/")
-        .filter(|f| f.ends_with("/action.yml") || f.ends_with("/action.yaml"))
-        .take(MAX_LOCAL_ACTIONS)
-        .filter_map(|f| {
-            let t = repo.read(f).ok()?;
-            match workflows::composite_action(t.file, &t.text) {
-                Ok(a) => Some(a),
-                Err(why) => {
-                    repo.problem(f, format!("not valid YAML: {why}"));
-                    None
-                }
-            }
-        })
-        .collect()
 }
 
 /// Renovate's configuration file names, in its own search order.

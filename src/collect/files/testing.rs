@@ -2,10 +2,10 @@
 //! (`tests/properties.rs`); re-exported as `cargo_sdl::testing`. Not an API: the parsers stay
 //! private and these wrappers change with them.
 
-use super::{codeowners, text, threats, workflows, yaml};
+use super::{ci, codeowners, text, threats, yaml};
 use crate::facts::FileRef;
 use crate::facts::files::{
-    Channel, CompositeAction, Mention, SecurityTxt, Substance, ThreatCounts, Workflow,
+    Channel, CiFacts, CompositeAction, Mention, SecurityTxt, Substance, ThreatCounts, Workflow,
 };
 
 fn file(path: &str) -> FileRef {
@@ -86,14 +86,31 @@ pub fn codeowners_coverage(text: &str, files: &[String]) -> Result<CodeownersCov
     })
 }
 
-/// A GitHub workflow; `scripts` reads the repository scripts its steps run.
-pub fn workflow(text: &str, scripts: &dyn Fn(&str) -> Option<String>) -> Result<Workflow, String> {
-    workflows::analyse(file(".github/workflows/ci.yml"), text, scripts)
+/// A GitHub workflow at `.github/workflows/ci.yml`, in a repository that also holds `files`
+/// (path, text): the scripts, Makefiles and actions its steps may lead to.
+pub fn workflow(text: &str, files: &[(&str, &str)]) -> Result<Workflow, String> {
+    let mut all = vec![(".github/workflows/ci.yml", text)];
+    all.extend_from_slice(files);
+    let mut found = ci::testing::run(&all);
+    match found.workflows.pop() {
+        Some(w) => Ok(w),
+        None => Err(found
+            .facts
+            .pipelines
+            .pop()
+            .and_then(|p| p.not_analysed)
+            .unwrap_or_else(|| "not read".into())),
+    }
+}
+
+/// Every CI reader over a repository of `files` (path, text).
+pub fn ci(files: &[(&str, &str)]) -> CiFacts {
+    ci::testing::run(files).facts
 }
 
 /// The `uses:` of a composite action.
 pub fn composite_action(text: &str) -> Result<CompositeAction, String> {
-    workflows::composite_action(file(".github/actions/a/action.yml"), text)
+    ci::composite_action(file(".github/actions/a/action.yml"), text)
 }
 
 /// A YAML node as the collector's tree holds it: scalars stay strings, aliases are expanded.

@@ -165,6 +165,11 @@ struct Page<'a> {
     rejected_attestations: BTreeSet<&'a str>,
     /// The package's files (path, what it holds).
     package: &'a [(&'a str, &'a str)],
+    /// The CI pipelines read (None when the repository's files were not collected), and a
+    /// line per system.
+    ci_collected: bool,
+    ci: Vec<super::CiPipelineView>,
+    ci_summary: Vec<String>,
 }
 
 impl<'a> Page<'a> {
@@ -200,6 +205,9 @@ impl<'a> Page<'a> {
                 .map(|r| r.path.as_str())
                 .collect(),
             package,
+            ci_collected: super::ci_pipelines(report).is_some(),
+            ci: super::ci_pipelines(report).unwrap_or_default(),
+            ci_summary: super::ci_summary_lines(report),
         }
     }
 }

@@ -17,16 +17,17 @@ macro_rules! file_facts {
     };
 }
 
+mod ci;
 mod documents;
 mod guidelines;
 mod policy;
 mod tooling;
 mod workflows;
 
+pub(in crate::eval) use ci::ci_activity;
 pub(in crate::eval) use documents::document;
 pub(in crate::eval) use guidelines::guideline_topic;
 pub(in crate::eval) use policy::policy_statement;
-pub(in crate::eval) use workflows::ci_activity;
 
 /// The built-in rules over files, by topic.
 pub(super) const RULES: &[(&str, RuleFn)] = &[

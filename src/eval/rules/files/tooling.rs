@@ -1,8 +1,7 @@
 //! Rules over the Rust tooling: toolchain, dependency policy, lints, unsafe code, fuzzing and
 //! dependency updates (SM-7, SM-9, SI-2, SD-4, SVV-3).
 
-use super::workflows::broken_workflows;
-use super::{at, list};
+use super::list;
 use crate::eval::{RuleCtx, RuleResult};
 use crate::facts::EvidenceRef;
 use crate::facts::files::{ActivityKind, UpdateConfig};
@@ -167,25 +166,7 @@ pub(super) fn unsafe_code_forbidden(ctx: &RuleCtx<'_>) -> RuleResult {
 /// configuration. Targets that nothing runs test nothing.
 pub(super) fn fuzz_targets_present(ctx: &RuleCtx<'_>) -> RuleResult {
     let f = file_facts!(ctx);
-    let mut runners = Vec::new();
-    let mut evidence = Vec::new();
-    for w in &f.workflows {
-        for j in &w.jobs {
-            for a in j
-                .activities
-                .iter()
-                .filter(|a| a.kind == ActivityKind::Fuzzing)
-            {
-                runners.push(format!(
-                    "`{}` in {} job {}",
-                    a.via,
-                    at(&w.file, a.line),
-                    j.id
-                ));
-                evidence.push(w.file.at_line(a.line));
-            }
-        }
-    }
+    let (mut runners, mut evidence) = super::ci::performed(&f.ci, ActivityKind::Fuzzing);
     for s in f
         .fuzzing_services
         .iter()
@@ -218,7 +199,7 @@ pub(super) fn fuzz_targets_present(ctx: &RuleCtx<'_>) -> RuleResult {
             target_evidence,
         );
     }
-    let mut unreadable = broken_workflows(f);
+    let mut unreadable = super::ci::blind_spots(&f.ci);
     unreadable.extend(
         f.fuzzing_services
             .iter()
@@ -226,14 +207,14 @@ pub(super) fn fuzz_targets_present(ctx: &RuleCtx<'_>) -> RuleResult {
     );
     if !unreadable.is_empty() {
         return RuleResult::unknown(format!(
-            "{targets}; no readable workflow or fuzzing service runs them, and {} could not be \
-             read",
+            "{targets}; no CI job seen or fuzzing service runs them, but part of the CI or a \
+             fuzzing configuration could not be seen: {}",
             list(unreadable, 3)
         ));
     }
     RuleResult::fail(
         format!(
-            "{targets}, but nothing runs them: no CI workflow job runs a fuzzer (cargo fuzz run, \
+            "{targets}, but nothing runs them: no CI job runs a fuzzer (cargo fuzz run, \
              cargo afl fuzz, cargo bolero test, CIFuzz, ClusterFuzzLite) and there is no OSS-Fuzz \
              or ClusterFuzzLite configuration"
         ),
@@ -462,24 +443,35 @@ mod tests {
         );
     }
 
-    fn workflow_running(via: &str) -> Workflow {
-        Workflow {
-            file: fref(".github/workflows/fuzz.yml"),
-            name: None,
-            triggers: vec!["schedule".into()],
-            permissions: None,
-            jobs: vec![Job {
-                id: "fuzz".into(),
-                line: 5,
-                permissions: None,
-                actions: vec![],
-                activities: vec![Activity {
-                    kind: ActivityKind::Fuzzing,
-                    line: 9,
-                    via: via.into(),
+    fn ci_running(via: &str) -> CiFacts {
+        let file = fref(".github/workflows/fuzz.yml");
+        CiFacts {
+            systems: vec![CiSystem::GithubActions],
+            pipelines: vec![Pipeline {
+                system: CiSystem::GithubActions,
+                file: file.clone(),
+                name: None,
+                jobs: vec![CiJob {
+                    name: "fuzz".into(),
+                    file: file.clone(),
+                    line: 5,
+                    activities: if via.is_empty() {
+                        vec![]
+                    } else {
+                        vec![Activity {
+                            kind: ActivityKind::Fuzzing,
+                            chain: vec![Link {
+                                file,
+                                line: 9,
+                                text: via.into(),
+                            }],
+                        }]
+                    },
                 }],
+                files_read: vec![],
+                unresolved: vec![],
+                not_analysed: None,
             }],
-            hazards: vec![],
         }
     }
 
@@ -498,7 +490,7 @@ mod tests {
             ..FileFacts::default()
         };
         let in_ci = FileFacts {
-            workflows: vec![workflow_running("cargo +nightly fuzz run parse")],
+            ci: ci_running("cargo +nightly fuzz run parse"),
             ..targets()
         };
         let cluster = FileFacts {
@@ -514,17 +506,14 @@ mod tests {
             ..targets()
         };
         let tests_only = FileFacts {
-            workflows: vec![Workflow {
-                jobs: vec![],
-                ..workflow_running("")
-            }],
+            ci: ci_running(""),
             ..targets()
         };
+        let mut unparsed = ci_running("");
+        unparsed.pipelines[0].jobs.clear();
+        unparsed.pipelines[0].not_analysed = Some("not a valid workflow: bad indentation".into());
         let broken_ci = FileFacts {
-            problems: vec![Problem {
-                path: ".github/workflows/fuzz.yml".into(),
-                message: "not a valid workflow: bad indentation".into(),
-            }],
+            ci: unparsed,
             ..targets()
         };
         let unreadable_service = FileFacts {
@@ -536,7 +525,7 @@ mod tests {
             ..targets()
         };
         let runner_without_targets = FileFacts {
-            workflows: vec![workflow_running("cargo bolero test parse")],
+            ci: ci_running("cargo bolero test parse"),
             ..FileFacts::default()
         };
         let no_targets_broken_ci = FileFacts {
@@ -580,15 +569,15 @@ mod tests {
         let ran = run(
             "fuzz-targets-present",
             FileFacts {
-                workflows: vec![workflow_running("cargo fuzz run parse")],
+                ci: ci_running("cargo fuzz run parse"),
                 ..targets()
             },
             &Config::default(),
         );
         assert_eq!(
             ran.message,
-            "1 fuzz target(s) (fuzz/fuzz_targets/parse.rs), run by `cargo fuzz run parse` in \
-             .github/workflows/fuzz.yml:9 job fuzz"
+            "1 fuzz target(s) (fuzz/fuzz_targets/parse.rs), run by GitHub Actions job fuzz: \
+             .github/workflows/fuzz.yml:9 `cargo fuzz run parse`"
         );
         assert!(
             ran.evidence

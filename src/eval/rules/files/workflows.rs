@@ -1,10 +1,11 @@
-//! Rules over the CI workflows: activities they run and how they are hardened (SVV-1, SI-1,
-//! SVV-3, SM-7).
+//! The GitHub-specific hardening rules over `.github/workflows/` (SM-7): token permissions,
+//! pinned actions, `pull_request_target`. Not applicable when there is no GitHub workflow;
+//! what CI jobs run, whatever the system, is judged in `ci`.
 
 use super::{at, list};
 use crate::eval::{RuleCtx, RuleResult};
 use crate::facts::EvidenceRef;
-use crate::facts::files::{ActionKind, ActivityKind, FileFacts};
+use crate::facts::files::{ActionKind, FileFacts};
 
 const WORKFLOWS_DIR: &str = ".github/workflows/";
 
@@ -13,68 +14,6 @@ pub(super) fn broken_workflows(f: &FileFacts) -> Vec<String> {
     f.problems_under(WORKFLOWS_DIR)
         .map(|p| p.path.clone())
         .collect()
-}
-
-/// The activities a `ci-activity` check can name (`catalog::CI_ACTIVITIES`).
-fn activity_kind(name: &str) -> Option<ActivityKind> {
-    Some(match name {
-        "tests" => ActivityKind::Tests,
-        "clippy" => ActivityKind::Clippy,
-        "dependency-audit" => ActivityKind::DependencyAudit,
-        "fuzzing" => ActivityKind::Fuzzing,
-        "static-analysis" => ActivityKind::StaticAnalysis,
-        _ => return None,
-    })
-}
-
-/// The `ci-activity` check: passes when a workflow job performs `activity`; unknown when none
-/// does but a workflow could not be parsed.
-pub(in crate::eval) fn ci_activity(ctx: &RuleCtx<'_>, activity: &str, what: &str) -> RuleResult {
-    let Some(kind) = activity_kind(activity) else {
-        return RuleResult::unknown(format!(
-            "rule {}: `{activity}` is not a CI activity",
-            ctx.rule.id
-        ));
-    };
-    let f = file_facts!(ctx);
-    let mut found = Vec::new();
-    let mut evidence = Vec::new();
-    for w in &f.workflows {
-        for j in &w.jobs {
-            for a in j.activities.iter().filter(|a| a.kind == kind) {
-                found.push(format!(
-                    "`{}` in {} job {}",
-                    a.via,
-                    at(&w.file, a.line),
-                    j.id
-                ));
-                evidence.push(w.file.at_line(a.line));
-            }
-        }
-    }
-    if !found.is_empty() {
-        return RuleResult::pass(format!("CI {what}: {}", list(found, 2)), evidence);
-    }
-    let broken = broken_workflows(f);
-    if !broken.is_empty() {
-        return RuleResult::unknown(format!(
-            "no readable workflow {what}; could not parse {}",
-            list(broken, 3)
-        ));
-    }
-    if f.workflows.is_empty() {
-        return RuleResult::fail(
-            format!("no CI workflow in .github/workflows {what}"),
-            vec![],
-        );
-    }
-    RuleResult::fail(
-        format!("none of the {} CI workflow(s) {what}", f.workflows.len()),
-        f.workflows
-            .iter()
-            .map(|w| EvidenceRef::from(&w.file))
-            .collect(),
-    )
 }
 
 /// A rule that collects violations across workflows: fail on any, unknown when a workflow
@@ -279,7 +218,6 @@ pub(super) fn workflow_pull_request_target_safe(ctx: &RuleCtx<'_>) -> RuleResult
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
-    use super::activity_kind;
     use crate::eval::Outcome::{Fail, NotApplicable, Pass, Unknown};
     use crate::facts::files::*;
 
@@ -306,7 +244,7 @@ mod tests {
         }
     }
 
-    fn job(activities: &[ActivityKind], actions: &[&str], permissions: Option<&str>) -> Job {
+    fn job(actions: &[&str], permissions: Option<&str>) -> Job {
         Job {
             id: "build".into(),
             line: 5,
@@ -322,14 +260,6 @@ mod tests {
                     },
                     pinned: u.starts_with("./") || u.len() > 50,
                     line: 8,
-                })
-                .collect(),
-            activities: activities
-                .iter()
-                .map(|k| Activity {
-                    kind: *k,
-                    line: 10,
-                    via: "cargo x".into(),
                 })
                 .collect(),
         }
@@ -351,64 +281,11 @@ mod tests {
     }
 
     #[test]
-    fn every_activity_of_the_catalogue_is_recognised_and_spelt_as_in_the_facts() {
-        for (name, _) in crate::catalog::CI_ACTIVITIES {
-            let kind = activity_kind(name).unwrap_or_else(|| panic!("{name} is not mapped"));
-            assert_eq!(serde_json::to_value(kind).unwrap(), *name);
-        }
-        assert_eq!(activity_kind("lint"), None);
-    }
-
-    #[test]
-    fn activity_rules() {
-        use ActivityKind::*;
-        for (id, kind) in [
-            ("ci-runs-tests", Tests),
-            ("ci-runs-clippy", Clippy),
-            ("ci-audits-dependencies", DependencyAudit),
-            ("ci-static-analysis", StaticAnalysis),
-        ] {
-            let other = if kind == Fuzzing { Tests } else { Fuzzing };
-            table(
-                id,
-                vec![
-                    (
-                        "runs it",
-                        ci(
-                            vec![workflow(vec![job(&[kind], &[], None)], None, &["push"])],
-                            false,
-                        ),
-                        Pass,
-                    ),
-                    (
-                        "runs it, other broken",
-                        ci(
-                            vec![workflow(vec![job(&[kind], &[], None)], None, &["push"])],
-                            true,
-                        ),
-                        Pass,
-                    ),
-                    (
-                        "does not",
-                        ci(
-                            vec![workflow(vec![job(&[other], &[], None)], None, &["push"])],
-                            false,
-                        ),
-                        Fail,
-                    ),
-                    ("no workflows", ci(vec![], false), Fail),
-                    ("broken only", ci(vec![], true), Unknown),
-                ],
-            );
-        }
-    }
-
-    #[test]
     fn workflow_hardening_rules() {
         let sha = "actions/checkout@8e5e7e5ab8b370d6c329ec480221332ada57f0ab";
         let good = || {
             workflow(
-                vec![job(&[], &[sha, "./local"], None)],
+                vec![job(&[sha, "./local"], None)],
                 Some("contents: read"),
                 &["push"],
             )
@@ -421,7 +298,7 @@ mod tests {
                     "every job declares",
                     ci(
                         vec![workflow(
-                            vec![job(&[], &[], Some("contents: read"))],
+                            vec![job(&[], Some("contents: read"))],
                             None,
                             &["push"],
                         )],
@@ -431,20 +308,13 @@ mod tests {
                 ),
                 (
                     "no permissions",
-                    ci(
-                        vec![workflow(vec![job(&[], &[], None)], None, &["push"])],
-                        false,
-                    ),
+                    ci(vec![workflow(vec![job(&[], None)], None, &["push"])], false),
                     Fail,
                 ),
                 (
                     "write-all",
                     ci(
-                        vec![workflow(
-                            vec![job(&[], &[], None)],
-                            Some("write-all"),
-                            &["push"],
-                        )],
+                        vec![workflow(vec![job(&[], None)], Some("write-all"), &["push"])],
                         false,
                     ),
                     Fail,
@@ -453,7 +323,7 @@ mod tests {
                     "job write-all",
                     ci(
                         vec![workflow(
-                            vec![job(&[], &[], Some("write-all"))],
+                            vec![job(&[], Some("write-all"))],
                             Some("{}"),
                             &["push"],
                         )],
@@ -473,7 +343,7 @@ mod tests {
                     "tag",
                     ci(
                         vec![workflow(
-                            vec![job(&[], &["actions/checkout@v4"], None)],
+                            vec![job(&["actions/checkout@v4"], None)],
                             None,
                             &["push"],
                         )],
@@ -485,7 +355,7 @@ mod tests {
                     "tag and broken",
                     ci(
                         vec![workflow(
-                            vec![job(&[], &["actions/checkout@v4"], None)],
+                            vec![job(&["actions/checkout@v4"], None)],
                             None,
                             &["push"],
                         )],
@@ -518,7 +388,7 @@ mod tests {
                 ("unparseable composite action", broken_action, Unknown),
             ],
         );
-        let mut hazardous = workflow(vec![job(&[], &[], None)], None, &["pull_request_target"]);
+        let mut hazardous = workflow(vec![job(&[], None)], None, &["pull_request_target"]);
         hazardous.hazards.push(Hazard {
             job: "build".into(),
             line: 12,
@@ -532,7 +402,7 @@ mod tests {
                     "privileged, no hazard",
                     ci(
                         vec![workflow(
-                            vec![job(&[], &[], None)],
+                            vec![job(&[], None)],
                             Some("{}"),
                             &["pull_request_target"],
                         )],

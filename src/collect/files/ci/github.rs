@@ -1,55 +1,17 @@
-//! GitHub Actions workflows: triggers, token permissions, `uses:` pinning, what the jobs run
-//! (tests, clippy, dependency audit, fuzzing, static analysis) and `pull_request_target`
-//! hazards; and the OSS-Fuzz / ClusterFuzzLite configurations that run fuzzers elsewhere.
+//! GitHub Actions workflows: triggers, token permissions, `uses:` pinning and
+//! `pull_request_target` hazards (the GitHub-specific hardening facts, [`Workflow`]), and what
+//! the jobs run ([`CiJob`]): known actions, and `run:` steps followed into the repository.
+//! A step that uses a local composite action is judged by the action's steps.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-use super::Repo;
-use super::yaml::{self, Node};
+use super::follow::Follower;
+use super::{Acc, link};
+use crate::collect::files::Repo;
+use crate::collect::files::yaml::{self, Node};
 use crate::facts::FileRef;
 use crate::facts::files::{
-    ActionKind, ActionUse, Activity, ActivityKind, CompositeAction, FuzzingService, Hazard, Job,
-    Permissions, Workflow,
+    ActionKind, ActionUse, Activity, ActivityKind, CiJob, CompositeAction, Hazard, Job, Link,
+    Permissions, UnresolvedKind, Workflow,
 };
-
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
-}
-
-/// Commands in `run:` that are evidence of an activity.
-static RUN_PATTERNS: LazyLock<Vec<(ActivityKind, Regex)>> = LazyLock::new(|| {
-    let flags = r"(?:\+\S+\s+)?(?:(?:hack|miri|careful|-{1,2}[\w=.,-]+)\s+)*";
-    vec![
-        (
-            ActivityKind::Tests,
-            re(&format!(
-                r"\b(?:cargo|cross)\s+{flags}(?:test|nextest|llvm-cov|tarpaulin)\b"
-            )),
-        ),
-        (
-            ActivityKind::Clippy,
-            re(&format!(r"\bcargo\s+{flags}clippy\b")),
-        ),
-        (
-            ActivityKind::DependencyAudit,
-            re(&format!(r"\bcargo\s+{flags}(?:audit|deny|vet)\b")),
-        ),
-        // Commands that run fuzz targets; building them (`cargo fuzz build`, `cargo afl
-        // build`) runs nothing. cargo-fuzz, cargo-afl, bolero, honggfuzz-rs, ziggy.
-        (
-            ActivityKind::Fuzzing,
-            re(&format!(
-                r"\bcargo\s+{flags}(?:fuzz\s+{flags}run|afl\s+fuzz|bolero\s+test|hfuzz\s+run|ziggy\s+fuzz)\b"
-            )),
-        ),
-        (
-            ActivityKind::StaticAnalysis,
-            re(r"\bsemgrep\s+(?:scan|ci|--config)\b|\bclippy-sarif\b|\bcodeql\s+database\b"),
-        ),
-    ]
-});
 
 /// Actions (by `owner/repo[/path]`, lower-case) that are evidence of an activity.
 const ACTIONS: &[(&str, ActivityKind)] = &[
@@ -81,57 +43,8 @@ const ACTIONS: &[(&str, ActivityKind)] = &[
     ("semgrep/semgrep-action", ActivityKind::StaticAnalysis),
 ];
 
-/// Where OSS-Fuzz and ClusterFuzzLite keep a project's configuration.
-static FUZZING_SERVICE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?:^|/)(?:(\.clusterfuzzlite)|projects/[^/]+)/project\.ya?ml$"));
-
-/// A repository keeps one or two of these; the bound keeps a vendored copy of OSS-Fuzz's
-/// project collection from dominating.
-const MAX_FUZZING_SERVICES: usize = 20;
-
-/// OSS-Fuzz and ClusterFuzzLite configurations: a `project.yaml` under `.clusterfuzzlite/` or
-/// `projects/<name>/` that is a YAML mapping with a `language`, next to a `build.sh` or
-/// `Dockerfile`. Anything else of that name is not one; an unreadable one is kept with the
-/// reason, since it may be.
-pub(super) fn fuzzing_services(repo: &Repo<'_>) -> Vec<FuzzingService> {
-    repo.files
-        .iter()
-        .filter_map(|f| Some((f, FUZZING_SERVICE.captures(f)?)))
-        .filter(|(f, _)| {
-            let dir = f.rsplit_once('/').map_or("", |(d, _)| d);
-            repo.has(&format!("{dir}/build.sh")) || repo.has(&format!("{dir}/Dockerfile"))
-        })
-        .take(MAX_FUZZING_SERVICES)
-        .filter_map(|(f, caps)| {
-            let service = if caps.get(1).is_some() {
-                "clusterfuzzlite"
-            } else {
-                "oss-fuzz"
-            };
-            let (file, not_analysed) = match repo.read(f) {
-                Ok(t) => match yaml::parse(&t.text) {
-                    Ok(doc) if doc.get("language").and_then(Node::as_str).is_some() => {
-                        (t.file, None)
-                    }
-                    Ok(_) => return None,
-                    Err(why) => (t.file, Some(format!("is not valid YAML: {why}"))),
-                },
-                Err(e) => (
-                    e.file.unwrap_or(FileRef {
-                        path: f.clone(),
-                        sha256: String::new(),
-                    }),
-                    Some(e.reason),
-                ),
-            };
-            Some(FuzzingService {
-                service: service.to_string(),
-                file,
-                not_analysed,
-            })
-        })
-        .collect()
-}
+/// Local composite actions nested in one another are followed this deep.
+const MAX_ACTION_DEPTH: usize = 4;
 
 /// Triggers that run with the base repository's secrets and write token on behalf of code
 /// from a fork.
@@ -146,21 +59,53 @@ const UNTRUSTED_REFS: &[&str] = &[
     "refs/pull/",
 ];
 
-/// A token of a `run:` line that invokes a repository script: `bash .ci/run`, `./x.sh`,
-/// `sh scripts/ci.sh`.
-static SCRIPT_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^\s*(?:(?:bash|sh|zsh)\s+(?:-\w+\s+)*)?((?:\./)?[\w.-]+(?:/[\w.-]+)+|\./[\w.-]+)(?:\s|$)")
-});
+/// Keep the first activity of each kind.
+fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
+    for a in more {
+        if !out.iter().any(|o| o.kind == a.kind) {
+            out.push(a);
+        }
+    }
+}
 
-/// Reads a repository file by its relative path, if it is one.
-pub(super) type ScriptReader<'a> = dyn Fn(&str) -> Option<String> + 'a;
+/// The activity a known action is evidence of, at the end of `chain`.
+fn known_action(uses: &str, chain: &[Link]) -> Vec<Activity> {
+    let name = uses
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    ACTIONS
+        .iter()
+        .filter(|(action, _)| name == *action)
+        .map(|(_, kind)| Activity {
+            kind: *kind,
+            chain: chain.to_vec(),
+        })
+        .collect()
+}
 
-/// Analyse one workflow file. `read_script` reads repository scripts that steps run.
-pub(super) fn analyse(
+/// The working directory of `run:` steps: the step's, else the job's or the workflow's
+/// `defaults.run.working-directory`.
+fn working_directory(nodes: &[Option<&Node>]) -> String {
+    for n in nodes.iter().flatten() {
+        if let Some(d) = n.as_str() {
+            if d.contains("${{") || d.starts_with('/') {
+                return String::new();
+            }
+            return super::follow::join("", d).unwrap_or_default();
+        }
+    }
+    String::new()
+}
+
+/// Analyse one workflow file: the hardening facts and, per job, what it runs.
+pub(in crate::collect::files) fn analyse(
     file: FileRef,
     text: &str,
-    read_script: &ScriptReader<'_>,
-) -> Result<Workflow, String> {
+    follower: &Follower<'_, '_>,
+    acc: &mut Acc,
+) -> Result<(Workflow, Vec<CiJob>), String> {
     let doc = yaml::parse(text)?;
     if !doc.is_map() {
         return Err("not a workflow: the document is not a mapping".into());
@@ -174,10 +119,16 @@ pub(super) fn analyse(
         .map(String::as_str)
         .filter(|t| PRIVILEGED_TRIGGERS.contains(t))
         .collect();
+    let workflow_dir = doc
+        .get("defaults")
+        .and_then(|d| d.get("run"))
+        .and_then(|r| r.get("working-directory"));
     let mut hazards = Vec::new();
     let mut out_jobs = Vec::new();
+    let mut ci_jobs = Vec::new();
     for (id_node, job) in jobs.entries() {
         let id = id_node.as_str().unwrap_or_default().to_string();
+        acc.job = Some(id.clone());
         let mut actions = Vec::new();
         let mut activities = Vec::new();
         if let Some(uses) = job
@@ -193,29 +144,31 @@ pub(super) fn analyse(
         {
             activities.push(Activity {
                 kind: ActivityKind::StaticAnalysis,
-                line: id_node.line,
-                via: format!("container {image}"),
+                chain: vec![link(&file, id_node.line, &format!("container {image}"))],
             });
         }
+        let job_dir = job
+            .get("defaults")
+            .and_then(|d| d.get("run"))
+            .and_then(|r| r.get("working-directory"));
         for step in job.get("steps").map(Node::items).unwrap_or_default() {
             let mut step_activities: Vec<Activity> = Vec::new();
             if let Some(uses_node) = step.get("uses")
                 && let Some(uses) = uses_node.as_str()
             {
                 actions.push(action_use(uses, uses_node.line));
+                let here = vec![link(&file, uses_node.line, uses)];
+                merge(&mut step_activities, known_action(uses, &here));
                 let name = uses
                     .split('@')
                     .next()
                     .unwrap_or_default()
                     .to_ascii_lowercase();
-                for (action, kind) in ACTIONS {
-                    if name == *action {
-                        step_activities.push(Activity {
-                            kind: *kind,
-                            line: uses_node.line,
-                            via: uses.to_string(),
-                        });
-                    }
+                if uses.starts_with("./") {
+                    merge(
+                        &mut step_activities,
+                        local_action(follower, acc, &here, uses, 0),
+                    );
                 }
                 if name == "actions-rs/cargo"
                     && let Some(command) = step.get("with").and_then(|w| w.get("command"))
@@ -227,7 +180,10 @@ pub(super) fn analyse(
                         .unwrap_or_default();
                     let synthetic =
                         format!("cargo {} {args}", command.as_str().unwrap_or_default());
-                    classify_run(&synthetic, command.line, &mut step_activities, None);
+                    merge(
+                        &mut step_activities,
+                        follower.script(acc, &file, command.line, &synthetic, ""),
+                    );
                 }
                 if !privileged.is_empty() && name == "actions/checkout" {
                     let with = step.get("with");
@@ -249,10 +205,14 @@ pub(super) fn analyse(
                 }
             }
             if let Some(run) = step.get("run")
-                && let Some(script_text) = run.as_str()
+                && let Some(script) = run.as_str()
             {
-                let script = script_text;
-                classify_run(script, run.line, &mut step_activities, Some(read_script));
+                let cwd =
+                    working_directory(&[step.get("working-directory"), job_dir, workflow_dir]);
+                merge(
+                    &mut step_activities,
+                    follower.script(acc, &file, run.line, script, &cwd),
+                );
                 if !privileged.is_empty() {
                     for (offset, l) in script.lines().enumerate() {
                         let fetches_head = l.contains("gh pr checkout")
@@ -263,7 +223,7 @@ pub(super) fn analyse(
                         if fetches_head {
                             hazards.push(Hazard {
                                 job: id.clone(),
-                                line: line_in(run.line, offset),
+                                line: super::line_in(run.line, offset),
                                 message: format!(
                                     "`{}` workflow fetches the pull request head: {}",
                                     privileged.join("`, `"),
@@ -276,26 +236,137 @@ pub(super) fn analyse(
             }
             activities.extend(step_activities);
         }
+        ci_jobs.push(CiJob {
+            name: id.clone(),
+            file: file.clone(),
+            line: id_node.line,
+            activities,
+        });
         out_jobs.push(Job {
             id,
             line: id_node.line,
             permissions: key_line(job, "permissions").map(|(l, p)| permissions(l, p)),
             actions,
-            activities,
         });
     }
-    Ok(Workflow {
-        file,
-        name: doc.get("name").and_then(Node::as_str).map(str::to_string),
-        triggers,
-        permissions: key_line(&doc, "permissions").map(|(l, p)| permissions(l, p)),
-        jobs: out_jobs,
-        hazards,
-    })
+    acc.job = None;
+    Ok((
+        Workflow {
+            file,
+            name: doc.get("name").and_then(Node::as_str).map(str::to_string),
+            triggers,
+            permissions: key_line(&doc, "permissions").map(|(l, p)| permissions(l, p)),
+            jobs: out_jobs,
+            hazards,
+        },
+        ci_jobs,
+    ))
+}
+
+/// The steps of a local composite action (`uses: ./path`), as part of the calling step.
+fn local_action(
+    follower: &Follower<'_, '_>,
+    acc: &mut Acc,
+    chain: &[Link],
+    uses: &str,
+    depth: usize,
+) -> Vec<Activity> {
+    let repo: &Repo<'_> = follower.repo();
+    let Some(dir) = super::follow::join("", uses.trim_start_matches("./")) else {
+        acc.unresolved(
+            UnresolvedKind::NotFollowed,
+            chain,
+            format!("`{uses}` leads outside the repository; not followed"),
+        );
+        return Vec::new();
+    };
+    let Some(path) = ["action.yml", "action.yaml"]
+        .iter()
+        .map(|n| {
+            if dir.is_empty() {
+                n.to_string()
+            } else {
+                format!("{dir}/{n}")
+            }
+        })
+        .find(|p| repo.has(p))
+    else {
+        acc.unresolved(
+            UnresolvedKind::NotFollowed,
+            chain,
+            format!("no action.yml in {dir}"),
+        );
+        return Vec::new();
+    };
+    if depth >= MAX_ACTION_DEPTH {
+        acc.unresolved(
+            UnresolvedKind::NotFollowed,
+            chain,
+            format!("{path}: local actions nested more than {MAX_ACTION_DEPTH} deep"),
+        );
+        return Vec::new();
+    }
+    let t = match repo.read(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            acc.unresolved(
+                UnresolvedKind::NotFollowed,
+                chain,
+                format!("{path} {}", e.reason),
+            );
+            return Vec::new();
+        }
+    };
+    acc.read(&t.file);
+    let doc = match yaml::parse(&t.text) {
+        Ok(d) => d,
+        Err(why) => {
+            acc.unresolved(
+                UnresolvedKind::NotFollowed,
+                chain,
+                format!("{path} is not valid YAML: {why}"),
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    let steps = doc
+        .get("runs")
+        .and_then(|r| r.get("steps"))
+        .map(Node::items)
+        .unwrap_or_default();
+    for step in steps {
+        if let Some(run) = step.get("run")
+            && let Some(script) = run.as_str()
+        {
+            let cwd = working_directory(&[step.get("working-directory")]);
+            merge(
+                &mut out,
+                follower.script_after(acc, chain, &t.file, run.line, script, &cwd),
+            );
+        }
+        if let Some(u) = step.get("uses")
+            && let Some(inner) = u.as_str()
+        {
+            let mut here = chain.to_vec();
+            here.push(link(&t.file, u.line, inner));
+            merge(&mut out, known_action(inner, &here));
+            if inner.starts_with("./") {
+                merge(
+                    &mut out,
+                    local_action(follower, acc, &here, inner, depth + 1),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The `uses:` of a composite action's steps; other action types have none.
-pub(super) fn composite_action(file: FileRef, text: &str) -> Result<CompositeAction, String> {
+pub(in crate::collect::files) fn composite_action(
+    file: FileRef,
+    text: &str,
+) -> Result<CompositeAction, String> {
     let doc = yaml::parse(text)?;
     let steps = doc
         .get("runs")
@@ -322,51 +393,6 @@ fn key_line<'a>(map: &'a Node, key: &str) -> Option<(u32, &'a Node)> {
 
 fn names_untrusted_head(s: &str) -> bool {
     UNTRUSTED_REFS.iter().any(|r| s.contains(r))
-}
-
-fn line_in(start: u32, offset: usize) -> u32 {
-    start.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX))
-}
-
-/// One activity per kind per step, at the first line that shows it. With a reader, a line that
-/// runs a repository script is judged by the script's own lines too (one level deep).
-fn classify_run(
-    script: &str,
-    start: u32,
-    out: &mut Vec<Activity>,
-    reader: Option<&ScriptReader<'_>>,
-) {
-    for (offset, l) in script.lines().enumerate() {
-        for (kind, pattern) in RUN_PATTERNS.iter() {
-            if out.iter().any(|a| a.kind == *kind) {
-                continue;
-            }
-            if pattern.is_match(l) {
-                out.push(Activity {
-                    kind: *kind,
-                    line: line_in(start, offset),
-                    via: l.trim().to_string(),
-                });
-            }
-        }
-        let called = reader.and_then(|read| {
-            let path = SCRIPT_CALL.captures(l)?.get(1)?.as_str().to_string();
-            Some((read(&path)?, path))
-        });
-        if let Some((text, path)) = called {
-            let mut inner = Vec::new();
-            classify_run(&text, 1, &mut inner, None);
-            for a in inner {
-                if !out.iter().any(|o| o.kind == a.kind) {
-                    out.push(Activity {
-                        kind: a.kind,
-                        line: line_in(start, offset),
-                        via: format!("{} → {path}:{}: {}", l.trim(), a.line, a.via),
-                    });
-                }
-            }
-        }
-    }
 }
 
 fn triggers(on: Option<&Node>) -> Vec<String> {
@@ -458,63 +484,7 @@ fn action_use(uses: &str, line: u32) -> ActionUse {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn file() -> FileRef {
-        FileRef {
-            path: ".github/workflows/ci.yml".into(),
-            sha256: "0".repeat(64),
-        }
-    }
-
-    #[test]
-    fn run_classification() {
-        let cases: &[(&str, Option<ActivityKind>)] = &[
-            ("cargo test --workspace", Some(ActivityKind::Tests)),
-            (
-                "cargo +nightly --locked nextest run",
-                Some(ActivityKind::Tests),
-            ),
-            (
-                "cargo hack --feature-powerset test",
-                Some(ActivityKind::Tests),
-            ),
-            ("cargo install cargo-nextest", None),
-            ("cargo build && echo test", None),
-            (
-                "cargo clippy --all-targets -- -D warnings",
-                Some(ActivityKind::Clippy),
-            ),
-            ("cargo deny check", Some(ActivityKind::DependencyAudit)),
-            ("cargo install cargo-audit", None),
-            (
-                "cargo +nightly fuzz run parse -- -max_total_time=60",
-                Some(ActivityKind::Fuzzing),
-            ),
-            (
-                "cargo fuzz --release run parse",
-                Some(ActivityKind::Fuzzing),
-            ),
-            (
-                "cargo afl fuzz -i in -o out target/debug/parse",
-                Some(ActivityKind::Fuzzing),
-            ),
-            (
-                "cargo bolero test parse --engine libfuzzer",
-                Some(ActivityKind::Fuzzing),
-            ),
-            ("cargo hfuzz run parse", Some(ActivityKind::Fuzzing)),
-            ("cargo ziggy fuzz", Some(ActivityKind::Fuzzing)),
-            ("cargo +nightly fuzz build", None),
-            ("cargo afl build", None),
-            ("cargo install cargo-fuzz", None),
-            ("semgrep ci", Some(ActivityKind::StaticAnalysis)),
-        ];
-        for (cmd, want) in cases {
-            let mut out = Vec::new();
-            classify_run(cmd, 1, &mut out, None);
-            assert_eq!(out.first().map(|a| a.kind), *want, "{cmd}");
-        }
-    }
+    use crate::collect::files::ci::testing::{kinds, run};
 
     #[test]
     fn pinning() {
@@ -535,45 +505,123 @@ mod tests {
     #[test]
     fn permissions_and_hazard() {
         let text = "on: [pull_request_target]\npermissions: write-all\njobs:\n  build:\n    permissions:\n      contents: read\n      pull-requests: write\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: |\n          cargo build\n          cargo test\n";
-        let wf = analyse(file(), text, &|_| None).unwrap();
+        let ci = run(&[(".github/workflows/ci.yml", text)]);
+        let wf = &ci.workflows[0];
         assert_eq!(wf.triggers, vec!["pull_request_target"]);
-        let top = wf.permissions.unwrap();
-        assert_eq!((top.line, top.writes), (2, vec!["*".to_string()]));
+        let top = wf.permissions.as_ref().unwrap();
+        assert_eq!((top.line, top.writes.clone()), (2, vec!["*".to_string()]));
         let job = &wf.jobs[0];
         let p = job.permissions.as_ref().unwrap();
         assert_eq!(p.value, "contents: read, pull-requests: write");
         assert_eq!(p.writes, vec!["pull-requests"]);
         assert_eq!(wf.hazards.len(), 1);
         assert_eq!(wf.hazards[0].line, 12);
-        assert_eq!(job.activities.len(), 1);
-        assert_eq!(job.activities[0].line, 15);
-        assert_eq!(job.activities[0].kind, ActivityKind::Tests);
+        let p = &ci.facts.pipelines[0];
+        assert_eq!(
+            kinds(p),
+            [(
+                "build".into(),
+                ActivityKind::Tests,
+                vec![".github/workflows/ci.yml:15 cargo test".into()]
+            )]
+        );
     }
 
     #[test]
     fn a_step_that_runs_a_repository_script_is_judged_by_the_script() {
         let text = "on: [push]\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - run: bash .ci/run\n      - run: ./not-listed.sh\n";
-        let read = |p: &str| {
-            (p == ".ci/run").then(|| {
-                "set -e\ncargo fmt --check\ncargo clippy --all-targets\ncargo test --locked\n"
-                    .to_string()
-            })
-        };
-        let wf = analyse(file(), text, &read).unwrap();
-        let kinds: Vec<ActivityKind> = wf.jobs[0].activities.iter().map(|a| a.kind).collect();
-        assert_eq!(kinds, [ActivityKind::Clippy, ActivityKind::Tests]);
-        let tests = &wf.jobs[0].activities[1];
+        let ci = run(&[
+            (".github/workflows/ci.yml", text),
+            (
+                ".ci/run",
+                "set -e\ncargo fmt --check\ncargo clippy --all-targets\ncargo test --locked\n",
+            ),
+        ]);
+        let p = &ci.facts.pipelines[0];
         assert_eq!(
-            tests.line, 6,
-            "evidence points at the workflow line that runs the script"
+            kinds(p),
+            [
+                (
+                    "ci".into(),
+                    ActivityKind::Clippy,
+                    vec![
+                        ".github/workflows/ci.yml:6 bash .ci/run".into(),
+                        ".ci/run:3 cargo clippy --all-targets".into()
+                    ]
+                ),
+                (
+                    "ci".into(),
+                    ActivityKind::Tests,
+                    vec![
+                        ".github/workflows/ci.yml:6 bash .ci/run".into(),
+                        ".ci/run:4 cargo test --locked".into()
+                    ]
+                ),
+            ]
         );
+        assert_eq!(
+            p.files_read
+                .iter()
+                .map(|f| f.path.as_str())
+                .collect::<Vec<_>>(),
+            [".ci/run"]
+        );
+        // The script that is not in the repository is recorded, not guessed at.
+        assert_eq!(p.unresolved.len(), 1, "{:?}", p.unresolved);
+        assert_eq!(p.unresolved[0].kind, UnresolvedKind::NotFollowed);
         assert!(
-            tests.via.contains(".ci/run:4: cargo test --locked"),
+            p.unresolved[0]
+                .reason
+                .contains("not a file of the repository"),
             "{}",
-            tests.via
+            p.unresolved[0].reason
         );
-        // Without a reader nothing is inferred.
-        let wf = analyse(file(), text, &|_| None).unwrap();
-        assert!(wf.jobs[0].activities.is_empty());
+        assert_eq!(p.unresolved[0].job.as_deref(), Some("ci"));
+    }
+
+    #[test]
+    fn known_actions_local_composite_actions_and_working_directories() {
+        let text = "on: [push]\ndefaults:\n  run:\n    working-directory: crates\njobs:\n  lint:\n    runs-on: x\n    steps:\n      - uses: EmbarkStudios/cargo-deny-action@v2\n      - uses: ./.github/actions/check\n      - run: ./t.sh\n";
+        let action = "runs:\n  using: composite\n  steps:\n    - run: cargo clippy\n      shell: bash\n    - uses: github/codeql-action/analyze@v3\n";
+        let ci = run(&[
+            (".github/workflows/ci.yml", text),
+            (".github/actions/check/action.yml", action),
+            ("crates/t.sh", "cargo test\n"),
+        ]);
+        let got = kinds(&ci.facts.pipelines[0]);
+        assert_eq!(
+            got,
+            [
+                (
+                    "lint".into(),
+                    ActivityKind::DependencyAudit,
+                    vec![".github/workflows/ci.yml:9 EmbarkStudios/cargo-deny-action@v2".into()]
+                ),
+                (
+                    "lint".into(),
+                    ActivityKind::Clippy,
+                    vec![
+                        ".github/workflows/ci.yml:10 ./.github/actions/check".into(),
+                        ".github/actions/check/action.yml:4 cargo clippy".into()
+                    ]
+                ),
+                (
+                    "lint".into(),
+                    ActivityKind::StaticAnalysis,
+                    vec![
+                        ".github/workflows/ci.yml:10 ./.github/actions/check".into(),
+                        ".github/actions/check/action.yml:6 github/codeql-action/analyze@v3".into()
+                    ]
+                ),
+                (
+                    "lint".into(),
+                    ActivityKind::Tests,
+                    vec![
+                        ".github/workflows/ci.yml:11 ./t.sh".into(),
+                        "crates/t.sh:1 cargo test".into()
+                    ]
+                ),
+            ]
+        );
     }
 }

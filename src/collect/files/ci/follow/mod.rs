@@ -1,0 +1,680 @@
+//! Following a CI step's commands into the repository: `make` targets (recipes and
+//! prerequisites, `$(MAKE) target` too), `just` recipes, `cargo xtask …` and
+//! `cargo run -p xtask -- …`, repository scripts (`./ci/test.sh`, `bash scripts/x.sh`) and
+//! cargo aliases of `.cargo/config.toml`. Each activity found keeps the chain of files and
+//! lines that led to it; each reference that cannot be followed is recorded with the reason.
+//!
+//! Everything is bounded: the depth of a chain ([`MAX_DEPTH`]), the commands looked at per
+//! pipeline ([`MAX_COMMANDS`]), the distinct files followed ([`MAX_FILES`], each read through
+//! the collector's checked reader with its size cap). A make target, a script or a recipe
+//! already on the chain is not entered again, so cycles end. Only listed repository files are
+//! read; a path that is absolute or climbs out of the repository is refused, never opened.
+
+mod cargo;
+use cargo::Aliases;
+mod just;
+mod make;
+mod xtask;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use super::commands::{self, Command};
+use super::{Acc, link};
+use crate::collect::files::{Repo, Text};
+use crate::facts::FileRef;
+#[cfg(test)]
+use crate::facts::files::ActivityKind;
+use crate::facts::files::{Activity, Link, UnresolvedKind};
+
+/// How many files deep a chain may go (a CI step → make → script → … ).
+pub(super) const MAX_DEPTH: usize = 12;
+/// Commands looked at per pipeline; a hostile Makefile cannot keep the collector busy.
+pub(super) const MAX_COMMANDS: usize = 20_000;
+/// Distinct files followed into, over the whole collection.
+pub(super) const MAX_FILES: usize = 200;
+
+/// How a script's lines are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lang {
+    /// Shell, PowerShell, batch: commands are followed.
+    Shell,
+    /// Another language (Python, …): its lines are only searched for commands.
+    Other,
+}
+
+impl Lang {
+    /// The language of a script, by its extension or its `#!` line.
+    fn of(path: &str, text: &str) -> Lang {
+        let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        let shebang = text.lines().next().filter(|l| l.starts_with("#!"));
+        let other = |s: &str| {
+            ["python", "ruby", "perl", "node", "deno"]
+                .iter()
+                .any(|i| s.contains(i))
+        };
+        match ext.as_deref() {
+            Some("py" | "rb" | "pl" | "js" | "ts") => Lang::Other,
+            _ if shebang.is_some_and(other) => Lang::Other,
+            _ => Lang::Shell,
+        }
+    }
+}
+
+/// Where following is: the links so far, the working directory, and what is being followed.
+#[derive(Debug, Clone)]
+pub(super) struct Ctx {
+    pub chain: Vec<Link>,
+    /// Repository-relative working directory; "" is the root.
+    pub cwd: String,
+    depth: usize,
+    /// Keys of the make targets, scripts, recipes, aliases on this chain.
+    active: Vec<String>,
+}
+
+impl Ctx {
+    pub(super) fn root(cwd: &str) -> Ctx {
+        Ctx {
+            chain: Vec::new(),
+            cwd: cwd.to_string(),
+            depth: 0,
+            active: Vec::new(),
+        }
+    }
+
+    /// A step further: `key` enters the chain (None when it is on it already: a cycle).
+    fn enter(&self, key: String) -> Option<Ctx> {
+        if self.active.contains(&key) {
+            return None;
+        }
+        let mut next = self.clone();
+        next.active.push(key);
+        next.depth += 1;
+        Some(next)
+    }
+
+    fn with(&self, l: Link) -> Ctx {
+        let mut next = self.clone();
+        next.chain.push(l);
+        next
+    }
+
+    fn at(&self, cwd: &str) -> Ctx {
+        let mut next = self.clone();
+        next.cwd = cwd.to_string();
+        next
+    }
+}
+
+/// A file loaded for following, with the files it is made of (a Makefile and its includes).
+struct Loaded<T> {
+    value: T,
+    files: Vec<FileRef>,
+    /// References met while loading that could not be read: (where, why).
+    unread: Vec<(Link, String)>,
+}
+
+type Cache<T> = RefCell<BTreeMap<String, Rc<Loaded<T>>>>;
+
+/// Follows commands into the repository's files; caches what it parsed.
+pub(in crate::collect::files) struct Follower<'r, 'a> {
+    repo: &'r Repo<'a>,
+    /// Pipeline files read as pipelines of their own (a Buildkite upload of one is static).
+    pipelines: BTreeSet<String>,
+    makefiles: Cache<make::Makefile>,
+    justfiles: Cache<just::Justfile>,
+    xtasks: Cache<xtask::Sources>,
+    aliases: RefCell<Option<Rc<Loaded<Aliases>>>>,
+    followed: RefCell<BTreeSet<String>>,
+}
+
+/// Path prefixes that name the repository root in CI systems' variables.
+const ROOT_VARIABLES: &[&str] = &[
+    "${{ github.workspace }}/",
+    "${{github.workspace}}/",
+    "$GITHUB_WORKSPACE/",
+    "${GITHUB_WORKSPACE}/",
+    "$CI_PROJECT_DIR/",
+    "${CI_PROJECT_DIR}/",
+    "$(Build.SourcesDirectory)/",
+    "$(System.DefaultWorkingDirectory)/",
+    "$BUILD_SOURCESDIRECTORY/",
+    "$WORKSPACE/",
+    "${WORKSPACE}/",
+    "$BUILDKITE_BUILD_CHECKOUT_PATH/",
+    "$CIRCLE_WORKING_DIRECTORY/",
+    "~/project/",
+];
+
+/// Prefixes that name the working directory.
+const CWD_VARIABLES: &[&str] = &["$(CURDIR)/", "${CURDIR}/", "$PWD/", "${PWD}/", "$(pwd)/"];
+
+/// What a path in a command names.
+enum Place {
+    /// A repository-relative path (not necessarily listed).
+    Repo(String),
+    /// Build output (`target/…`): produced from the repository's code, not a script.
+    BuildOutput,
+    /// Not followed, and why.
+    Refused(String),
+}
+
+/// `rel` taken from `cwd`, normalised; None when it climbs out of the repository.
+pub(super) fn join(cwd: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = cwd.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The directory of a repository path ("" for the root).
+pub(super) fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn basename(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// What a path word of a command names, from `cwd`.
+fn place(cwd: &str, word: &str) -> Place {
+    let mut base = cwd;
+    let mut rest = word;
+    if let Some(r) = ROOT_VARIABLES.iter().find_map(|v| word.strip_prefix(v)) {
+        base = "";
+        rest = r;
+    } else if let Some(r) = CWD_VARIABLES.iter().find_map(|v| word.strip_prefix(v)) {
+        rest = r;
+    }
+    if rest.contains('$') || rest.starts_with('~') || rest.contains("{{") {
+        return Place::Refused(
+            "names a variable or the home folder, which is not known before run time".into(),
+        );
+    }
+    if rest.starts_with('/') || rest.starts_with('\\') || rest.get(1..2) == Some(":") {
+        return Place::Refused(
+            "is an absolute path; only files of the repository are followed".into(),
+        );
+    }
+    match join(base, &rest.replace('\\', "/")) {
+        None => Place::Refused("leads outside the repository; not followed".into()),
+        Some(p) if p == "target" || p.starts_with("target/") => Place::BuildOutput,
+        Some(p) => Place::Repo(p),
+    }
+}
+
+fn looks_like_path(word: &str) -> bool {
+    (word.contains('/') || word.contains('\\'))
+        && !word.starts_with('-')
+        && !word.contains("://")
+        && !word.starts_with("$(")
+}
+
+/// Keep the first activity of each kind.
+fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
+    for a in more {
+        if !out.iter().any(|o| o.kind == a.kind) {
+            out.push(a);
+        }
+    }
+}
+
+impl<'r, 'a> Follower<'r, 'a> {
+    pub(in crate::collect::files) fn new(repo: &'r Repo<'a>) -> Self {
+        Follower {
+            repo,
+            pipelines: BTreeSet::new(),
+            makefiles: RefCell::new(BTreeMap::new()),
+            justfiles: RefCell::new(BTreeMap::new()),
+            xtasks: RefCell::new(BTreeMap::new()),
+            aliases: RefCell::new(None),
+            followed: RefCell::new(BTreeSet::new()),
+        }
+    }
+
+    /// Files read as pipelines of their own.
+    pub(super) fn set_pipelines(&mut self, paths: impl IntoIterator<Item = String>) {
+        self.pipelines = paths.into_iter().collect();
+    }
+
+    pub(super) fn repo(&self) -> &'r Repo<'a> {
+        self.repo
+    }
+
+    /// The activities of the script `text` that starts on `line` of `file`, run in `cwd`
+    /// (repository-relative, "" for the root): one per kind, the first that shows it.
+    pub(super) fn script(
+        &self,
+        acc: &mut Acc,
+        file: &FileRef,
+        line: u32,
+        text: &str,
+        cwd: &str,
+    ) -> Vec<Activity> {
+        self.block(acc, &Ctx::root(cwd), file, line, text, Lang::Shell)
+    }
+
+    /// [`Follower::script`] after the links of `chain` (a composite action's step, an
+    /// included template's line).
+    pub(super) fn script_after(
+        &self,
+        acc: &mut Acc,
+        chain: &[Link],
+        file: &FileRef,
+        line: u32,
+        text: &str,
+        cwd: &str,
+    ) -> Vec<Activity> {
+        let mut ctx = Ctx::root(cwd);
+        ctx.chain = chain.to_vec();
+        self.block(acc, &ctx, file, line, text, Lang::Shell)
+    }
+
+    /// A repository script named by a CI file (Azure `filePath`, Jenkins `load`), from the
+    /// step at the end of `chain`.
+    pub(super) fn script_file(
+        &self,
+        acc: &mut Acc,
+        chain: &[Link],
+        word: &str,
+        cwd: &str,
+    ) -> Vec<Activity> {
+        let mut ctx = Ctx::root(cwd);
+        ctx.chain = chain.to_vec();
+        self.run_script(acc, &ctx, word)
+    }
+
+    /// Read a listed file to follow it; failures are recorded against `chain`.
+    fn read(&self, acc: &mut Acc, chain: &[Link], rel: &str) -> Option<Text> {
+        {
+            let followed = self.followed.borrow();
+            if followed.len() >= MAX_FILES && !followed.contains(rel) {
+                drop(followed);
+                acc.unresolved(
+                    UnresolvedKind::NotFollowed,
+                    chain,
+                    format!("{rel}: more than {MAX_FILES} files were followed; no more are read"),
+                );
+                return None;
+            }
+        }
+        match self.repo.read(rel) {
+            Ok(t) => {
+                self.followed.borrow_mut().insert(rel.to_string());
+                acc.read(&t.file);
+                Some(t)
+            }
+            Err(e) => {
+                if let Some(f) = &e.file {
+                    acc.read(f);
+                }
+                acc.unresolved(
+                    UnresolvedKind::NotFollowed,
+                    chain,
+                    format!("{rel} {}", e.reason),
+                );
+                None
+            }
+        }
+    }
+
+    /// The commands of a block of lines, classified and followed.
+    fn block(
+        &self,
+        acc: &mut Acc,
+        ctx: &Ctx,
+        file: &FileRef,
+        start: u32,
+        text: &str,
+        lang: Lang,
+    ) -> Vec<Activity> {
+        let mut out = Vec::new();
+        let mut cwd = ctx.cwd.clone();
+        for l in commands::lines(text) {
+            let at = super::line_in(start, l.offset);
+            let cmds = match lang {
+                Lang::Shell => commands::commands(&l.text),
+                Lang::Other if is_prose(&l.text) => Vec::new(),
+                Lang::Other => vec![Command {
+                    text: l.text.trim().to_string(),
+                    words: l.text.split_whitespace().map(str::to_string).collect(),
+                    piped: false,
+                }],
+            };
+            let mut previous: Option<Command> = None;
+            let uploads: Vec<bool> = cmds.iter().map(|c| c.piped && is_upload(c)).collect();
+            for (i, cmd) in cmds.into_iter().enumerate() {
+                if !acc.tick(&ctx.chain) {
+                    return out;
+                }
+                let here = ctx.at(&cwd).with(link(file, at, &cmd.text));
+                // What a command prints into `buildkite-agent pipeline upload` is a pipeline
+                // generated at run time (the upload records it): its text is not run here.
+                if uploads.get(i + 1) == Some(&true) && lang == Lang::Shell {
+                    previous = Some(cmd);
+                    continue;
+                }
+                let found: Vec<Activity> = commands::classify(&cmd)
+                    .into_iter()
+                    .map(|kind| Activity {
+                        kind,
+                        chain: here.chain.clone(),
+                    })
+                    .collect();
+                merge(&mut out, found);
+                if lang == Lang::Shell {
+                    if let Some(next) = cd(&cmd, &cwd) {
+                        cwd = next;
+                    } else {
+                        merge(&mut out, self.command(acc, &here, &cmd, previous.as_ref()));
+                    }
+                }
+                previous = Some(cmd);
+            }
+        }
+        out
+    }
+
+    /// Follow one simple command, if it leads into the repository.
+    fn command(
+        &self,
+        acc: &mut Acc,
+        ctx: &Ctx,
+        cmd: &Command,
+        previous: Option<&Command>,
+    ) -> Vec<Activity> {
+        let argv = cmd.argv();
+        let Some(program) = argv.first() else {
+            return Vec::new();
+        };
+        let name = basename(program);
+        if is_upload(cmd) {
+            self.upload(acc, ctx, cmd, &argv[3..], previous);
+            return Vec::new();
+        }
+        if program.starts_with("${{") {
+            acc.unresolved(
+                UnresolvedKind::Dynamic,
+                &ctx.chain,
+                format!("the command `{program}` is known only at run time"),
+            );
+            return Vec::new();
+        }
+        let follows = matches!(
+            name,
+            "make"
+                | "gmake"
+                | "$(MAKE)"
+                | "${MAKE}"
+                | "$MAKE"
+                | "just"
+                | "cargo"
+                | "$CARGO"
+                | "${CARGO}"
+                | "$(CARGO)"
+                | "bash"
+                | "sh"
+                | "zsh"
+                | "dash"
+                | "ksh"
+                | "source"
+                | "."
+                | "pwsh"
+                | "powershell"
+                | "python"
+                | "python3"
+        ) || looks_like_path(program);
+        if !follows {
+            return Vec::new();
+        }
+        if ctx.depth >= MAX_DEPTH {
+            acc.unresolved(
+                UnresolvedKind::NotFollowed,
+                &ctx.chain,
+                format!("followed {MAX_DEPTH} files deep; not further"),
+            );
+            return Vec::new();
+        }
+        let args = &argv[1..];
+        match name {
+            "make" | "gmake" | "$(MAKE)" | "${MAKE}" | "$MAKE" => self.make(acc, ctx, args),
+            "just" => self.just(acc, ctx, args),
+            "cargo" | "$CARGO" | "${CARGO}" | "$(CARGO)" => self.cargo(acc, ctx, args),
+            "bash" | "sh" | "zsh" | "dash" | "ksh" => self.shell(acc, ctx, args),
+            "source" | "." => match args.first() {
+                Some(p) => self.run_script(acc, ctx, p),
+                None => Vec::new(),
+            },
+            "pwsh" | "powershell" => self.powershell(acc, ctx, args),
+            "python" | "python3" => match args.first() {
+                Some(p) if !p.starts_with('-') && p.ends_with(".py") => {
+                    self.run_script(acc, ctx, p)
+                }
+                _ => Vec::new(),
+            },
+            _ if program.starts_with('/') => {
+                acc.unresolved(
+                    UnresolvedKind::NotFollowed,
+                    &ctx.chain,
+                    format!(
+                        "`{program}` is an absolute path; only files of the repository are followed"
+                    ),
+                );
+                Vec::new()
+            }
+            _ => self.run_script(acc, ctx, program),
+        }
+    }
+
+    /// `bash [options] script` or `bash -c 'commands'`.
+    fn shell(&self, acc: &mut Acc, ctx: &Ctx, args: &[String]) -> Vec<Activity> {
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            match a.as_str() {
+                "-c" => {
+                    return match args.get(i + 1) {
+                        Some(s) => self.inline(acc, ctx, s),
+                        None => Vec::new(),
+                    };
+                }
+                "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file" => i += 2,
+                a if a.starts_with('-') || a.starts_with('+') => i += 1,
+                a => return self.run_script(acc, ctx, a),
+            }
+        }
+        Vec::new()
+    }
+
+    /// `pwsh -File script`, `pwsh -Command '…'`, `pwsh script.ps1`.
+    fn powershell(&self, acc: &mut Acc, ctx: &Ctx, args: &[String]) -> Vec<Activity> {
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            let lower = a.to_ascii_lowercase();
+            match lower.as_str() {
+                "-file" | "-f" => {
+                    return match args.get(i + 1) {
+                        Some(p) => self.run_script(acc, ctx, p),
+                        None => Vec::new(),
+                    };
+                }
+                "-command" | "-c" => {
+                    return match args.get(i + 1) {
+                        Some(s) => self.inline(acc, ctx, s),
+                        None => Vec::new(),
+                    };
+                }
+                "-executionpolicy" | "-ep" | "-workingdirectory" | "-wd" => i += 2,
+                a if a.starts_with('-') => i += 1,
+                _ => return self.run_script(acc, ctx, a),
+            }
+        }
+        Vec::new()
+    }
+
+    /// Commands given as a string (`bash -c '…'`), on the line of the command that holds them.
+    fn inline(&self, acc: &mut Acc, ctx: &Ctx, text: &str) -> Vec<Activity> {
+        let Some(last) = ctx.chain.last().cloned() else {
+            return Vec::new();
+        };
+        let Some(inner) = ctx.enter(format!("inline:{}:{}:{text}", last.file.path, last.line))
+        else {
+            return Vec::new();
+        };
+        // Every command of the string keeps the line of the one that holds it.
+        let one_line = text.replace('\n', "; ");
+        self.block(acc, &inner, &last.file, last.line, &one_line, Lang::Shell)
+    }
+
+    /// A repository script run as a program or by an interpreter.
+    fn run_script(&self, acc: &mut Acc, ctx: &Ctx, word: &str) -> Vec<Activity> {
+        let path = match place(&ctx.cwd, word) {
+            Place::Repo(p) => p,
+            Place::BuildOutput => return Vec::new(),
+            Place::Refused(why) => {
+                acc.unresolved(
+                    UnresolvedKind::NotFollowed,
+                    &ctx.chain,
+                    format!("`{word}` {why}"),
+                );
+                return Vec::new();
+            }
+        };
+        if !self.repo.has(&path) {
+            acc.unresolved(
+                UnresolvedKind::NotFollowed,
+                &ctx.chain,
+                format!("`{word}` is not a file of the repository ({path})"),
+            );
+            return Vec::new();
+        }
+        let Some(inner) = ctx.enter(format!("script:{path}")) else {
+            return Vec::new();
+        };
+        let Some(t) = self.read(acc, &ctx.chain, &path) else {
+            return Vec::new();
+        };
+        let lang = Lang::of(&path, &t.text);
+        self.block(acc, &inner, &t.file, 1, &t.text, lang)
+    }
+
+    /// `buildkite-agent pipeline upload [file]`: a file of the repository is static (read as a
+    /// pipeline of its own); the output of a command, or a file that is not in the
+    /// repository, is a pipeline generated at run time.
+    fn upload(
+        &self,
+        acc: &mut Acc,
+        ctx: &Ctx,
+        cmd: &Command,
+        args: &[String],
+        previous: Option<&Command>,
+    ) {
+        let mut file = None;
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            match a.as_str() {
+                "--format"
+                | "--job"
+                | "--agent-access-token"
+                | "--redacted-vars"
+                | "--jwks-file"
+                | "--jwks-key-id"
+                | "--signing-key-path" => i += 2,
+                a if a.starts_with('-') => i += 1,
+                a => {
+                    file = Some(a.to_string());
+                    break;
+                }
+            }
+        }
+        match file {
+            Some(f) => match place(&ctx.cwd, &f) {
+                Place::Repo(p) if self.repo.has(&p) => {
+                    if !self.pipelines.contains(&p) {
+                        acc.unresolved(
+                            UnresolvedKind::NotFollowed,
+                            &ctx.chain,
+                            format!(
+                                "uploads {p}, which is not where cargo-sdl reads Buildkite \
+                                 pipelines (.buildkite/)"
+                            ),
+                        );
+                    }
+                }
+                _ => acc.unresolved(
+                    UnresolvedKind::Dynamic,
+                    &ctx.chain,
+                    format!(
+                        "uploads `{f}`, which is not a file of the repository: the pipeline is \
+                         generated at run time"
+                    ),
+                ),
+            },
+            None if cmd.piped => acc.unresolved(
+                UnresolvedKind::Dynamic,
+                &ctx.chain,
+                match previous {
+                    Some(p) => format!(
+                        "uploads the pipeline that `{}` prints at run time",
+                        super::clip(&p.text)
+                    ),
+                    None => "uploads a pipeline generated at run time".to_string(),
+                },
+            ),
+            // Without a file, the agent uploads .buildkite/pipeline.yml and the like, which are
+            // read as pipelines of their own.
+            None => {}
+        }
+    }
+}
+
+/// A line of a script in another language that mentions a command without running it: a
+/// comment, or text printed or logged.
+fn is_prose(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#')
+        || t.starts_with("//")
+        || t.starts_with("--")
+        || [
+            "print", "puts", "say ", "console.", "log", "logger", "logging", "warn", "echo",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// `buildkite-agent pipeline upload …`.
+fn is_upload(cmd: &Command) -> bool {
+    let argv = cmd.argv();
+    argv.first()
+        .is_some_and(|p| basename(p) == "buildkite-agent")
+        && argv.get(1).map(String::as_str) == Some("pipeline")
+        && argv.get(2).map(String::as_str) == Some("upload")
+}
+
+/// `cd DIR` (or `pushd DIR`): the new working directory; the root when it cannot be known.
+fn cd(cmd: &Command, cwd: &str) -> Option<String> {
+    let argv = cmd.argv();
+    match argv.first().map(String::as_str) {
+        Some("cd" | "pushd" | "Set-Location" | "chdir") => {}
+        Some("popd") => return Some(String::new()),
+        _ => return None,
+    }
+    let target = argv[1..].iter().find(|a| !a.starts_with('-'));
+    Some(match target {
+        None => String::new(),
+        Some(t) => match place(cwd, t) {
+            Place::Repo(p) => p,
+            _ => String::new(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests;
