@@ -26,7 +26,7 @@ runs=${RUNS:-5}
 [ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is needed for peak RSS" >&2; exit 2; }
 
 if [ -n "${CARGO_SDL:-}" ]; then
-    sdl=$CARGO_SDL
+    sdl=$(cd "$(dirname "$CARGO_SDL")" && pwd)/$(basename "$CARGO_SDL")
 else
     echo "building cargo-sdl (release)" >&2
     cargo build --release --locked --quiet --manifest-path "$repo/Cargo.toml"
@@ -59,7 +59,8 @@ declare -A times rss
 for _ in $(seq "$runs"); do
     for n in "${names[@]}"; do
         (cd "$target" && /usr/bin/time -f '%e %M' -o "$work/time" ${cmd[$n]} >/dev/null 2>&1) || true
-        read -r secs kb <"$work/time" || { secs=$(tail -n 1 "$work/time" | cut -d' ' -f1); kb=0; }
+        # GNU time writes "Command exited with non-zero status N" first when it fails.
+        read -r secs kb < <(tail -n 1 "$work/time")
         times[$n]="${times[$n]:-} $secs"
         [ "${rss[$n]:-0}" -ge "$kb" ] 2>/dev/null || rss[$n]=$kb
     done

@@ -142,6 +142,13 @@ pub enum Command {
     },
     /// Write a commented sdl.toml and the folder layout for SDL records (never overwrites)
     Init,
+    /// Propose sdl.toml designations, as commented lines for a person to confirm
+    ///
+    /// Lists the sections of the documentation whose heading names a document kind or a user
+    /// guideline topic that has no evidence yet (candidates: they never count by themselves),
+    /// each with its file:line and the `sdl.toml` line that would designate it, commented out.
+    /// With --format json, the candidates as a JSON array.
+    Discover,
     /// Write an attestation for a requirement from flags (or prompts on a terminal), validated
     Attest(Box<AttestArgs>),
     /// Write the certification evidence package into a directory (and optionally an archive)

@@ -13,6 +13,10 @@ use crate::facts::FileRef;
 /// The commented template `cargo sdl init` writes; a test parses it.
 pub const TEMPLATE: &str = include_str!("../templates/sdl.toml");
 
+mod designation;
+use designation::designations;
+pub use designation::{GUIDELINE_TOPICS, split_designation};
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: {message}")]
@@ -38,6 +42,9 @@ pub struct RawConfig {
     pub product: RawProduct,
     #[serde(default)]
     pub documents: BTreeMap<String, OneOrMany>,
+    /// Guideline topic (`disposal`, …) → the file or `file#anchor` section that covers it.
+    #[serde(default)]
+    pub guidelines: BTreeMap<String, OneOrMany>,
     #[serde(default)]
     pub rules: BTreeMap<String, RawRuleSettings>,
     #[serde(default)]
@@ -315,8 +322,12 @@ pub struct Config {
     pub product: Product,
     /// True when `[product] name` set the product's name (then its tags are the releases).
     pub product_name_configured: bool,
-    /// Document kind → repository-relative paths, checked to exist inside the repository.
+    /// Document kind → repository-relative paths, checked to exist inside the repository, each
+    /// optionally with `#anchor`: one section of the file ([`split_designation`]).
     pub documents: BTreeMap<String, Vec<String>>,
+    /// Guideline topic (a key of `facts::files::GuidelineTopic::topic`) → designated files or
+    /// `file#anchor` sections, checked like `documents`.
+    pub guidelines: BTreeMap<String, Vec<String>>,
     pub rules: BTreeMap<String, RuleSettings>,
     pub not_applicable: Vec<NotApplicable>,
     pub waivers: Vec<Waiver>,
@@ -540,13 +551,26 @@ pub fn validate(
                 format!("unknown document kind; known kinds: {}", known.join(", ")),
             ));
         }
-        let mut checked = Vec::new();
-        for p in paths.into_vec() {
-            let rel = inside_repository(root, &p, PathKind::File)
-                .map_err(|message| invalid(format!("documents.{kind}"), message))?;
-            checked.push(rel);
-        }
+        let key = format!("documents.{kind}");
+        let checked = designations(root, paths).map_err(|m| invalid(key, m))?;
         documents.insert(kind, checked);
+    }
+
+    let mut guidelines = BTreeMap::new();
+    for (topic, paths) in raw.guidelines {
+        let key = format!("guidelines.{topic}");
+        if !GUIDELINE_TOPICS.iter().any(|(_, t)| *t == topic) {
+            let known: Vec<&str> = GUIDELINE_TOPICS.iter().map(|(_, t)| *t).collect();
+            return Err(invalid(
+                key,
+                format!(
+                    "unknown guideline topic; known topics: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        let checked = designations(root, paths).map_err(|m| invalid(key, m))?;
+        guidelines.insert(topic, checked);
     }
 
     let mut rules = BTreeMap::new();
@@ -820,6 +844,7 @@ pub fn validate(
         product,
         product_name_configured,
         documents,
+        guidelines,
         rules,
         not_applicable,
         waiver_policy,

@@ -565,6 +565,8 @@ fn organisation_rules_may_name_every_evaluator() {
                 kind: "threat-model".into(),
                 file: tm.clone(),
                 title: None,
+                basis: Default::default(),
+                section: None,
                 substance: Some(Substance {
                     words: 60,
                     ..Substance::default()
@@ -573,6 +575,7 @@ fn organisation_rules_may_name_every_evaluator() {
             }],
             threat_models: vec![ThreatModel {
                 file: tm,
+                section: None,
                 format: ThreatModelFormat::Markdown,
                 threats: Some(ThreatCounts {
                     total: 1,

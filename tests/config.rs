@@ -50,9 +50,19 @@ fn the_readme_example_parses_and_validates() {
         ("docs/security/threat-model.md", "# Threat model\n"),
         ("docs/security/requirements.md", "# Requirements\n"),
         ("docs/security/guidelines.md", "# Guidelines\n"),
+        ("docs/architecture.md", "# Architecture\n"),
+        ("docs/operations.md", "# Operations\n"),
     ]);
     let cfg = load(dir.path()).unwrap();
     assert_eq!(cfg.source.as_deref(), Some("sdl.toml"));
+    assert_eq!(
+        cfg.documents["security-context"],
+        ["docs/architecture.md#operating-environment"]
+    );
+    assert_eq!(
+        cfg.guidelines["disposal"],
+        ["docs/operations.md#decommissioning"]
+    );
     assert_eq!(cfg.product.name, "xy200-updater");
     assert_eq!(cfg.product.security_level, Some(2));
     assert_eq!(
@@ -259,6 +269,7 @@ fn every_key_the_init_template_documents_is_real() {
     assert_eq!(cfg.product.security_level, Some(2));
     assert_eq!(cfg.maturity_releases, 2);
     assert_eq!(cfg.documents.len(), 11);
+    assert_eq!(cfg.guidelines.len(), 6);
     assert_eq!(cfg.not_applicable.len(), 1);
     assert_eq!(cfg.waivers.len(), 1);
     assert_eq!(cfg.reviewed_sources.len(), 1);

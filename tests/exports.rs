@@ -229,6 +229,7 @@ fn sample() -> (Report, Catalog) {
                 channels: vec![],
                 disclosure: vec![],
                 timeframes: vec![],
+                set_aside: vec![],
                 not_analysed: None,
             }),
             ..FileFacts::default()

@@ -354,6 +354,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
                     channels: vec![],
                     disclosure: vec![],
                     timeframes: vec![],
+                    set_aside: vec![],
                     not_analysed: None,
                 }),
                 ..FileFacts::default()

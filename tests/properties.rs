@@ -274,13 +274,15 @@ fn check_prose(text: &str) -> Result<(), TestCaseError> {
         prop_assert!((1..=lines).contains(&line), "line {line} of {lines}");
     }
     for m in disclosure.iter().chain(&timeframes) {
-        prop_assert!(!m.text.contains('\n'));
-        // What the terminal shows of it cannot carry escape sequences.
-        let shown = cargo_sdl::sanitize::terminal(&m.text);
-        prop_assert!(!shown.chars().any(char::is_control), "{shown:?}");
-    }
-    for m in &disclosure {
-        prop_assert!(m.text.chars().count() <= 161, "{}", m.text);
+        // The quoted sentence is one line, already safe for a terminal, and short.
+        prop_assert!(!m.sentence.contains('\n'));
+        prop_assert!(
+            !m.sentence.chars().any(char::is_control),
+            "{:?}",
+            m.sentence
+        );
+        prop_assert!(m.sentence.chars().count() <= 241, "{}", m.sentence);
+        prop_assert!(!m.phrase.is_empty());
     }
 
     let txt = t::security_txt(text);
@@ -305,7 +307,7 @@ fn check_prose(text: &str) -> Result<(), TestCaseError> {
     }
     let topics = t::guideline_topics(text);
     prop_assert_eq!(topics.len(), 6);
-    for (line, _, _) in topics.iter().flatten() {
+    for (line, _, _, _) in topics.iter().flatten() {
         prop_assert!((1..=lines).contains(line));
     }
     if let Some((level, line, _)) = t::security_level(text) {

@@ -489,37 +489,16 @@ pub fn check_lockfile(
 /// (advisory id, package) → affected versions in one lockfile.
 type Vulnerable = BTreeMap<(String, String), BTreeSet<String>>;
 
-/// One registry package of a past lockfile, ordered by name and version.
-#[derive(Clone)]
-struct PackageKey {
-    name: String,
-    version: String,
-    package: rustsec::package::Package,
-}
-
-impl PartialEq for PackageKey {
-    fn eq(&self, other: &Self) -> bool {
-        (&self.name, &self.version) == (&other.name, &other.version)
-    }
-}
-impl Eq for PackageKey {}
-impl PartialOrd for PackageKey {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for PackageKey {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (&self.name, &self.version).cmp(&(&other.name, &other.version))
-    }
-}
-
-/// The default-registry packages of one past Cargo.lock (capped like the file on disk,
-/// before it is loaded).
+/// The default-registry packages of one past Cargo.lock, as (name, version): read with a line
+/// scanner of the format Cargo writes (`[[package]]` tables of `key = "value"` lines), not a
+/// full TOML parse, because a long history holds thousands of versions. A version that is not
+/// in that format is unreadable (the history is then partial, and the rule says so); the
+/// current lockfile is always read with the full parser. Capped like the file on disk, before
+/// it is loaded.
 fn registry_packages(
     repo: &gix::Repository,
     blob: gix::ObjectId,
-) -> Result<Vec<PackageKey>, String> {
+) -> Result<BTreeSet<(String, String)>, String> {
     let cap = crate::repo_fs::Limit::Lockfile.bytes();
     let header = repo.find_header(blob).map_err(|e| e.to_string())?;
     if header.size() > cap {
@@ -529,23 +508,108 @@ fn registry_packages(
         ));
     }
     let object = repo.find_object(blob).map_err(|e| e.to_string())?;
-    let lock = super::cargo::parse_lockfile(&object.data)?;
-    Ok(lock
-        .packages
-        .into_iter()
-        .filter(|p| p.source.as_ref().is_some_and(|s| s.is_default_registry()))
-        .map(|p| PackageKey {
-            name: p.name.to_string(),
-            version: p.version.to_string(),
-            package: p,
-        })
-        .collect())
+    let text = std::str::from_utf8(&object.data).map_err(|_| "not UTF-8".to_string())?;
+    scan_lock_packages(text)
 }
 
-/// The vulnerabilities (not informational advisories) that affect one registry package.
-fn vulnerabilities_of(db: &Database, p: &rustsec::package::Package) -> Vec<String> {
-    advisories_for(db, p)
-        .filter(|a| a.metadata.informational.is_none())
+/// The line scanner of [`registry_packages`].
+pub(crate) fn scan_lock_packages(text: &str) -> Result<BTreeSet<(String, String)>, String> {
+    #[derive(Default)]
+    struct Entry<'t> {
+        name: Option<&'t str>,
+        version: Option<&'t str>,
+        source: Option<&'t str>,
+        line: usize,
+    }
+    let mut out = BTreeSet::new();
+    let mut current: Option<Entry<'_>> = None;
+    let mut finish = |e: Entry<'_>| -> Result<(), String> {
+        let (Some(name), Some(version)) = (e.name, e.version) else {
+            return Err(format!(
+                "line {}: a [[package]] without a name or a version",
+                e.line
+            ));
+        };
+        if e.source.is_some_and(|s| CRATES_IO_SOURCES.contains(&s)) {
+            out.insert((name.to_string(), version.to_string()));
+        }
+        Ok(())
+    };
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('[') {
+            if let Some(e) = current.take() {
+                finish(e)?;
+            }
+            if line == "[[package]]" {
+                current = Some(Entry {
+                    line: n + 1,
+                    ..Entry::default()
+                });
+            }
+            continue;
+        }
+        let Some(e) = current.as_mut() else { continue };
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let slot = match key.trim() {
+            "name" => &mut e.name,
+            "version" => &mut e.version,
+            "source" => &mut e.source,
+            _ => continue,
+        };
+        let value = value.trim();
+        let Some(inner) = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .filter(|v| !v.contains(['"', '\\']))
+        else {
+            return Err(format!(
+                "line {}: `{}` is not a plain string as Cargo writes it",
+                n + 1,
+                key.trim()
+            ));
+        };
+        if slot.replace(inner).is_some() {
+            return Err(format!("line {}: `{}` given twice", n + 1, key.trim()));
+        }
+    }
+    if let Some(e) = current.take() {
+        finish(e)?;
+    }
+    Ok(out)
+}
+
+/// How Cargo.lock names the crates.io registry: its git index, or the sparse protocol's.
+const CRATES_IO_SOURCES: [&str; 2] = [
+    "registry+https://github.com/rust-lang/crates.io-index",
+    "sparse+https://index.crates.io/",
+];
+
+/// The vulnerabilities (not informational advisories) that affect one registry package
+/// version; none when the name or version is not one RustSec can query.
+fn vulnerabilities_of(db: &Database, name: &str, version: &str) -> Vec<String> {
+    let (Ok(name), Ok(version)) = (
+        name.parse::<rustsec::package::Name>(),
+        rustsec::Version::parse(version),
+    ) else {
+        return Vec::new();
+    };
+    let query = Query::new()
+        .collection(Collection::Crates)
+        .withdrawn(false)
+        .package_name(name)
+        .package_version(version);
+    db.query(&query)
+        .into_iter()
+        .filter(|a| {
+            a.metadata
+                .source
+                .as_ref()
+                .is_none_or(|s| s.is_default_registry())
+                && a.metadata.informational.is_none()
+        })
         .map(|a| a.metadata.id.to_string())
         .collect()
 }
@@ -636,29 +700,27 @@ pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockH
     // returns to an earlier content (a revert), so each distinct blob is parsed once; and most
     // packages stay from one version to the next, so each (package, version) is looked up in
     // the database once: a version costs only the packages it introduced.
-    let mut parsed_blobs: BTreeMap<gix::ObjectId, Result<Vec<PackageKey>, String>> =
-        BTreeMap::new();
-    let mut looked_up: BTreeMap<PackageKey, Vec<String>> = BTreeMap::new();
+    let mut by_blob: BTreeMap<gix::ObjectId, Result<Vulnerable, String>> = BTreeMap::new();
+    let mut looked_up: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut timeline: Vec<(&LockVersion, Vulnerable)> = Vec::new();
     for v in versions.iter().rev() {
-        let packages = parsed_blobs
-            .entry(v.blob)
-            .or_insert_with(|| registry_packages(&repo, v.blob));
-        match packages {
-            Ok(packages) => {
-                let mut set = Vulnerable::new();
-                for key in packages.iter() {
-                    let ids = looked_up
-                        .entry(key.clone())
-                        .or_insert_with(|| vulnerabilities_of(db, &key.package));
-                    for id in ids.iter() {
-                        set.entry((id.clone(), key.name.clone()))
-                            .or_default()
-                            .insert(key.version.clone());
-                    }
+        let vulnerable = by_blob.entry(v.blob).or_insert_with(|| {
+            let packages = registry_packages(&repo, v.blob)?;
+            let mut set = Vulnerable::new();
+            for key in packages {
+                let ids = looked_up
+                    .entry(key.clone())
+                    .or_insert_with(|| vulnerabilities_of(db, &key.0, &key.1));
+                for id in ids.iter() {
+                    set.entry((id.clone(), key.0.clone()))
+                        .or_default()
+                        .insert(key.1.clone());
                 }
-                timeline.push((v, set));
             }
+            Ok(set)
+        });
+        match vulnerable {
+            Ok(set) => timeline.push((v, set.clone())),
             Err(e) => unreadable.push(format!("{}: {e}", short(&v.commit))),
         }
     }
@@ -731,4 +793,42 @@ pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockH
 
 fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The history's line scanner finds exactly the registry packages the full parser finds,
+    /// on this repository's own lockfile and on a hand-made one with every shape Cargo writes.
+    #[test]
+    fn the_line_scanner_agrees_with_the_full_parser() {
+        let own = include_str!("../../Cargo.lock");
+        let made = "version = 4\n\n[[package]]\nname = \"local\"\nversion = \"0.1.0\"\n\
+                    dependencies = [\n \"a\",\n]\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0+x\"\n\
+                    source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\
+                    checksum = \"0000000000000000000000000000000000000000000000000000000000000001\"\n\n[[package]]\nname = \"b\"\nversion = \"2.0.0\"\n\
+                    source = \"sparse+https://index.crates.io/\"\n\n[[package]]\nname = \"c\"\n\
+                    version = \"3.0.0\"\nsource = \"git+https://example.org/c#abc\"\n\n[metadata]\n";
+        for text in [own, made] {
+            let full: BTreeSet<(String, String)> =
+                crate::collect::cargo::parse_lockfile(text.as_bytes())
+                    .unwrap()
+                    .packages
+                    .into_iter()
+                    .filter(|p| p.source.as_ref().is_some_and(|s| s.is_default_registry()))
+                    .map(|p| (p.name.to_string(), p.version.to_string()))
+                    .collect();
+            assert!(!full.is_empty());
+            assert_eq!(scan_lock_packages(text).unwrap(), full);
+        }
+        // Not Cargo's own format: unreadable, never a silently shorter list.
+        for bad in [
+            "[[package]]\nname = \"a\"\n",
+            "[[package]]\nname = 'a'\nversion = \"1\"\n",
+            "[[package]]\nname = \"a\"\nname = \"b\"\nversion = \"1\"\n",
+        ] {
+            assert!(scan_lock_packages(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -11,8 +11,42 @@ use super::RunOutcome;
 /// `init`: write what is missing in the located workspace.
 pub fn run(global: &GlobalOptions) -> anyhow::Result<RunOutcome> {
     let ws = crate::workspace::locate(global.manifest_path.as_deref())?;
-    let written = init(&ws.root)?;
-    Ok(RunOutcome::output(describe(&written)))
+    // Only a new sdl.toml gets them: an existing one is never touched.
+    let proposals = if ws.root.join("sdl.toml").symlink_metadata().is_err() {
+        candidates(global, &ws)
+    } else {
+        None
+    };
+    let written = init(&ws.root, proposals.as_deref().unwrap_or(""))?;
+    let mut out = describe(&written);
+    if proposals.is_some()
+        && written
+            .iter()
+            .any(|(p, created)| *created && p == Path::new("sdl.toml"))
+    {
+        out.push_str(
+            "sdl.toml ends with candidate designations, commented out: read each section and \
+             uncomment the ones that are right (`cargo sdl discover` lists them again)\n",
+        );
+    }
+    Ok(RunOutcome::output(out))
+}
+
+/// The commented candidate designations for a new sdl.toml, if the documentation has any (and
+/// nothing when the configuration in force cannot be read: `init` still writes the template).
+fn candidates(global: &GlobalOptions, ws: &crate::workspace::Workspace) -> Option<String> {
+    let catalog = super::load_catalog(global).ok()?;
+    let config = crate::config::Config::load(
+        &ws.root,
+        global.config.as_deref(),
+        &catalog,
+        ws.product.clone(),
+    )
+    .ok()?;
+    match crate::collect::files::collect(&ws.root, &config) {
+        crate::facts::Collected::Present { value } => super::discover::init_block(&value),
+        _ => None,
+    }
 }
 
 /// Folders for records a human keeps, each with a README saying what belongs there.
@@ -36,9 +70,11 @@ const LAYOUT: &[(&str, &str)] = &[
 ];
 
 /// Write what is missing under `root`; return the files written (existing files are kept).
-pub fn init(root: &Path) -> anyhow::Result<Vec<(PathBuf, bool)>> {
+/// `extra` is appended to a new sdl.toml (commented candidate designations).
+pub fn init(root: &Path, extra: &str) -> anyhow::Result<Vec<(PathBuf, bool)>> {
     let mut result = Vec::new();
-    let mut files: Vec<(&str, &str)> = vec![("sdl.toml", crate::config::TEMPLATE)];
+    let config = format!("{}{extra}", crate::config::TEMPLATE);
+    let mut files: Vec<(&str, &str)> = vec![("sdl.toml", &config)];
     files.extend_from_slice(LAYOUT);
     for (rel, content) in files {
         let path = root.join(rel);

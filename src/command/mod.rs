@@ -5,6 +5,7 @@ pub mod advisories;
 pub mod attest;
 pub mod check;
 pub mod diff;
+pub mod discover;
 pub mod fetch;
 pub mod gate;
 pub mod init;
@@ -73,6 +74,7 @@ pub fn run(
         Command::Rules => rules::rules(global, &catalog, color),
         Command::Explain { id } => rules::explain(global, &catalog, id),
         Command::Init => init::run(global),
+        Command::Discover => discover::run(global),
         Command::Sbom { out } => sbom::run(global, out.as_deref(), progress),
         Command::Fetch(args) => fetch::run(global, args, progress),
         Command::Advisories { lockfile } => advisories::run(global, lockfile.as_deref()),

@@ -17,6 +17,11 @@ pub struct FileFacts {
     /// Document kinds whose paths came from the configuration rather than from discovery.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configured_kinds: Vec<String>,
+    /// Leads, not evidence: sections elsewhere in the documentation whose heading names a
+    /// document kind or a guideline topic that has no evidence of its own. A rule with only
+    /// candidates is unknown and names the `sdl.toml` line that would designate each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
     /// The first security-policy document, analysed.
     pub security_policy: Option<SecurityPolicy>,
     /// An RFC 9116 `security.txt`.
@@ -88,14 +93,112 @@ pub struct Listing {
     pub truncated: bool,
 }
 
-/// One SDL document.
+/// Why a document or a section counts as evidence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// Designated by a person in `sdl.toml` (`[documents]`, `[guidelines]`).
+    Designated,
+    /// At a conventional place: a well-known name (SECURITY.md, THREAT_MODEL.md, …) or a
+    /// security folder (docs/security/, …), or a section of such a file whose heading names
+    /// what it is.
+    #[default]
+    Conventional,
+}
+
+/// One section of a file: the heading that opens it, up to the next heading of the same or a
+/// higher level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// The heading's line (1-based).
+    pub line: u32,
+    /// The heading's text, without its markers.
+    pub heading: String,
+    /// Its anchor, as GitHub derives it from the heading (`#threat-model`); the form
+    /// `sdl.toml` designates a section by.
+    pub anchor: String,
+}
+
+/// A lead: a place in the documentation that may be the evidence a rule looks for, found by a
+/// heading (or, in a guidelines document, a sentence) that names the topic. It is not
+/// evidence until a person designates it in `sdl.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The `sdl.toml` key that would designate it: `documents.threat-model`,
+    /// `guidelines.disposal`.
+    pub key: String,
+    pub file: FileRef,
+    /// The line that named the topic.
+    pub line: u32,
+    /// The heading of the section it is in (the matched heading itself, or the one above a
+    /// matched sentence); `None` before the first heading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<Section>,
+    /// The matched line, as written (clipped).
+    pub text: String,
+    /// Words of prose in the section.
+    pub words: usize,
+    /// The file's path as `sdl.toml` names it, relative to the workspace's folder; `None` when
+    /// the file lies outside that folder (a repository-level document of a workspace in a
+    /// subfolder), which `sdl.toml` cannot designate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_path: Option<String>,
+}
+
+impl Candidate {
+    /// The value that designates it: `path#anchor`, or the path alone; `None` when `sdl.toml`
+    /// cannot reach the file.
+    pub fn designation(&self) -> Option<String> {
+        let path = self.config_path.as_ref()?;
+        Some(match &self.section {
+            Some(s) => format!("{path}#{}", s.anchor),
+            None => path.clone(),
+        })
+    }
+
+    /// The `sdl.toml` line that designates it: `[guidelines] disposal = "docs/ops.md#…"`.
+    pub fn toml_line(&self) -> Option<String> {
+        let (table, key) = self.key.split_once('.').unwrap_or(("documents", &self.key));
+        Some(format!(
+            "[{table}] {key} = {}",
+            toml_string(&self.designation()?)
+        ))
+    }
+}
+
+/// A TOML basic string: quoted, with `"`, `\`, control and bidi characters escaped.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            // Control and bidi characters as escapes: the line stays one line, shown as written.
+            c if crate::sanitize::is_dangerous(c) => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One SDL document: a whole file, or one section of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// A key of `config::DOCUMENT_KINDS`.
     pub kind: String,
     pub file: FileRef,
-    /// The document's first heading, when it has one.
+    /// The document's first heading, when it has one (a section's own heading).
     pub title: Option<String>,
+    /// Why it counts: designated in `sdl.toml`, or at a conventional place.
+    #[serde(default)]
+    pub basis: Basis,
+    /// When the document is one section of the file: which. Its substance is the section's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<Section>,
     /// What a prose document says, measured ([`Substance`]); `None` when it was not read as
     /// prose (see `not_analysed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,15 +256,44 @@ pub struct Channel {
     pub line: u32,
 }
 
+/// A sentence of the security policy that makes a statement, read in its context (the sentence,
+/// the lead-in of its list, its heading).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// The line the sentence starts on.
+    pub line: u32,
+    /// The sentence as written: whitespace collapsed, control characters escaped, at most 240
+    /// characters.
+    pub sentence: String,
+    /// The words that made it the statement ("within 3 business days", "advisory").
+    pub phrase: String,
+}
+
+/// A sentence with a statement's keyword that was not read as making the statement, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAside {
+    /// `disclosure` or `timeframes`.
+    pub statement: String,
+    pub line: u32,
+    pub sentence: String,
+    pub why: String,
+}
+
 /// The security policy (SECURITY.md or the configured document).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityPolicy {
     pub file: FileRef,
     pub channels: Vec<Channel>,
-    /// Lines that state how and when vulnerabilities are disclosed.
-    pub disclosure: Vec<Mention>,
-    /// Response or fix time-frames stated ("within 5 days", "90 days").
-    pub timeframes: Vec<Mention>,
+    /// Sentences that say how and when a vulnerability becomes public (an advisory, a CVE,
+    /// coordinated disclosure, an embargo, publication), up to ten.
+    pub disclosure: Vec<Statement>,
+    /// Sentences about handling a vulnerability report (acknowledge, triage, fix, release,
+    /// disclose) that give a time-frame ("within 5 days", "90-day"), up to twenty.
+    pub timeframes: Vec<Statement>,
+    /// Sentences with a keyword of a statement that do not make it (a time-frame about the
+    /// MSRV, "disclose any use of AI assistance"), up to ten.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAside>,
     /// Why the content was not analysed (too large, unreadable); the lists are then empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_analysed: Option<String>,
@@ -235,6 +367,9 @@ pub struct ThreatCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreatModel {
     pub file: FileRef,
+    /// When the model is one section of the file (a `## Threat model` of SECURITY.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<Section>,
     pub format: ThreatModelFormat,
     /// Present for Threat Dragon and Threagile models, Markdown models (even when they
     /// enumerate none), and other prose models that enumerate at least one threat.
@@ -259,30 +394,37 @@ pub struct DeclaredSecurityLevel {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GuidelinesSource {
-    /// Configured or discovered `guidelines` documents.
+    /// Configured or discovered `guidelines` documents (and the other conventional security
+    /// documents), README and docs/ for candidates.
     Guidelines,
-    /// No guidelines document: README and docs/ were searched instead.
+    /// No guidelines document: the conventional security documents, README and docs/ were
+    /// searched.
     ReadmeAndDocs,
     /// Nothing to search.
     #[default]
     None,
 }
 
-/// Where a topic was found.
+/// The section that covers a topic: designated in `sdl.toml`, or a section of a conventional
+/// security document whose heading names the topic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicMatch {
     pub file: FileRef,
+    /// The heading's line (1 for a whole designated file without a heading).
     pub line: u32,
-    /// The match is in a heading (a section about the topic), not a passing mention.
+    /// `text` is a heading: the section it opens is the evidence.
     pub heading: bool,
+    /// The heading as written (clipped), or the file's path for a whole designated file.
     pub text: String,
-    /// Words of prose in the section: under the heading (its subsections included) or, for a
-    /// mention, in the section that holds it ([`Substance::words`]).
+    /// Words of prose in the section, its subsections included ([`Substance::words`]).
     #[serde(default)]
     pub words: usize,
     /// The first line with placeholder text in that section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<Mention>,
+    /// Designated in `sdl.toml`, or found at a conventional place.
+    #[serde(default)]
+    pub basis: Basis,
 }
 
 /// One of the SG-1 … SG-6 topics.
@@ -290,10 +432,13 @@ pub struct TopicMatch {
 pub struct GuidelineTopic {
     /// SG-1 … SG-6.
     pub requirement: String,
-    /// A short name: defense-in-depth, environment, hardening, disposal, secure-operation,
-    /// accounts.
+    /// A short name, the key of `[guidelines]` in `sdl.toml`: defense-in-depth, environment,
+    /// hardening, disposal, secure-operation, accounts.
     pub topic: String,
     pub found: Option<TopicMatch>,
+    /// Why a designation in `sdl.toml` could not be resolved (no such heading, unreadable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use super::{Repo, text, threats, yaml};
+use super::{Repo, sections, text, threats, yaml};
 use crate::config::Config;
 use crate::facts::FileRef;
-use crate::facts::files::{Document, Substance, ThreatModel, ThreatModelFormat};
+use crate::facts::files::{
+    Basis, Candidate, Document, Section, Substance, ThreatModel, ThreatModelFormat,
+};
 
 /// Places where any kind of SDL document is looked for, in precedence order (GitHub reads
 /// SECURITY.md from .github/ first).
@@ -132,7 +134,7 @@ fn split(path: &str) -> (&str, &str) {
     }
 }
 
-fn extension(name: &str) -> String {
+pub(super) fn extension(name: &str) -> String {
     match name.rfind('.') {
         Some(at) if at > 0 => name[at + 1..].to_ascii_lowercase(),
         _ => String::new(),
@@ -190,23 +192,66 @@ fn kind_of(path: &str) -> Option<&'static str> {
     })
 }
 
-/// Every document, in `DOCUMENT_KINDS` order then precedence order, and the kinds that were
-/// configured.
-pub(super) fn find(repo: &Repo<'_>, config: &Config) -> (Vec<Document>, Vec<String>) {
-    let mut chosen: Vec<(String, String)> = Vec::new();
+/// Kinds of documents that are about security as a whole: a section of one whose heading names
+/// another kind or a guideline topic is evidence of it (a `## Threat model` of SECURITY.md).
+const SECURITY_KINDS: &[&str] = &[
+    "security-policy",
+    "threat-model",
+    "security-context",
+    "security-requirements",
+    "guidelines",
+];
+
+/// What [`find`] found.
+pub(super) struct Found {
+    /// Every document, in `DOCUMENT_KINDS` order then precedence order.
+    pub(super) documents: Vec<Document>,
+    /// The kinds whose documents are designated in `sdl.toml`.
+    pub(super) configured: Vec<String>,
+    /// Headings elsewhere in the documentation that name a kind without a document.
+    pub(super) candidates: Vec<Candidate>,
+}
+
+/// At most this many sections of one kind, and candidates per kind or topic.
+const MAX_SECTIONS: usize = 5;
+
+/// Every document: designated ones (`[documents]`, a file, a folder or `file#anchor`), else
+/// those at conventional places; then, for a kind that has none, the sections of the
+/// conventional security files whose heading names it, and candidates elsewhere in the
+/// documentation.
+pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
+    let mut chosen: Vec<(String, String, Basis)> = Vec::new();
+    let mut sections: Vec<(String, String, Section, Basis)> = Vec::new();
     let mut configured = Vec::new();
     for (kind, _) in crate::catalog::DOCUMENT_KINDS {
-        if let Some(paths) = config.documents.get(*kind) {
+        if let Some(designations) = config.documents.get(*kind) {
             configured.push(kind.to_string());
-            for p in paths {
+            for designation in designations {
+                let (p, anchor) = crate::config::split_designation(designation);
                 // Configured paths are relative to the workspace's folder.
                 let p = &repo.in_workspace(p);
+                if let Some(anchor) = anchor {
+                    match locate(repo, p, anchor) {
+                        Ok(section) => sections.push((
+                            kind.to_string(),
+                            p.to_string(),
+                            section,
+                            Basis::Designated,
+                        )),
+                        Err(why) => repo.problem(p, format!("documents.{kind}: {why}")),
+                    }
+                    continue;
+                }
                 let dir = format!("{}/", p.trim_end_matches('/'));
                 let inside: Vec<&String> = repo.under(&dir).take(MAX_PER_DIR).collect();
                 if inside.is_empty() {
-                    chosen.push((kind.to_string(), p.clone()));
+                    chosen.push((kind.to_string(), p.to_string(), Basis::Designated));
                 } else {
-                    chosen.extend(inside.into_iter().map(|f| (kind.to_string(), f.clone())));
+                    chosen.extend(
+                        inside
+                            .into_iter()
+                            .map(|f| (kind.to_string(), f.clone(), Basis::Designated)),
+                    );
                 }
             }
             continue;
@@ -228,30 +273,207 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> (Vec<Document>, Vec<Stri
             )
         });
         found.dedup();
-        chosen.extend(found.into_iter().map(|f| (kind.to_string(), f.clone())));
+        chosen.extend(
+            found
+                .into_iter()
+                .map(|f| (kind.to_string(), f.clone(), Basis::Conventional)),
+        );
     }
     let mut seen = BTreeSet::new();
-    let documents = chosen
+    let mut documents: Vec<Document> = chosen
         .into_iter()
-        .filter(|pair| seen.insert(pair.clone()))
-        .filter_map(|(kind, path)| {
+        .filter(|(kind, path, _)| seen.insert((kind.clone(), path.clone())))
+        .filter_map(|(kind, path, basis)| {
             let file = repo.file_ref(&path).ok()?;
             let title = title(repo, &path);
-            let (substance, not_analysed) = substance(repo, &kind, &path);
+            let (substance, not_analysed) = substance(repo, &kind, &path, None);
             Some(Document {
                 kind,
                 file,
                 title,
+                basis,
+                section: None,
                 substance,
                 not_analysed,
             })
         })
         .collect();
-    (documents, configured)
+
+    // Kinds without a document: the sections of the conventional security files that a heading
+    // names as such are evidence; headings elsewhere in the documentation are candidates.
+    let security = security_files(repo, &documents);
+    let missing: Vec<(usize, &str)> = sections::KIND_HEADINGS
+        .iter()
+        .enumerate()
+        .filter(|(_, (kind, _))| {
+            !(documents.iter().any(|d| d.kind == *kind)
+                || sections.iter().any(|(sk, ..)| sk == kind)
+                || config.documents.contains_key(*kind))
+        })
+        .map(|(k, (kind, _))| (k, *kind))
+        .collect();
+    let mut candidates = Vec::new();
+    if !missing.is_empty() {
+        let mut found = vec![0usize; sections::KIND_HEADINGS.len()];
+        for path in &security {
+            let hits = outline_hits(repo, path, sections::kind_hits);
+            for &(k, kind) in &missing {
+                for hit in hits.get(k).into_iter().flatten() {
+                    if found[k] < MAX_SECTIONS
+                        && let Some(section) = &hit.section
+                    {
+                        found[k] += 1;
+                        sections.push((
+                            kind.to_string(),
+                            path.clone(),
+                            section.clone(),
+                            Basis::Conventional,
+                        ));
+                    }
+                }
+            }
+        }
+        let elsewhere: Vec<String> = user_docs(repo)
+            .into_iter()
+            .filter(|p| !security.contains(p))
+            .collect();
+        for path in &elsewhere {
+            let hits = outline_hits(repo, path, sections::kind_hits);
+            for &(k, kind) in missing.iter().filter(|(k, _)| found[*k] == 0) {
+                let key = format!("documents.{kind}");
+                for hit in hits.get(k).into_iter().flatten().filter(|h| h.complete()) {
+                    if candidates
+                        .iter()
+                        .filter(|c: &&Candidate| c.key == key)
+                        .count()
+                        >= MAX_SECTIONS
+                    {
+                        break;
+                    }
+                    if let Ok(file) = repo.file_ref(path) {
+                        candidates.push(Candidate {
+                            key: key.clone(),
+                            config_path: repo.config_path(&file.path),
+                            file,
+                            line: hit.line,
+                            section: hit.section.clone(),
+                            text: hit.text.clone(),
+                            words: hit.words,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (kind, path, section, basis) in sections {
+        let Ok(file) = repo.file_ref(&path) else {
+            continue;
+        };
+        let (substance, not_analysed) = substance(repo, &kind, &path, Some(&section));
+        documents.push(Document {
+            kind,
+            file,
+            title: Some(section.heading.clone()),
+            basis,
+            section: Some(section),
+            substance,
+            not_analysed,
+        });
+    }
+    // DOCUMENT_KINDS order, whole files before sections.
+    let order = |kind: &str| {
+        crate::catalog::DOCUMENT_KINDS
+            .iter()
+            .position(|(k, _)| *k == kind)
+            .unwrap_or(usize::MAX)
+    };
+    documents.sort_by_key(|d| order(&d.kind));
+    Found {
+        documents,
+        configured,
+        candidates,
+    }
 }
 
-/// What a document says ([`Substance`]), or why that was not measured.
-fn substance(repo: &Repo<'_>, kind: &str, path: &str) -> (Option<Substance>, Option<String>) {
+/// The section of `path` whose anchor is `anchor`.
+fn locate(repo: &Repo<'_>, path: &str, anchor: &str) -> Result<Section, String> {
+    if !is_prose(path) {
+        return Err(format!(
+            "{path} is not a text document, so it has no sections to designate"
+        ));
+    }
+    let t = repo
+        .read(path)
+        .map_err(|e| format!("{path} {}", e.reason))?;
+    sections::find(&t.text, &extension(path), anchor)
+        .map(|(s, _)| s)
+        .map_err(|why| format!("{path} {why}"))
+}
+
+/// The text of `section` in `text` (the heading included), and the line it starts at.
+pub(super) fn section_text<'t>(text: &'t str, ext: &str, section: &Section) -> (&'t str, u32) {
+    match sections::find(text, ext, &section.anchor) {
+        Ok((s, range)) => (&text[range], s.line),
+        // The file changed between two reads of the same run: nothing, rather than the wrong part.
+        Err(_) => ("", section.line),
+    }
+}
+
+/// Prose files that are conventional places for security documentation: documents of the
+/// [`SECURITY_KINDS`] (configured or found by name) and every prose file in a security folder.
+pub(super) fn security_files(repo: &Repo<'_>, documents: &[Document]) -> Vec<String> {
+    let mut out: Vec<String> = documents
+        .iter()
+        .filter(|d| SECURITY_KINDS.contains(&d.kind.as_str()) && d.section.is_none())
+        .map(|d| d.file.path.clone())
+        .filter(|p| is_prose(p))
+        .collect();
+    out.extend(
+        repo.scoped()
+            .filter(|f| {
+                let dir = split(repo.local(f)).0.to_lowercase();
+                SECURITY_DIRS.iter().any(|d| dir.starts_with(d)) && is_prose(f)
+            })
+            .take(MAX_PER_DIR)
+            .cloned(),
+    );
+    let mut seen = BTreeSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    out
+}
+
+/// Document kinds whose own words are the subject: their sections are evidence of a guideline
+/// topic only when designated (a threat model's "Trust boundaries" is no user guidance).
+pub(super) fn is_other_kind(documents: &[Document], path: &str) -> bool {
+    documents.iter().any(|d| {
+        d.file.path == path
+            && d.section.is_none()
+            && !matches!(d.kind.as_str(), "security-policy" | "guidelines")
+    })
+}
+
+/// What `pick` finds in the outline of `path` (nothing when it cannot be read).
+pub(super) fn outline_hits<T: Default>(
+    repo: &Repo<'_>,
+    path: &str,
+    pick: impl Fn(&text::Outline<'_>, &[sections::Heading]) -> T,
+) -> T {
+    let Ok(t) = repo.read(path) else {
+        return T::default();
+    };
+    let doc = text::Outline::new(&t.text, &extension(path));
+    let heads = sections::headings(&doc);
+    pick(&doc, &heads)
+}
+
+/// What a document says ([`Substance`]) — a section's words only — or why that was not
+/// measured.
+fn substance(
+    repo: &Repo<'_>,
+    kind: &str,
+    path: &str,
+    section: Option<&Section>,
+) -> (Option<Substance>, Option<String>) {
     let ext = extension(path);
     if !is_prose(path) {
         let why = match ext.as_str() {
@@ -267,14 +489,17 @@ fn substance(repo: &Repo<'_>, kind: &str, path: &str) -> (Option<Substance>, Opt
         return (None, Some(why));
     }
     match repo.read(path) {
-        Ok(t) => (
-            Some(text::substance(
-                &t.text,
-                &ext,
-                kind == "security-requirements",
-            )),
-            None,
-        ),
+        Ok(t) => {
+            let ids = kind == "security-requirements";
+            let s = match section {
+                Some(section) => {
+                    let (part, first) = section_text(&t.text, &ext, section);
+                    text::Outline::new_at(part, &ext, first).substance(ids)
+                }
+                None => text::substance(&t.text, &ext, ids),
+            };
+            (Some(s), None)
+        }
         Err(e) => (None, Some(e.reason)),
     }
 }
@@ -328,8 +553,12 @@ fn title(repo: &Repo<'_>, path: &str) -> Option<String> {
     }
 }
 
-/// Analyse one threat-model document.
-pub(super) fn threat_model(repo: &Repo<'_>, file: &FileRef) -> ThreatModel {
+/// Analyse one threat-model document (a whole file, or its `section`).
+pub(super) fn threat_model(
+    repo: &Repo<'_>,
+    file: &FileRef,
+    section: Option<&Section>,
+) -> ThreatModel {
     let ext = extension(&file.path);
     let machine = matches!(ext.as_str(), "json" | "yaml" | "yml");
     let markdown = matches!(ext.as_str(), "md" | "markdown");
@@ -340,6 +569,7 @@ pub(super) fn threat_model(repo: &Repo<'_>, file: &FileRef) -> ThreatModel {
         } else {
             ThreatModelFormat::Other
         },
+        section: section.cloned(),
         threats: None,
         note: None,
         not_analysed: None,
@@ -348,7 +578,11 @@ pub(super) fn threat_model(repo: &Repo<'_>, file: &FileRef) -> ThreatModel {
         if is_prose(&file.path) {
             match repo.read(&file.path) {
                 Ok(t) => {
-                    let counts = threats::prose(&text::Outline::new(&t.text, &ext));
+                    let (part, first) = match section {
+                        Some(s) => section_text(&t.text, &ext, s),
+                        None => (t.text.as_str(), 1),
+                    };
+                    let counts = threats::prose(&text::Outline::new_at(part, &ext, first));
                     if markdown || counts.total > 0 {
                         model.threats = Some(counts);
                     } else {
@@ -406,9 +640,17 @@ pub(super) fn threat_model(repo: &Repo<'_>, file: &FileRef) -> ThreatModel {
     model
 }
 
-/// README and the prose under docs/ and doc/, of the workspace's folder and of the
-/// repository's top: where user guidance lives when no guidelines document is named.
+/// README and the prose of the documentation tree, of the workspace's folder and of the
+/// repository's top: docs/ and doc/, then doc/ and docs/ folders deeper down among the
+/// product's files (src/doc/, crates/x/docs/), where a workspace keeps its book and manual
+/// pages. Where user guidance may be, and candidates may be found; never evidence by itself.
 pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
+    let prose = |f: &String| {
+        matches!(
+            extension(f).as_str(),
+            "md" | "markdown" | "rst" | "adoc" | "txt"
+        )
+    };
     let mut dirs = vec![repo.prefix.clone()];
     if !repo.prefix.is_empty() {
         dirs.push(String::new());
@@ -429,17 +671,28 @@ pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
         out.extend(
             repo.under(&docs)
                 .chain(repo.under(&doc))
-                .filter(|f| {
-                    matches!(
-                        extension(f).as_str(),
-                        "md" | "markdown" | "rst" | "adoc" | "txt"
-                    )
-                })
+                .filter(|f| prose(f))
                 .take(200)
                 .cloned(),
         );
     }
-    out.dedup();
+    let nested = repo.scoped().filter(|f| {
+        let folders: Vec<String> = repo
+            .local(f)
+            .split('/')
+            .rev()
+            .skip(1)
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let named = |names: &[&str]| folders.iter().any(|d| names.contains(&d.as_str()));
+        folders.len() > 1
+            && !matches!(folders.last().map(String::as_str), Some("doc" | "docs"))
+            && named(&["doc", "docs"])
+            && !named(&["vendor", "third_party", "node_modules", "target"])
+    });
+    out.extend(nested.filter(|f| prose(f)).take(200).cloned());
+    let mut seen = BTreeSet::new();
+    out.retain(|f| seen.insert(f.clone()));
     out
 }
 

@@ -8,8 +8,12 @@
 mod ci;
 mod codeowners;
 mod documents;
+mod guidelines;
 mod listing;
+mod policy;
 mod rust;
+mod sections;
+mod statements;
 #[doc(hidden)]
 pub mod testing;
 mod text;
@@ -22,8 +26,8 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::facts::files::{
-    Codeowners, DeclaredSecurityLevel, FileFacts, GuidelineTopic, Guidelines, GuidelinesSource,
-    Listing, ListingSource, Problem, SecurityPolicy, SecurityTxt, TopicMatch, UpdateConfig,
+    Codeowners, DeclaredSecurityLevel, Document, FileFacts, Listing, ListingSource, Problem,
+    SecurityPolicy, SecurityTxt, UpdateConfig,
 };
 use crate::facts::{Collected, FileRef};
 
@@ -94,23 +98,28 @@ pub fn collect_at(
 }
 
 fn collect_from(repo: Repo<'_>, listing: Listing, config: &Config) -> Collected<FileFacts> {
-    let (documents, configured_kinds) = documents::find(&repo, config);
+    let documents::Found {
+        documents,
+        configured: configured_kinds,
+        mut candidates,
+    } = documents::find(&repo, config);
     let security_policy = documents
         .iter()
         .find(|d| d.kind == "security-policy")
-        .map(|d| security_policy(&repo, &d.file));
+        .map(|d| security_policy(&repo, d));
     let threat_models = documents
         .iter()
         .filter(|d| d.kind == "threat-model")
-        .map(|d| documents::threat_model(&repo, &d.file))
+        .map(|d| documents::threat_model(&repo, &d.file, d.section.as_ref()))
         .collect();
     let security_level = security_level(&repo, &documents);
-    let guidelines = guidelines(&repo, &documents);
+    let guidelines = guidelines::guidelines(&repo, &documents, config, &mut candidates);
     let (lints, crates) = rust::lints_and_crates(&repo);
 
     let mut facts = FileFacts {
         listing,
         configured_kinds,
+        candidates,
         security_policy,
         security_txt: security_txt(&repo),
         codeowners: codeowners(&repo),
@@ -224,6 +233,11 @@ impl<'a> Repo<'a> {
 
     fn has(&self, rel: &str) -> bool {
         self.files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok()
+    }
+
+    /// How `sdl.toml` names `path`: relative to the workspace's folder, or `None` outside it.
+    fn config_path(&self, path: &str) -> Option<String> {
+        path.strip_prefix(self.prefix.as_str()).map(str::to_string)
     }
 
     /// The repository path of `rel`, a path relative to the workspace's folder.
@@ -409,23 +423,30 @@ impl<'a> Repo<'a> {
     }
 }
 
-fn security_policy(repo: &Repo<'_>, file: &FileRef) -> SecurityPolicy {
-    match repo.read(&file.path) {
+fn security_policy(repo: &Repo<'_>, doc: &Document) -> SecurityPolicy {
+    match repo.read(&doc.file.path) {
         Ok(t) => {
-            let c = text::security_policy(&t.text);
+            let ext = documents::extension(&doc.file.path);
+            let (part, first) = match &doc.section {
+                Some(s) => documents::section_text(&t.text, &ext, s),
+                None => (t.text.as_str(), 1),
+            };
+            let c = policy::security_policy(part, &ext, first);
             SecurityPolicy {
                 file: t.file,
                 channels: c.channels,
-                disclosure: c.disclosure,
-                timeframes: c.timeframes,
+                disclosure: c.statements.disclosure,
+                timeframes: c.statements.timeframes,
+                set_aside: c.statements.set_aside,
                 not_analysed: None,
             }
         }
         Err(e) => SecurityPolicy {
-            file: file.clone(),
+            file: doc.file.clone(),
             channels: vec![],
             disclosure: vec![],
             timeframes: vec![],
+            set_aside: vec![],
             not_analysed: Some(e.reason),
         },
     }
@@ -442,7 +463,7 @@ fn security_txt(repo: &Repo<'_>) -> Option<SecurityTxt> {
         .clone();
     Some(match repo.read(&path) {
         Ok(t) => {
-            let c = text::security_txt(&t.text);
+            let c = policy::security_txt(&t.text);
             SecurityTxt {
                 file: t.file,
                 contacts: c.contacts,
@@ -505,17 +526,14 @@ fn codeowners(repo: &Repo<'_>) -> Option<Codeowners> {
     })
 }
 
-fn security_level(
-    repo: &Repo<'_>,
-    documents: &[crate::facts::files::Document],
-) -> Option<DeclaredSecurityLevel> {
+fn security_level(repo: &Repo<'_>, documents: &[Document]) -> Option<DeclaredSecurityLevel> {
     ["security-requirements", "security-context"]
         .iter()
         .flat_map(|kind| documents.iter().filter(move |d| d.kind == *kind))
         .filter(|d| documents::is_prose(&d.file.path))
         .find_map(|d| {
             let t = repo.read(&d.file.path).ok()?;
-            let (level, line, text) = text::security_level(&t.text)?;
+            let (level, line, text) = policy::security_level(&t.text)?;
             Some(DeclaredSecurityLevel {
                 level,
                 file: t.file,
@@ -523,82 +541,6 @@ fn security_level(
                 text,
             })
         })
-}
-
-/// Search the guidelines documents, or README and docs/ when there are none, for the SG topics.
-fn guidelines(repo: &Repo<'_>, documents: &[crate::facts::files::Document]) -> Guidelines {
-    let mut paths: Vec<String> = documents
-        .iter()
-        .filter(|d| d.kind == "guidelines" && documents::is_prose(&d.file.path))
-        .map(|d| d.file.path.clone())
-        .collect();
-    let source = if !paths.is_empty() {
-        GuidelinesSource::Guidelines
-    } else {
-        paths = documents::user_docs(repo);
-        if paths.is_empty() {
-            GuidelinesSource::None
-        } else {
-            GuidelinesSource::ReadmeAndDocs
-        }
-    };
-    let mut found: Vec<Option<TopicMatch>> = vec![None; text::TOPICS.len()];
-    let mut searched = Vec::new();
-    let mut incomplete = false;
-    for path in &paths {
-        let Ok(t) = repo.read(path) else {
-            incomplete = true;
-            continue;
-        };
-        for (slot, hit) in found.iter_mut().zip(text::topics(&t.text)) {
-            let Some(hit) = hit else {
-                continue;
-            };
-            // A section with text beats a passing mention, which beats a heading with nothing
-            // under it; among sections, the longest wins; otherwise the first found stays.
-            let rank = |heading: bool, complete: bool| match (complete, heading) {
-                (true, true) => 3,
-                (true, false) => 2,
-                (false, true) => 1,
-                (false, false) => 0,
-            };
-            let better = match slot {
-                None => true,
-                Some(prev) => {
-                    let (old, new) = (
-                        rank(prev.heading, prev.words > 0 && prev.placeholder.is_none()),
-                        rank(hit.heading, hit.complete()),
-                    );
-                    new > old || (new == old && new == 3 && hit.words > prev.words)
-                }
-            };
-            if better {
-                *slot = Some(TopicMatch {
-                    file: t.file.clone(),
-                    line: hit.line,
-                    heading: hit.heading,
-                    text: hit.text,
-                    words: hit.words,
-                    placeholder: hit.placeholder,
-                });
-            }
-        }
-        searched.push(t.file);
-    }
-    Guidelines {
-        source,
-        searched,
-        topics: text::TOPICS
-            .iter()
-            .zip(found)
-            .map(|((req, topic, _), found)| GuidelineTopic {
-                requirement: req.to_string(),
-                topic: topic.to_string(),
-                found,
-            })
-            .collect(),
-        incomplete,
-    }
 }
 
 /// The licence files of the workspace's folder, else of the repository's top.

@@ -2,10 +2,11 @@
 //! (`tests/properties.rs`); re-exported as `cargo_sdl::testing`. Not an API: the parsers stay
 //! private and these wrappers change with them.
 
-use super::{ci, codeowners, text, threats, yaml};
+use super::{ci, codeowners, policy, sections, text, threats, yaml};
 use crate::facts::FileRef;
 use crate::facts::files::{
-    Channel, CiFacts, CompositeAction, Mention, SecurityTxt, Substance, ThreatCounts, Workflow,
+    Channel, CiFacts, CompositeAction, Mention, SecurityTxt, Statement, Substance, ThreatCounts,
+    Workflow,
 };
 
 fn file(path: &str) -> FileRef {
@@ -15,15 +16,15 @@ fn file(path: &str) -> FileRef {
     }
 }
 
-/// What a security policy says: (channels, disclosure mentions, time-frames).
-pub fn security_policy(text: &str) -> (Vec<Channel>, Vec<Mention>, Vec<Mention>) {
-    let c = text::security_policy(text);
-    (c.channels, c.disclosure, c.timeframes)
+/// What a security policy says: (channels, disclosure statements, time-frames).
+pub fn security_policy(text: &str) -> (Vec<Channel>, Vec<Statement>, Vec<Statement>) {
+    let c = policy::security_policy(text, "md", 1);
+    (c.channels, c.statements.disclosure, c.statements.timeframes)
 }
 
 /// An RFC 9116 security.txt, as the collector reports it.
 pub fn security_txt(text: &str) -> SecurityTxt {
-    let c = text::security_txt(text);
+    let c = policy::security_txt(text);
     SecurityTxt {
         file: file(".well-known/security.txt"),
         contacts: c.contacts,
@@ -40,11 +41,22 @@ pub fn document_title(text: &str) -> Option<String> {
     text::title(text)
 }
 
-/// Per SG topic: (line, is a heading, the line's text).
-pub fn guideline_topics(text: &str) -> Vec<Option<(u32, bool, String)>> {
-    text::topics(text)
+/// Where a topic is named: (line, is a heading, the line's text, its section's anchor).
+pub type TopicHit = (u32, bool, String, Option<String>);
+
+/// Per SG topic: its first heading, else its first mention.
+pub fn guideline_topics(text: &str) -> Vec<Option<TopicHit>> {
+    let doc = text::Outline::new(text, "md");
+    let heads = sections::headings(&doc);
+    sections::topic_hits(&doc, &heads)
         .into_iter()
-        .map(|hit| hit.map(|h| (h.line, h.heading, h.text)))
+        .map(|hits| {
+            hits.headings
+                .into_iter()
+                .chain(hits.mentions)
+                .next()
+                .map(|h| (h.line, h.heading, h.text, h.section.map(|s| s.anchor)))
+        })
         .collect()
 }
 
@@ -60,7 +72,7 @@ pub fn prose_threats(text: &str) -> ThreatCounts {
 
 /// A stated capability security level: (level, line, matched text).
 pub fn security_level(text: &str) -> Option<(u8, u32, String)> {
-    text::security_level(text)
+    policy::security_level(text)
 }
 
 /// One CODEOWNERS pattern as the anchored regular expression it is matched with.

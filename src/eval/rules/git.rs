@@ -420,6 +420,12 @@ fn review(
     evidence: &mut Vec<EvidenceRef>,
 ) -> Review {
     let path = &doc.file.path;
+    // A section is dated by its file: a change anywhere in the file counts, which the message
+    // says.
+    let shown = match &doc.section {
+        Some(s) => format!("{path} (the file of the section \"{}\")", s.heading),
+        None => path.clone(),
+    };
     let history = git.document(path);
     let commit = history.and_then(|h| {
         let (date, id) = h.last_changed.as_deref().zip(h.last_commit.as_deref())?;
@@ -459,10 +465,10 @@ fn review(
         });
     }
     match (commit, approval) {
-        (Some(c), _) if c.0 >= deadline => Review::Within(format!("{path} {}", changed(c))),
-        (_, Some((t, a))) if t >= deadline => Review::Within(format!("{path} {}", approved(a))),
+        (Some(c), _) if c.0 >= deadline => Review::Within(format!("{shown} {}", changed(c))),
+        (_, Some((t, a))) if t >= deadline => Review::Within(format!("{shown} {}", approved(a))),
         (Some(c), approval) => Review::Overdue(format!(
-            "{path} {}, {}",
+            "{shown} {}, {}",
             changed(c),
             match approval {
                 Some((_, a)) => approved(a),
@@ -470,11 +476,11 @@ fn review(
             }
         )),
         (None, Some((_, a))) => Review::Overdue(format!(
-            "{path} {} and has no committed history",
+            "{shown} {} and has no committed history",
             approved(a)
         )),
         (None, None) => Review::Undated(format!(
-            "{path} has no committed history ({})",
+            "{shown} has no committed history ({})",
             history
                 .and_then(|h| h.note.as_deref())
                 .unwrap_or("the git collector was not given its path")
@@ -915,6 +921,8 @@ mod tests {
     fn threat_model_freshness() {
         let doc = FileFacts {
             documents: vec![Document {
+                basis: Default::default(),
+                section: None,
                 kind: "threat-model".into(),
                 file: FileRef {
                     path: "docs/threat-model.md".into(),
@@ -998,6 +1006,8 @@ mod tests {
 
     fn sdl_documents() -> FileFacts {
         let doc = |kind: &str, path: &str| Document {
+            basis: Default::default(),
+            section: None,
             kind: kind.into(),
             file: FileRef {
                 path: path.into(),
@@ -1154,6 +1164,8 @@ mod tests {
             assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
             let doc = FileFacts {
                 documents: vec![Document {
+                    basis: Default::default(),
+                    section: None,
                     kind: "threat-model".into(),
                     file: FileRef {
                         path: "docs/threat-model.md".into(),

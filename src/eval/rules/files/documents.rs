@@ -1,10 +1,10 @@
 //! Rules over the SDL documents: the documents themselves, the threat model's analysis and the
 //! declared security level (SR, SD, SI, SM, SUM).
 
-use super::{at, list};
+use super::{at, list, only_candidates};
 use crate::eval::rules::param_strings;
 use crate::eval::{RuleCtx, RuleResult};
-use crate::facts::files::{Document, FileFacts, ThreatModel, ThreatModelFormat};
+use crate::facts::files::{Basis, Candidate, Document, FileFacts, ThreatModel, ThreatModelFormat};
 use crate::facts::{EvidenceRef, FileRef};
 
 /// How one document stands.
@@ -19,14 +19,30 @@ pub(in crate::eval) enum Judged {
 }
 
 /// The accepted forms of enumerated threats, for messages.
-const THREAT_FORMS: &str = "a table with a threat column and a disposition or mitigation \
+pub(super) const THREAT_FORMS: &str = "a table with a threat column and a disposition or mitigation \
                             column, `### T-1 …` headings each with a `Disposition:` line, a \
                             Threat Dragon or a Threagile model";
 
 fn model_of<'a>(f: &'a FileFacts, doc: &Document) -> Option<&'a ThreatModel> {
     f.threat_models
         .iter()
-        .find(|m| m.file.path == doc.file.path)
+        .find(|m| m.file.path == doc.file.path && m.section == doc.section)
+}
+
+/// How messages name a document: its path, or for a section `path:line "heading"`.
+pub(in crate::eval) fn label(doc: &Document) -> String {
+    match &doc.section {
+        Some(s) => format!("{}:{} \"{}\"", doc.file.path, s.line, s.heading),
+        None => doc.file.path.clone(),
+    }
+}
+
+/// The evidence a document is: the file, or the line its section starts on.
+pub(in crate::eval) fn cite(doc: &Document) -> EvidenceRef {
+    match &doc.section {
+        Some(s) => doc.file.at_line(s.line),
+        None => EvidenceRef::from(&doc.file),
+    }
 }
 
 /// Whether `doc` says something: no placeholder text, no heading with nothing under it, at
@@ -38,8 +54,8 @@ pub(in crate::eval) fn judge(
     min_words: u64,
     id_prefixes: Option<&[String]>,
 ) -> Judged {
-    let path = &doc.file.path;
-    let file = EvidenceRef::from(&doc.file);
+    let path = &label(doc);
+    let file = cite(doc);
     let model = (doc.kind == "threat-model")
         .then(|| model_of(f, doc))
         .flatten();
@@ -206,13 +222,34 @@ pub(in crate::eval) fn document(
             .flatten()
             .collect();
         if !configured.is_empty() {
+            let why: Vec<String> = configured
+                .iter()
+                .flat_map(|d| f.problems_under(crate::config::split_designation(d).0))
+                .map(|p| format!("{} {}", p.path, p.message))
+                .collect();
             return RuleResult::unknown(format!(
-                "the configured {what} ({}) could not be read",
-                list(configured.iter().map(|p| p.to_string()), 3)
+                "the configured {what} ({}) could not be read{}",
+                list(configured.iter().map(|p| p.to_string()), 3),
+                if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", list(why, 3))
+                }
             ));
         }
+        let candidates: Vec<&Candidate> = f
+            .candidates
+            .iter()
+            .filter(|c| kinds.iter().any(|k| c.key == format!("documents.{k}")))
+            .collect();
+        if !candidates.is_empty() {
+            return only_candidates(what, &candidates);
+        }
         return RuleResult::fail(
-            format!("no {what} found; configure documents.{first} in sdl.toml or add {example}"),
+            format!(
+                "no {what} found; add {example}, or designate it in sdl.toml: [documents] \
+                 {first} = \"FILE\" (a whole file) or \"FILE#ANCHOR\" (one section)"
+            ),
             vec![],
         );
     }
@@ -259,10 +296,22 @@ pub(in crate::eval) fn document(
     let mut message = format!(
         "{what}: {}",
         list(
-            substantive.iter().map(|(d, held)| match &d.title {
-                Some(t) => format!("{} (\"{t}\"; {held})", d.file.path),
-                None => format!("{} ({held})", d.file.path),
-            }),
+            substantive
+                .iter()
+                .map(|(d, held)| match (&d.section, &d.title) {
+                    (Some(s), _) => format!(
+                        "the section {}:{} \"{}\" ({held}{})",
+                        d.file.path,
+                        s.line,
+                        s.heading,
+                        match d.basis {
+                            Basis::Designated => "; designated in sdl.toml",
+                            Basis::Conventional => "",
+                        }
+                    ),
+                    (None, Some(t)) => format!("{} (\"{t}\"; {held})", d.file.path),
+                    (None, None) => format!("{} ({held})", d.file.path),
+                }),
             3
         )
     );
@@ -272,121 +321,7 @@ pub(in crate::eval) fn document(
             list(unjudged.iter().map(|s| s.to_string()), 3)
         ));
     }
-    RuleResult::pass(
-        message,
-        substantive
-            .iter()
-            .map(|(d, _)| EvidenceRef::from(&d.file))
-            .collect(),
-    )
-}
-
-pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResult {
-    let f = file_facts!(ctx);
-    if f.threat_models.is_empty() {
-        return if f.documents_of("threat-model").next().is_some() {
-            RuleResult::unknown("the threat model was found but not analysed")
-        } else {
-            RuleResult::fail("no threat model found to list threats", vec![])
-        };
-    }
-    let machine: Vec<&ThreatModel> = f
-        .threat_models
-        .iter()
-        .filter(|m| m.threats.is_some())
-        .collect();
-    let unreadable: Vec<&ThreatModel> = f
-        .threat_models
-        .iter()
-        .filter(|m| m.not_analysed.is_some())
-        .collect();
-    if machine.is_empty() {
-        return RuleResult::unknown(if unreadable.is_empty() {
-            format!(
-                "the threat model is free text ({}); its threats cannot be counted",
-                list(f.threat_models.iter().map(|m| m.file.path.clone()), 3)
-            )
-        } else {
-            format!(
-                "the threat model could not be analysed: {}",
-                list(
-                    unreadable.iter().map(|m| format!(
-                        "{} {}",
-                        m.file.path,
-                        m.not_analysed.as_deref().unwrap_or_default()
-                    )),
-                    3
-                )
-            )
-        });
-    }
-    let total: usize = machine
-        .iter()
-        .filter_map(|m| m.threats.as_ref())
-        .map(|t| t.total)
-        .sum();
-    let decided: usize = machine
-        .iter()
-        .filter_map(|m| m.threats.as_ref())
-        .map(|t| t.dispositioned)
-        .sum();
-    let evidence: Vec<EvidenceRef> = machine.iter().map(|m| EvidenceRef::from(&m.file)).collect();
-    let paths = list(machine.iter().map(|m| m.file.path.clone()), 3);
-    if total == 0 {
-        return RuleResult::fail(
-            format!("{paths} lists no threats (accepted forms: {THREAT_FORMS})"),
-            evidence,
-        );
-    }
-    if decided < total {
-        // Prose models say where each undecided threat is and why; machine models name it.
-        let undecided = machine.iter().flat_map(|m| {
-            let t = m.threats.as_ref();
-            let at: Vec<String> = t
-                .map(|t| {
-                    t.undecided_at
-                        .iter()
-                        .map(|u| format!("{} {}", at(&m.file, u.line), u.text))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if at.is_empty() {
-                t.map(|t| {
-                    t.undecided_examples
-                        .iter()
-                        .map(|s| format!("\"{s}\""))
-                        .collect()
-                })
-                .unwrap_or_default()
-            } else {
-                at
-            }
-        });
-        // The line of each undecided threat of a prose model is evidence too.
-        let lines = machine.iter().flat_map(|m| {
-            m.threats
-                .iter()
-                .flat_map(|t| t.undecided_at.iter().map(|u| m.file.at_line(u.line)))
-        });
-        return RuleResult::fail(
-            format!(
-                "{} of {total} threats in {paths} have no mitigation or decision: {}",
-                total - decided,
-                list(undecided, 3)
-            ),
-            evidence.into_iter().chain(lines).collect(),
-        );
-    }
-    if !unreadable.is_empty() {
-        return RuleResult::unknown(format!(
-            "all {total} threats in {paths} are dispositioned, but {} could not be analysed",
-            list(unreadable.iter().map(|m| m.file.path.clone()), 3)
-        ));
-    }
-    RuleResult::pass(
-        format!("all {total} threats in {paths} have a mitigation or decision"),
-        evidence,
-    )
+    RuleResult::pass(message, substantive.iter().map(|(d, _)| cite(d)).collect())
 }
 
 pub(super) fn security_level_declared(ctx: &RuleCtx<'_>) -> RuleResult {
@@ -687,116 +622,6 @@ mod tests {
         );
         let r = run("security-requirements-documented", ids(&["OI-3"]), &config);
         assert_eq!(r.outcome, Pass, "{}", r.message);
-    }
-
-    fn model(format: ThreatModelFormat, threats: Option<(usize, usize)>) -> ThreatModel {
-        ThreatModel {
-            file: fref("docs/security/threat-model.json"),
-            format,
-            threats: threats.map(|(total, decided)| ThreatCounts {
-                total,
-                with_mitigation: decided,
-                dispositioned: decided,
-                with_severity: total,
-                undecided_examples: (decided..total).map(|i| format!("t{i}")).collect(),
-                undecided_at: vec![],
-            }),
-            note: None,
-            not_analysed: None,
-        }
-    }
-
-    fn models(ms: Vec<ThreatModel>) -> FileFacts {
-        FileFacts {
-            threat_models: ms,
-            ..FileFacts::default()
-        }
-    }
-
-    #[test]
-    fn threat_disposition_rule() {
-        let mut unreadable = model(ThreatModelFormat::Other, None);
-        unreadable.not_analysed = Some("not valid JSON".into());
-        table(
-            "threat-model-threats-dispositioned",
-            vec![
-                (
-                    "all decided",
-                    models(vec![model(ThreatModelFormat::ThreatDragon, Some((3, 3)))]),
-                    Pass,
-                ),
-                (
-                    "one open",
-                    models(vec![model(ThreatModelFormat::ThreatDragon, Some((3, 2)))]),
-                    Fail,
-                ),
-                (
-                    "no threats",
-                    models(vec![model(ThreatModelFormat::Threagile, Some((0, 0)))]),
-                    Fail,
-                ),
-                ("no model", FileFacts::default(), Fail),
-                (
-                    "free text whose threats cannot be read",
-                    models(vec![model(ThreatModelFormat::Other, None)]),
-                    Unknown,
-                ),
-                ("unparseable", models(vec![unreadable.clone()]), Unknown),
-                (
-                    "decided plus unparseable",
-                    models(vec![
-                        model(ThreatModelFormat::ThreatDragon, Some((1, 1))),
-                        unreadable,
-                    ]),
-                    Unknown,
-                ),
-            ],
-        );
-        let r = run(
-            "threat-model-threats-dispositioned",
-            models(vec![model(ThreatModelFormat::ThreatDragon, Some((3, 1)))]),
-            &Config::default(),
-        );
-        assert_eq!(
-            r.message,
-            "2 of 3 threats in docs/security/threat-model.json have no mitigation or decision: \"t1\", \"t2\""
-        );
-        // A Markdown model says where each undecided threat is, and why.
-        let mut md = model(ThreatModelFormat::Markdown, Some((2, 1)));
-        md.file = fref("docs/security/threat-model.md");
-        if let Some(t) = &mut md.threats {
-            t.undecided_at = vec![Mention {
-                text: "T-2 Tampering: Mitigation: the disposition \"TODO\" is a placeholder".into(),
-                line: 6,
-            }];
-        }
-        let r = run(
-            "threat-model-threats-dispositioned",
-            models(vec![md]),
-            &Config::default(),
-        );
-        assert_eq!(
-            (r.outcome, r.message.as_str()),
-            (
-                Fail,
-                "1 of 2 threats in docs/security/threat-model.md have no mitigation or decision: \
-                 docs/security/threat-model.md:6 T-2 Tampering: Mitigation: the disposition \
-                 \"TODO\" is a placeholder"
-            )
-        );
-        assert!(
-            r.evidence
-                .contains(&fref("docs/security/threat-model.md").at_line(6))
-        );
-        let mut none = model(ThreatModelFormat::Markdown, Some((0, 0)));
-        none.file = fref("docs/security/threat-model.md");
-        let r = run(
-            "threat-model-threats-dispositioned",
-            models(vec![none]),
-            &Config::default(),
-        );
-        assert_eq!(r.outcome, Fail, "{}", r.message);
-        assert!(r.message.contains("lists no threats"), "{}", r.message);
     }
 
     #[test]

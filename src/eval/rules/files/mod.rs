@@ -5,7 +5,9 @@
 //! holds what they share and the table of the built-in rules.
 
 use super::RuleFn;
+use crate::eval::RuleResult;
 use crate::facts::FileRef;
+use crate::facts::files::Candidate;
 
 /// The file facts, or the unknown result that explains why there are none.
 macro_rules! file_facts {
@@ -21,6 +23,7 @@ mod ci;
 mod documents;
 mod guidelines;
 mod policy;
+mod threats;
 mod tooling;
 mod workflows;
 
@@ -38,7 +41,7 @@ pub(super) const RULES: &[(&str, RuleFn)] = &[
     // documents
     (
         "threat-model-threats-dispositioned",
-        documents::threat_model_threats_dispositioned,
+        threats::threat_model_threats_dispositioned,
     ),
     (
         "security-level-declared",
@@ -91,12 +94,44 @@ fn at(file: &FileRef, line: u32) -> String {
     format!("{}:{line}", file.path)
 }
 
+/// The unknown result of a rule that found only candidates: where each is, and the `sdl.toml`
+/// line that would designate the first one.
+fn only_candidates(what: &str, candidates: &[&Candidate]) -> RuleResult {
+    let shown = list(
+        candidates
+            .iter()
+            .map(|c| format!("{} \"{}\" ({} words)", at(&c.file, c.line), c.text, c.words)),
+        3,
+    );
+    let designate = match candidates.iter().find_map(|c| c.toml_line()) {
+        Some(line) => format!(
+            "to designate the first, add to sdl.toml: {line} (`cargo sdl discover` lists them \
+             all)"
+        ),
+        // A workspace in a subfolder cannot designate the repository's own documents.
+        None => "they lie outside the workspace's folder, where sdl.toml cannot designate \
+                 them: move the section into it, or attest the requirement"
+            .to_string(),
+    };
+    let evidence = candidates.iter().map(|c| c.file.at_line(c.line)).collect();
+    RuleResult {
+        evidence,
+        ..RuleResult::unknown(format!(
+            "{what}: nothing designated in sdl.toml or at a conventional place, but the \
+             documentation has candidates, which count only once a person designates one: \
+             {shown}; {designate}"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod test_support {
     use crate::config::Config;
     use crate::eval::Outcome::{self, Unknown};
     use crate::eval::{RuleResult, testing};
-    use crate::facts::files::{Document, FileFacts, Substance};
+    use crate::facts::files::{
+        Document, FileFacts, Substance, ThreatCounts, ThreatModel, ThreatModelFormat,
+    };
     use crate::facts::{Collected, Facts, FileRef};
 
     pub(super) fn fref(path: &str) -> FileRef {
@@ -120,6 +155,8 @@ mod test_support {
     pub(super) fn doc(kind: &str, path: &str, substance: Option<Substance>) -> Document {
         Document {
             kind: kind.into(),
+            basis: Default::default(),
+            section: None,
             file: fref(path),
             title: Some("Title".into()),
             not_analysed: substance
@@ -157,5 +194,24 @@ mod test_support {
             Unknown,
         ));
         testing::table(id, testing::at(NOW), cases);
+    }
+
+    /// A threat model with `threats` (total, dispositioned).
+    pub(super) fn model(format: ThreatModelFormat, threats: Option<(usize, usize)>) -> ThreatModel {
+        ThreatModel {
+            file: fref("docs/security/threat-model.json"),
+            section: None,
+            format,
+            threats: threats.map(|(total, decided)| ThreatCounts {
+                total,
+                with_mitigation: decided,
+                dispositioned: decided,
+                with_severity: total,
+                undecided_examples: (decided..total).map(|i| format!("t{i}")).collect(),
+                undecided_at: vec![],
+            }),
+            note: None,
+            not_analysed: None,
+        }
     }
 }

@@ -2,18 +2,22 @@
 //! SUM-5, SM-2).
 
 use super::documents::Judged;
-use super::{at, list};
+use super::{at, list, only_candidates};
 use crate::eval::{RuleCtx, RuleResult};
-use crate::facts::files::{ChannelKind, Mention, SecurityPolicy};
-use crate::facts::{EvidenceRef, FileRef};
-
-fn lines(file: &FileRef, mentions: &[Mention]) -> Vec<EvidenceRef> {
-    mentions.iter().map(|m| file.at_line(m.line)).collect()
-}
+use crate::facts::EvidenceRef;
+use crate::facts::files::{Candidate, ChannelKind, SecurityPolicy, SetAside, Statement};
 
 pub(super) fn security_policy_present(ctx: &RuleCtx<'_>) -> RuleResult {
     let f = file_facts!(ctx);
     let Some(p) = &f.security_policy else {
+        let candidates: Vec<&Candidate> = f
+            .candidates
+            .iter()
+            .filter(|c| c.key == "documents.security-policy")
+            .collect();
+        if !candidates.is_empty() {
+            return only_candidates("security policy", &candidates);
+        }
         return RuleResult::fail(
             "no security policy found (SECURITY.md in the root, .github/ or docs/)",
             vec![],
@@ -24,10 +28,7 @@ pub(super) fn security_policy_present(ctx: &RuleCtx<'_>) -> RuleResult {
     }
     let min_words = require!(ctx.param_u64("min-words"));
     // The collector lists the policy among the documents, measured.
-    let Some(doc) = f
-        .documents_of("security-policy")
-        .find(|d| d.file.path == p.file.path)
-    else {
+    let Some(doc) = f.documents_of("security-policy").next() else {
         return RuleResult::unknown(format!(
             "the substance of the security policy {} was not measured",
             p.file.path
@@ -77,8 +78,8 @@ pub(super) fn security_policy_present(ctx: &RuleCtx<'_>) -> RuleResult {
 }
 
 /// The statements a `policy-statement` check can name (`catalog::POLICY_STATEMENTS`): where the
-/// security policy's lines that make each one are.
-fn statements(statement: &str) -> Option<fn(&SecurityPolicy) -> &Vec<Mention>> {
+/// security policy's sentences that make each one are.
+fn statements(statement: &str) -> Option<fn(&SecurityPolicy) -> &Vec<Statement>> {
     match statement {
         "disclosure" => Some(|p| &p.disclosure),
         "timeframes" => Some(|p| &p.timeframes),
@@ -86,8 +87,9 @@ fn statements(statement: &str) -> Option<fn(&SecurityPolicy) -> &Vec<Mention>> {
     }
 }
 
-/// The `policy-statement` check: passes when the security policy makes `statement`, each line
-/// that makes it being evidence.
+/// The `policy-statement` check: passes when a sentence of the security policy makes
+/// `statement`, read in its context, quoting the sentence with its line; fails when none does,
+/// quoting the sentences that had its keywords but were set aside, and why.
 pub(in crate::eval) fn policy_statement(
     ctx: &RuleCtx<'_>,
     statement: &str,
@@ -101,6 +103,15 @@ pub(in crate::eval) fn policy_statement(
     };
     let f = file_facts!(ctx);
     let Some(p) = &f.security_policy else {
+        // A "Security" section of the README may be the policy: until designated, unknown.
+        let candidates: Vec<&Candidate> = f
+            .candidates
+            .iter()
+            .filter(|c| c.key == "documents.security-policy")
+            .collect();
+        if !candidates.is_empty() {
+            return only_candidates(&format!("security policy (to state {what})"), &candidates);
+        }
         return RuleResult::fail(format!("no security policy found to state {what}"), vec![]);
     };
     if let Some(why) = &p.not_analysed {
@@ -108,23 +119,52 @@ pub(in crate::eval) fn policy_statement(
     }
     let found = pick(p);
     if found.is_empty() {
-        return RuleResult::fail(
-            format!("{} states no {what}", p.file.path),
-            vec![EvidenceRef::from(&p.file)],
-        );
+        let aside: Vec<&SetAside> = p
+            .set_aside
+            .iter()
+            .filter(|s| s.statement == statement)
+            .collect();
+        let mut message = format!("{} does not state {what}", p.file.path);
+        if !aside.is_empty() {
+            message.push_str(&format!(
+                "; set aside: {}",
+                list(
+                    aside.iter().map(|s| format!(
+                        "{} \"{}\" ({})",
+                        at(&p.file, s.line),
+                        s.sentence,
+                        s.why
+                    )),
+                    2
+                )
+            ));
+        }
+        let mut evidence = vec![EvidenceRef::from(&p.file)];
+        evidence.extend(aside.iter().map(|s| p.file.at_line(s.line)));
+        return RuleResult::fail(message, evidence);
+    }
+    // One quote per sentence, however many time-frames it states.
+    let mut quoted: Vec<&Statement> = Vec::new();
+    for s in found {
+        if !quoted
+            .iter()
+            .any(|q| q.line == s.line && q.sentence == s.sentence)
+        {
+            quoted.push(s);
+        }
     }
     RuleResult::pass(
         format!(
             "{} states {what}: {}",
             p.file.path,
             list(
-                found
+                quoted
                     .iter()
-                    .map(|m| format!("\"{}\" (line {})", m.text, m.line)),
-                3
+                    .map(|s| format!("{} \"{}\"", at(&p.file, s.line), s.sentence)),
+                2
             )
         ),
-        lines(&p.file, found),
+        quoted.iter().map(|s| p.file.at_line(s.line)).collect(),
     )
 }
 
@@ -238,9 +278,10 @@ mod tests {
     fn policy(channels: usize, disclosure: usize, timeframes: usize) -> FileFacts {
         let m = |n: usize| {
             (0..n)
-                .map(|i| Mention {
-                    text: format!("m{i}"),
+                .map(|i| Statement {
                     line: i as u32 + 1,
+                    sentence: format!("Sentence {i} within 3 days."),
+                    phrase: format!("m{i}"),
                 })
                 .collect::<Vec<_>>()
         };
@@ -256,6 +297,7 @@ mod tests {
                     .collect(),
                 disclosure: m(disclosure),
                 timeframes: m(timeframes),
+                set_aside: vec![],
                 not_analysed: None,
             }),
             documents: vec![doc("security-policy", "SECURITY.md", prose(30))],
@@ -351,6 +393,45 @@ mod tests {
             "{}",
             r.message
         );
+    }
+
+    #[test]
+    fn statements_are_quoted_with_their_lines() {
+        let r = run(
+            "security-policy-timeframes",
+            policy(0, 0, 2),
+            &Config::default(),
+        );
+        assert_eq!(
+            (r.outcome, r.message.as_str()),
+            (
+                Pass,
+                "SECURITY.md states response time-frames: SECURITY.md:1 \"Sentence 0 within 3 \
+                 days.\", SECURITY.md:2 \"Sentence 1 within 3 days.\""
+            )
+        );
+        // What was set aside is quoted too, with why.
+        let mut f = policy(0, 0, 0);
+        if let Some(p) = &mut f.security_policy {
+            p.set_aside.push(SetAside {
+                statement: "disclosure".into(),
+                line: 9,
+                sentence: "Make sure to disclose any use of AI assistance upfront.".into(),
+                why: "mentions disclosure, but not how or when a vulnerability becomes public"
+                    .into(),
+            });
+        }
+        let r = run("security-policy-disclosure", f, &Config::default());
+        assert_eq!(
+            (r.outcome, r.message.as_str()),
+            (
+                Fail,
+                "SECURITY.md does not state a disclosure policy; set aside: SECURITY.md:9 \"Make \
+                 sure to disclose any use of AI assistance upfront.\" (mentions disclosure, but \
+                 not how or when a vulnerability becomes public)"
+            )
+        );
+        assert!(r.evidence.contains(&fref("SECURITY.md").at_line(9)));
     }
 
     fn txt(contacts: usize, expires: Option<&str>) -> FileFacts {

@@ -1,0 +1,467 @@
+//! Sections of prose documents: their headings, the anchors that designate them in `sdl.toml`
+//! (`docs/ops.md#secure-disposal`), and what their headings name — a document kind (a
+//! `## Threat model` of SECURITY.md) or one of the SG-1 … SG-6 guideline topics.
+//!
+//! A heading that names a topic is where to look, not proof: the collector counts it as evidence
+//! only in a conventional security document, and elsewhere as a candidate for a person to
+//! designate.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::{LineKind, Outline, clip};
+use crate::facts::files::{Mention, Section};
+
+fn re(pattern: &str) -> Regex {
+    // The patterns are literals in this file; a typo is caught by the unit tests.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
+}
+
+/// One heading of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Heading {
+    /// Index of its line in the outline.
+    pub(super) idx: usize,
+    /// Its text, without markers or a section number ("Threat model").
+    pub(super) text: String,
+    /// Its anchor, unique in the document.
+    pub(super) anchor: String,
+}
+
+static LINK: LazyLock<Regex> = LazyLock::new(|| re(r"!?\[([^\]]*)\]\([^)]*\)"));
+static TAG: LazyLock<Regex> = LazyLock::new(|| re(r"</?[A-Za-z!][^<>]*>"));
+
+/// The anchor GitHub derives from a heading (the algorithm of github-slugger): lower case,
+/// links reduced to their text, every character that is not a letter, digit, mark, `_`, `-` or
+/// space dropped, spaces turned into `-`.
+pub(crate) fn anchor(heading: &str) -> String {
+    let t = LINK.replace_all(heading, "$1");
+    let t = TAG.replace_all(&t, "");
+    t.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            // Combining marks belong to the letter before them.
+            c if ('\u{300}'..='\u{36f}').contains(&c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The headings of `doc`, in order, each with its unique anchor: a repeated anchor gets `-1`,
+/// `-2`, … as on GitHub.
+pub(super) fn headings(doc: &Outline<'_>) -> Vec<Heading> {
+    let mut used: HashSet<String> = HashSet::new();
+    // The next suffix to try per anchor, so that a thousand equal headings cost linear time.
+    let mut next: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (idx, l) in doc.lines.iter().enumerate() {
+        if !matches!(l.kind, LineKind::Heading(_)) {
+            continue;
+        }
+        // The anchor keeps a section number ("1.2 Scope" → `12-scope`); the text does not.
+        let raw = l
+            .visible
+            .trim()
+            .trim_start_matches(['#', '='])
+            .trim()
+            .trim_end_matches('#')
+            .trim();
+        let base = anchor(raw);
+        let mut n = next.get(&base).copied().unwrap_or(0);
+        let suffixed = |n: usize| {
+            if n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        };
+        let mut unique = suffixed(n);
+        while used.contains(&unique) {
+            n += 1;
+            unique = suffixed(n);
+        }
+        next.insert(base.clone(), n + 1);
+        used.insert(unique.clone());
+        out.push(Heading {
+            idx,
+            text: clip(&doc.heading_text(idx)),
+            anchor: unique,
+        });
+    }
+    out
+}
+
+/// The section a heading opens, as a fact.
+pub(super) fn section(doc: &Outline<'_>, h: &Heading) -> Section {
+    Section {
+        line: doc.lines[h.idx].no,
+        heading: h.text.clone(),
+        anchor: h.anchor.clone(),
+    }
+}
+
+/// The byte range of lines `start..end` of `text` (as `str::lines` numbers them).
+pub(super) fn byte_range(text: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+    let mut offsets = Vec::new();
+    let mut at = 0;
+    for piece in text.split_inclusive('\n') {
+        offsets.push(at);
+        at += piece.len();
+    }
+    offsets.push(at);
+    let from = offsets.get(start).copied().unwrap_or(at);
+    let to = offsets.get(end).copied().unwrap_or(at);
+    from..to.max(from)
+}
+
+/// Where a designated section is: the heading whose anchor is `anchor` (compared without regard
+/// to case), its section as a fact, and the byte range of its text (the heading included).
+pub(super) fn find(
+    text: &str,
+    ext: &str,
+    anchor: &str,
+) -> Result<(Section, std::ops::Range<usize>), String> {
+    let doc = Outline::new(text, ext);
+    let heads = headings(&doc);
+    let wanted = anchor.trim_start_matches('#').to_lowercase();
+    match heads.iter().find(|h| h.anchor == wanted) {
+        Some(h) => {
+            let range = byte_range(text, h.idx, doc.section_end(h.idx));
+            Ok((section(&doc, h), range))
+        }
+        None => {
+            let known: Vec<String> = heads
+                .iter()
+                .take(8)
+                .map(|h| format!("#{}", h.anchor))
+                .collect();
+            Err(if known.is_empty() {
+                format!("has no heading, so no section `#{wanted}`")
+            } else {
+                format!(
+                    "has no heading whose anchor is `#{wanted}` (its anchors: {}{})",
+                    known.join(", "),
+                    if heads.len() > 8 { ", …" } else { "" }
+                )
+            })
+        }
+    }
+}
+
+/// The SG-1 … SG-6 topics: requirement, the `[guidelines]` key, and the words that name them.
+/// A heading matches when one of the phrases stands in it as words of their own: not inside an
+/// identifier (`cargo-uninstall`), not in inline code, not in a manual page's name
+/// (`cargo-uninstall(1)`).
+pub(crate) const TOPICS: &[(&str, &str, &str)] = &[
+    (
+        "SG-1",
+        "defense-in-depth",
+        r"(?i)defen[cs]e[- ]in[- ]depth|layered\s+(?:defen[cs]e|security)|security\s+(?:architecture|capabilities|features|controls)",
+    ),
+    (
+        "SG-2",
+        "environment",
+        r"(?i)network\s+(?:segmentation|security|protection|isolation|requirements)|firewall|(?:deployment|operating|runtime)\s+environment|environment(?:al)?\s+(?:requirements|assumptions|protections?|security)|security\s+zones?|\bdmz\b|trust\s+boundar|^\s*(?:the\s+|expected\s+|target\s+)?environment\s*$",
+    ),
+    (
+        "SG-3",
+        "hardening",
+        r"(?i)\bharden|secure\s+configuration|security\s+(?:configuration|settings|options)|secure\s+defaults|configuration\s+options",
+    ),
+    (
+        "SG-4",
+        "disposal",
+        r"(?i)\bdispos(?:al|e|ing)\b|decommission|end[- ]of[- ]life|data\s+(?:erasure|deletion|saniti[sz]ation|removal)|secure(?:ly)?\s+(?:eras|delet|wip)|\buninstall",
+    ),
+    (
+        "SG-5",
+        "secure-operation",
+        r"(?i)secure(?:ly)?\s+operat|operational\s+security|(?:user|administrator|operator|customer)s?['’]?\s+responsibilit|responsibilities\s+of\s+(?:the\s+)?(?:users?|administrators?|operators?)|shared\s+responsibility|security\s+monitoring|incident\s+response",
+    ),
+    (
+        "SG-6",
+        "accounts",
+        r"(?i)account\s+management|user\s+accounts?|\baccounts?\s+(?:and|&)\s+(?:permissions|privileges|roles)|(?:user|account|administrator|admin|required|minimum)\s+(?:permissions|privileges|rights)|least\s+privilege|default\s+(?:credentials?|passwords?|accounts?)|role[- ]based\s+access|\brbac\b|access\s+control",
+    ),
+];
+
+/// Document kinds whose section a heading can name, and the words that name them. Only kinds a
+/// heading names unambiguously: "Design" or "Process" in a README is no SDL document.
+pub(super) const KIND_HEADINGS: &[(&str, &str)] = &[
+    (
+        "security-policy",
+        r"(?i)^(?:security(?:\s+policy)?|(?:reporting|report)\s+(?:an?\s+)?(?:security\s+)?(?:vulnerabilit(?:y|ies)|security\s+(?:issues?|bugs?|problems?))|vulnerability\s+(?:reporting|disclosure)(?:\s+policy)?|security\s+(?:issues|vulnerabilities|disclosure))$",
+    ),
+    ("threat-model", r"(?i)\bthreat[\s_-]*model(?:s|l?ing)?\b"),
+    (
+        "security-context",
+        r"(?i)\b(?:product\s+)?security\s+context\b",
+    ),
+    ("security-requirements", r"(?i)\bsecurity\s+requirements\b"),
+];
+
+static TOPIC_RES: LazyLock<Vec<Regex>> =
+    LazyLock::new(|| TOPICS.iter().map(|(_, _, p)| re(p)).collect());
+static KIND_RES: LazyLock<Vec<Regex>> =
+    LazyLock::new(|| KIND_HEADINGS.iter().map(|(_, p)| re(p)).collect());
+static INLINE_CODE: LazyLock<Regex> = LazyLock::new(|| re(r"`+[^`]*`+"));
+/// `cargo-uninstall(1)`: a manual page's name, not a topic.
+static MAN_PAGE: LazyLock<Regex> = LazyLock::new(|| re(r"[\w.-]+\(\d\w*\)"));
+
+/// Where `topic` stands in `text` as words of their own (see [`TOPICS`]).
+fn names(topic: &Regex, text: &str) -> Option<String> {
+    let text = INLINE_CODE.replace_all(text, " ");
+    let text = MAN_PAGE.replace_all(&text, " ");
+    topic.find_iter(&text).find_map(|m| {
+        let before = text[..m.start()].chars().next_back();
+        let after = text[m.end()..].chars().next();
+        let glued =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || "-_/.:@".contains(c));
+        // A match that ends inside a word (`\buninstall` in "uninstalling") is fine; one glued
+        // to an identifier before it, or followed by `(` or `-`, is not.
+        (!glued(before) && !matches!(after, Some('(' | '-' | '_' | '/')))
+            .then(|| m.as_str().to_string())
+    })
+}
+
+/// A place a topic is named: a heading (its section), or a sentence (the section holding it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Hit {
+    pub(super) line: u32,
+    pub(super) heading: bool,
+    /// The line, as written (clipped).
+    pub(super) text: String,
+    /// Words of prose in the section (a heading's own section, or the one holding the mention).
+    pub(super) words: usize,
+    /// The first line with placeholder text in that section.
+    pub(super) placeholder: Option<Mention>,
+    /// The section: the heading matched, or the nearest heading above the mention.
+    pub(super) section: Option<Section>,
+}
+
+impl Hit {
+    /// Covers the topic: text under it and no placeholder.
+    pub(super) fn complete(&self) -> bool {
+        self.words > 0 && self.placeholder.is_none()
+    }
+}
+
+/// The places one topic is named in a document: its headings, and the lines of prose that
+/// mention it (at most [`MAX_HITS`] of each).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Hits {
+    pub(super) headings: Vec<Hit>,
+    pub(super) mentions: Vec<Hit>,
+}
+
+/// Per topic or kind, at most this many headings and mentions per document.
+const MAX_HITS: usize = 5;
+
+fn heading_hit(doc: &Outline<'_>, h: &Heading) -> Hit {
+    let (start, end) = (h.idx + 1, doc.section_end(h.idx));
+    Hit {
+        line: doc.lines[h.idx].no,
+        heading: true,
+        text: clip(doc.lines[h.idx].raw),
+        words: doc.words_in(start, end),
+        placeholder: doc.first_placeholder(start, end),
+        section: Some(section(doc, h)),
+    }
+}
+
+fn hits_of(doc: &Outline<'_>, heads: &[Heading], topic: &Regex, mentions: bool) -> Hits {
+    let mut out = Hits::default();
+    for h in heads {
+        if out.headings.len() >= MAX_HITS {
+            break;
+        }
+        if names(topic, &doc.heading_text(h.idx)).is_some() {
+            out.headings.push(heading_hit(doc, h));
+        }
+    }
+    if !mentions {
+        return out;
+    }
+    for (i, l) in doc.lines.iter().enumerate() {
+        if out.mentions.len() >= MAX_HITS {
+            break;
+        }
+        if l.kind != LineKind::Text || l.placeholder || names(topic, &l.visible).is_none() {
+            continue;
+        }
+        let (start, end) = doc.enclosing_section(i);
+        let above = heads
+            .iter()
+            .rev()
+            .find(|h| h.idx < i && doc.section_end(h.idx) > i);
+        out.mentions.push(Hit {
+            line: l.no,
+            heading: false,
+            text: clip(l.raw),
+            words: doc.words_in(start, end),
+            placeholder: doc.first_placeholder(start, end),
+            section: above.map(|h| section(doc, h)),
+        });
+    }
+    out
+}
+
+/// Per topic of [`TOPICS`], in order: where the document names it.
+pub(super) fn topic_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Hits> {
+    TOPIC_RES
+        .iter()
+        .map(|topic| hits_of(doc, heads, topic, true))
+        .collect()
+}
+
+/// Per kind of [`KIND_HEADINGS`], in order: the headings that name it.
+pub(super) fn kind_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Vec<Hit>> {
+    KIND_RES
+        .iter()
+        .map(|kind| hits_of(doc, heads, kind, false).headings)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_are_githubs() {
+        for (heading, want) in [
+            ("Threat model", "threat-model"),
+            (
+                "Secure disposal & data erasure",
+                "secure-disposal--data-erasure",
+            ),
+            ("1.2 Scope", "12-scope"),
+            ("`cargo-uninstall(1)`", "cargo-uninstall1"),
+            ("[Hardening](docs/h.md) guide", "hardening-guide"),
+            ("Sécurité", "sécurité"),
+            ("snake_case option", "snake_case-option"),
+        ] {
+            assert_eq!(anchor(heading), want, "{heading}");
+        }
+        let text = "# A\n\n## Notes\n\nx\n\n## Notes\n\ny\n\n## Notes-1\n";
+        let doc = Outline::new(text, "md");
+        let got: Vec<String> = headings(&doc).into_iter().map(|h| h.anchor).collect();
+        assert_eq!(got, vec!["a", "notes", "notes-1", "notes-1-1"]);
+    }
+
+    #[test]
+    fn a_designated_section_is_found_by_its_anchor() {
+        let text = "# Security policy\n\nReport to a@b.org.\n\n## Threat model\n\nScope.\n\n### Boundaries\n\nNet.\n\n## Other\n\nz\n";
+        let (s, range) = find(text, "md", "Threat-Model").unwrap();
+        assert_eq!(
+            (s.line, s.heading.as_str(), s.anchor.as_str()),
+            (5, "Threat model", "threat-model")
+        );
+        assert_eq!(
+            &text[range],
+            "## Threat model\n\nScope.\n\n### Boundaries\n\nNet.\n\n"
+        );
+        let err = find(text, "md", "#threats").unwrap_err();
+        assert!(
+            err.contains("`#threats`") && err.contains("#threat-model"),
+            "{err}"
+        );
+    }
+
+    fn topic(text: &str, requirement: &str) -> Hits {
+        let doc = Outline::new(text, "md");
+        let heads = headings(&doc);
+        let at = TOPICS
+            .iter()
+            .position(|(r, _, _)| *r == requirement)
+            .unwrap();
+        topic_hits(&doc, &heads).swap_remove(at)
+    }
+
+    #[test]
+    fn a_topic_is_named_by_words_of_their_own() {
+        // A manual page's name, an identifier and inline code name no topic.
+        for heading in [
+            "## cargo-uninstall(1)",
+            "## The `uninstall` command",
+            "## cargo-uninstall",
+        ] {
+            let h = topic(&format!("{heading}\n\nRemoves a binary.\n"), "SG-4");
+            assert!(h.headings.is_empty(), "{heading}: {h:?}");
+        }
+        let h = topic(
+            "## Uninstalling\n\nRemove the binary and ~/.config/x.\n",
+            "SG-4",
+        );
+        assert_eq!(h.headings.len(), 1);
+        assert_eq!(
+            h.headings[0].section.as_ref().unwrap().anchor,
+            "uninstalling"
+        );
+        // Permissions alone are no account management: publishing rights, storage permissions.
+        for heading in ["## GitHub permissions", "## Storage permissions"] {
+            let h = topic(&format!("{heading}\n\nThe owners can publish.\n"), "SG-6");
+            assert!(h.headings.is_empty(), "{heading}: {h:?}");
+        }
+        let h = topic(
+            "## Accounts and permissions\n\nNo default accounts.\n",
+            "SG-6",
+        );
+        assert_eq!(h.headings.len(), 1);
+        // A heading that is the environment alone names SG-2; a development environment does not.
+        let h = topic("## Environment\n\nRun it behind a firewall.\n", "SG-2");
+        assert_eq!(h.headings.len(), 1);
+        let h = topic("## Development environment\n\nInstall rustup.\n", "SG-2");
+        assert!(h.headings.is_empty(), "{h:?}");
+    }
+
+    #[test]
+    fn mentions_carry_the_section_that_holds_them() {
+        let h = topic(
+            "# Guide\n\n## Operations\n\nAdministrators' responsibilities include rotating keys.\n",
+            "SG-5",
+        );
+        assert!(h.headings.is_empty());
+        let m = &h.mentions[0];
+        assert_eq!((m.line, m.words), (5, 5));
+        assert_eq!(m.section.as_ref().unwrap().anchor, "operations");
+    }
+
+    #[test]
+    fn kinds_named_by_headings() {
+        let doc = Outline::new(
+            "# Security Policy\n\n## Threat model\n\nx\n\n## Reporting a vulnerability\n\ny\n",
+            "md",
+        );
+        let heads = headings(&doc);
+        let hits = kind_hits(&doc, &heads);
+        let kinds: Vec<(&str, Vec<u32>)> = KIND_HEADINGS
+            .iter()
+            .zip(&hits)
+            .map(|((k, _), h)| (*k, h.iter().map(|h| h.line).collect()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("security-policy", vec![1, 7]),
+                ("threat-model", vec![3]),
+                ("security-context", vec![]),
+                ("security-requirements", vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn many_headings_cost_linear_time() {
+        let text = "# h\n".repeat(100_000);
+        let doc = Outline::new(&text, "md");
+        let heads = headings(&doc);
+        assert_eq!(heads.len(), 100_000);
+        assert_eq!(topic_hits(&doc, &heads).len(), TOPICS.len());
+    }
+}

@@ -1,0 +1,601 @@
+//! Documents and statements as evidence, over small repositories built here (offline): a keyword
+//! is a lead, never a pass. Each test is a pattern seen on a real repository — a false pass
+//! (a manual page's heading taken as disposal guidance, an MSRV's "12 months" as a response
+//! time-frame) or missed evidence (a `## Threat model` section of SECURITY.md).
+
+mod common;
+use std::path::Path;
+
+use cargo_sdl::catalog::Catalog;
+use cargo_sdl::collect::files::collect;
+use cargo_sdl::config::{Config, Product};
+use cargo_sdl::eval::{Finding, Outcome, evaluate};
+use cargo_sdl::facts::files::{Basis, FileFacts};
+use cargo_sdl::facts::{Collected, EvidenceRef, Facts};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A directory with `files` (path, text).
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn catalog() -> Catalog {
+    Catalog::embedded(&cargo_sdl::eval::rules::builtin_ids()).unwrap()
+}
+
+/// The configuration of `root`: its sdl.toml, validated as a run would.
+fn config(root: &Path) -> Config {
+    let product = Product {
+        name: "demo".into(),
+        version: "1.0.0".into(),
+        ..Product::default()
+    };
+    Config::load(root, None, &catalog(), product).unwrap()
+}
+
+fn facts(root: &Path) -> FileFacts {
+    match collect(root, &config(root)) {
+        Collected::Present { value } => value,
+        other => panic!("collector did not run: {other:?}"),
+    }
+}
+
+/// The finding of rule `id` over the files of `root`.
+fn finding(root: &Path, id: &str) -> Finding {
+    let facts = Facts {
+        files: Collected::present(facts(root)),
+        ..Facts::nothing("2026-06-01T00:00:00Z", "not collected in this test")
+    };
+    let now = cargo_sdl::timefmt::parse("2026-06-01T00:00:00Z").unwrap();
+    evaluate(&facts, &catalog(), &config(root), now)
+        .findings
+        .into_iter()
+        .find(|f| f.rule == id)
+        .unwrap_or_else(|| panic!("no finding for {id}"))
+}
+
+/// The line a piece of evidence points at.
+fn line(e: &EvidenceRef) -> Option<u32> {
+    match e {
+        EvidenceRef::File { line, .. } => *line,
+        _ => None,
+    }
+}
+
+const SECURITY_MD: &str = "# Security Policy\n\nReport vulnerabilities to security@demo.example.\n";
+
+/// A workspace's manual pages and guides, as a large Rust workspace keeps them: none of these
+/// headings is user security guidance.
+const MAN_PAGE: &str = "# cargo-uninstall(1)\n\n## NAME\n\ncargo-uninstall --- Remove a Rust binary\n\n\
+    ## DESCRIPTION\n\nThis command removes a package installed with cargo-install(1).\n";
+const SEMVER: &str = "# SemVer Compatibility\n\n\
+    ## Changing the platform and environment requirements\n\n\
+    There is a very wide range of assumptions a library makes about the environment it runs \
+    in, such as the host platform and operating system version.\n";
+const PUBLISHING: &str = "# Publishing\n\n## GitHub permissions\n\n\
+    Team owners can publish new versions of the crate to the registry.\n";
+const STORAGE: &str = "# Kernel design\n\n## Storage permissions\n\n\
+    Each process may read and write only the storage regions the kernel grants it.\n";
+
+#[test]
+fn a_manual_page_heading_is_no_disposal_guideline() {
+    // SG-4: `cargo-uninstall(1)` names no topic; nothing else does either.
+    let dir = repo(&[
+        ("SECURITY.md", SECURITY_MD),
+        ("src/doc/man/cargo-uninstall.md", MAN_PAGE),
+    ]);
+    let f = finding(dir.path(), "guidelines-disposal");
+    assert_eq!(f.outcome, Outcome::Fail, "{}", f.message);
+    // Searched, but neither evidence nor a candidate.
+    assert!(
+        f.message.contains("src/doc/man/cargo-uninstall.md") && !f.message.contains("(1)"),
+        "{}",
+        f.message
+    );
+    let candidates = facts(dir.path()).candidates;
+    assert!(candidates.is_empty(), "{candidates:?}");
+}
+
+#[test]
+fn headings_in_guides_are_candidates_never_evidence() {
+    // SG-2: a semver guide's heading does name "environment requirements", but the guide is no
+    // security document: a candidate, so unknown, never pass.
+    let dir = repo(&[
+        ("SECURITY.md", SECURITY_MD),
+        ("src/doc/src/reference/semver.md", SEMVER),
+    ]);
+    let f = finding(dir.path(), "guidelines-environment");
+    assert_eq!(f.outcome, Outcome::Unknown, "{}", f.message);
+    assert!(
+        f.message.contains(
+            "src/doc/src/reference/semver.md:3 \"## Changing the platform and environment \
+             requirements\""
+        ) && f.message.contains(
+            "[guidelines] environment = \"src/doc/src/reference/semver.md#changing-the-platform-\
+             and-environment-requirements\""
+        ),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn permissions_alone_are_no_account_management() {
+    // SG-6: publishing rights and a kernel's storage permissions are not about user accounts.
+    for (path, text) in [
+        ("src/doc/src/reference/publishing.md", PUBLISHING),
+        ("doc/kernel/storage.md", STORAGE),
+        ("docs/security/storage.md", STORAGE),
+    ] {
+        let dir = repo(&[("SECURITY.md", SECURITY_MD), (path, text)]);
+        let f = finding(dir.path(), "guidelines-accounts");
+        assert_eq!(f.outcome, Outcome::Fail, "{path}: {}", f.message);
+    }
+}
+
+#[test]
+fn a_topic_heading_in_security_md_is_evidence() {
+    // A section of a conventional security document whose heading names the topic counts.
+    let dir = repo(&[(
+        "SECURITY.md",
+        "# Security Policy\n\nReport to security@demo.example.\n\n## Decommissioning\n\n\
+         Stop the service, then delete /var/lib/demo and revoke its API keys.\n",
+    )]);
+    let f = finding(dir.path(), "guidelines-disposal");
+    assert_eq!(f.outcome, Outcome::Pass, "{}", f.message);
+    assert!(
+        f.message
+            .contains("SECURITY.md:5: \"## Decommissioning\" (11 words; in a conventional"),
+        "{}",
+        f.message
+    );
+}
+
+const THREAT_SECTION: &str = "# Security Policy\n\n## Reporting a Vulnerability\n\n\
+    Please report security bugs to security@demo.example.\n\n\
+    ## Threat model\n\n\
+    ### Scope\n\n\
+    The library terminates TLS for a server that holds its private key in memory. Peers are \
+    untrusted; the application and the operating system are trusted.\n\n\
+    ### Trust boundaries\n\n\
+    Everything received from the network crosses a boundary and is parsed defensively, with \
+    lengths checked before any allocation.\n\n\
+    ### Threats\n\n\
+    | Threat | Mitigation |\n\
+    |---|---|\n\
+    | A peer sends malformed handshake messages | Strict parsing; fuzzed |\n\
+    | A network attacker downgrades the protocol | Downgrade sentinels checked |\n\n\
+    ## Supported versions\n\nThe latest release.\n";
+
+#[test]
+fn a_threat_model_section_of_security_md_is_found() {
+    let dir = repo(&[("SECURITY.md", THREAT_SECTION)]);
+    let f = facts(dir.path());
+    let tm: Vec<(&str, Option<u32>, Basis)> = f
+        .documents
+        .iter()
+        .filter(|d| d.kind == "threat-model")
+        .map(|d| {
+            (
+                d.file.path.as_str(),
+                d.section.as_ref().map(|s| s.line),
+                d.basis,
+            )
+        })
+        .collect();
+    assert_eq!(tm, vec![("SECURITY.md", Some(7), Basis::Conventional)]);
+    // Its threats are the section's, counted.
+    assert_eq!(f.threat_models.len(), 1);
+    let counts = f.threat_models[0].threats.as_ref().unwrap();
+    assert_eq!((counts.total, counts.with_mitigation), (2, 2));
+
+    let r = finding(dir.path(), "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message
+            .contains("the section SECURITY.md:7 \"Threat model\""),
+        "{}",
+        r.message
+    );
+    assert_eq!(r.evidence.len(), 1);
+    assert_eq!(line(&r.evidence[0]), Some(7));
+    // The policy is still the whole file.
+    let p = finding(dir.path(), "security-policy-present");
+    assert_eq!(p.outcome, Outcome::Pass, "{}", p.message);
+}
+
+const DESIGN_WITH_THREATS: &str = "# Architecture notes\n\n## Parser\n\nHand-written.\n\n\
+    ## Threat model\n\n\
+    | Threat | Mitigation |\n|---|---|\n| Oversized frames | Length limits |\n\n\
+    Attackers on the network may send anything; every frame is checked against its declared \
+    length before it is parsed, and parsing never allocates more than the limit allows. The \
+    service runs as an unprivileged user in a container, and its configuration is read-only. \
+    Keys live in the operating system's key store.\n";
+
+#[test]
+fn a_threat_model_heading_elsewhere_is_a_candidate_until_designated() {
+    let files = [
+        ("SECURITY.md", SECURITY_MD),
+        ("docs/internals.md", DESIGN_WITH_THREATS),
+    ];
+    let dir = repo(&files);
+    let r = finding(dir.path(), "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message
+            .contains("docs/internals.md:7 \"## Threat model\"")
+            && r.message
+                .contains("[documents] threat-model = \"docs/internals.md#threat-model\""),
+        "{}",
+        r.message
+    );
+
+    // The line it proposes, added by a person, makes it evidence: the section alone.
+    write(
+        dir.path(),
+        "sdl.toml",
+        "[documents]\nthreat-model = \"docs/internals.md#threat-model\"\n",
+    );
+    let r = finding(dir.path(), "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message
+            .contains("the section docs/internals.md:7 \"Threat model\" (")
+            && r.message.contains("designated in sdl.toml"),
+        "{}",
+        r.message
+    );
+    let f = facts(dir.path());
+    assert!(
+        f.candidates
+            .iter()
+            .all(|c| c.key != "documents.threat-model")
+    );
+
+    // An anchor that names no heading is an honest unknown, naming the anchors there are.
+    write(
+        dir.path(),
+        "sdl.toml",
+        "[documents]\nthreat-model = \"docs/internals.md#threats\"\n",
+    );
+    let r = finding(dir.path(), "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message.contains("`#threats`") && r.message.contains("#threat-model"),
+        "{}",
+        r.message
+    );
+}
+
+#[test]
+fn a_designated_guideline_section_counts() {
+    let dir = repo(&[
+        ("SECURITY.md", SECURITY_MD),
+        (
+            "docs/operations.md",
+            "# Operations\n\n## Uninstalling\n\nRemove the binary and ~/.demo with its keys.\n",
+        ),
+    ]);
+    let r = finding(dir.path(), "guidelines-disposal");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    write(
+        dir.path(),
+        "sdl.toml",
+        "[guidelines]\ndisposal = \"docs/operations.md#uninstalling\"\n",
+    );
+    let r = finding(dir.path(), "guidelines-disposal");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message.contains("docs/operations.md:3") && r.message.contains("designated in sdl.toml"),
+        "{}",
+        r.message
+    );
+}
+
+#[test]
+fn designations_are_validated() {
+    let dir = repo(&[("docs/ops.md", "# Ops\n")]);
+    let load = |toml: &str| {
+        write(dir.path(), "sdl.toml", toml);
+        Config::load(dir.path(), None, &catalog(), Product::default()).map_err(|e| e.to_string())
+    };
+    let err = load("[guidelines]\nrecycling = \"docs/ops.md\"\n").unwrap_err();
+    assert!(
+        err.contains("guidelines.recycling") && err.contains("known topics: defense-in-depth"),
+        "{err}"
+    );
+    let err = load("[guidelines]\ndisposal = \"docs/ops.md#two words\"\n").unwrap_err();
+    assert!(err.contains("is not a section anchor"), "{err}");
+    let err = load("[documents]\nthreat-model = \"docs/none.md#threat-model\"\n").unwrap_err();
+    assert!(err.contains("documents.threat-model"), "{err}");
+    let ok = load("[guidelines]\ndisposal = [\"docs/ops.md#Ops\", \"docs/ops.md\"]\n").unwrap();
+    assert_eq!(
+        ok.guidelines["disposal"],
+        vec!["docs/ops.md#ops".to_string(), "docs/ops.md".to_string()]
+    );
+}
+
+/// The TLS library's SECURITY.md, as read in November 2026 (abridged).
+const TLS_POLICY: &str = "# Security Policy\n\n## Supported Versions\n\n\
+    Security fixes will be backported only to the versions for which the\n\
+    original semver-compatible release was published less than 2 years ago.\n\n\
+    ### Minimum Supported Rust Version\n\n\
+    From time to time we will update our minimum supported Rust version (MSRV):\n\n\
+    - Our MSRV will be no more recent than 9 versions old, or approximately 12 months.\n\n\
+    ## Reporting a Vulnerability\n\n\
+    Please report security bugs [via github](https://github.com/o/r/security/advisories/new).\n\
+    Make sure to disclose any use of AI assistance upfront.\n\n\
+    We'll then:\n\n\
+    - Prepare a fix and regression tests.\n\
+    - Backport the fix and make a patch release for most recent release.\n\
+    - Submit an advisory to [rustsec/advisory-db](https://github.com/RustSec/advisory-db).\n\
+    - Refer to the advisory on the main README.md and release notes.\n";
+
+#[test]
+fn an_msrv_window_is_no_response_time_frame() {
+    let dir = repo(&[("SECURITY.md", TLS_POLICY)]);
+    let r = finding(dir.path(), "security-policy-timeframes");
+    assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+    // The message quotes what was set aside, and why.
+    assert!(
+        r.message.contains(
+            "SECURITY.md:12 \"Our MSRV will be no more recent than 9 versions old, or \
+             approximately 12 months.\" (a time-frame about the supported Rust version"
+        ),
+        "{}",
+        r.message
+    );
+}
+
+#[test]
+fn the_disclosure_policy_is_the_advisory_not_the_ai_sentence() {
+    let dir = repo(&[("SECURITY.md", TLS_POLICY)]);
+    let r = finding(dir.path(), "security-policy-disclosure");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message.starts_with(
+            "SECURITY.md states a disclosure policy: SECURITY.md:23 \"Submit an advisory to \
+             [rustsec/advisory-db]"
+        ) && !r.message.contains("AI assistance"),
+        "{}",
+        r.message
+    );
+    let lines: Vec<Option<u32>> = r.evidence.iter().map(line).collect();
+    assert_eq!(lines, vec![Some(23), Some(24)]);
+
+    // Without the list, the AI sentence alone states no policy: a fail that quotes it.
+    let alone = TLS_POLICY.split("We'll then:").next().unwrap();
+    let dir = repo(&[("SECURITY.md", alone)]);
+    let r = finding(dir.path(), "security-policy-disclosure");
+    assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+    assert!(
+        r.message
+            .contains("SECURITY.md:17 \"Make sure to disclose any use of AI assistance upfront.\""),
+        "{}",
+        r.message
+    );
+}
+
+#[test]
+fn a_response_time_frame_in_a_sentence_about_reports_counts() {
+    let dir = repo(&[(
+        "SECURITY.md",
+        "# Security Policy\n\nReport to security@demo.example.\n\n\
+         We acknowledge reports within 3 business days and release fixes for critical \
+         vulnerabilities within 30 days.\n",
+    )]);
+    let r = finding(dir.path(), "security-policy-timeframes");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message
+            .contains("SECURITY.md:5 \"We acknowledge reports within 3 business days"),
+        "{}",
+        r.message
+    );
+}
+
+#[test]
+fn nothing_to_judge_is_not_applicable() {
+    // No security.txt is published: nothing can be stale.
+    let dir = repo(&[("SECURITY.md", SECURITY_MD)]);
+    let r = finding(dir.path(), "security-txt-current");
+    assert_eq!(r.outcome, Outcome::NotApplicable, "{}", r.message);
+}
+
+#[test]
+fn discover_proposes_and_init_writes_candidates_but_designates_nothing() {
+    let dir = repo(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/main.rs", "fn main() {}\n"),
+        ("SECURITY.md", SECURITY_MD),
+        ("docs/internals.md", DESIGN_WITH_THREATS),
+        (
+            "docs/operations.md",
+            "# Operations\n\n## Uninstalling\n\nRemove the binary and ~/.demo with its keys.\n",
+        ),
+        ("src/doc/man/cargo-uninstall.md", MAN_PAGE),
+    ]);
+    let root = dir.path();
+    let out = common::sdl(root, &["discover"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let text = common::text(&out.stdout);
+    assert!(
+        text.contains(
+            "# [documents]\n# docs/internals.md:7 \"## Threat model\" (57 words)\n\
+             # threat-model = \"docs/internals.md#threat-model\"\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "# [guidelines]\n# docs/operations.md:3 \"## Uninstalling\" (8 words)\n\
+             # disposal = \"docs/operations.md#uninstalling\"\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("#   security-policy: SECURITY.md (at a conventional place)"));
+    assert!(!text.contains("cargo-uninstall"), "{text}");
+    // Every line is a comment: pasted whole, it designates nothing.
+    assert!(
+        text.lines().all(|l| l.is_empty() || l.starts_with('#')),
+        "{text}"
+    );
+
+    let out = common::sdl(root, &["discover", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tomls: Vec<&str> = json["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["toml"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tomls,
+        vec![
+            "[documents] threat-model = \"docs/internals.md#threat-model\"",
+            "[guidelines] disposal = \"docs/operations.md#uninstalling\"",
+        ]
+    );
+
+    // init writes them into the new sdl.toml as comments: the configuration designates nothing.
+    let out = common::sdl(root, &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    assert!(common::text(&out.stdout).contains("sdl.toml ends with candidate designations"));
+    let written = std::fs::read_to_string(root.join("sdl.toml")).unwrap();
+    assert!(
+        written.ends_with(
+            "# for [guidelines]:\n# docs/operations.md:3 \"## Uninstalling\" (8 words)\n\
+             # disposal = \"docs/operations.md#uninstalling\"\n"
+        ),
+        "{written}"
+    );
+    let c = config(root);
+    assert!(c.documents.is_empty() && c.guidelines.is_empty(), "{c:?}");
+    let r = finding(root, "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+}
+
+#[test]
+fn a_security_section_of_the_readme_is_a_candidate_policy() {
+    let readme = "# Demo\n\nA demo.\n\n## Security\n\nReport vulnerabilities to security@demo.example; \
+                  we acknowledge reports within 3 business days.\n";
+    let dir = repo(&[("README.md", readme)]);
+    for id in [
+        "security-policy-present",
+        "security-policy-timeframes",
+        "security-policy-disclosure",
+    ] {
+        let r = finding(dir.path(), id);
+        assert_eq!(r.outcome, Outcome::Unknown, "{id}: {}", r.message);
+        assert!(
+            r.message
+                .contains("[documents] security-policy = \"README.md#security\""),
+            "{id}: {}",
+            r.message
+        );
+    }
+    // Designated, the section is the policy, read on its own.
+    write(
+        dir.path(),
+        "sdl.toml",
+        "[documents]\nsecurity-policy = \"README.md#security\"\n",
+    );
+    let r = finding(dir.path(), "security-policy-present");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    let r = finding(dir.path(), "security-policy-timeframes");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message.contains("README.md:7 \"Report vulnerabilities"),
+        "{}",
+        r.message
+    );
+}
+
+#[test]
+fn a_workspace_in_a_subfolder_designates_relative_to_its_folder() {
+    let dir = repo(&[
+        ("SECURITY.md", SECURITY_MD),
+        (
+            "docs/operations.md",
+            "# Operations\n\n## Uninstalling\n\nRemove the binary and ~/.demo with its keys.\n",
+        ),
+        ("ws/docs/internals.md", DESIGN_WITH_THREATS),
+    ]);
+    // A repository's top: the workspace is its folder ws/.
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let ws = dir.path().join("ws");
+    let r = finding(&ws, "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message
+            .contains("ws/docs/internals.md:7 \"## Threat model\"")
+            && r.message
+                .contains("[documents] threat-model = \"docs/internals.md#threat-model\""),
+        "{}",
+        r.message
+    );
+    // The repository's own docs/ lie outside the workspace's folder: sdl.toml cannot reach
+    // them, and the message says so instead of proposing a line that would not load.
+    let r = finding(&ws, "guidelines-disposal");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message
+            .contains("docs/operations.md:3 \"## Uninstalling\"")
+            && r.message.contains("outside the workspace's folder")
+            && !r.message.contains("[guidelines]"),
+        "{}",
+        r.message
+    );
+    // The proposed line loads and designates the section.
+    write(
+        &ws,
+        "sdl.toml",
+        "[documents]\nthreat-model = \"docs/internals.md#threat-model\"\n",
+    );
+    let r = finding(&ws, "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message.contains("the section ws/docs/internals.md:7"),
+        "{}",
+        r.message
+    );
+}
+
+#[test]
+fn discover_shows_hostile_headings_escaped() {
+    let heading = "## Uninstalling \u{1b}[2J\u{202e}now";
+    let dir = repo(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/main.rs", "fn main() {}\n"),
+        (
+            "docs/ops.md",
+            &format!("# Ops\n\n{heading}\n\nRemove the binary and its keys.\n"),
+        ),
+    ]);
+    for args in [&["discover"][..], &["discover", "--format", "json"][..]] {
+        let out = common::sdl(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        let text = common::text(&out.stdout);
+        assert!(text.contains("docs/ops.md"), "{text}");
+        assert!(
+            !text.chars().any(|c| c == '\u{1b}' || c == '\u{202e}'),
+            "{args:?}: {text:?}"
+        );
+    }
+}
