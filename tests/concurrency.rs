@@ -46,9 +46,21 @@ fn concurrent_collection_gives_the_sequential_bytes() {
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "initial"]);
     git(&["tag", "-a", "-m", "v0.1.0", "v0.1.0"]);
+    // Two more releases: they are re-assessed side by side too.
+    for tag in ["v0.2.0", "v0.3.0"] {
+        std::fs::write(dir.join("CHANGELOG.md"), format!("# {tag}\n")).unwrap();
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", tag]);
+        git(&["tag", "-a", "-m", tag, tag]);
+    }
     let sequential = package(dir, "target/sequential", true);
     assert!(sequential.contains_key("report.json"));
     assert!(sequential.contains_key("advisories.json"));
+    let report = String::from_utf8(sequential["report.json"].clone()).unwrap();
+    assert!(
+        report.contains("\"reassessed_releases\"") && report.contains("\"tag\": \"v0.2.0\""),
+        "the releases are re-assessed"
+    );
     for round in 0..3 {
         let concurrent = package(dir, &format!("target/concurrent-{round}"), false);
         assert_eq!(

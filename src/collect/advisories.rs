@@ -535,25 +535,46 @@ pub(crate) fn scan_lock_packages(text: &str) -> Result<BTreeSet<(String, String)
         }
         Ok(())
     };
+    let mut tables = 0;
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.starts_with('[') {
             if let Some(e) = current.take() {
                 finish(e)?;
             }
-            if line == "[[package]]" {
-                current = Some(Entry {
-                    line: n + 1,
-                    ..Entry::default()
-                });
+            match line {
+                "[[package]]" => {
+                    tables += 1;
+                    current = Some(Entry {
+                        line: n + 1,
+                        ..Entry::default()
+                    });
+                }
+                // The other tables Cargo writes; anything else (`[[ package ]]`, a comment
+                // after the header) is TOML Cargo accepts but does not write, and could hide
+                // packages from this scanner.
+                "[metadata]" | "[[patch.unused]]" => {}
+                _ => return Err(format!("line {}: a table Cargo does not write", n + 1)),
             }
             continue;
         }
-        let Some(e) = current.as_mut() else { continue };
         let Some((key, value)) = line.split_once('=') else {
             continue;
         };
-        let slot = match key.trim() {
+        let key_text = key.trim();
+        if key_text.starts_with(['"', '\'']) {
+            return Err(format!("line {}: a quoted key Cargo does not write", n + 1));
+        }
+        let Some(e) = current.as_mut() else {
+            if key_text == "package" {
+                return Err(format!(
+                    "line {}: packages outside [[package]] tables",
+                    n + 1
+                ));
+            }
+            continue;
+        };
+        let slot = match key_text {
             "name" => &mut e.name,
             "version" => &mut e.version,
             "source" => &mut e.source,
@@ -577,6 +598,10 @@ pub(crate) fn scan_lock_packages(text: &str) -> Result<BTreeSet<(String, String)
     }
     if let Some(e) = current.take() {
         finish(e)?;
+    }
+    // Every Cargo.lock holds at least the workspace's own package.
+    if tables == 0 {
+        return Err("no [[package]] table".to_string());
     }
     Ok(out)
 }
@@ -825,6 +850,13 @@ mod tests {
         // Not Cargo's own format: unreadable, never a silently shorter list.
         for bad in [
             "[[package]]\nname = \"a\"\n",
+            // Valid TOML Cargo accepts but never writes: each once hid a vulnerable version
+            // from the history (a review found them), so each is unreadable now.
+            "[[ package ]]\nname = \"a\"\nversion = \"1\"\nsource = \"sparse+https://index.crates.io/\"\n",
+            "[[package]] # c\nname = \"a\"\nversion = \"1\"\n",
+            "[[package]]\nname = \"a\"\nversion = \"1\"\n\"source\" = \"sparse+https://index.crates.io/\"\n",
+            "version = 4\npackage = [{ name = \"a\", version = \"1\" }]\n",
+            "version = 4\n",
             "[[package]]\nname = 'a'\nversion = \"1\"\n",
             "[[package]]\nname = \"a\"\nname = \"b\"\nversion = \"1\"\n",
         ] {

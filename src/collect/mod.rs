@@ -284,8 +284,7 @@ pub(crate) fn collect_all(
         progress("advisories");
         advisories::collect(&ctx.root, config, ctx.advisory_db.as_deref())
     };
-    let sequential = std::env::var_os("CARGO_SDL_SEQUENTIAL").is_some_and(|v| v == "1");
-    let ((files, git, human, improvement), (cargo, sbom), advisories) = if sequential {
+    let ((files, git, human, improvement), (cargo, sbom), advisories) = if sequential() {
         (history(), supply(), vulnerabilities())
     } else {
         std::thread::scope(|s| {
@@ -305,6 +304,12 @@ pub(crate) fn collect_all(
         human,
         improvement,
     }
+}
+
+/// True when `CARGO_SDL_SEQUENTIAL=1` asks for the collectors (and the release
+/// re-assessments) one after another: for comparison and benchmarks; the output is the same.
+pub(crate) fn sequential() -> bool {
+    std::env::var_os("CARGO_SDL_SEQUENTIAL").is_some_and(|v| v == "1")
 }
 
 /// A collector line's result; a panic in it is re-raised here, as a sequential run would.

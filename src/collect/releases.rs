@@ -29,40 +29,54 @@ pub(crate) fn reassess(
     config: &Config,
     current: &Facts,
     n: usize,
-    progress: &dyn Fn(&str),
+    progress: &(dyn Fn(&str) + Sync),
 ) -> Vec<ReleaseFacts> {
     let Ok(git) = current.git.get() else {
         return Vec::new();
     };
-    let Ok(repo) = super::discover_repository(&ctx.root) else {
-        return Vec::new();
-    };
     let prefix = crate::repo_fs::prefix_in_repository(&ctx.root);
-    git.releases
+    let chosen: Vec<(&crate::facts::git::Release, String, gix::ObjectId)> = git
+        .releases
         .iter()
         .rev()
         .take(n)
         .filter_map(|release| {
             let date = release.date.clone()?;
-            progress(&format!("release {}", release.tag));
             let commit = gix::ObjectId::from_hex(release.commit.as_bytes()).ok()?;
-            Some(ReleaseFacts {
-                tag: release.tag.clone(),
-                commit: release.commit.clone(),
-                date: date.clone(),
-                facts: at_release(
-                    ctx,
-                    config,
-                    current,
-                    &repo,
-                    commit,
-                    &prefix,
-                    &release.tag,
-                    &date,
-                ),
-            })
+            Some((release, date, commit))
         })
-        .collect()
+        .collect();
+    // Each release is re-assessed on its own thread with its own repository handle; the
+    // results keep the releases' order, so the output does not depend on the scheduling.
+    let one = |(release, date, commit): &(&crate::facts::git::Release, String, gix::ObjectId)| {
+        progress(&format!("release {}", release.tag));
+        let repo = super::discover_repository(&ctx.root).ok()?;
+        Some(ReleaseFacts {
+            tag: release.tag.clone(),
+            commit: release.commit.clone(),
+            date: date.clone(),
+            facts: at_release(
+                ctx,
+                config,
+                current,
+                &repo,
+                *commit,
+                &prefix,
+                &release.tag,
+                date,
+            ),
+        })
+    };
+    if super::sequential() {
+        return chosen.iter().filter_map(one).collect();
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chosen.iter().map(|c| s.spawn(move || one(c))).collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
