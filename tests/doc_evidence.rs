@@ -633,3 +633,32 @@ fn a_vendored_document_deep_in_the_security_folder_is_no_evidence() {
         f.threat_models
     );
 }
+
+/// Release notes name releases: a CHANGELOG.md that only points to a releases page elsewhere
+/// is an honest unknown, never a pass (the accuracy corpus found one such pass on a TLS
+/// library); one with a version entry counts and names it.
+#[test]
+fn a_changelog_that_only_points_elsewhere_is_unknown() {
+    let pointer = "# Changelog\n\nThe release notes for every version are published on the \
+                   project's GitHub releases page, not in this file.\n";
+    let dir = repo(&[("CHANGELOG.md", pointer)]);
+    let r = finding(dir.path(), "changelog-present");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message.contains("names no release version"),
+        "{}",
+        r.message
+    );
+
+    let notes = "# Changelog\n\n## [1.2.0] - 2026-03-01\n\n- Fixed the frame length check \
+                 (RUSTSEC-2026-9001).\n\n## v1.1.0\n\nFirst stable release of the parser.\n";
+    let dir = repo(&[("CHANGELOG.md", notes)]);
+    let r = finding(dir.path(), "changelog-present");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    assert!(
+        r.message
+            .contains("releases from \"## [1.2.0] - 2026-03-01\" (CHANGELOG.md:3)"),
+        "{}",
+        r.message
+    );
+}

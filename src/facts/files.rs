@@ -229,6 +229,11 @@ pub struct Substance {
     /// 500. The rule decides which prefixes name requirements.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<Mention>,
+    /// For release notes only: the first lines that name a release version (`## 1.2.0`,
+    /// `v0.3.1 (2026-01-02)`), up to three. None of them: the file holds no release entry (a
+    /// one-line pointer to notes kept elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub releases: Option<Vec<Mention>>,
 }
 
 /// A piece of text found on a line.

@@ -517,6 +517,10 @@ fn substance(
                 }
                 None => text::substance(&t.text, &ext, ids),
             };
+            let mut s = s;
+            if kind == "changelog" {
+                s.releases = Some(text::release_lines(&t.text, 3));
+            }
             (Some(s), None)
         }
         Err(e) => (None, Some(e.reason)),

@@ -512,6 +512,25 @@ impl<'a> Outline<'a> {
 static UNRELEASED: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bunreleased\b"));
 
 /// The substance of a prose document (see [`Substance`]).
+/// A release version at the start of a line, after heading marks, list markers, brackets or
+/// a `v`/`version`/`release` word: `## [1.2.0]`, `v0.3.1 (2026-01-02)`, `Version 2.32.1`.
+static RELEASE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^\s*(?:#{1,6}\s*|[-*+]\s+|=+\s*)?\[?(?:(?:version|release)\s+)?v?\d+\.\d+(?:\.\d+)?\b")
+});
+
+/// The first `max` lines of `text` that name a release version ([`RELEASE_LINE`]).
+pub(super) fn release_lines(text: &str, max: usize) -> Vec<Mention> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| RELEASE_LINE.is_match(l))
+        .take(max)
+        .map(|(i, l)| Mention {
+            text: clip(l),
+            line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+        })
+        .collect()
+}
+
 pub(super) fn substance(text: &str, ext: &str, ids: bool) -> Substance {
     Outline::new(text, ext).substance(ids)
 }

@@ -122,6 +122,24 @@ pub(in crate::eval) fn judge(
         );
     }
     let mut held = plural(s.words, "word");
+    // Release notes name releases; a file that names none is a pointer to notes kept
+    // elsewhere (a releases page), which this repository cannot show.
+    if let Some(releases) = &s.releases {
+        match releases.first() {
+            None => {
+                return Judged::Unjudged(format!(
+                    "{path} names no release version: it may point to release notes kept \
+                     elsewhere, which the repository cannot show (designate the notes, or \
+                     attest them)"
+                ));
+            }
+            Some(r) => held.push_str(&format!(
+                ", releases from \"{}\" ({})",
+                r.text,
+                at(&doc.file, r.line)
+            )),
+        }
+    }
     if doc.kind == "threat-model" {
         match model.and_then(|m| m.threats.as_ref()) {
             Some(t) if t.total == 0 => {
