@@ -26,6 +26,26 @@ pub struct Workspace {
     pub root_package: Option<String>,
 }
 
+/// The repository at `top`, which has no Cargo.toml of its own: no root package, the folder's
+/// name as the product's.
+fn without_manifest(top: PathBuf) -> Workspace {
+    let name = top
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "repository".into());
+    Workspace {
+        repo_root: top.clone(),
+        root: top,
+        root_package: None,
+        product: Product {
+            name,
+            version: "unversioned".into(),
+            description: None,
+            security_level: None,
+        },
+    }
+}
+
 /// Locate the workspace: the manifest given (or the nearest Cargo.toml above the current
 /// directory, within the repository), then the nearest ancestor within the repository whose
 /// Cargo.toml has a `[workspace]` table.
@@ -41,18 +61,24 @@ pub fn locate(manifest_path: Option<&Path>) -> anyhow::Result<Workspace> {
         None => {
             let start = cwd.canonicalize().unwrap_or_else(|_| cwd.clone());
             let top = repository_top(&start).unwrap_or_else(|| Path::new("/").to_path_buf());
-            start
+            let found = start
                 .ancestors()
                 .take_while(|d| d.starts_with(&top))
                 .map(|d| d.join("Cargo.toml"))
-                .find(|p| p.symlink_metadata().is_ok())
-                .with_context(|| {
-                    format!(
-                        "could not find Cargo.toml in {} or any parent directory; \
+                .find(|p| p.symlink_metadata().is_ok());
+            // A repository of many crates with no workspace at its top (an embedded
+            // framework's): run at that top, it is assessed as a repository, its
+            // repository-level evidence read and its cargo evidence unknown, saying why.
+            if found.is_none() && start == top {
+                return Ok(without_manifest(start));
+            }
+            found.with_context(|| {
+                format!(
+                    "could not find Cargo.toml in {} or any parent directory; \
                          run in a Rust workspace or pass --manifest-path",
-                        cwd.display()
-                    )
-                })?
+                    cwd.display()
+                )
+            })?
         }
     };
     // The manifest's folder is resolved, the manifest itself is not: a Cargo.toml that links

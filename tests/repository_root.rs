@@ -229,3 +229,72 @@ fn an_untracked_workspace_does_not_take_the_outer_repositorys_evidence() {
     );
     assert_eq!(r["assessed"]["workspace"], "vendor-drop/ws");
 }
+
+/// A repository of many crates with no Cargo.toml at its top (an embedded framework's), run
+/// at that top: its repository-level evidence is read, its cargo evidence is unknown and says
+/// why, and nothing passes for want of a manifest. Outside git it is still an error.
+#[test]
+fn a_repository_without_a_top_manifest_is_assessed_as_a_repository() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "SECURITY.md",
+                "# Security policy\n\nReport vulnerabilities privately by e-mail to security@acme.example.\n",
+            ),
+            (
+                "hal/Cargo.toml",
+                "[package]\nname = \"hal\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+            ),
+            ("hal/src/lib.rs", "#![no_std]\n"),
+        ],
+    );
+    let git = |args: &[&str]| {
+        common::git::git_in(
+            dir.path(),
+            args,
+            "Alice",
+            "alice@example.org",
+            1_767_225_600,
+            &[],
+        )
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "initial"]);
+    let out = run(
+        dir.path(),
+        &["check", "--format", "json", "--current-time", NOW],
+    );
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        r["evidence"]["files"]["value"]["security_policy"]["file"]["path"],
+        "SECURITY.md"
+    );
+    assert_ne!(r["evidence"]["cargo"]["state"], "present");
+    for f in r["findings"].as_array().unwrap() {
+        if [
+            "cargo-lock-committed",
+            "licenses-declared",
+            "no-known-vulnerabilities",
+        ]
+        .contains(&f["rule"].as_str().unwrap())
+        {
+            assert_ne!(f["outcome"], "pass", "{f}");
+        }
+    }
+    // Not a repository's top: still the clear error.
+    let plain = tempfile::tempdir().unwrap();
+    let out = run(plain.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("could not find Cargo.toml"));
+}
