@@ -661,4 +661,52 @@ fn a_changelog_that_only_points_elsewhere_is_unknown() {
         "{}",
         r.message
     );
+    // Entries being written (`TBD`, an empty `### Deprecated`) are release notes' normal
+    // state, and a release may be named by an underlined heading of a few words.
+    for notes in [
+        "TBD\n===\nUnreleased changes.\n\n15.2.0 (2026-07-15)\n===================\nThis \
+         release fixes a number of bugs in gitignore matching and traversal.\n",
+        "# Changelog\n\n## [Unreleased]\n\n### Deprecated\n\n## [1.4.0]\n\n### Fixed\n\n- The \
+         vsock device no longer drops packets when the guest queue is full.\n",
+        "New in 2.2\n==========\n\nTock 2.2 represents two years of development since v2.1.1 \
+         with many fixes.\n",
+    ] {
+        let dir = repo(&[("CHANGELOG.md", notes)]);
+        let r = finding(dir.path(), "changelog-present");
+        assert_eq!(r.outcome, Outcome::Pass, "{notes}: {}", r.message);
+    }
+    // Prose that mentions a version is no release entry.
+    let dir = repo(&[(
+        "CHANGELOG.md",
+        "# Changelog\n\nThis project requires Rust 1.70; its release notes are on the \
+         GitHub releases page.\n",
+    )]);
+    let r = finding(dir.path(), "changelog-present");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+}
+
+/// Release notes kept per crate, in a repository with none of its own: which crate's notes
+/// are the product's is a person's call, so they are candidates (unknown), not a fail.
+#[test]
+fn per_crate_changelogs_are_candidates() {
+    let notes = "# Changelog\n\n## 1.40.0\n\n- Added a bounded channel with a timeout.\n";
+    let dir = repo(&[
+        ("tokio/CHANGELOG.md", notes),
+        ("tokio-util/CHANGELOG.md", notes),
+        ("vendor/other/CHANGELOG.md", notes),
+    ]);
+    let r = finding(dir.path(), "changelog-present");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message.contains("tokio-util/CHANGELOG.md:1")
+            && r.message.contains("tokio/CHANGELOG.md:1")
+            && !r.message.contains("vendor/"),
+        "{}",
+        r.message
+    );
+    assert!(
+        r.message.contains("[documents] changelog = \"tokio"),
+        "{}",
+        r.message
+    );
 }

@@ -365,6 +365,13 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
             }
         }
     }
+    // Release notes kept per crate (`tokio/CHANGELOG.md`) in a repository with none of its
+    // own: which crate's notes are the product's is a person's call, so they are candidates.
+    if !documents.iter().any(|d| d.kind == "changelog")
+        && !config.documents.contains_key("changelog")
+    {
+        candidates.extend(crate_changelogs(repo));
+    }
     for (kind, path, section, basis) in sections {
         let Ok(file) = repo.file_ref(&path) else {
             continue;
@@ -459,6 +466,52 @@ fn in_security_dir(dir: &str, security: &str) -> bool {
         ),
         _ => false,
     }
+}
+
+/// Release notes in the product's folders below the top (a crate's own `CHANGELOG.md`), the
+/// shallowest first, at most [`MAX_SECTIONS`], as candidates for `[documents] changelog`.
+fn crate_changelogs(repo: &Repo<'_>) -> Vec<Candidate> {
+    let names = KINDS
+        .iter()
+        .find(|(kind, ..)| *kind == "changelog")
+        .map(|(_, names, _)| *names)
+        .unwrap_or_default();
+    let mut found: Vec<&String> = repo
+        .scoped()
+        .filter(|f| {
+            let (dir, name) = split(repo.local(f));
+            !dir.is_empty()
+                && is_prose(f)
+                && names.contains(&normalised_stem(name).as_str())
+                && !dir.split('/').any(|d| {
+                    matches!(
+                        d.to_lowercase().as_str(),
+                        "vendor" | "vendored" | "third_party" | "third-party" | "node_modules"
+                    )
+                })
+        })
+        .collect();
+    found.sort_by_key(|f| (f.matches('/').count(), f.to_lowercase()));
+    found
+        .into_iter()
+        .take(MAX_SECTIONS)
+        .filter_map(|path| {
+            let file = repo.file_ref(path).ok()?;
+            let words = repo
+                .read(path)
+                .map(|t| text::substance(&t.text, &extension(path), false).words)
+                .unwrap_or(0);
+            Some(Candidate {
+                key: "documents.changelog".into(),
+                config_path: repo.config_path(&file.path),
+                text: split(path).1.to_string(),
+                file,
+                line: 1,
+                section: None,
+                words,
+            })
+        })
+        .collect()
 }
 
 /// Document kinds whose own words are the subject: their sections are evidence of a guideline

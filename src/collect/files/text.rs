@@ -512,17 +512,31 @@ impl<'a> Outline<'a> {
 static UNRELEASED: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bunreleased\b"));
 
 /// The substance of a prose document (see [`Substance`]).
-/// A release version at the start of a line, after heading marks, list markers, brackets or
-/// a `v`/`version`/`release` word: `## [1.2.0]`, `v0.3.1 (2026-01-02)`, `Version 2.32.1`.
+/// A release version opening a line: `v0.3.1 (2026-01-02)`, `- 1.2.0`, `Version 2.32.1`.
 static RELEASE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^\s*(?:#{1,6}\s*|[-*+]\s+|=+\s*)?\[?(?:(?:version|release)\s+)?v?\d+\.\d+(?:\.\d+)?\b")
+    re(r"(?i)^\s*(?:[-*+]\s+)?\[?(?:(?:version|release)\s+)?v?\d+\.\d+(?:\.\d+)?\b")
 });
+/// A heading that names a release after up to three words: `## [1.2.0] - 2026-03-01`,
+/// `New in 2.2` (underlined), `# Tock 2.1.1`.
+static RELEASE_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*#{0,6}\s*\[?(?:[a-z][\w.-]*\s+){0,3}\[?v?\d+\.\d+(?:\.\d+)?\b"));
+static SETEXT_UNDERLINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(?:=+|-{3,})\s*$"));
 
-/// The first `max` lines of `text` that name a release version ([`RELEASE_LINE`]).
+/// The first `max` lines of `text` that name a release version: a heading (ATX, or a line
+/// underlined with `===`/`---`) that names one ([`RELEASE_HEADING`]), or any line that opens
+/// with one ([`RELEASE_LINE`]). Prose that mentions a version ("requires Rust 1.70") is none.
 pub(super) fn release_lines(text: &str, max: usize) -> Vec<Mention> {
-    text.lines()
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .iter()
         .enumerate()
-        .filter(|(_, l)| RELEASE_LINE.is_match(l))
+        .filter(|(i, l)| {
+            let heading = l.trim_start().starts_with('#')
+                || lines
+                    .get(i + 1)
+                    .is_some_and(|n| SETEXT_UNDERLINE.is_match(n));
+            RELEASE_LINE.is_match(l) || (heading && RELEASE_HEADING.is_match(l))
+        })
         .take(max)
         .map(|(i, l)| Mention {
             text: clip(l),

@@ -90,7 +90,16 @@ pub(in crate::eval) fn judge(
             String::new()
         }
     };
-    if let Some(p) = s.placeholders.first() {
+    // Release notes name releases; a file that names none (and is no stub) is a pointer to
+    // notes kept elsewhere (a releases page), which this repository cannot show. Entries being
+    // written (`TBD`, an empty `### Deprecated`) are the normal state of release notes.
+    let pointer = s.releases.as_ref().is_some_and(Vec::is_empty);
+    let release = s
+        .releases
+        .as_ref()
+        .and_then(|r| r.first())
+        .map(|r| format!(", releases from \"{}\" ({})", r.text, at(&doc.file, r.line)));
+    if let Some(p) = s.placeholders.first().filter(|_| release.is_none()) {
         return Judged::Hollow(
             format!(
                 "{} holds placeholder text: \"{}\"{}",
@@ -101,7 +110,7 @@ pub(in crate::eval) fn judge(
             doc.file.at_line(p.line),
         );
     }
-    if let Some(h) = s.empty_headings.first() {
+    if let Some(h) = s.empty_headings.first().filter(|_| release.is_none()) {
         return Judged::Hollow(
             format!(
                 "{} is a heading with nothing under it: \"{}\"{}",
@@ -111,6 +120,12 @@ pub(in crate::eval) fn judge(
             ),
             doc.file.at_line(h.line),
         );
+    }
+    if pointer {
+        return Judged::Unjudged(format!(
+            "{path} names no release version: it may point to release notes kept elsewhere, \
+             which the repository cannot show (designate the notes, or attest them)"
+        ));
     }
     if (s.words as u64) < min_words {
         return Judged::Hollow(
@@ -122,24 +137,7 @@ pub(in crate::eval) fn judge(
         );
     }
     let mut held = plural(s.words, "word");
-    // Release notes name releases; a file that names none is a pointer to notes kept
-    // elsewhere (a releases page), which this repository cannot show.
-    if let Some(releases) = &s.releases {
-        match releases.first() {
-            None => {
-                return Judged::Unjudged(format!(
-                    "{path} names no release version: it may point to release notes kept \
-                     elsewhere, which the repository cannot show (designate the notes, or \
-                     attest them)"
-                ));
-            }
-            Some(r) => held.push_str(&format!(
-                ", releases from \"{}\" ({})",
-                r.text,
-                at(&doc.file, r.line)
-            )),
-        }
-    }
+    held.push_str(release.as_deref().unwrap_or_default());
     if doc.kind == "threat-model" {
         match model.and_then(|m| m.threats.as_ref()) {
             Some(t) if t.total == 0 => {
