@@ -26,8 +26,8 @@ use super::yaml::{self, Node};
 use super::{NotRead, Repo};
 use crate::facts::FileRef;
 use crate::facts::files::{
-    CiFacts, CiJob, CiSystem, CompositeAction, FuzzingService, Link, Pipeline, Unresolved,
-    UnresolvedKind, Workflow,
+    Activity, ActivityKind, CiFacts, CiJob, CiSystem, CompositeAction, FuzzingService, Link,
+    Pipeline, Unresolved, UnresolvedKind, Workflow,
 };
 use follow::Follower;
 
@@ -61,12 +61,35 @@ impl Acc {
     }
 
     pub(super) fn unresolved(&mut self, kind: UnresolvedKind, chain: &[Link], reason: String) {
-        let u = Unresolved {
+        self.push(Unresolved {
             kind,
             job: self.job.clone(),
+            activity: None,
             chain: chain.to_vec(),
             reason,
-        };
+        });
+    }
+
+    /// `kind` is left undecided by what `chain` ends at, for `reason`: it does not count, and
+    /// a rule that finds it nowhere else is unknown.
+    pub(super) fn undecided(&mut self, kind: ActivityKind, chain: &[Link], reason: String) {
+        self.push(Unresolved {
+            kind: UnresolvedKind::NotFollowed,
+            job: self.job.clone(),
+            activity: Some(kind),
+            chain: chain.to_vec(),
+            reason,
+        });
+    }
+
+    /// Activities that do not count, for `reason`: each left undecided.
+    pub(super) fn demote(&mut self, activities: Vec<Activity>, reason: &str) {
+        for a in activities {
+            self.undecided(a.kind, &a.chain, reason.to_string());
+        }
+    }
+
+    fn push(&mut self, u: Unresolved) {
         if self.unresolved.contains(&u) {
             return;
         }
@@ -112,6 +135,7 @@ impl Acc {
             self.unresolved.push(Unresolved {
                 kind: UnresolvedKind::NotFollowed,
                 job: None,
+                activity: None,
                 chain,
                 reason: format!("{} more references were not followed", self.dropped),
             });
@@ -338,8 +362,6 @@ pub(super) fn fuzzing_services(repo: &Repo<'_>) -> Vec<FuzzingService> {
 #[doc(hidden)]
 pub(super) mod testing {
     use super::*;
-    #[cfg(test)]
-    use crate::facts::files::ActivityKind;
 
     /// Every CI reader over a repository of these files.
     pub(in crate::collect::files) fn run(files: &[(&str, &str)]) -> Found {
