@@ -4,7 +4,7 @@
 //! A step that uses a local composite action is judged by the action's steps.
 
 use super::follow::Follower;
-use super::{Acc, link};
+use super::{Acc, link, literally_false, maybe_set};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
 use crate::facts::FileRef;
@@ -234,7 +234,26 @@ pub(in crate::collect::files) fn analyse(
                     }
                 }
             }
+            if literally_false(step.get("if")) {
+                step_activities.clear();
+            } else if maybe_set(step.get("continue-on-error")) {
+                acc.demote(
+                    step_activities,
+                    "the step has `continue-on-error`, so its failure is ignored",
+                );
+                continue;
+            }
             activities.extend(step_activities);
+        }
+        // A job that never runs (`if: false`, or a workflow with no trigger) counts for
+        // nothing; one whose failure is ignored (`continue-on-error`) is undecided.
+        if literally_false(job.get("if")) || doc.get("on").is_none() {
+            activities.clear();
+        } else if maybe_set(job.get("continue-on-error")) {
+            acc.demote(
+                std::mem::take(&mut activities),
+                "the job has `continue-on-error`, so its failure is ignored",
+            );
         }
         ci_jobs.push(CiJob {
             name: id.clone(),

@@ -234,6 +234,8 @@ struct Scan {
     loads: Vec<(u32, String, Option<Stage>)>,
     /// (line, name) of shared libraries.
     libraries: Vec<(u32, String)>,
+    /// The lines of the stages whose `when` is literally false: they never run.
+    disabled: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,6 +305,40 @@ fn scan(tokens: &[Token]) -> Scan {
             Tok::Ident(name) => {
                 let after_dot = i > 0 && punct(i - 1, '.');
                 match name.as_str() {
+                    "when" if !after_dot && punct(i + 1, '{') => {
+                        // `when { expression { return false } }`: the stage never runs.
+                        let mut j = i + 2;
+                        let mut level = 1usize;
+                        let mut inner = Vec::new();
+                        while let Some(t) = tokens.get(j) {
+                            match &t.tok {
+                                Tok::Punct('{') => level += 1,
+                                Tok::Punct('}') => {
+                                    level -= 1;
+                                    if level == 0 {
+                                        break;
+                                    }
+                                }
+                                _ => {}
+                            }
+                            inner.push(match &t.tok {
+                                Tok::Ident(s) => s.clone(),
+                                Tok::Str(_) => "\"\"".to_string(),
+                                Tok::Punct(c) => c.to_string(),
+                            });
+                            j += 1;
+                        }
+                        let inner: Vec<&str> = inner.iter().map(String::as_str).collect();
+                        let never = matches!(
+                            inner.as_slice(),
+                            ["expression", "{", "false", "}"]
+                                | ["expression", "{", "return", "false", "}"]
+                                | ["expression", "{", "return", "false", ";", "}"]
+                        );
+                        if never && let Some((_, _, l)) = stages.last() {
+                            out.disabled.push(*l);
+                        }
+                    }
                     "stage" if !after_dot => {
                         pending_stage = first_string(i + 1);
                     }
@@ -488,6 +524,13 @@ fn steps(
         );
     }
     for s in &scanned.steps {
+        if s.stage
+            .as_ref()
+            .is_some_and(|(_, l)| scanned.disabled.contains(l))
+        {
+            // A stage whose `when` is literally false never runs.
+            continue;
+        }
         let (name, job_file, job_line) = match (&s.stage, stage_of_load) {
             (Some((n, l)), _) => (n.clone(), file.clone(), *l),
             (None, Some((n, l, f))) => (n.clone(), f.clone(), *l),

@@ -85,7 +85,11 @@ impl Acc {
     /// Activities that do not count, for `reason`: each left undecided.
     pub(super) fn demote(&mut self, activities: Vec<Activity>, reason: &str) {
         for a in activities {
-            self.undecided(a.kind, &a.chain, reason.to_string());
+            let why = match a.chain.last() {
+                Some(l) => format!("`{}`: {reason}", l.text),
+                None => reason.to_string(),
+            };
+            self.undecided(a.kind, &a.chain, why);
         }
     }
 
@@ -207,6 +211,38 @@ pub(super) fn scripts(node: &Node) -> Vec<(u32, String)> {
         }
     }
     out
+}
+
+/// A condition written as a literal false (`false`, `${{ false }}`, `never`): what it guards
+/// never runs.
+pub(super) fn literally_false(node: Option<&Node>) -> bool {
+    let Some(s) = node.and_then(Node::as_str) else {
+        return false;
+    };
+    let t: String = s
+        .trim()
+        .trim_start_matches("${{")
+        .trim_end_matches("}}")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(t.as_str(), "false" | "never" | "'false'" | "\"false\"")
+}
+
+/// A `true`-or-expression flag that is set: anything but absent or a literal false
+/// (`continue-on-error: ${{ matrix.experimental }}` may be true).
+pub(super) fn maybe_set(node: Option<&Node>) -> bool {
+    match node {
+        None => false,
+        Some(n) => match n.as_str() {
+            Some(s) => !matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "false" | "" | "no" | "off"
+            ),
+            None => true,
+        },
+    }
 }
 
 /// A mapping's value for `key`, also through `<<:` merge keys (its own key first).

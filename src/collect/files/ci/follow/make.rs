@@ -615,8 +615,8 @@ impl Follower<'_, '_> {
                     // `-cargo test`: make ignores the failure of the line.
                     acc.demote(
                         found,
-                        "make ignores its failure (the `-` prefix), so it passes whatever the \
-                         outcome",
+                        "make ignores the failure of a line with the `-` prefix, so it passes \
+                         whatever the outcome",
                     );
                 } else {
                     merge(&mut out, found);

@@ -487,9 +487,11 @@ impl<'r, 'a> Follower<'r, 'a> {
                         acc.undecided(
                             a.kind,
                             &chain,
-                            "its failure is ignored (`|| true`, `!`), so it passes whatever \
-                             the outcome"
-                                .to_string(),
+                            format!(
+                                "`{}`: its failure is ignored, so the step passes whatever the \
+                                 outcome",
+                                super::clip(l.text.trim())
+                            ),
                         );
                     }
                 } else {
