@@ -405,6 +405,15 @@ pub(super) mod testing {
         collect(&repo)
     }
 
+    /// Every CI reader over a repository of these files whose workspace is in `prefix`
+    /// (ending in `/`).
+    #[cfg(test)]
+    pub(in crate::collect::files) fn run_in(files: &[(&str, &str)], prefix: &str) -> Found {
+        let mut repo = Repo::in_memory(files);
+        repo.prefix = prefix.to_string();
+        collect(&repo)
+    }
+
     /// (job, kind, chain as `path:line text`) of a pipeline's activities.
     #[cfg(test)]
     pub(in crate::collect::files) fn kinds(

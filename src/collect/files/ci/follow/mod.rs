@@ -454,7 +454,7 @@ impl<'r, 'a> Follower<'r, 'a> {
                 // A cargo alias of the repository runs in place of a subcommand of that name
                 // that is not cargo's own (`clippy = "check"`): the alias is followed instead.
                 let judged = ctx.substitute(&cmd);
-                if !self.shadowed(acc, &here.chain, &cmd) {
+                if !self.shadowed(acc, &here.chain, &cmd) && !self.elsewhere(&cwd, &cmd) {
                     for (kind, unsure) in commands::judge(judged.as_ref().unwrap_or(&cmd)) {
                         match unsure {
                             Some(why) => acc.undecided(kind, &here.chain, why),
@@ -501,6 +501,33 @@ impl<'r, 'a> Follower<'r, 'a> {
             }
         }
         out
+    }
+
+    /// Whether `cmd`, run in `cwd`, is aimed at a folder that is neither the assessed
+    /// workspace's nor one of its ancestors (`working-directory: other`,
+    /// `--manifest-path other/Cargo.toml`): another project of the repository.
+    fn elsewhere(&self, cwd: &str, cmd: &Command) -> bool {
+        let workspace = self.repo.prefix.trim_end_matches('/');
+        if workspace.is_empty() {
+            return false;
+        }
+        let argv = cmd.argv();
+        let manifest = argv.iter().enumerate().find_map(|(i, a)| {
+            if a == "--manifest-path" {
+                argv.get(i + 1).map(String::as_str)
+            } else {
+                a.strip_prefix("--manifest-path=")
+            }
+        });
+        let folder = match manifest {
+            Some(m) => match place(cwd, m) {
+                Place::Repo(p) => dir_of(&p).to_string(),
+                _ => return false,
+            },
+            None => cwd.to_string(),
+        };
+        let inside = |a: &str, b: &str| a.is_empty() || b == a || b.starts_with(&format!("{a}/"));
+        !(inside(workspace, &folder) || inside(&folder, workspace))
     }
 
     /// Whether `cmd` is `cargo NAME …` where NAME is an alias of the repository's cargo

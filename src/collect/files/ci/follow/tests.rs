@@ -259,3 +259,38 @@ fn a_scripts_arguments_are_the_ones_it_is_called_with() {
     assert!(kinds(&p).is_empty());
     assert_eq!(undecided(&p), [(ActivityKind::Tests, 2)]);
 }
+
+#[test]
+fn commands_aimed_at_another_project_of_the_repository_do_not_count() {
+    // F10: the workspace is `product/`; `other/` is another project.
+    let workflow = "on: [push]\njobs:\n  t:\n    runs-on: x\n    defaults:\n      run:\n        working-directory: other\n    steps:\n      - run: cargo test\n      - run: cargo clippy --manifest-path ../other/Cargo.toml\n      - run: cd .. && cargo audit\n      - run: cargo deny --manifest-path ../product/Cargo.toml check\n";
+    let files = [
+        (".github/workflows/ci.yml", workflow),
+        ("other/Cargo.toml", ""),
+        ("product/Cargo.toml", ""),
+    ];
+    let found = crate::collect::files::ci::testing::run_in(&files, "product/");
+    let k: Vec<ActivityKind> = kinds(&found.facts.pipelines[0])
+        .into_iter()
+        .map(|k| k.1)
+        .collect();
+    // From the root (an ancestor) and aimed at the product: they count; the rest do not.
+    assert_eq!(
+        k,
+        [ActivityKind::DependencyAudit, ActivityKind::DependencyAudit]
+    );
+    let chains: Vec<String> = kinds(&found.facts.pipelines[0])
+        .into_iter()
+        .flat_map(|k| k.2)
+        .collect();
+    assert_eq!(
+        chains,
+        [
+            ".github/workflows/ci.yml:11 cargo audit",
+            ".github/workflows/ci.yml:12 cargo deny --manifest-path ../product/Cargo.toml check"
+        ]
+    );
+    // The same workflow where the workspace is the repository's top: everything counts.
+    let found = crate::collect::files::ci::testing::run_in(&files, "");
+    assert_eq!(kinds(&found.facts.pipelines[0]).len(), 4);
+}
