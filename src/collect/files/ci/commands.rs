@@ -487,6 +487,14 @@ impl Command {
                         w = &w[1..];
                     }
                 }
+                // `nix develop .#ci -c cargo test`, `nix shell nixpkgs#x --command cargo test`.
+                Some("nix") if w.iter().any(|a| a == "-c" || a == "--command") => {
+                    let at = w
+                        .iter()
+                        .position(|a| a == "-c" || a == "--command")
+                        .unwrap_or(0);
+                    w = &w[at + 1..];
+                }
                 Some("time") => {
                     w = &w[1..];
                     while w.first().is_some_and(|a| a.starts_with('-')) {
@@ -912,6 +920,7 @@ mod tests {
             ("env A=1 time nice -n 5 cargo test", &[Tests]),
             ("xvfb-run -a cargo test", &[Tests]),
             ("rustup run nightly cargo clippy", &[Clippy]),
+            ("nix develop .#ci -c cargo test", &[Tests]),
             ("sudo -E $CARGO test", &[Tests]),
             ("cargo-deny check", &[DependencyAudit]),
             // F3: quotes removed; an argument known only at run time is undecided.

@@ -158,12 +158,38 @@ pub(in crate::collect::files) fn analyse(
             {
                 actions.push(action_use(uses, uses_node.line));
                 let here = vec![link(&file, uses_node.line, uses)];
-                merge(&mut step_activities, known_action(uses, &here));
                 let name = uses
                     .split('@')
                     .next()
                     .unwrap_or_default()
                     .to_ascii_lowercase();
+                let mut known = known_action(uses, &here);
+                // cargo-deny-action runs `cargo deny <arguments> <command>`: `check licenses`
+                // audits no advisories.
+                if name == "embarkstudios/cargo-deny-action"
+                    && let Some(with) = step.get("with")
+                {
+                    let field = |k: &str| with.get(k).and_then(Node::as_str).unwrap_or_default();
+                    let command = match field("command") {
+                        "" => "check",
+                        c => c,
+                    };
+                    let text = format!("cargo deny {} {command}", field("arguments"));
+                    let verdicts: Vec<_> = super::commands::commands(&text)
+                        .iter()
+                        .flat_map(super::commands::judge)
+                        .filter(|(k, _)| *k == ActivityKind::DependencyAudit)
+                        .collect();
+                    match verdicts.first() {
+                        Some((_, None)) => {}
+                        Some((kind, Some(why))) => {
+                            acc.undecided(*kind, &here, why.clone());
+                            known.clear();
+                        }
+                        None => known.clear(),
+                    }
+                }
+                merge(&mut step_activities, known);
                 if uses.starts_with("./") {
                     merge(
                         &mut step_activities,
@@ -596,6 +622,35 @@ mod tests {
             p.unresolved[0].reason
         );
         assert_eq!(p.unresolved[0].job.as_deref(), Some("ci"));
+    }
+
+    #[test]
+    fn cargo_deny_action_audits_only_with_the_advisories_check() {
+        let workflow = |with: &str| {
+            format!(
+                "on: [push]\njobs:\n  d:\n    runs-on: x\n    steps:\n      - uses: EmbarkStudios/cargo-deny-action@v2\n{with}"
+            )
+        };
+        let kinds_of = |text: String| {
+            let found = crate::collect::files::ci::testing::run(&[(
+                ".github/workflows/ci.yml",
+                text.as_str(),
+            )]);
+            crate::collect::files::ci::testing::kinds(&found.facts.pipelines[0]).len()
+        };
+        assert_eq!(kinds_of(workflow("")), 1);
+        assert_eq!(
+            kinds_of(workflow(
+                "        with:\n          command: check advisories\n"
+            )),
+            1
+        );
+        assert_eq!(
+            kinds_of(workflow(
+                "        with:\n          command: check licenses\n          arguments: --all-features\n"
+            )),
+            0
+        );
     }
 
     #[test]
