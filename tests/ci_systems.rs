@@ -527,6 +527,11 @@ fn jobs_that_never_run_or_whose_failures_are_ignored_do_not_count() {
             "continueOnError",
         ),
         (
+            "Jenkinsfile",
+            "pipeline {\n  stages {\n    stage('t') {\n      steps {\n        sh(script: 'cargo test', returnStatus: true)\n      }\n    }\n  }\n}\n",
+            "returnStatus",
+        ),
+        (
             ".github/workflows/ci.yml",
             "on: [push]\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test --workspace || true\n",
             "`cargo test --workspace || true`",

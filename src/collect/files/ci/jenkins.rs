@@ -245,6 +245,8 @@ struct Step {
     line: u32,
     script: String,
     dir: Option<String>,
+    /// `returnStatus: true`: the step returns the status instead of failing.
+    status_returned: bool,
 }
 
 const STEPS: &[&str] = &["sh", "bat", "powershell", "pwsh"];
@@ -364,7 +366,17 @@ fn scan(tokens: &[Token]) -> Scan {
                                 .map(|(_, d)| d.as_str())
                                 .collect::<Vec<_>>()
                                 .join("/");
+                            // `sh(script: '…', returnStatus: true)`: a failure is a value.
+                            let status_returned = punct(i + 1, '(')
+                                && (i + 2..tokens.len())
+                                    .take_while(|j| !punct(*j, ')'))
+                                    .any(|j| {
+                                        ident(j) == Some("returnStatus")
+                                            && punct(j + 1, ':')
+                                            && ident(j + 2) == Some("true")
+                                    });
                             out.steps.push(Step {
+                                status_returned,
                                 stage,
                                 step: step.to_string(),
                                 line,
@@ -543,7 +555,14 @@ fn steps(
             .filter(|d| !d.contains('$') && !d.starts_with('/'))
             .and_then(|d| join("", d))
             .unwrap_or_default();
-        let found: Vec<Activity> = follower.script_after(acc, chain, file, s.line, &s.script, &cwd);
+        let mut found: Vec<Activity> =
+            follower.script_after(acc, chain, file, s.line, &s.script, &cwd);
+        if s.status_returned {
+            acc.demote(
+                std::mem::take(&mut found),
+                "the step has `returnStatus: true`, so its failure is not a failure of the build",
+            );
+        }
         let job = match jobs.iter_mut().find(|j| j.name == name) {
             Some(j) => j,
             None => {
