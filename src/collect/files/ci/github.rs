@@ -632,11 +632,8 @@ mod tests {
             )
         };
         let kinds_of = |text: String| {
-            let found = crate::collect::files::ci::testing::run(&[(
-                ".github/workflows/ci.yml",
-                text.as_str(),
-            )]);
-            crate::collect::files::ci::testing::kinds(&found.facts.pipelines[0]).len()
+            let found = run(&[(".github/workflows/ci.yml", text.as_str())]);
+            kinds(&found.facts.pipelines[0]).len()
         };
         assert_eq!(kinds_of(workflow("")), 1);
         assert_eq!(
