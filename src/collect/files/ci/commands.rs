@@ -672,6 +672,25 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                     in_word = true;
                 }
             }
+            // A CI expression (`${{ matrix.rust }}`) is one word, whatever its spaces.
+            '$' if {
+                let mut look = chars.clone();
+                look.next() == Some('{') && look.next() == Some('{')
+            } =>
+            {
+                text.push(c);
+                word.push(c);
+                in_word = true;
+                let mut previous = ' ';
+                for n in chars.by_ref() {
+                    text.push(n);
+                    word.push(n);
+                    if previous == '}' && n == '}' {
+                        break;
+                    }
+                    previous = n;
+                }
+            }
             '$' if chars.peek() == Some(&'(') => {
                 text.push(c);
                 word.push(c);
@@ -921,6 +940,12 @@ mod tests {
             ("xvfb-run -a cargo test", &[Tests]),
             ("rustup run nightly cargo clippy", &[Clippy]),
             ("nix develop .#ci -c cargo test", &[Tests]),
+            // A CI expression is one word: the toolchain, a target, not the subcommand.
+            (
+                "cargo +${{ matrix.rust }} test --target ${{ matrix.target }}",
+                &[Tests],
+            ),
+            ("cargo test ${{ matrix.flags }}", &[]),
             ("sudo -E $CARGO test", &[Tests]),
             ("cargo-deny check", &[DependencyAudit]),
             // F3: quotes removed; an argument known only at run time is undecided.
