@@ -262,6 +262,9 @@ fn positional(word: &str) -> Option<Option<usize>> {
     }
 }
 
+/// The shell functions defined so far: name → (file, its first line, body lines).
+type Functions = BTreeMap<String, (FileRef, u32, Vec<commands::Line>)>;
+
 /// Keep the first activity of each kind.
 fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
     for a in more {
@@ -402,7 +405,7 @@ impl<'r, 'a> Follower<'r, 'a> {
         start: u32,
         lines: Vec<commands::Line>,
         lang: Lang,
-        functions: &mut BTreeMap<String, Vec<commands::Line>>,
+        functions: &mut Functions,
     ) -> Vec<Activity> {
         let mut out = Vec::new();
         if lang == Lang::Other {
@@ -431,7 +434,7 @@ impl<'r, 'a> Follower<'r, 'a> {
             let l = match item {
                 commands::Item::Line(l) => l,
                 commands::Item::Function { name, body } => {
-                    functions.insert(name, body);
+                    functions.insert(name, (file.clone(), start, body));
                     continue;
                 }
             };
@@ -467,12 +470,25 @@ impl<'r, 'a> Follower<'r, 'a> {
                 }
                 if let Some(next) = cd(&cmd, &cwd) {
                     cwd = next;
-                } else if let Some(body) = cmd.program().and_then(|p| functions.get(p)).cloned() {
+                } else if let Some((f, first, body)) =
+                    cmd.program().and_then(|p| functions.get(p)).cloned()
+                {
                     // A shell function is run where it is called.
                     let name = cmd.program().unwrap_or_default().to_string();
-                    if let Some(inner) = here.enter(format!("fn:{}:{name}", file.path)) {
+                    if let Some(inner) = here.enter(format!("fn:{}:{name}", f.path)) {
                         let mut scope = functions.clone();
-                        found.extend(self.lines(acc, &inner, file, start, body, lang, &mut scope));
+                        found.extend(self.lines(acc, &inner, &f, first, body, lang, &mut scope));
+                    }
+                } else if let Some(sourced) = sourced(&cmd) {
+                    // `. lib.sh`: its functions are defined here.
+                    if here.depth < MAX_DEPTH {
+                        let args = &cmd.argv()[2..];
+                        found.extend(self.run_script_in(
+                            acc,
+                            &here.called(args),
+                            &sourced,
+                            functions,
+                        ));
                     }
                 } else {
                     found.extend(self.command(acc, &here, &cmd, previous.as_ref()));
@@ -707,6 +723,18 @@ impl<'r, 'a> Follower<'r, 'a> {
 
     /// A repository script run as a program or by an interpreter.
     fn run_script(&self, acc: &mut Acc, ctx: &Ctx, word: &str) -> Vec<Activity> {
+        self.run_script_in(acc, ctx, word, &mut BTreeMap::new())
+    }
+
+    /// [`Follower::run_script`] with the shell functions known so far: a script that is
+    /// sourced defines its functions for the one that sources it.
+    fn run_script_in(
+        &self,
+        acc: &mut Acc,
+        ctx: &Ctx,
+        word: &str,
+        functions: &mut Functions,
+    ) -> Vec<Activity> {
         let path = match place(&ctx.cwd, word) {
             Place::Repo(p) => p,
             Place::BuildOutput => return Vec::new(),
@@ -734,7 +762,15 @@ impl<'r, 'a> Follower<'r, 'a> {
             return Vec::new();
         };
         let lang = Lang::of(&path, &t.text);
-        self.block(acc, &inner, &t.file, 1, &t.text, lang)
+        self.lines(
+            acc,
+            &inner,
+            &t.file,
+            1,
+            commands::lines(&t.text),
+            lang,
+            functions,
+        )
     }
 
     /// `buildkite-agent pipeline upload [file]`: a file of the repository is static (read as a
@@ -819,6 +855,15 @@ fn is_prose(line: &str) -> bool {
         ]
         .iter()
         .any(|p| t.starts_with(p))
+}
+
+/// The script `. path` or `source path` reads into the running shell.
+fn sourced(cmd: &Command) -> Option<String> {
+    let argv = cmd.argv();
+    match argv.first().map(String::as_str) {
+        Some("." | "source") => argv.get(1).cloned(),
+        _ => None,
+    }
 }
 
 /// `buildkite-agent pipeline upload …`.

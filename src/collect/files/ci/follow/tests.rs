@@ -294,3 +294,23 @@ fn commands_aimed_at_another_project_of_the_repository_do_not_count() {
     let found = crate::collect::files::ci::testing::run_in(&files, "");
     assert_eq!(kinds(&found.facts.pipelines[0]).len(), 4);
 }
+
+#[test]
+fn functions_of_a_sourced_script_run_where_they_are_called() {
+    let lib = ("ci/lib.sh", "run_tests() {\n  cargo test --workspace\n}\n");
+    let p = job(
+        "ci/main.sh",
+        &[lib, ("ci/main.sh", ". ci/lib.sh\nrun_tests\n")],
+    );
+    assert_eq!(
+        chain_of(&p),
+        [
+            ".gitlab-ci.yml:3 ci/main.sh",
+            "ci/main.sh:2 run_tests",
+            "ci/lib.sh:2 cargo test --workspace"
+        ]
+    );
+    // Sourced and never called: no evidence.
+    let p = job("ci/main.sh", &[lib, ("ci/main.sh", "source ci/lib.sh\n")]);
+    assert!(kinds(&p).is_empty());
+}
