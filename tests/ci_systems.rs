@@ -432,7 +432,118 @@ fn recipe_prefixes_functions_and_cd() {
     let (o, m) = outcome(&f, "ci-runs-tests");
     assert_eq!(o, Outcome::Pass, "{m}");
     assert!(m.contains("Makefile:8 `NOCOLOR=1 cargo test`"), "{m}");
+    // make ignores the failure of a `-` line: it does not count, and the line is cited whole.
     let (o, m) = outcome(&f, "ci-runs-clippy");
-    assert_eq!(o, Outcome::Pass, "{m}");
-    assert!(m.contains("Makefile:9 `cargo clippy --all-targets`"), "{m}");
+    assert_eq!(o, Outcome::Unknown, "{m}");
+    assert!(
+        m.contains("Makefile:9: `-cargo clippy --all-targets`: make ignores the failure"),
+        "{m}"
+    );
+    let u = &f.ci.pipelines[0].unresolved;
+    assert!(
+        u.iter().any(|u| u
+            .chain
+            .last()
+            .is_some_and(|l| l.text == "-cargo clippy --all-targets")),
+        "{u:?}"
+    );
+}
+
+/// Jobs and steps that never run (a literal false condition, `when: never` or `manual`, a
+/// workflow with no trigger) are no evidence; failures that are ignored (`continue-on-error`,
+/// `allow_failure`, `continueOnError`) leave the activity undecided, never a pass.
+#[test]
+fn jobs_that_never_run_or_whose_failures_are_ignored_do_not_count() {
+    let never: &[(&str, &str)] = &[
+        (
+            ".github/workflows/ci.yml",
+            "on: [push]\njobs:\n  t:\n    runs-on: x\n    if: false\n    steps:\n      - run: cargo test\n",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: [push]\njobs:\n  t:\n    runs-on: x\n    steps:\n      - if: ${{ false }}\n        run: cargo test\n",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "jobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test\n",
+        ),
+        (
+            ".gitlab-ci.yml",
+            "test:\n  script:\n    - cargo test\n  rules:\n    - when: never\n",
+        ),
+        (
+            ".gitlab-ci.yml",
+            "test:\n  script:\n    - cargo test\n  when: manual\n",
+        ),
+        (
+            ".gitlab-ci.yml",
+            "test:\n  script:\n    - cargo test\n  rules:\n    - if: $X\n      when: manual\n    - when: never\n",
+        ),
+        (
+            "azure-pipelines.yml",
+            "steps:\n- script: cargo test\n  condition: false\n",
+        ),
+        (
+            "azure-pipelines.yml",
+            "jobs:\n- job: t\n  condition: false\n  steps:\n  - script: cargo test\n",
+        ),
+        (
+            "Jenkinsfile",
+            "pipeline {\n  agent any\n  stages {\n    stage(\"t\") {\n      when { expression { return false } }\n      steps { sh \"cargo test\" }\n    }\n  }\n}\n",
+        ),
+        (
+            ".circleci/config.yml",
+            "version: 2.1\njobs:\n  build:\n    docker: [{image: x}]\n    steps:\n      - when:\n          condition: false\n          steps:\n            - run: cargo test\nworkflows:\n  w:\n    jobs: [build]\n",
+        ),
+        (
+            ".circleci/config.yml",
+            "version: 2.1\njobs:\n  build:\n    docker: [{image: x}]\n    steps:\n      - run: cargo test\nworkflows:\n  w:\n    when: false\n    jobs: [build]\n",
+        ),
+    ];
+    for (path, text) in never {
+        let f = repo(&[(path, text)]);
+        let (o, m) = outcome(&f, "ci-runs-tests");
+        assert_eq!(o, Outcome::Fail, "{path}:\n{text}\n{m}");
+    }
+    let ignored: &[(&str, &str, &str)] = &[
+        (
+            ".github/workflows/ci.yml",
+            "on: [push]\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test\n        continue-on-error: true\n",
+            "continue-on-error",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: [push]\njobs:\n  t:\n    runs-on: x\n    continue-on-error: ${{ matrix.experimental }}\n    steps:\n      - run: cargo test\n",
+            "continue-on-error",
+        ),
+        (
+            ".gitlab-ci.yml",
+            "test:\n  script:\n    - cargo test\n  allow_failure: true\n",
+            "allow_failure",
+        ),
+        (
+            "azure-pipelines.yml",
+            "steps:\n- script: cargo test\n  continueOnError: true\n",
+            "continueOnError",
+        ),
+        (
+            "Jenkinsfile",
+            "pipeline {\n  stages {\n    stage('t') {\n      steps {\n        sh(script: 'cargo test', returnStatus: true)\n      }\n    }\n  }\n}\n",
+            "returnStatus",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: [push]\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: cargo test --workspace || true\n",
+            "`cargo test --workspace || true`",
+        ),
+    ];
+    for (path, text, why) in ignored {
+        let f = repo(&[(path, text)]);
+        let (o, m) = outcome(&f, "ci-runs-tests");
+        assert_eq!(o, Outcome::Unknown, "{path}:\n{text}\n{m}");
+        assert!(m.contains(why), "{m}");
+        // Undecided for the tests only: clippy, run nowhere, fails.
+        let (o, m) = outcome(&f, "ci-runs-clippy");
+        assert_eq!(o, Outcome::Fail, "{m}");
+    }
 }

@@ -771,6 +771,10 @@ pub struct Unresolved {
     /// The job it belongs to, when it belongs to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<String>,
+    /// The one activity it leaves undecided (`cargo test $FLAGS`, `cargo test || true`);
+    /// none: it may hide any activity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityKind>,
     /// Where it was met: from the CI file to the reference itself (the last link).
     pub chain: Vec<Link>,
     pub reason: String,

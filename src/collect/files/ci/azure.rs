@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use super::follow::{Follower, dir_of, join};
-use super::{Acc, MAX_PIPELINE_FILES, broken, link, unread_file};
+use super::{Acc, MAX_PIPELINE_FILES, broken, link, literally_false, maybe_set, unread_file};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
 use crate::facts::FileRef;
@@ -108,6 +108,10 @@ impl Walker<'_, '_, '_> {
             self.template(file, t, chain, Level::Stages);
             return;
         }
+        if literally_false(stage.get("condition")) {
+            // A stage that never runs.
+            return;
+        }
         for j in items(stage.get("jobs")) {
             self.job(file, j, chain);
         }
@@ -141,6 +145,14 @@ impl Walker<'_, '_, '_> {
                 }
             }
         }
+        if literally_false(job.get("condition")) {
+            activities.clear();
+        } else if maybe_set(job.get("continueOnError")) {
+            self.acc.demote(
+                std::mem::take(&mut activities),
+                "the job has `continueOnError`, so its failure is ignored",
+            );
+        }
         self.jobs.push(CiJob {
             name,
             file: file.clone(),
@@ -156,6 +168,10 @@ impl Walker<'_, '_, '_> {
                 merge(&mut out, self.template(file, t, chain, Level::Steps));
                 continue;
             }
+            if literally_false(step.get("condition")) || literally_false(step.get("enabled")) {
+                continue;
+            }
+            let mut found = Vec::new();
             let cwd = step
                 .get("workingDirectory")
                 .and_then(Node::as_str)
@@ -166,14 +182,22 @@ impl Walker<'_, '_, '_> {
                     && let Some(text) = v.as_str()
                 {
                     merge(
-                        &mut out,
+                        &mut found,
                         self.follower
                             .script_after(&mut self.acc, chain, file, v.line, text, &cwd),
                     );
                 }
             }
             if let Some(task) = step.get("task").and_then(Node::as_str) {
-                merge(&mut out, self.task(file, step, task, chain, &cwd));
+                merge(&mut found, self.task(file, step, task, chain, &cwd));
+            }
+            if maybe_set(step.get("continueOnError")) {
+                self.acc.demote(
+                    found,
+                    "the step has `continueOnError`, so its failure is ignored",
+                );
+            } else {
+                merge(&mut out, found);
             }
         }
         out

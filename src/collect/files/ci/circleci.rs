@@ -115,6 +115,16 @@ impl Reader<'_, '_, '_, '_> {
                     );
                 }
                 "when" | "unless" => {
+                    // A literal condition that never holds: the steps never run.
+                    let condition = body.and_then(|b| get(b, "condition"));
+                    let never = match condition.and_then(Node::as_str).map(str::trim) {
+                        Some("false") if name == "when" => true,
+                        Some("true") if name == "unless" => true,
+                        _ => false,
+                    };
+                    if never {
+                        continue;
+                    }
                     if let Some(inner) = body.and_then(|b| get(b, "steps")) {
                         merge(&mut out, self.steps(inner, cwd, chain, active));
                     }
@@ -190,6 +200,19 @@ fn scheduled(doc: &Node) -> Vec<(String, u32)> {
     };
     for (k, w) in workflows.entries() {
         if k.as_str() == Some("version") {
+            continue;
+        }
+        // A workflow whose `when` is literally false (or `unless` literally true) never runs.
+        let literal = |key: &str| {
+            w.get(key)
+                .and_then(|c| c.get("condition").or(Some(c)))
+                .and_then(Node::as_str)
+                .map(str::trim)
+                .map(str::to_string)
+        };
+        if literal("when").as_deref() == Some("false")
+            || literal("unless").as_deref() == Some("true")
+        {
             continue;
         }
         for j in w.get("jobs").map(Node::items).unwrap_or_default() {

@@ -16,8 +16,9 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("invalid built-in pattern {pattern}: {e}"))
 }
 
-/// Commands that are evidence of an activity.
-static PATTERNS: LazyLock<Vec<(ActivityKind, Regex)>> = LazyLock::new(|| {
+/// Text that mentions a command: used only where commands cannot be told from text (a
+/// script in another language), to make a rule unknown, never to pass it.
+static MENTIONS: LazyLock<Vec<(ActivityKind, Regex)>> = LazyLock::new(|| {
     let flags = r"(?:\+\S+\s+)?(?:(?:hack|miri|careful|-{1,2}[\w=.,-]+)\s+)*";
     vec![
         (
@@ -34,8 +35,6 @@ static PATTERNS: LazyLock<Vec<(ActivityKind, Regex)>> = LazyLock::new(|| {
             ActivityKind::DependencyAudit,
             re(&format!(r"\bcargo\s+{flags}(?:audit|deny|vet)\b")),
         ),
-        // Commands that run fuzz targets; building them (`cargo fuzz build`, `cargo afl
-        // build`) runs nothing. cargo-fuzz, cargo-afl, bolero, honggfuzz-rs, ziggy.
         (
             ActivityKind::Fuzzing,
             re(&format!(
@@ -49,8 +48,15 @@ static PATTERNS: LazyLock<Vec<(ActivityKind, Regex)>> = LazyLock::new(|| {
     ]
 });
 
-/// Options that make a test command build the tests without running them.
-static NO_RUN: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|\s)--no-run\b"));
+/// The activities `text` mentions, as text (not as a command).
+pub(super) fn mentions(text: &str) -> Vec<ActivityKind> {
+    let text = CARGO_VARIABLE.replace_all(text, "cargo");
+    MENTIONS
+        .iter()
+        .filter(|(_, p)| p.is_match(&text))
+        .map(|(k, _)| *k)
+        .collect()
+}
 
 /// A reference to the variable `CARGO`: `$CARGO`, `${CARGO}`, `$(CARGO)`.
 static CARGO_VARIABLE: LazyLock<Regex> = LazyLock::new(|| re(r"\$(?:CARGO\b|\{CARGO\}|\(CARGO\))"));
@@ -62,35 +68,277 @@ static REDIRECTION: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:\d*>>?|\d*<|&>>?
 /// checks that clippy is installed, it does not run it.
 const SELF_QUERIES: &[&str] = &["--version", "-V", "--help", "-h", "--list"];
 
-/// Programs whose arguments are text, not a command: `echo "run cargo test"` runs no test.
-const QUOTING: &[&str] = &["echo", "printf", "print", "Write-Host", "Write-Output"];
+/// Names of the cargo program: cargo itself, `cross` (which runs cargo in a container) and the
+/// variable cargo sets for what it runs (Makefiles default it to `cargo`).
+const CARGO_NAMES: &[&str] = &[
+    "cargo",
+    "cargo.exe",
+    "cross",
+    "$CARGO",
+    "${CARGO}",
+    "$(CARGO)",
+    "\"$CARGO\"",
+];
 
-/// The activities a simple command is evidence of, in the order of [`ActivityKind`].
-pub(super) fn classify(command: &Command) -> Vec<ActivityKind> {
-    if command
-        .program()
-        .is_some_and(|p| QUOTING.iter().any(|q| p.eq_ignore_ascii_case(q)))
-    {
+/// Cargo's options before the subcommand that take a value.
+const CARGO_VALUE_OPTIONS: &[&str] = &["--color", "--config", "-Z", "-C", "--explain"];
+
+/// Options of subcommands whose value may be known only at run time without changing what
+/// the subcommand does: `cargo test --target $TARGET` runs the tests, whatever the target.
+const VALUE_OPTIONS: &[&str] = &[
+    "--target",
+    "--features",
+    "-F",
+    "-p",
+    "--package",
+    "--exclude",
+    "--manifest-path",
+    "--profile",
+    "--target-dir",
+    "-j",
+    "--jobs",
+    "--bin",
+    "--example",
+    "--test",
+    "--bench",
+    "--color",
+    "--config",
+    "-Z",
+    "--message-format",
+    "--toolchain",
+    "--partition",
+    "--db",
+    "--db-path",
+    "--output",
+    "--output-path",
+    "--sarif-output",
+    "--format",
+    "--language",
+];
+
+/// Options of `cargo deny` and `cargo vet` that take a value (so the value is no positional).
+const DENY_VALUE_OPTIONS: &[&str] = &[
+    "-L",
+    "--log-level",
+    "--manifest-path",
+    "-f",
+    "--format",
+    "--color",
+    "-c",
+    "--config",
+    "-g",
+    "--graph",
+    "--exclude",
+    "--target",
+    "-t",
+    "--features",
+    "-A",
+    "--allow",
+    "-D",
+    "--deny",
+    "-W",
+    "--warn",
+    "--feature-depth",
+    "--store-path",
+    "--output-format",
+    "--verbose",
+    "--cache-dir",
+    "--filter-graph",
+    "--output-file",
+];
+
+/// A word whose value is known only at run time: a variable, a command substitution, a CI
+/// expression.
+fn expands(word: &str) -> bool {
+    word.contains('$') || word.contains('`')
+}
+
+/// The activities a simple command is evidence of, each decided (`None`) or left undecided
+/// with the reason (`Some`): decided from the program and its arguments only, never from the
+/// text. The program, after the wrappers [`Command::argv`] skips, must be the tool
+/// (`cargo test`, `cross test`, `$CARGO clippy`, `semgrep scan`, …) and the subcommand an
+/// argument of its own.
+pub(super) fn judge(command: &Command) -> Vec<(ActivityKind, Option<String>)> {
+    let argv = command.argv();
+    let Some(program) = argv.first() else {
         return Vec::new();
-    }
+    };
     // Options after `--` belong to the program cargo runs (`cargo test -- --list` still lists
     // only, but `cargo clippy -- -h` is not a clippy run either): any self-query is no run.
-    if command
-        .argv()
-        .iter()
-        .any(|w| SELF_QUERIES.contains(&w.as_str()))
-    {
+    if argv.iter().any(|w| SELF_QUERIES.contains(&w.as_str())) {
         return Vec::new();
     }
-    // `$CARGO` is cargo: cargo sets it for the programs it runs, Makefiles default it.
-    let text = CARGO_VARIABLE.replace_all(&command.text, "cargo");
-    PATTERNS
-        .iter()
-        .filter(|(kind, p)| {
-            p.is_match(&text) && !(*kind == ActivityKind::Tests && NO_RUN.is_match(&text))
-        })
-        .map(|(kind, _)| *kind)
+    let name = program.rsplit(['/', '\\']).next().unwrap_or(program);
+    let (kind, args) = if CARGO_NAMES.contains(&name) {
+        match cargo_activity(&argv[1..]) {
+            Some(k) => k,
+            None => return Vec::new(),
+        }
+    } else if let Some(tool) = name.strip_prefix("cargo-") {
+        // `cargo-deny check`: the subcommand's own program.
+        let tool = tool.trim_end_matches(".exe");
+        let mut words = vec![tool.to_string()];
+        words.extend(argv[1..].iter().cloned());
+        match cargo_activity(&words) {
+            Some((k, _)) => (k, &argv[1..]),
+            None => return Vec::new(),
+        }
+    } else {
+        match tool_activity(name, &argv[1..]) {
+            Some(k) => (k, &argv[1..]),
+            None => return Vec::new(),
+        }
+    };
+    // An argument known only at run time may be anything (`cargo test $FLAGS` with
+    // `FLAGS=--no-run`): the activity is undecided, unless it is the value of an option that
+    // cannot change what runs (`--target $T`).
+    let mut unsure = None;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if VALUE_OPTIONS.contains(&a.as_str()) {
+            i += 2;
+            continue;
+        }
+        if expands(a) {
+            let known_value = a
+                .split_once('=')
+                .is_some_and(|(o, _)| VALUE_OPTIONS.contains(&o) && !expands(o));
+            if !known_value {
+                unsure = Some(format!(
+                    "`{}`: the argument `{a}` is known only at run time, and may change what runs",
+                    command.text
+                ));
+                break;
+            }
+        }
+        i += 1;
+    }
+    vec![(kind, unsure)]
+}
+
+/// The activities a simple command is evidence of, decided ones only, in the order of
+/// [`ActivityKind`].
+pub(super) fn classify(command: &Command) -> Vec<ActivityKind> {
+    judge(command)
+        .into_iter()
+        .filter(|(_, unsure)| unsure.is_none())
+        .map(|(k, _)| k)
         .collect()
+}
+
+/// The words of `args` that are not options (an option with `=` is one word), up to `--`,
+/// `value_options` taking the next word.
+fn positionals<'w>(args: &'w [String], value_options: &[&str]) -> Vec<&'w str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        match a.as_str() {
+            "--" => break,
+            o if value_options.contains(&o) => i += 1,
+            o if o.starts_with('-') => {}
+            o => out.push(o),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Cargo's subcommand in `args` (the words after the program): its index, global options
+/// (`+nightly`, `--locked`, `--config x`) skipped.
+pub(super) fn cargo_subcommand(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        match a.as_str() {
+            o if CARGO_VALUE_OPTIONS.contains(&o) => i += 2,
+            o if o.starts_with('+') || o.starts_with('-') => i += 1,
+            _ => return Some(i),
+        }
+    }
+    None
+}
+
+/// What `cargo ARGS` performs, and the arguments of the subcommand that does it.
+fn cargo_activity(args: &[String]) -> Option<(ActivityKind, &[String])> {
+    let mut at = cargo_subcommand(args)?;
+    // Wrappers that run the cargo subcommand after them: `cargo hack --each-feature test`,
+    // `cargo miri test`, `cargo careful test`.
+    while matches!(args[at].as_str(), "hack" | "miri" | "careful") {
+        at += 1;
+        while args.get(at).is_some_and(|a| a.starts_with('-')) {
+            at += 1;
+        }
+        args.get(at)?;
+    }
+    let sub = args[at].as_str();
+    let rest = &args[at + 1..];
+    let before_dashes: Vec<&str> = rest
+        .iter()
+        .map(String::as_str)
+        .take_while(|a| *a != "--")
+        .collect();
+    let no_run = before_dashes.contains(&"--no-run");
+    let first = positionals(rest, VALUE_OPTIONS).first().copied();
+    use ActivityKind::*;
+    let kind = match sub {
+        "test" | "t" | "tarpaulin" if !no_run => Tests,
+        "nextest" if matches!(first, Some("run" | "r")) && !no_run => Tests,
+        "llvm-cov"
+            if !no_run
+                && !before_dashes
+                    .iter()
+                    .any(|a| matches!(*a, "report" | "clean" | "show-env" | "run")) =>
+        {
+            Tests
+        }
+        "clippy" => Clippy,
+        "audit" if !before_dashes.contains(&"fetch") => DependencyAudit,
+        "deny" => {
+            let p = positionals(rest, DENY_VALUE_OPTIONS);
+            let check = p.iter().position(|w| *w == "check")?;
+            let which = &p[check + 1..];
+            if which.is_empty() || which.iter().any(|w| matches!(*w, "advisories" | "all")) {
+                DependencyAudit
+            } else {
+                return None;
+            }
+        }
+        "vet" => match positionals(rest, DENY_VALUE_OPTIONS).first() {
+            None | Some(&"check") => DependencyAudit,
+            Some(_) => return None,
+        },
+        "fuzz" if first == Some("run") => Fuzzing,
+        "afl" if first == Some("fuzz") => Fuzzing,
+        "bolero" if first == Some("test") => Fuzzing,
+        "hfuzz" if first == Some("run") => Fuzzing,
+        "ziggy" if first == Some("fuzz") => Fuzzing,
+        _ => return None,
+    };
+    Some((kind, rest))
+}
+
+/// What a program other than cargo performs.
+fn tool_activity(name: &str, args: &[String]) -> Option<ActivityKind> {
+    let has = |w: &str| {
+        args.iter()
+            .any(|a| a == w || a.starts_with(&format!("{w}=")))
+    };
+    match name {
+        "semgrep" => {
+            let first = positionals(args, &["--config", "-c", "--output", "-o"])
+                .first()
+                .copied();
+            let scans = matches!(first, Some("scan" | "ci")) || has("--config") || has("-c");
+            (scans && !has("--dryrun") && !has("--dry-run") && !has("--validate"))
+                .then_some(ActivityKind::StaticAnalysis)
+        }
+        "codeql" => {
+            let p = positionals(args, &["--format", "--output", "--language", "-l"]);
+            (p.first() == Some(&"database") && p.get(1) == Some(&"analyze"))
+                .then_some(ActivityKind::StaticAnalysis)
+        }
+        "clippy-sarif" => Some(ActivityKind::StaticAnalysis),
+        _ => None,
+    }
 }
 
 /// One logical line of a script: backslash continuations joined.
@@ -119,12 +367,36 @@ pub(super) fn lines(text: &str) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     let mut current: Option<Line> = None;
     let mut until: Option<String> = None;
+    let mut block_comment: Option<String> = None;
     for (offset, raw) in text.lines().enumerate() {
         if let Some(end) = &until {
             if raw.trim() == end {
                 until = None;
             }
             continue;
+        }
+        // A PowerShell block comment, and batch comments (`REM …`, `:: …`): no commands.
+        if let Some(end) = &block_comment {
+            if raw.contains(end.as_str()) {
+                block_comment = None;
+            }
+            continue;
+        }
+        if current.is_none() {
+            let t = raw.trim_start();
+            if let Some(rest) = t.strip_prefix("<#") {
+                if !rest.contains("#>") {
+                    block_comment = Some("#>".to_string());
+                }
+                continue;
+            }
+            let word = t.split_whitespace().next().unwrap_or_default();
+            if t.starts_with("::")
+                || word.eq_ignore_ascii_case("rem")
+                || word.eq_ignore_ascii_case("@rem")
+            {
+                continue;
+            }
         }
         let (body, continued) = match raw.trim_end().strip_suffix('\\') {
             Some(b) if !b.ends_with('\\') => (b, true),
@@ -161,6 +433,9 @@ pub(super) struct Command {
     pub words: Vec<String>,
     /// Its input is the output of the command before it (`producer | this`).
     pub piped: bool,
+    /// Its failure is ignored: `cmd || true`, `! cmd` (not when the alternative fails:
+    /// `cmd || exit 1`).
+    pub ignored: bool,
 }
 
 /// Words that open a compound command or negate one: the command proper follows them.
@@ -197,6 +472,30 @@ impl Command {
                     w = &w[if bare { 2.min(w.len()) } else { 1 }..];
                 }
                 Some("env" | "exec" | "command" | "nohup" | "xvfb-run" | "stdbuf") => {
+                    w = &w[1..];
+                    while w.first().is_some_and(|a| a.starts_with('-')) {
+                        w = &w[1..];
+                    }
+                }
+                // `rustup run nightly cargo test`: the toolchain, then the command.
+                Some("rustup") if w.get(1).is_some_and(|a| a == "run") => {
+                    w = &w[2..];
+                    while w.first().is_some_and(|a| a.starts_with('-')) {
+                        w = &w[1..];
+                    }
+                    if !w.is_empty() {
+                        w = &w[1..];
+                    }
+                }
+                // `nix develop .#ci -c cargo test`, `nix shell nixpkgs#x --command cargo test`.
+                Some("nix") if w.iter().any(|a| a == "-c" || a == "--command") => {
+                    let at = w
+                        .iter()
+                        .position(|a| a == "-c" || a == "--command")
+                        .unwrap_or(0);
+                    w = &w[at + 1..];
+                }
+                Some("time") => {
                     w = &w[1..];
                     while w.first().is_some_and(|a| a.starts_with('-')) {
                         w = &w[1..];
@@ -257,6 +556,8 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
     let mut word = String::new();
     let mut in_word = false;
     let mut piped = false;
+    // The commands followed by `||`.
+    let mut or_else: Vec<usize> = Vec::new();
     let mut chars = line.chars().peekable();
 
     let finish_word = |word: &mut String, in_word: &mut bool, words: &mut Vec<String>| {
@@ -268,7 +569,9 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
     let finish =
         |text: &mut String, words: &mut Vec<String>, piped: bool, out: &mut Vec<Command>| {
             let mut w = std::mem::take(words);
+            let mut negated = false;
             while w.first().is_some_and(|k| KEYWORDS.contains(&k.as_str())) {
+                negated |= w[0] == "!";
                 w.remove(0);
             }
             while w
@@ -314,6 +617,7 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                     text: t,
                     words: w,
                     piped,
+                    ignored: negated,
                 });
             }
         };
@@ -368,6 +672,25 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                     in_word = true;
                 }
             }
+            // A CI expression (`${{ matrix.rust }}`) is one word, whatever its spaces.
+            '$' if {
+                let mut look = chars.clone();
+                look.next() == Some('{') && look.next() == Some('{')
+            } =>
+            {
+                text.push(c);
+                word.push(c);
+                in_word = true;
+                let mut previous = ' ';
+                for n in chars.by_ref() {
+                    text.push(n);
+                    word.push(n);
+                    if previous == '}' && n == '}' {
+                        break;
+                    }
+                    previous = n;
+                }
+            }
             '$' if chars.peek() == Some(&'(') => {
                 text.push(c);
                 word.push(c);
@@ -411,7 +734,11 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                     chars.next();
                 }
                 finish_word(&mut word, &mut in_word, &mut words);
+                let before = out.len();
                 finish(&mut text, &mut words, piped, &mut out);
+                if c == '|' && doubled && out.len() > before {
+                    or_else.push(out.len() - 1);
+                }
                 piped = c == '|' && !doubled;
             }
             c if c.is_whitespace() && !inside => {
@@ -427,6 +754,109 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
     }
     finish_word(&mut word, &mut in_word, &mut words);
     finish(&mut text, &mut words, piped, &mut out);
+    // `cmd || alternative`: the failure of cmd is ignored unless an alternative fails.
+    for i in or_else {
+        let fails = out[i + 1..].iter().any(|c| {
+            let argv = c.argv();
+            match argv.first().map(String::as_str) {
+                Some("false") => true,
+                Some("exit" | "return") => argv.get(1).is_none_or(|code| code != "0"),
+                _ => false,
+            }
+        });
+        if !fails {
+            out[i].ignored = true;
+        }
+    }
+    out
+}
+
+/// A shell function definition's parts: the name, and the line's text after the opening brace
+/// (None when the brace is on the next line).
+fn function_header(line: &str) -> Option<(String, Option<String>)> {
+    static HEADER: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^\s*(?:function\s+([A-Za-z_][\w:.-]*)\s*(?:\([^)]*\))?|([A-Za-z_][\w:.-]*)\s*\(\s*\))\s*(\{.*)?$",
+        )
+    });
+    let caps = HEADER.captures(line)?;
+    let name = caps.get(1).or(caps.get(2))?.as_str().to_string();
+    let rest = caps.get(3).map(|m| m.as_str()[1..].to_string());
+    Some((name, rest))
+}
+
+/// A logical line of a script, or a function it defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Item {
+    Line(Line),
+    /// `name() { … }` / `function name { … }`: its body runs only where it is called.
+    Function {
+        name: String,
+        body: Vec<Line>,
+    },
+}
+
+fn braces(text: &str) -> i64 {
+    let open = text.matches('{').count();
+    let close = text.matches('}').count();
+    i64::try_from(open).unwrap_or(0) - i64::try_from(close).unwrap_or(0)
+}
+
+/// The lines of a script with its function definitions set apart.
+pub(super) fn items(lines: Vec<Line>) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut it = lines.into_iter().peekable();
+    while let Some(l) = it.next() {
+        let Some((name, rest)) = function_header(&l.text) else {
+            out.push(Item::Line(l));
+            continue;
+        };
+        let first = match rest {
+            Some(r) => Line {
+                offset: l.offset,
+                text: r,
+            },
+            None => match it.peek() {
+                Some(n) if n.text.trim_start().starts_with('{') => {
+                    let n = it.next().unwrap_or_else(|| l.clone());
+                    Line {
+                        offset: n.offset,
+                        text: n.text.trim_start()[1..].to_string(),
+                    }
+                }
+                _ => {
+                    out.push(Item::Line(l));
+                    continue;
+                }
+            },
+        };
+        let mut body = Vec::new();
+        let mut depth = 1 + braces(&first.text);
+        let mut current = first;
+        loop {
+            if depth <= 0 {
+                // The closing brace ends the body; what follows it on the line is dropped.
+                let mut text = current.text.clone();
+                if let Some(at) = text.rfind('}') {
+                    text.truncate(at);
+                }
+                body.push(Line {
+                    offset: current.offset,
+                    text,
+                });
+                break;
+            }
+            body.push(current);
+            match it.next() {
+                Some(n) => {
+                    depth += braces(&n.text);
+                    current = n;
+                }
+                None => break,
+            }
+        }
+        out.push(Item::Function { name, body });
+    }
     out
 }
 
@@ -480,13 +910,132 @@ mod tests {
                 "RUSTFLAGS='-D warnings' cargo test 2>&1 | tee log",
                 &[Tests],
             ),
-            ("sh -c 'cargo clippy'", &[Clippy]),
+            // What `sh -c` runs is followed as a script of its own (follow), not read here.
+            ("sh -c 'cargo clippy'", &[]),
             ("$(CARGO) test --all", &[Tests]),
             ("${CARGO} +nightly clippy", &[Clippy]),
         ];
         for (line, want) in cases {
             assert_eq!(kinds(line), *want, "{line}");
         }
+    }
+
+    #[test]
+    fn only_the_program_and_its_arguments_decide() {
+        use ActivityKind::*;
+        // F1: the tool named in free text, or as the argument of another program.
+        for line in [
+            ": cargo test",
+            "true cargo test",
+            "grep -q \"cargo test\" README.md",
+            "git commit -m \"cargo clippy\"",
+            "f() { cargo test; }",
+            "cargo build -p test",
+        ] {
+            assert_eq!(kinds(line), [], "{line}");
+        }
+        // Wrappers are skipped.
+        let cases: &[(&str, &[ActivityKind])] = &[
+            ("env A=1 time nice -n 5 cargo test", &[Tests]),
+            ("xvfb-run -a cargo test", &[Tests]),
+            ("rustup run nightly cargo clippy", &[Clippy]),
+            ("nix develop .#ci -c cargo test", &[Tests]),
+            // A CI expression is one word: the toolchain, a target, not the subcommand.
+            (
+                "cargo +${{ matrix.rust }} test --target ${{ matrix.target }}",
+                &[Tests],
+            ),
+            ("cargo test ${{ matrix.flags }}", &[]),
+            ("sudo -E $CARGO test", &[Tests]),
+            ("cargo-deny check", &[DependencyAudit]),
+            // F3: quotes removed; an argument known only at run time is undecided.
+            ("cargo test \"--no-run\"", &[]),
+            ("cargo test $FLAGS", &[]),
+            ("cargo test --target \"$T\" -p x", &[Tests]),
+            // F4: subcommands that run nothing relevant.
+            ("cargo nextest list", &[]),
+            ("cargo nextest run --workspace", &[Tests]),
+            ("cargo llvm-cov report", &[]),
+            (
+                "cargo llvm-cov --workspace --lcov --output-path lcov.info",
+                &[Tests],
+            ),
+            ("cargo audit fetch", &[]),
+            ("cargo audit --deny warnings", &[DependencyAudit]),
+            ("cargo vet init", &[]),
+            ("cargo vet fmt", &[]),
+            ("cargo vet", &[DependencyAudit]),
+            ("cargo vet --locked check", &[DependencyAudit]),
+            ("cargo deny check licenses", &[]),
+            ("cargo deny fetch", &[]),
+            (
+                "cargo deny --all-features check advisories bans",
+                &[DependencyAudit],
+            ),
+            (
+                "cargo deny -L debug check --config deny.toml",
+                &[DependencyAudit],
+            ),
+            ("codeql database create db --language=rust", &[]),
+            (
+                "codeql database analyze db --format=sarif-latest",
+                &[StaticAnalysis],
+            ),
+            ("semgrep --config auto --dryrun .", &[]),
+            ("semgrep scan --config auto", &[StaticAnalysis]),
+            ("cargo fuzz list", &[]),
+        ];
+        for (line, want) in cases {
+            assert_eq!(kinds(line), *want, "{line}");
+        }
+        let c = &commands("cargo test $FLAGS")[0];
+        assert!(matches!(judge(c).as_slice(), [(Tests, Some(why))] if why.contains("$FLAGS")));
+    }
+
+    #[test]
+    fn ignored_failures_are_marked() {
+        let ignored =
+            |line: &str| -> Vec<bool> { commands(line).iter().map(|c| c.ignored).collect() };
+        assert_eq!(ignored("cargo test || true"), [true, false]);
+        assert_eq!(ignored("cargo test || echo failed"), [true, false]);
+        assert_eq!(ignored("cargo test || exit 1"), [false, false]);
+        assert_eq!(
+            ignored("cargo test || { echo no; exit 2; }"),
+            [false, false, false]
+        );
+        assert_eq!(ignored("! cargo test"), [true]);
+        assert_eq!(ignored("cargo test && x"), [false, false]);
+    }
+
+    #[test]
+    fn comments_of_batch_and_powershell_and_functions() {
+        let texts = |t: &str| -> Vec<String> { lines(t).into_iter().map(|l| l.text).collect() };
+        assert_eq!(
+            texts(
+                "REM cargo test\n@REM x\n:: cargo clippy\n<#\ncargo test\n#>\n<# a #>\nremote x\n"
+            ),
+            ["remote x"]
+        );
+        let it = items(lines(
+            "f() { cargo test; }\nfunction g {\n  a\n  if x; then { b; }; fi\n}\nh()\n{\nc\n}\nf\n",
+        ));
+        let names: Vec<String> = it
+            .iter()
+            .map(|i| match i {
+                Item::Line(l) => l.text.clone(),
+                Item::Function { name, body } => format!(
+                    "{name}:{}",
+                    body.iter()
+                        .map(|l| l.text.trim())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                ),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            ["f:cargo test;", "g:|a|if x; then { b; }; fi|", "h:|c|", "f"]
+        );
     }
 
     #[test]

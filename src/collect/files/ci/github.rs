@@ -4,7 +4,7 @@
 //! A step that uses a local composite action is judged by the action's steps.
 
 use super::follow::Follower;
-use super::{Acc, link};
+use super::{Acc, link, literally_false, maybe_set};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
 use crate::facts::FileRef;
@@ -158,12 +158,38 @@ pub(in crate::collect::files) fn analyse(
             {
                 actions.push(action_use(uses, uses_node.line));
                 let here = vec![link(&file, uses_node.line, uses)];
-                merge(&mut step_activities, known_action(uses, &here));
                 let name = uses
                     .split('@')
                     .next()
                     .unwrap_or_default()
                     .to_ascii_lowercase();
+                let mut known = known_action(uses, &here);
+                // cargo-deny-action runs `cargo deny <arguments> <command>`: `check licenses`
+                // audits no advisories.
+                if name == "embarkstudios/cargo-deny-action"
+                    && let Some(with) = step.get("with")
+                {
+                    let field = |k: &str| with.get(k).and_then(Node::as_str).unwrap_or_default();
+                    let command = match field("command") {
+                        "" => "check",
+                        c => c,
+                    };
+                    let text = format!("cargo deny {} {command}", field("arguments"));
+                    let verdicts: Vec<_> = super::commands::commands(&text)
+                        .iter()
+                        .flat_map(super::commands::judge)
+                        .filter(|(k, _)| *k == ActivityKind::DependencyAudit)
+                        .collect();
+                    match verdicts.first() {
+                        Some((_, None)) => {}
+                        Some((kind, Some(why))) => {
+                            acc.undecided(*kind, &here, why.clone());
+                            known.clear();
+                        }
+                        None => known.clear(),
+                    }
+                }
+                merge(&mut step_activities, known);
                 if uses.starts_with("./") {
                     merge(
                         &mut step_activities,
@@ -234,7 +260,26 @@ pub(in crate::collect::files) fn analyse(
                     }
                 }
             }
+            if literally_false(step.get("if")) {
+                step_activities.clear();
+            } else if maybe_set(step.get("continue-on-error")) {
+                acc.demote(
+                    step_activities,
+                    "the step has `continue-on-error`, so its failure is ignored",
+                );
+                continue;
+            }
             activities.extend(step_activities);
+        }
+        // A job that never runs (`if: false`, or a workflow with no trigger) counts for
+        // nothing; one whose failure is ignored (`continue-on-error`) is undecided.
+        if literally_false(job.get("if")) || doc.get("on").is_none() {
+            activities.clear();
+        } else if maybe_set(job.get("continue-on-error")) {
+            acc.demote(
+                std::mem::take(&mut activities),
+                "the job has `continue-on-error`, so its failure is ignored",
+            );
         }
         ci_jobs.push(CiJob {
             name: id.clone(),
@@ -577,6 +622,32 @@ mod tests {
             p.unresolved[0].reason
         );
         assert_eq!(p.unresolved[0].job.as_deref(), Some("ci"));
+    }
+
+    #[test]
+    fn cargo_deny_action_audits_only_with_the_advisories_check() {
+        let workflow = |with: &str| {
+            format!(
+                "on: [push]\njobs:\n  d:\n    runs-on: x\n    steps:\n      - uses: EmbarkStudios/cargo-deny-action@v2\n{with}"
+            )
+        };
+        let kinds_of = |text: String| {
+            let found = run(&[(".github/workflows/ci.yml", text.as_str())]);
+            kinds(&found.facts.pipelines[0]).len()
+        };
+        assert_eq!(kinds_of(workflow("")), 1);
+        assert_eq!(
+            kinds_of(workflow(
+                "        with:\n          command: check advisories\n"
+            )),
+            1
+        );
+        assert_eq!(
+            kinds_of(workflow(
+                "        with:\n          command: check licenses\n          arguments: --all-features\n"
+            )),
+            0
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use regex::Regex;
 
 use super::follow::{Follower, join};
-use super::{Acc, broken, get, link, unread_file};
+use super::{Acc, broken, get, link, maybe_set, unread_file};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
 use crate::facts::FileRef;
@@ -475,6 +475,35 @@ fn pipeline(
                     }
                 }
             }
+        }
+        // A job that never runs by itself (`when: never`, `when: manual`, every rule so)
+        // counts for nothing; one whose failure is allowed is undecided.
+        let when = cfg
+            .lookup(&name, "when", 0, &mut missing)
+            .and_then(|(_, n)| n.as_str().map(str::to_string));
+        let rules: Vec<&Node> = cfg
+            .lookup(&name, "rules", 0, &mut missing)
+            .map(|(_, n)| n.items().iter().collect())
+            .unwrap_or_default();
+        let idle = |w: Option<&str>| matches!(w, Some("never" | "manual" | "on_failure"));
+        let never = if rules.is_empty() {
+            idle(when.as_deref())
+        } else {
+            rules
+                .iter()
+                .all(|r| idle(r.get("when").and_then(Node::as_str).or(when.as_deref())))
+        };
+        let allowed = maybe_set(
+            cfg.lookup(&name, "allow_failure", 0, &mut missing)
+                .map(|(_, n)| n),
+        ) || rules.iter().any(|r| maybe_set(r.get("allow_failure")));
+        if never {
+            activities.clear();
+        } else if allowed {
+            acc.demote(
+                std::mem::take(&mut activities),
+                "the job has `allow_failure`, so its failure is ignored",
+            );
         }
         if let Some((f, trigger)) = cfg.lookup(&name, "trigger", 0, &mut missing) {
             trigger_of(repo, &mut acc, f, trigger, children);

@@ -234,6 +234,8 @@ struct Scan {
     loads: Vec<(u32, String, Option<Stage>)>,
     /// (line, name) of shared libraries.
     libraries: Vec<(u32, String)>,
+    /// The lines of the stages whose `when` is literally false: they never run.
+    disabled: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,6 +245,8 @@ struct Step {
     line: u32,
     script: String,
     dir: Option<String>,
+    /// `returnStatus: true`: the step returns the status instead of failing.
+    status_returned: bool,
 }
 
 const STEPS: &[&str] = &["sh", "bat", "powershell", "pwsh"];
@@ -303,6 +307,40 @@ fn scan(tokens: &[Token]) -> Scan {
             Tok::Ident(name) => {
                 let after_dot = i > 0 && punct(i - 1, '.');
                 match name.as_str() {
+                    "when" if !after_dot && punct(i + 1, '{') => {
+                        // `when { expression { return false } }`: the stage never runs.
+                        let mut j = i + 2;
+                        let mut level = 1usize;
+                        let mut inner = Vec::new();
+                        while let Some(t) = tokens.get(j) {
+                            match &t.tok {
+                                Tok::Punct('{') => level += 1,
+                                Tok::Punct('}') => {
+                                    level -= 1;
+                                    if level == 0 {
+                                        break;
+                                    }
+                                }
+                                _ => {}
+                            }
+                            inner.push(match &t.tok {
+                                Tok::Ident(s) => s.clone(),
+                                Tok::Str(_) => "\"\"".to_string(),
+                                Tok::Punct(c) => c.to_string(),
+                            });
+                            j += 1;
+                        }
+                        let inner: Vec<&str> = inner.iter().map(String::as_str).collect();
+                        let never = matches!(
+                            inner.as_slice(),
+                            ["expression", "{", "false", "}"]
+                                | ["expression", "{", "return", "false", "}"]
+                                | ["expression", "{", "return", "false", ";", "}"]
+                        );
+                        if never && let Some((_, _, l)) = stages.last() {
+                            out.disabled.push(*l);
+                        }
+                    }
                     "stage" if !after_dot => {
                         pending_stage = first_string(i + 1);
                     }
@@ -328,7 +366,17 @@ fn scan(tokens: &[Token]) -> Scan {
                                 .map(|(_, d)| d.as_str())
                                 .collect::<Vec<_>>()
                                 .join("/");
+                            // `sh(script: '…', returnStatus: true)`: a failure is a value.
+                            let status_returned = punct(i + 1, '(')
+                                && (i + 2..tokens.len())
+                                    .take_while(|j| !punct(*j, ')'))
+                                    .any(|j| {
+                                        ident(j) == Some("returnStatus")
+                                            && punct(j + 1, ':')
+                                            && ident(j + 2) == Some("true")
+                                    });
                             out.steps.push(Step {
+                                status_returned,
                                 stage,
                                 step: step.to_string(),
                                 line,
@@ -488,6 +536,13 @@ fn steps(
         );
     }
     for s in &scanned.steps {
+        if s.stage
+            .as_ref()
+            .is_some_and(|(_, l)| scanned.disabled.contains(l))
+        {
+            // A stage whose `when` is literally false never runs.
+            continue;
+        }
         let (name, job_file, job_line) = match (&s.stage, stage_of_load) {
             (Some((n, l)), _) => (n.clone(), file.clone(), *l),
             (None, Some((n, l, f))) => (n.clone(), f.clone(), *l),
@@ -500,7 +555,14 @@ fn steps(
             .filter(|d| !d.contains('$') && !d.starts_with('/'))
             .and_then(|d| join("", d))
             .unwrap_or_default();
-        let found: Vec<Activity> = follower.script_after(acc, chain, file, s.line, &s.script, &cwd);
+        let mut found: Vec<Activity> =
+            follower.script_after(acc, chain, file, s.line, &s.script, &cwd);
+        if s.status_returned {
+            acc.demote(
+                std::mem::take(&mut found),
+                "the step has `returnStatus: true`, so its failure is not a failure of the build",
+            );
+        }
         let job = match jobs.iter_mut().find(|j| j.name == name) {
             Some(j) => j,
             None => {

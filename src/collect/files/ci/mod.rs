@@ -26,8 +26,8 @@ use super::yaml::{self, Node};
 use super::{NotRead, Repo};
 use crate::facts::FileRef;
 use crate::facts::files::{
-    CiFacts, CiJob, CiSystem, CompositeAction, FuzzingService, Link, Pipeline, Unresolved,
-    UnresolvedKind, Workflow,
+    Activity, ActivityKind, CiFacts, CiJob, CiSystem, CompositeAction, FuzzingService, Link,
+    Pipeline, Unresolved, UnresolvedKind, Workflow,
 };
 use follow::Follower;
 
@@ -61,12 +61,39 @@ impl Acc {
     }
 
     pub(super) fn unresolved(&mut self, kind: UnresolvedKind, chain: &[Link], reason: String) {
-        let u = Unresolved {
+        self.push(Unresolved {
             kind,
             job: self.job.clone(),
+            activity: None,
             chain: chain.to_vec(),
             reason,
-        };
+        });
+    }
+
+    /// `kind` is left undecided by what `chain` ends at, for `reason`: it does not count, and
+    /// a rule that finds it nowhere else is unknown.
+    pub(super) fn undecided(&mut self, kind: ActivityKind, chain: &[Link], reason: String) {
+        self.push(Unresolved {
+            kind: UnresolvedKind::NotFollowed,
+            job: self.job.clone(),
+            activity: Some(kind),
+            chain: chain.to_vec(),
+            reason,
+        });
+    }
+
+    /// Activities that do not count, for `reason`: each left undecided.
+    pub(super) fn demote(&mut self, activities: Vec<Activity>, reason: &str) {
+        for a in activities {
+            let why = match a.chain.last() {
+                Some(l) => format!("`{}`: {reason}", l.text),
+                None => reason.to_string(),
+            };
+            self.undecided(a.kind, &a.chain, why);
+        }
+    }
+
+    fn push(&mut self, u: Unresolved) {
         if self.unresolved.contains(&u) {
             return;
         }
@@ -112,6 +139,7 @@ impl Acc {
             self.unresolved.push(Unresolved {
                 kind: UnresolvedKind::NotFollowed,
                 job: None,
+                activity: None,
                 chain,
                 reason: format!("{} more references were not followed", self.dropped),
             });
@@ -183,6 +211,38 @@ pub(super) fn scripts(node: &Node) -> Vec<(u32, String)> {
         }
     }
     out
+}
+
+/// A condition written as a literal false (`false`, `${{ false }}`, `never`): what it guards
+/// never runs.
+pub(super) fn literally_false(node: Option<&Node>) -> bool {
+    let Some(s) = node.and_then(Node::as_str) else {
+        return false;
+    };
+    let t: String = s
+        .trim()
+        .trim_start_matches("${{")
+        .trim_end_matches("}}")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(t.as_str(), "false" | "never" | "'false'" | "\"false\"")
+}
+
+/// A `true`-or-expression flag that is set: anything but absent or a literal false
+/// (`continue-on-error: ${{ matrix.experimental }}` may be true).
+pub(super) fn maybe_set(node: Option<&Node>) -> bool {
+    match node {
+        None => false,
+        Some(n) => match n.as_str() {
+            Some(s) => !matches!(
+                s.trim().to_ascii_lowercase().as_str(),
+                "false" | "" | "no" | "off"
+            ),
+            None => true,
+        },
+    }
 }
 
 /// A mapping's value for `key`, also through `<<:` merge keys (its own key first).
@@ -338,12 +398,19 @@ pub(super) fn fuzzing_services(repo: &Repo<'_>) -> Vec<FuzzingService> {
 #[doc(hidden)]
 pub(super) mod testing {
     use super::*;
-    #[cfg(test)]
-    use crate::facts::files::ActivityKind;
 
     /// Every CI reader over a repository of these files.
     pub(in crate::collect::files) fn run(files: &[(&str, &str)]) -> Found {
         let repo = Repo::in_memory(files);
+        collect(&repo)
+    }
+
+    /// Every CI reader over a repository of these files whose workspace is in `prefix`
+    /// (ending in `/`).
+    #[cfg(test)]
+    pub(in crate::collect::files) fn run_in(files: &[(&str, &str)], prefix: &str) -> Found {
+        let mut repo = Repo::in_memory(files);
+        repo.prefix = prefix.to_string();
         collect(&repo)
     }
 

@@ -64,9 +64,10 @@ pub(super) fn performed(ci: &CiFacts, kind: ActivityKind) -> (Vec<String>, Vec<E
     (found, evidence)
 }
 
-/// What of the CI could not be seen, generated pipelines first: any of it may perform an
-/// activity found nowhere else.
-pub(super) fn blind_spots(ci: &CiFacts) -> Vec<String> {
+/// What of the CI could not be seen that may perform `kind`, generated pipelines first: any of
+/// it may perform an activity found nowhere else. A reference left undecided for one activity
+/// (`cargo test $FLAGS`) counts for that activity only.
+pub(super) fn blind_spots(ci: &CiFacts, kind: ActivityKind) -> Vec<String> {
     let mut dynamic = Vec::new();
     let mut other = Vec::new();
     for p in &ci.pipelines {
@@ -77,7 +78,11 @@ pub(super) fn blind_spots(ci: &CiFacts) -> Vec<String> {
                 p.file.path
             ));
         }
-        for u in &p.unresolved {
+        for u in p
+            .unresolved
+            .iter()
+            .filter(|u| u.activity.is_none_or(|a| a == kind))
+        {
             let line = u.describe(&p.file.path);
             match u.kind {
                 UnresolvedKind::Dynamic => dynamic.push(line),
@@ -120,7 +125,7 @@ pub(in crate::eval) fn ci_activity(ctx: &RuleCtx<'_>, activity: &str, what: &str
         .iter()
         .map(|p| EvidenceRef::from(&p.file))
         .collect();
-    let spots = blind_spots(ci);
+    let spots = blind_spots(ci, kind);
     if !spots.is_empty() {
         return RuleResult {
             evidence: pipelines,

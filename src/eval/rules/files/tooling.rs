@@ -199,7 +199,7 @@ pub(super) fn fuzz_targets_present(ctx: &RuleCtx<'_>) -> RuleResult {
             target_evidence,
         );
     }
-    let mut unreadable = super::ci::blind_spots(&f.ci);
+    let mut unreadable = super::ci::blind_spots(&f.ci, ActivityKind::Fuzzing);
     unreadable.extend(
         f.fuzzing_services
             .iter()

@@ -58,6 +58,11 @@ const CARGO_BUILTINS: &[&str] = &[
     "yank",
 ];
 
+/// One of cargo's own commands, which no alias replaces.
+pub(super) fn is_builtin(sub: &str) -> bool {
+    CARGO_BUILTINS.contains(&sub)
+}
+
 impl Follower<'_, '_> {
     /// `cargo …`: an alias of `.cargo/config.toml`, `cargo xtask …`, `cargo run -p xtask`.
     pub(super) fn cargo(&self, acc: &mut Acc, ctx: &Ctx, args: &[String]) -> Vec<Activity> {
@@ -115,20 +120,31 @@ impl Follower<'_, '_> {
                 .chain(expanded.iter().cloned())
                 .collect(),
             piped: false,
+            ignored: false,
         };
-        let mut out: Vec<Activity> = commands::classify(&synthetic)
-            .into_iter()
-            .map(|kind| Activity {
-                kind,
-                chain: inner.chain.clone(),
-            })
-            .collect();
+        let mut out = Vec::new();
+        // An alias may name another alias (cargo expands it in turn), or the tool itself
+        // (`clippy = "clippy --all-targets"`, which cargo runs as the tool).
+        let again = expanded
+            .first()
+            .is_some_and(|s| !is_builtin(s) && s != sub && aliases.value.contains_key(s));
+        if !again {
+            for (kind, unsure) in commands::judge(&synthetic) {
+                match unsure {
+                    Some(why) => acc.undecided(kind, &inner.chain, why),
+                    None => out.push(Activity {
+                        kind,
+                        chain: inner.chain.clone(),
+                    }),
+                }
+            }
+        }
         merge(&mut out, self.cargo(acc, &inner, &expanded));
         out
     }
 
     /// The cargo aliases of the repository's `.cargo/config.toml` (or `.cargo/config`).
-    fn aliases(&self, acc: &mut Acc, chain: &[Link]) -> Rc<Loaded<Aliases>> {
+    pub(super) fn aliases(&self, acc: &mut Acc, chain: &[Link]) -> Rc<Loaded<Aliases>> {
         if let Some(a) = self.aliases.borrow().as_ref() {
             return a.clone();
         }

@@ -599,12 +599,28 @@ impl Follower<'_, '_> {
             let auto = Auto { prereqs, ..auto };
             for (line, text) in &rule.recipe {
                 let expanded = mk.value.expand(text, &auto);
-                let command =
-                    expanded.trim_start_matches(|c: char| "@-+".contains(c) || c.is_whitespace());
-                merge(
-                    &mut out,
-                    self.block(acc, &here, file, *line, command, Lang::Shell),
-                );
+                let prefix: String = expanded
+                    .chars()
+                    .take_while(|c| "@-+".contains(*c) || c.is_whitespace())
+                    .collect();
+                let command = &expanded[prefix.len()..];
+                let mut found = self.block(acc, &here, file, *line, command, Lang::Shell);
+                if prefix.contains('-') {
+                    // The recipe line is cited whole, prefix included.
+                    for a in &mut found {
+                        if let Some(l) = a.chain.get_mut(here.chain.len()) {
+                            l.text = crate::collect::files::ci::clip(text.trim());
+                        }
+                    }
+                    // `-cargo test`: make ignores the failure of the line.
+                    acc.demote(
+                        found,
+                        "make ignores the failure of a line with the `-` prefix, so it passes \
+                         whatever the outcome",
+                    );
+                } else {
+                    merge(&mut out, found);
+                }
             }
         }
         out

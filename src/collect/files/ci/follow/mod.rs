@@ -71,6 +71,8 @@ pub(super) struct Ctx {
     depth: usize,
     /// Keys of the make targets, scripts, recipes, aliases on this chain.
     active: Vec<String>,
+    /// The arguments the script being read was called with, when they are known.
+    args: Option<Vec<String>>,
 }
 
 impl Ctx {
@@ -80,6 +82,7 @@ impl Ctx {
             cwd: cwd.to_string(),
             depth: 0,
             active: Vec::new(),
+            args: None,
         }
     }
 
@@ -98,6 +101,34 @@ impl Ctx {
         let mut next = self.clone();
         next.chain.push(l);
         next
+    }
+
+    /// Called with `args` (a script's `$@`).
+    fn called(&self, args: &[String]) -> Ctx {
+        let mut next = self.clone();
+        next.args = Some(args.to_vec());
+        next
+    }
+
+    /// `cmd` with the script's positional parameters (`"$@"`, `$*`, `$1`) replaced by the
+    /// arguments it was called with, when they are known and plain.
+    fn substitute(&self, cmd: &Command) -> Option<Command> {
+        let args = self.args.as_ref()?;
+        if !cmd.words.iter().any(|w| positional(w).is_some()) {
+            return None;
+        }
+        let mut words = Vec::new();
+        for w in &cmd.words {
+            match positional(w) {
+                Some(None) => words.extend(args.iter().cloned()),
+                Some(Some(n)) => words.extend(args.get(n - 1).cloned()),
+                None => words.push(w.clone()),
+            }
+        }
+        Some(Command {
+            words,
+            ..cmd.clone()
+        })
     }
 
     fn at(&self, cwd: &str) -> Ctx {
@@ -218,6 +249,22 @@ fn looks_like_path(word: &str) -> bool {
         && !word.starts_with("$(")
 }
 
+/// A word that is a positional parameter: all of them (`$@`, `$*`) or the n-th (`$1`).
+fn positional(word: &str) -> Option<Option<usize>> {
+    let name = word
+        .strip_prefix("${")
+        .and_then(|w| w.strip_suffix('}'))
+        .or_else(|| word.strip_prefix('$'))?;
+    match name {
+        "@" | "*" => Some(None),
+        n if n.len() == 1 && n != "0" => n.parse().ok().map(Some),
+        _ => None,
+    }
+}
+
+/// The shell functions defined so far: name → (file, its first line, body lines).
+type Functions = BTreeMap<String, (FileRef, u32, Vec<commands::Line>)>;
+
 /// Keep the first activity of each kind.
 fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
     for a in more {
@@ -336,19 +383,63 @@ impl<'r, 'a> Follower<'r, 'a> {
         text: &str,
         lang: Lang,
     ) -> Vec<Activity> {
+        let mut functions = BTreeMap::new();
+        self.lines(
+            acc,
+            ctx,
+            file,
+            start,
+            commands::lines(text),
+            lang,
+            &mut functions,
+        )
+    }
+
+    /// [`Follower::block`] over lines, with the shell functions defined so far.
+    #[allow(clippy::too_many_arguments)]
+    fn lines(
+        &self,
+        acc: &mut Acc,
+        ctx: &Ctx,
+        file: &FileRef,
+        start: u32,
+        lines: Vec<commands::Line>,
+        lang: Lang,
+        functions: &mut Functions,
+    ) -> Vec<Activity> {
         let mut out = Vec::new();
+        if lang == Lang::Other {
+            // A script in another language: its commands cannot be told from its text (a
+            // string may be run, printed or only kept), so what it mentions is undecided.
+            for l in lines {
+                if is_prose(&l.text) {
+                    continue;
+                }
+                let at = super::line_in(start, l.offset);
+                for kind in commands::mentions(&l.text) {
+                    let here = ctx.with(link(file, at, &l.text));
+                    acc.undecided(
+                        kind,
+                        &here.chain,
+                        "mentioned in a script that is not a shell script; whether it runs \
+                         it is not read"
+                            .to_string(),
+                    );
+                }
+            }
+            return out;
+        }
         let mut cwd = ctx.cwd.clone();
-        for l in commands::lines(text) {
-            let at = super::line_in(start, l.offset);
-            let cmds = match lang {
-                Lang::Shell => commands::commands(&l.text),
-                Lang::Other if is_prose(&l.text) => Vec::new(),
-                Lang::Other => vec![Command {
-                    text: l.text.trim().to_string(),
-                    words: l.text.split_whitespace().map(str::to_string).collect(),
-                    piped: false,
-                }],
+        for item in commands::items(lines) {
+            let l = match item {
+                commands::Item::Line(l) => l,
+                commands::Item::Function { name, body } => {
+                    functions.insert(name, (file.clone(), start, body));
+                    continue;
+                }
             };
+            let at = super::line_in(start, l.offset);
+            let cmds = commands::commands(&l.text);
             let mut previous: Option<Command> = None;
             let uploads: Vec<bool> = cmds.iter().map(|c| c.piped && is_upload(c)).collect();
             for (i, cmd) in cmds.into_iter().enumerate() {
@@ -358,29 +449,122 @@ impl<'r, 'a> Follower<'r, 'a> {
                 let here = ctx.at(&cwd).with(link(file, at, &cmd.text));
                 // What a command prints into `buildkite-agent pipeline upload` is a pipeline
                 // generated at run time (the upload records it): its text is not run here.
-                if uploads.get(i + 1) == Some(&true) && lang == Lang::Shell {
+                if uploads.get(i + 1) == Some(&true) {
                     previous = Some(cmd);
                     continue;
                 }
-                let found: Vec<Activity> = commands::classify(&cmd)
-                    .into_iter()
-                    .map(|kind| Activity {
-                        kind,
-                        chain: here.chain.clone(),
-                    })
-                    .collect();
-                merge(&mut out, found);
-                if lang == Lang::Shell {
-                    if let Some(next) = cd(&cmd, &cwd) {
-                        cwd = next;
-                    } else {
-                        merge(&mut out, self.command(acc, &here, &cmd, previous.as_ref()));
+                let mut found = Vec::new();
+                // A cargo alias of the repository runs in place of a subcommand of that name
+                // that is not cargo's own (`clippy = "check"`): the alias is followed instead.
+                let judged = ctx.substitute(&cmd);
+                if !self.shadowed(acc, &here.chain, &cmd) && !self.elsewhere(&cwd, &cmd) {
+                    for (kind, unsure) in commands::judge(judged.as_ref().unwrap_or(&cmd)) {
+                        match unsure {
+                            Some(why) => acc.undecided(kind, &here.chain, why),
+                            None => found.push(Activity {
+                                kind,
+                                chain: here.chain.clone(),
+                            }),
+                        }
                     }
+                }
+                if let Some(next) = cd(&cmd, &cwd) {
+                    cwd = next;
+                } else if let Some((f, first, body)) =
+                    cmd.program().and_then(|p| functions.get(p)).cloned()
+                {
+                    // A shell function is run where it is called.
+                    let name = cmd.program().unwrap_or_default().to_string();
+                    if let Some(inner) = here.enter(format!("fn:{}:{name}", f.path)) {
+                        let mut scope = functions.clone();
+                        found.extend(self.lines(acc, &inner, &f, first, body, lang, &mut scope));
+                    }
+                } else if let Some(sourced) = sourced(&cmd) {
+                    // `. lib.sh`: its functions are defined here.
+                    if here.depth < MAX_DEPTH {
+                        let args = &cmd.argv()[2..];
+                        found.extend(self.run_script_in(
+                            acc,
+                            &here.called(args),
+                            &sourced,
+                            functions,
+                        ));
+                    }
+                } else {
+                    found.extend(self.command(acc, &here, &cmd, previous.as_ref()));
+                }
+                if cmd.ignored {
+                    // `cargo test || true`: what it shows does not count; the whole line is
+                    // cited.
+                    let line = ctx.at(&cwd).with(link(file, at, &l.text));
+                    for a in found {
+                        let mut chain = line.chain.clone();
+                        chain.extend(a.chain.into_iter().skip(here.chain.len()));
+                        acc.undecided(
+                            a.kind,
+                            &chain,
+                            format!(
+                                "`{}`: its failure is ignored, so the step passes whatever the \
+                                 outcome",
+                                super::clip(l.text.trim())
+                            ),
+                        );
+                    }
+                } else {
+                    merge(&mut out, found);
                 }
                 previous = Some(cmd);
             }
         }
         out
+    }
+
+    /// Whether `cmd`, run in `cwd`, is aimed at a folder that is neither the assessed
+    /// workspace's nor one of its ancestors (`working-directory: other`,
+    /// `--manifest-path other/Cargo.toml`): another project of the repository.
+    fn elsewhere(&self, cwd: &str, cmd: &Command) -> bool {
+        let workspace = self.repo.prefix.trim_end_matches('/');
+        if workspace.is_empty() {
+            return false;
+        }
+        let argv = cmd.argv();
+        let manifest = argv.iter().enumerate().find_map(|(i, a)| {
+            if a == "--manifest-path" {
+                argv.get(i + 1).map(String::as_str)
+            } else {
+                a.strip_prefix("--manifest-path=")
+            }
+        });
+        let folder = match manifest {
+            Some(m) => match place(cwd, m) {
+                Place::Repo(p) => dir_of(&p).to_string(),
+                _ => return false,
+            },
+            None => cwd.to_string(),
+        };
+        let inside = |a: &str, b: &str| a.is_empty() || b == a || b.starts_with(&format!("{a}/"));
+        !(inside(workspace, &folder) || inside(&folder, workspace))
+    }
+
+    /// Whether `cmd` is `cargo NAME …` where NAME is an alias of the repository's cargo
+    /// configuration and not one of cargo's own commands (which aliases cannot replace).
+    fn shadowed(&self, acc: &mut Acc, chain: &[Link], cmd: &Command) -> bool {
+        let argv = cmd.argv();
+        let Some(program) = argv.first() else {
+            return false;
+        };
+        if !matches!(
+            basename(program),
+            "cargo" | "cargo.exe" | "cross" | "$CARGO" | "${CARGO}" | "$(CARGO)"
+        ) {
+            return false;
+        }
+        let args = &argv[1..];
+        let Some(at) = commands::cargo_subcommand(args) else {
+            return false;
+        };
+        let sub = args[at].as_str();
+        !cargo::is_builtin(sub) && self.aliases(acc, chain).value.contains_key(sub)
     }
 
     /// Follow one simple command, if it leads into the repository.
@@ -417,6 +601,8 @@ impl<'r, 'a> Follower<'r, 'a> {
                 | "$MAKE"
                 | "just"
                 | "cargo"
+                | "cargo.exe"
+                | "cross"
                 | "$CARGO"
                 | "${CARGO}"
                 | "$(CARGO)"
@@ -447,10 +633,12 @@ impl<'r, 'a> Follower<'r, 'a> {
         match name {
             "make" | "gmake" | "$(MAKE)" | "${MAKE}" | "$MAKE" => self.make(acc, ctx, args),
             "just" => self.just(acc, ctx, args),
-            "cargo" | "$CARGO" | "${CARGO}" | "$(CARGO)" => self.cargo(acc, ctx, args),
+            "cargo" | "cargo.exe" | "cross" | "$CARGO" | "${CARGO}" | "$(CARGO)" => {
+                self.cargo(acc, ctx, args)
+            }
             "bash" | "sh" | "zsh" | "dash" | "ksh" => self.shell(acc, ctx, args),
             "source" | "." => match args.first() {
-                Some(p) => self.run_script(acc, ctx, p),
+                Some(p) => self.run_script(acc, &ctx.called(&args[1..]), p),
                 None => Vec::new(),
             },
             "pwsh" | "powershell" => self.powershell(acc, ctx, args),
@@ -470,7 +658,7 @@ impl<'r, 'a> Follower<'r, 'a> {
                 );
                 Vec::new()
             }
-            _ => self.run_script(acc, ctx, program),
+            _ => self.run_script(acc, &ctx.called(args), program),
         }
     }
 
@@ -487,7 +675,7 @@ impl<'r, 'a> Follower<'r, 'a> {
                 }
                 "-o" | "+o" | "-O" | "+O" | "--rcfile" | "--init-file" => i += 2,
                 a if a.starts_with('-') || a.starts_with('+') => i += 1,
-                a => return self.run_script(acc, ctx, a),
+                a => return self.run_script(acc, &ctx.called(&args[i + 1..]), a),
             }
         }
         Vec::new()
@@ -535,6 +723,18 @@ impl<'r, 'a> Follower<'r, 'a> {
 
     /// A repository script run as a program or by an interpreter.
     fn run_script(&self, acc: &mut Acc, ctx: &Ctx, word: &str) -> Vec<Activity> {
+        self.run_script_in(acc, ctx, word, &mut BTreeMap::new())
+    }
+
+    /// [`Follower::run_script`] with the shell functions known so far: a script that is
+    /// sourced defines its functions for the one that sources it.
+    fn run_script_in(
+        &self,
+        acc: &mut Acc,
+        ctx: &Ctx,
+        word: &str,
+        functions: &mut Functions,
+    ) -> Vec<Activity> {
         let path = match place(&ctx.cwd, word) {
             Place::Repo(p) => p,
             Place::BuildOutput => return Vec::new(),
@@ -562,7 +762,15 @@ impl<'r, 'a> Follower<'r, 'a> {
             return Vec::new();
         };
         let lang = Lang::of(&path, &t.text);
-        self.block(acc, &inner, &t.file, 1, &t.text, lang)
+        self.lines(
+            acc,
+            &inner,
+            &t.file,
+            1,
+            commands::lines(&t.text),
+            lang,
+            functions,
+        )
     }
 
     /// `buildkite-agent pipeline upload [file]`: a file of the repository is static (read as a
@@ -647,6 +855,15 @@ fn is_prose(line: &str) -> bool {
         ]
         .iter()
         .any(|p| t.starts_with(p))
+}
+
+/// The script `. path` or `source path` reads into the running shell.
+fn sourced(cmd: &Command) -> Option<String> {
+    let argv = cmd.argv();
+    match argv.first().map(String::as_str) {
+        Some("." | "source") => argv.get(1).cloned(),
+        _ => None,
+    }
 }
 
 /// `buildkite-agent pipeline upload …`.

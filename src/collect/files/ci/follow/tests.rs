@@ -69,6 +69,7 @@ fn scripts_are_followed_with_their_working_directory_and_cycles_end() {
         [
             ".gitlab-ci.yml:3 ./run.sh",
             "tools/run.sh:3 bash -c 'cargo nextest run'",
+            "tools/run.sh:3 cargo nextest run",
         ]
     );
     let read: Vec<&str> = p.files_read.iter().map(|f| f.path.as_str()).collect();
@@ -89,10 +90,138 @@ fn other_languages_are_searched_not_followed() {
             "import subprocess\n# cargo test runs elsewhere\nprint('now cargo audit')\nsubprocess.run(['cargo', 'test'])\nsubprocess.run('cargo clippy', shell=True)\n",
         )],
     );
-    // Only a command written out on one line is recognised: `['cargo', 'test']` is not, nor
-    // what a comment or a print says.
-    let k: Vec<ActivityKind> = kinds(&p).into_iter().map(|k| k.1).collect();
-    assert_eq!(k, [ActivityKind::Clippy]);
+    // A command written out on one line is only a mention: whether the script runs it is not
+    // read, so it is undecided (never a pass); `['cargo', 'test']`, a comment or a print say
+    // nothing.
+    assert!(kinds(&p).is_empty(), "{:?}", kinds(&p));
+    assert_eq!(undecided(&p), [(ActivityKind::Clippy, 5)]);
+}
+
+/// (kind, line of the last link) of the activities left undecided.
+fn undecided(p: &crate::facts::files::Pipeline) -> Vec<(ActivityKind, u32)> {
+    p.unresolved
+        .iter()
+        .filter_map(|u| Some((u.activity?, u.chain.last()?.line)))
+        .collect()
+}
+
+#[test]
+fn strings_in_other_languages_are_never_a_pass() {
+    // F2: a command kept in a Python string or a triple-quoted block.
+    let p = job(
+        "python ci.py",
+        &[(
+            "ci.py",
+            "CMD = \"cargo test\"\n\"\"\"\n  cargo clippy\n\"\"\"\n",
+        )],
+    );
+    assert!(kinds(&p).is_empty(), "{:?}", kinds(&p));
+    assert_eq!(
+        undecided(&p),
+        [(ActivityKind::Tests, 1), (ActivityKind::Clippy, 3)]
+    );
+    // A just recipe in Python.
+    let p = job(
+        "just test",
+        &[(
+            "justfile",
+            "# test: cargo test\ntest:\n    #!/usr/bin/env python3\n    print(\"x\")  # cargo test\n    x = \"cargo clippy\"\n",
+        )],
+    );
+    assert!(kinds(&p).is_empty(), "{:?}", kinds(&p));
+}
+
+#[test]
+fn comments_and_functions_never_called_are_no_commands() {
+    // F1: batch and PowerShell comments.
+    let p = job(
+        "ci/run.bat && pwsh ci/x.ps1",
+        &[
+            (
+                "ci/run.bat",
+                "REM cargo test\n@rem cargo test\n:: cargo clippy\n",
+            ),
+            ("ci/x.ps1", "<#\ncargo test\n#>\n<# cargo clippy #>\n"),
+        ],
+    );
+    assert!(kinds(&p).is_empty(), "{:?}", kinds(&p));
+    // A function defined and never called; one defined and called runs where it is called.
+    let p = job(
+        "ci/f.sh",
+        &[(
+            "ci/f.sh",
+            "f() { cargo test; }\nfunction g {\n  cargo clippy\n}\necho hi\n",
+        )],
+    );
+    assert!(kinds(&p).is_empty(), "{:?}", kinds(&p));
+    let p = job(
+        "ci/f.sh",
+        &[("ci/f.sh", "lint()\n{\n  cargo clippy\n}\nlint\n")],
+    );
+    assert_eq!(
+        chain_of(&p),
+        [
+            ".gitlab-ci.yml:3 ci/f.sh",
+            "ci/f.sh:5 lint",
+            "ci/f.sh:3 cargo clippy"
+        ]
+    );
+}
+
+#[test]
+fn aliases_that_shadow_a_tool_run_the_alias() {
+    // F9: cargo runs the alias, not the tool of that name.
+    let config = (
+        ".cargo/config.toml",
+        "[alias]\nclippy = \"check\"\naudit = \"tree\"\nnextest = \"build\"\nlint = \"clippy --all-targets\"\n",
+    );
+    for cmd in ["cargo clippy", "cargo audit", "cargo nextest run"] {
+        let p = job(cmd, &[config]);
+        assert!(kinds(&p).is_empty(), "{cmd}: {:?}", kinds(&p));
+    }
+    // An alias naming another alias is expanded in turn.
+    let p = job("cargo lint", &[config]);
+    assert!(kinds(&p).is_empty(), "{:?}", kinds(&p));
+    // An alias of a tool to itself with options runs the tool.
+    let p = job(
+        "cargo clippy",
+        &[(
+            ".cargo/config.toml",
+            "[alias]\nclippy = \"clippy --all-targets\"\n",
+        )],
+    );
+    assert_eq!(kinds(&p).len(), 1);
+}
+
+#[test]
+fn ignored_failures_and_run_time_arguments_are_undecided() {
+    // F6 and F3: the activity does not count; the whole line is cited.
+    let p = job("cargo test || true", &[]);
+    assert!(kinds(&p).is_empty());
+    assert_eq!(undecided(&p), [(ActivityKind::Tests, 3)]);
+    assert_eq!(p.unresolved[0].chain[0].text, "cargo test || true");
+    for cmd in [
+        "'cargo test || :'",
+        "'! cargo clippy'",
+        "cargo test $FLAGS",
+        "cargo test \"$X\"",
+    ] {
+        let p = job(cmd, &[]);
+        assert!(kinds(&p).is_empty(), "{cmd}");
+        assert_eq!(undecided(&p).len(), 1, "{cmd}");
+    }
+    for cmd in [
+        "cargo test || exit 1",
+        "cargo test --target $T",
+        "cargo test --features=$F",
+    ] {
+        let p = job(cmd, &[]);
+        assert_eq!(kinds(&p).len(), 1, "{cmd}");
+    }
+    // make's `-` prefix ignores the failure of the line.
+    let p = job("make test", &[("Makefile", "test:\n\t-cargo test\n")]);
+    assert!(kinds(&p).is_empty());
+    assert_eq!(undecided(&p), [(ActivityKind::Tests, 2)]);
 }
 
 #[test]
@@ -116,4 +245,72 @@ fn cargo_make_is_recorded_as_not_read() {
     );
     assert!(kinds(&p).is_empty());
     assert!(unresolved(&p).iter().any(|(_, r)| r.contains("cargo-make")));
+}
+
+#[test]
+fn a_scripts_arguments_are_the_ones_it_is_called_with() {
+    let script = ("ci/t.sh", "#!/bin/sh\ncargo test --workspace \"$@\"\n");
+    let p = job("ci/t.sh --lib", &[script]);
+    assert_eq!(kinds(&p).len(), 1, "{:?}", p.unresolved);
+    let p = job("bash ci/t.sh --no-run", &[script]);
+    assert!(kinds(&p).is_empty());
+    // Arguments not known: undecided.
+    let p = job("ci/t.sh $ARGS", &[script]);
+    assert!(kinds(&p).is_empty());
+    assert_eq!(undecided(&p), [(ActivityKind::Tests, 2)]);
+}
+
+#[test]
+fn commands_aimed_at_another_project_of_the_repository_do_not_count() {
+    // F10: the workspace is `product/`; `other/` is another project.
+    let workflow = "on: [push]\njobs:\n  t:\n    runs-on: x\n    defaults:\n      run:\n        working-directory: other\n    steps:\n      - run: cargo test\n      - run: cargo clippy --manifest-path ../other/Cargo.toml\n      - run: cd .. && cargo audit\n      - run: cargo deny --manifest-path ../product/Cargo.toml check\n";
+    let files = [
+        (".github/workflows/ci.yml", workflow),
+        ("other/Cargo.toml", ""),
+        ("product/Cargo.toml", ""),
+    ];
+    let found = crate::collect::files::ci::testing::run_in(&files, "product/");
+    let k: Vec<ActivityKind> = kinds(&found.facts.pipelines[0])
+        .into_iter()
+        .map(|k| k.1)
+        .collect();
+    // From the root (an ancestor) and aimed at the product: they count; the rest do not.
+    assert_eq!(
+        k,
+        [ActivityKind::DependencyAudit, ActivityKind::DependencyAudit]
+    );
+    let chains: Vec<String> = kinds(&found.facts.pipelines[0])
+        .into_iter()
+        .flat_map(|k| k.2)
+        .collect();
+    assert_eq!(
+        chains,
+        [
+            ".github/workflows/ci.yml:11 cargo audit",
+            ".github/workflows/ci.yml:12 cargo deny --manifest-path ../product/Cargo.toml check"
+        ]
+    );
+    // The same workflow where the workspace is the repository's top: everything counts.
+    let found = crate::collect::files::ci::testing::run_in(&files, "");
+    assert_eq!(kinds(&found.facts.pipelines[0]).len(), 4);
+}
+
+#[test]
+fn functions_of_a_sourced_script_run_where_they_are_called() {
+    let lib = ("ci/lib.sh", "run_tests() {\n  cargo test --workspace\n}\n");
+    let p = job(
+        "ci/main.sh",
+        &[lib, ("ci/main.sh", ". ci/lib.sh\nrun_tests\n")],
+    );
+    assert_eq!(
+        chain_of(&p),
+        [
+            ".gitlab-ci.yml:3 ci/main.sh",
+            "ci/main.sh:2 run_tests",
+            "ci/lib.sh:2 cargo test --workspace"
+        ]
+    );
+    // Sourced and never called: no evidence.
+    let p = job("ci/main.sh", &[lib, ("ci/main.sh", "source ci/lib.sh\n")]);
+    assert!(kinds(&p).is_empty());
 }

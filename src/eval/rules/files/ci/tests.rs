@@ -46,6 +46,7 @@ fn unresolved(kind: UnresolvedKind, reason: &str) -> Unresolved {
     Unresolved {
         kind,
         job: Some("build".into()),
+        activity: None,
         chain: vec![link(
             ".buildkite/pipeline.yml",
             4,
