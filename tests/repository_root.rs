@@ -281,6 +281,11 @@ fn a_repository_without_a_top_manifest_is_assessed_as_a_repository() {
         "SECURITY.md"
     );
     assert_ne!(r["evidence"]["cargo"]["state"], "present");
+    let host = dir.path().canonicalize().unwrap();
+    assert!(
+        !r.to_string().contains(host.to_str().unwrap()),
+        "no host path in the report"
+    );
     for f in r["findings"].as_array().unwrap() {
         if [
             "cargo-lock-committed",

@@ -17,6 +17,12 @@ const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
 /// metadata, which then uses only sources already downloaded. cargo metadata runs in the
 /// sandbox of [`cargo_sandbox`](super::cargo_sandbox): no program the repository names is run.
 pub fn collect(root: &Path, offline: bool) -> Collected<CargoFacts> {
+    if !root.join("Cargo.toml").is_file() {
+        return Collected::absent(
+            "there is no Cargo.toml at the repository's top: assess a crate with \
+             --manifest-path for its cargo evidence",
+        );
+    }
     let lock = match read_lockfile(root) {
         Ok(l) => l,
         Err(e) => return Collected::failed(e),
@@ -261,7 +267,11 @@ fn run_metadata(root: &Path, repo_root: &Path, offline: bool, have_lock: bool) -
                 .filter(|l| !l.is_empty())
                 .take(3)
                 .collect();
-            format!("`cargo metadata` failed: {}", first.join(" "))
+            // Cargo names files by their absolute paths; the report names no host path.
+            let shown = first
+                .join(" ")
+                .replace(&repo_root.display().to_string(), "<repository>");
+            format!("`cargo metadata` failed: {shown}")
         }
         other => format!("`cargo metadata` could not run: {other}"),
     });
