@@ -25,6 +25,9 @@ static PRIVATE_REPORTING: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)private(?:ly)?\s+(?:vulnerability\s+)?report(?:ing)?|security\s+advisor(?:y|ies)\s+(?:tab|form|page)",
     )
 });
+/// GitHub's advisories named as the way to report, on a line about reporting.
+static GITHUB_ADVISORY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bgithub(?:'s)?\s+security\s+advisor(?:y|ies)\b"));
 static REPORTING_LINE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)report|contact|send|submit|disclos|e-?mail|form"));
 /// A line that offers an address for reports.
@@ -97,6 +100,13 @@ pub(super) fn security_policy(text: &str, ext: &str, first: u32) -> PolicyConten
             }
         }
         if let Some(m) = PRIVATE_REPORTING.find(l) {
+            push_channel(&mut out.channels, ChannelKind::Advisories, m.as_str(), line);
+        } else if let Some(m) = GITHUB_ADVISORY.find(l)
+            && !negated
+            && REPORTING_LINE.is_match(l)
+        {
+            // "Vulnerabilities should be reported using the GitHub Security Advisory process":
+            // GitHub's private reporting, named by what it creates.
             push_channel(&mut out.channels, ChannelKind::Advisories, m.as_str(), line);
         }
     }
@@ -241,10 +251,20 @@ mod tests {
             "```\ngit config user.email dev@example.org\n```\n",
             "This project has no security contact.\n",
             "Licensing questions: legal@example.org\n",
+            "We publish a GitHub Security Advisory for every fixed issue.\n",
         ] {
             let got = security_policy(text, "md", 1);
             assert!(got.channels.is_empty(), "{text}: {:?}", got.channels);
         }
+        // GitHub's private reporting named by what it creates, on a line about reporting.
+        let got = security_policy(
+            "## How to report\n\nVulnerabilities should be reported using the GitHub Security \
+             Advisory\nprocess.\n",
+            "md",
+            1,
+        );
+        assert_eq!(got.channels.len(), 1, "{:?}", got.channels);
+        assert_eq!(got.channels[0].line, 3);
     }
 
     #[test]
