@@ -190,6 +190,27 @@ pub(crate) fn resolve_file(root: &Path, rel: &str) -> Result<PathBuf, ReadError>
     Ok(real)
 }
 
+/// The names of the files in folder `dir` below `root` that end in `.{ext}`, sorted: the
+/// folder resolved like every read (inside the root after resolving every symlink). A
+/// missing folder, or a path that is not a folder, has none.
+pub(crate) fn list(root: &Path, dir: &str, ext: &str) -> Result<Vec<String>, ReadError> {
+    let real = match resolve(root, dir) {
+        Ok(real) if real.is_dir() => real,
+        Ok(_) => return Ok(Vec::new()),
+        Err(e) if e.is_missing() => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let suffix = format!(".{ext}");
+    let mut names: Vec<String> = std::fs::read_dir(&real)
+        .map_err(|e| io(dir, e))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(&suffix))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
 /// The real path of `rel` below `root` (file or directory), inside the root after resolving
 /// every symlink.
 pub(crate) fn resolve(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {

@@ -39,20 +39,16 @@ fn monorepo() -> tempfile::TempDir {
             ("ws/src/lib.rs", "#![forbid(unsafe_code)]\n"),
         ],
     );
-    let git = |args: &[&str]| {
-        common::git::git_in(
-            dir.path(),
-            args,
-            "Alice",
-            "alice@example.org",
-            1_767_225_600,
-            &[],
-        )
-    };
+    let git = |args: &[&str]| git_as_alice(dir.path(), args);
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "initial"]);
     dir
+}
+
+/// git in `dir` as Alice at a pinned time.
+fn git_as_alice(dir: &std::path::Path, args: &[&str]) -> String {
+    common::git::git_in(dir, args, "Alice", "alice@example.org", 1_767_225_600, &[])
 }
 
 fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -205,16 +201,7 @@ fn an_untracked_workspace_does_not_take_the_outer_repositorys_evidence() {
     assert!(r["assessed"].get("commit").is_none(), "{}", r["assessed"]);
 
     // Tracked, it is the repository's workspace in a subdirectory.
-    let git = |args: &[&str]| {
-        common::git::git_in(
-            repo.path(),
-            args,
-            "Alice",
-            "alice@example.org",
-            1_767_225_600,
-            &[],
-        )
-    };
+    let git = |args: &[&str]| git_as_alice(repo.path(), args);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "vendor drop"]);
     let r = check();
@@ -253,16 +240,7 @@ fn a_repository_without_a_top_manifest_is_assessed_as_a_repository() {
             ("hal/src/lib.rs", "#![no_std]\n"),
         ],
     );
-    let git = |args: &[&str]| {
-        common::git::git_in(
-            dir.path(),
-            args,
-            "Alice",
-            "alice@example.org",
-            1_767_225_600,
-            &[],
-        )
-    };
+    let git = |args: &[&str]| git_as_alice(dir.path(), args);
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "initial"]);

@@ -94,30 +94,17 @@ pub fn collect(root: &Path, config: &Config, catalog: &Catalog) -> Result<HumanF
         .clone()
         .unwrap_or_else(|| DEFAULT_ATTESTATIONS.to_string());
     let mut attestations = Vec::new();
-    let full = match repo_fs::resolve(root, &dir) {
-        Ok(real) => Some(real),
-        Err(e) if e.is_missing() => None,
-        Err(e) => return Err(err(&dir, e.to_string())),
-    };
-    if let Some(full) = full.filter(|f| f.is_dir()) {
-        let mut names: Vec<_> = std::fs::read_dir(&full)
-            .map_err(|e| err(&dir, format!("cannot list the directory: {e}")))?
-            .filter_map(|e| e.ok().map(|e| e.file_name()))
-            .filter(|n| Path::new(n).extension().is_some_and(|x| x == "toml"))
-            .collect();
-        names.sort();
-        for name in names {
-            let rel = format!("{}/{}", dir.trim_end_matches('/'), name.to_string_lossy());
-            let bytes =
-                repo_fs::read(root, &rel, Limit::Record).map_err(|e| err(&rel, e.to_string()))?;
-            let text =
-                String::from_utf8(bytes.clone()).map_err(|_| err(&rel, "is not UTF-8 text"))?;
-            let file = FileRef {
-                path: repo_fs::repository_path(root, &rel),
-                sha256: crate::digest::sha256_hex(&bytes),
-            };
-            attestations.push(parse_attestation(root, &rel, &text, file, catalog)?);
-        }
+    let names = repo_fs::list(root, &dir, "toml").map_err(|e| err(&dir, e.to_string()))?;
+    for name in names {
+        let rel = format!("{}/{name}", dir.trim_end_matches('/'));
+        let bytes =
+            repo_fs::read(root, &rel, Limit::Record).map_err(|e| err(&rel, e.to_string()))?;
+        let text = String::from_utf8(bytes.clone()).map_err(|_| err(&rel, "is not UTF-8 text"))?;
+        let file = FileRef {
+            path: repo_fs::repository_path(root, &rel),
+            sha256: crate::digest::sha256_hex(&bytes),
+        };
+        attestations.push(parse_attestation(root, &rel, &text, file, catalog)?);
     }
     let roles_path = config
         .records

@@ -47,18 +47,8 @@ pub fn collect(root: &Path, git: &Collected<GitFacts>) -> Collected<ImprovementF
 
 fn read(root: &Path, git: &Collected<GitFacts>) -> Result<ImprovementFacts, String> {
     let mut facts = ImprovementFacts::default();
-    let mut names: Vec<String> = match repo_fs::resolve(root, METRICS_DIR) {
-        Ok(dir) if dir.is_dir() => std::fs::read_dir(&dir)
-            .map_err(|e| format!("{METRICS_DIR}: cannot be listed: {e}"))?
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".toml"))
-            .collect(),
-        Ok(_) => Vec::new(),
-        Err(e) if e.is_missing() => Vec::new(),
-        Err(e) => return Err(format!("{METRICS_DIR}: {e}")),
-    };
-    names.sort();
+    let names =
+        repo_fs::list(root, METRICS_DIR, "toml").map_err(|e| format!("{METRICS_DIR}: {e}"))?;
     let mut files = Vec::new();
     for name in names {
         let rel = format!("{METRICS_DIR}/{name}");
@@ -139,16 +129,9 @@ fn read(root: &Path, git: &Collected<GitFacts>) -> Result<ImprovementFacts, Stri
 
 /// The repository paths of the metric files, for the git collector's document history.
 pub fn metric_paths(root: &Path) -> Vec<String> {
-    let Ok(dir) = repo_fs::resolve(root, METRICS_DIR) else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
+    repo_fs::list(root, METRICS_DIR, "toml")
+        .unwrap_or_default()
+        .into_iter()
         .map(|n| repo_fs::repository_path(root, &format!("{METRICS_DIR}/{n}")))
         .collect()
 }

@@ -449,6 +449,14 @@ pub(super) fn security_files(repo: &Repo<'_>, documents: &[Document]) -> Vec<Str
     out
 }
 
+/// Whether a folder name (lower case) holds other projects' copies.
+fn is_vendored(folder: &str) -> bool {
+    matches!(
+        folder,
+        "vendor" | "vendored" | "third_party" | "third-party" | "external" | "node_modules"
+    )
+}
+
 /// Whether a file of folder `dir` (lower case, ending in `/`) is one of the security folder
 /// `security`'s own: directly in it or one folder down (`docs/security/threat-model/`), never
 /// deeper and never in a vendored copy (`docs/security/vendored/otherlib/` is another project's
@@ -460,10 +468,7 @@ fn in_security_dir(dir: &str, security: &str) -> bool {
     let below: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     match below.as_slice() {
         [] => true,
-        [one] => !matches!(
-            *one,
-            "vendor" | "vendored" | "third_party" | "third-party" | "external" | "node_modules"
-        ),
+        [one] => !is_vendored(one),
         _ => false,
     }
 }
@@ -483,12 +488,7 @@ fn crate_changelogs(repo: &Repo<'_>) -> Vec<Candidate> {
             !dir.is_empty()
                 && is_prose(f)
                 && names.contains(&normalised_stem(name).as_str())
-                && !dir.split('/').any(|d| {
-                    matches!(
-                        d.to_lowercase().as_str(),
-                        "vendor" | "vendored" | "third_party" | "third-party" | "node_modules"
-                    )
-                })
+                && !dir.split('/').any(|d| is_vendored(&d.to_lowercase()))
         })
         .collect();
     found.sort_by_key(|f| (f.matches('/').count(), f.to_lowercase()));

@@ -331,7 +331,7 @@ mod tests {
         // Uploading a file that is not in the repository.
         let ci = run(&[(
             ".buildkite/pipeline.yml",
-            "steps:\n  - command: buildkite-agent pipeline upload /tmp/p.yml\n",
+            "steps:\n  - command: buildkite-agent pipeline upload generated/p.yml\n",
         )]);
         let u = unresolved(&ci.facts.pipelines[0]);
         assert!(
