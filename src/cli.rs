@@ -157,6 +157,14 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Compare two reports or packages: status, maturity, advisories, dependencies, attestations
     Diff(DiffArgs),
+    /// Merge product reports and packages into the organisation's portfolio package
+    ///
+    /// Reads report.json files, package directories and .tar.gz archives (several may be
+    /// releases of one product), verifies every package, and writes a package of its own:
+    /// portfolio.json, portfolio.csv, a printable index.html and the reports under products/.
+    /// An input that fails verification, has an unknown schema_version or duplicates another
+    /// is listed as excluded, and the run exits 1.
+    Portfolio(PortfolioArgs),
     /// Write a reproducible CycloneDX 1.5 JSON SBOM of the workspace
     Sbom {
         /// Write to FILE instead of stdout
@@ -285,6 +293,33 @@ pub struct VerifyArgs {
     pub package: PathBuf,
     /// Also check MANIFEST.sha256.sig against the keys in this allowed-signers file (the format
     /// of `ssh-keygen -Y verify`; keys must allow the namespace `cargo-sdl`)
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PortfolioArgs {
+    /// report.json files, package directories or .tar.gz package archives
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The portfolio package directory to write
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace an existing non-empty DIR (only a previous portfolio package is ever replaced)
+    #[arg(long)]
+    pub force: bool,
+    /// Also write the portfolio package as a reproducible .tar.gz
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
+    /// Sign MANIFEST.sha256 with this unencrypted Ed25519 OpenSSH private key (as `report`)
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+    /// The organisation repository's report.json, package directory or archive: products whose
+    /// sdl.toml cites it ([organisation]) inherit its organisation-level records in the view
+    #[arg(long, value_name = "DIR|REPORT")]
+    pub organisation: Option<PathBuf>,
+    /// Merge only packages whose MANIFEST.sha256.sig verifies against this allowed-signers
+    /// file (namespace `cargo-sdl`); other inputs are excluded
     #[arg(long, value_name = "FILE")]
     pub allowed_signers: Option<PathBuf>,
 }

@@ -67,6 +67,36 @@ pub struct RawConfig {
     pub git: GitConfig,
     #[serde(default)]
     pub attest: AttestConfig,
+    /// `[organisation]`: the organisation-level records this product inherits.
+    #[serde(default)]
+    pub organisation: Option<RawOrganisation>,
+}
+
+/// `[organisation]` as written.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawOrganisation {
+    /// Where the organisation's SDL records are: the URL of the organisation repository (its
+    /// report's `assessed.remote`), or a repository path to the organisation's `report.json`
+    /// or package archive (then pinned by its digest).
+    pub records: String,
+    /// The organisation's product name in its own report, as a second check.
+    pub name: Option<String>,
+}
+
+/// The organisation-level records a product cites (`[organisation]` in `sdl.toml`), as the
+/// report records it: `cargo sdl portfolio --organisation` matches a product to the
+/// organisation's report by these, and only then shows its organisation-level requirements as
+/// inherited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationRef {
+    /// As configured: a URL, or a repository path.
+    pub records: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The SHA-256 of the file `records` names, when it is a repository path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// `[waiver-policy]`: how long a waiver may run. The default and the upper bound are a year;
@@ -341,6 +371,7 @@ pub struct Config {
     pub reviewed_sources: Vec<ReviewedSource>,
     pub git: GitConfig,
     pub attest: AttestConfig,
+    pub organisation: Option<OrganisationRef>,
 }
 
 impl Config {
@@ -837,7 +868,13 @@ pub fn validate(
         );
     }
 
+    let organisation = raw
+        .organisation
+        .map(|o| organisation(root, o).map_err(|(key, m)| invalid(key.into(), m)))
+        .transpose()?;
+
     Ok(Config {
+        organisation,
         source: None,
         source_file: None,
         source_outside: false,
@@ -868,6 +905,60 @@ pub fn validate(
         reviewed_sources: raw.supply_chain.reviewed_sources,
         git,
         attest,
+    })
+}
+
+/// `[organisation]`, checked: a URL without credentials, or a file inside the repository,
+/// digested through the checked reader. Errors are (key, message).
+fn organisation(
+    root: &Path,
+    raw: RawOrganisation,
+) -> Result<OrganisationRef, (&'static str, String)> {
+    let records = raw.records.trim().to_string();
+    if records.is_empty() {
+        return Err((
+            "organisation.records",
+            "the organisation's records are empty; give the organisation repository's URL or \
+             a repository path to its report.json or package archive"
+                .into(),
+        ));
+    }
+    if let Some(name) = &raw.name
+        && name.trim().is_empty()
+    {
+        return Err((
+            "organisation.name",
+            "the name is empty; give the organisation's product name or remove the key".into(),
+        ));
+    }
+    let sha256 = if let Some((scheme, rest)) = records.split_once("://") {
+        if !matches!(scheme, "https" | "http" | "ssh" | "git") {
+            return Err((
+                "organisation.records",
+                format!("`{scheme}://` is not a repository URL scheme; use https:// or ssh://"),
+            ));
+        }
+        let authority = rest.split('/').next().unwrap_or_default();
+        if authority.contains('@') && authority.split('@').next().is_some_and(|u| u.contains(':')) {
+            return Err((
+                "organisation.records",
+                "the URL carries a password; remove the credentials".into(),
+            ));
+        }
+        None
+    } else if records.starts_with("git@") {
+        None
+    } else {
+        let path = inside_repository(root, &records, PathKind::File)
+            .map_err(|m| ("organisation.records", m))?;
+        let bytes = crate::repo_fs::read(root, &path, crate::repo_fs::Limit::Copy)
+            .map_err(|e| ("organisation.records", e.to_string()))?;
+        Some(crate::digest::sha256_hex(&bytes))
+    };
+    Ok(OrganisationRef {
+        records,
+        name: raw.name,
+        sha256,
     })
 }
 

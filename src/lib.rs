@@ -13,6 +13,7 @@ pub mod digest;
 pub mod eval;
 pub mod facts;
 pub mod package;
+pub mod portfolio;
 pub mod render;
 pub mod repo_fs;
 pub mod report;

@@ -49,6 +49,10 @@ pub struct Report {
     /// requirement's status there.
     #[serde(default)]
     pub reassessed_releases: Vec<ReassessedRelease>,
+    /// The organisation-level records the product cites (`[organisation]` in `sdl.toml`);
+    /// `cargo sdl portfolio` shows them as inherited. (Absent when none is cited.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<crate::config::OrganisationRef>,
     /// The collected facts, with provenance.
     pub evidence: Facts,
 }
@@ -412,6 +416,7 @@ impl Report {
                 })
                 .collect(),
             tailoring: tailoring(catalog, config, &facts),
+            organisation: config.organisation.clone(),
             evidence: facts,
         }
     }

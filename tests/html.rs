@@ -341,6 +341,7 @@ fn sample(t: &dyn Fn(&str) -> String, p: &dyn Fn(&str) -> String) -> Report {
             .clone(),
         tailoring: Default::default(),
         reassessed_releases: Vec::new(),
+        organisation: None,
         assessed: Default::default(),
         evidence: Facts {
             collected_at: "2026-11-25T12:00:00Z".into(),

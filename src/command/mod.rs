@@ -9,6 +9,7 @@ pub mod discover;
 pub mod fetch;
 pub mod gate;
 pub mod init;
+pub mod portfolio;
 pub mod report;
 pub mod rules;
 pub mod sbom;
@@ -82,6 +83,7 @@ pub fn run(
         Command::Report(args) => report::run(global, &catalog, args, progress),
         Command::Verify(args) => verify::run(global, args),
         Command::Diff(args) => diff::run(global, args),
+        Command::Portfolio(args) => portfolio::run(global, args, progress),
         Command::Check(args) => check::run(global, &catalog, args, color, progress),
     }
 }

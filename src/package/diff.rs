@@ -25,32 +25,13 @@ pub struct Change {
 /// tampering as history.
 pub(crate) fn load_report(path: &Path) -> anyhow::Result<Value> {
     let shown = crate::sanitize::terminal(&path.display().to_string());
-    let is_json = path.extension().is_some_and(|e| e == "json");
-    let bytes = if is_json && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        // Opened without blocking and checked to be a regular file.
-        crate::repo_fs::read_operator_file(path, crate::repo_fs::Limit::Copy)
-            .map_err(|e| anyhow::anyhow!("{}", e.with_path()))?
-    } else {
-        let contents = super::read_package(path)?;
-        if !contents.problems.is_empty() {
-            anyhow::bail!(
-                "{shown}: not a plain package, refused ({}); `cargo sdl verify` lists the differences",
-                crate::sanitize::terminal(&contents.problems.join("; "))
-            );
-        }
-        let diffs = super::manifest::differences(&contents.files);
-        if !diffs.is_empty() {
-            anyhow::bail!(
-                "{shown}: the package does not match its manifest ({}); `cargo sdl verify` lists the differences",
-                crate::sanitize::terminal(&diffs.join(", "))
-            );
-        }
-        contents
-            .files
-            .get("report.json")
-            .cloned()
-            .with_context(|| format!("{shown}: the package has no report.json"))?
-    };
+    let opened = super::open_report(path)?;
+    if let Some(why) = opened.refusal() {
+        anyhow::bail!("{shown}: {why}; `cargo sdl verify` lists the differences");
+    }
+    let bytes = opened
+        .report
+        .with_context(|| format!("{shown}: the package has no report.json"))?;
     let v: Value = serde_json::from_slice(&bytes)
         .with_context(|| format!("{shown}: report.json is not valid JSON"))?;
     if v.get("schema_version").and_then(Value::as_u64).is_none() {
@@ -60,7 +41,7 @@ pub(crate) fn load_report(path: &Path) -> anyhow::Result<Value> {
 }
 
 /// Lower is better; a higher rank in NEW is a regression.
-fn status_rank(s: &str) -> u8 {
+pub(crate) fn status_rank(s: &str) -> u8 {
     match s {
         "satisfied" | "not-applicable" => 0,
         "waived" => 1,

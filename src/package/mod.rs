@@ -73,34 +73,107 @@ pub const LAYOUT: &[(&str, &str)] = &[
 /// The folder of the package that holds copies of the cited repository files.
 pub(crate) const DOCUMENTS: &str = "documents/";
 
-/// True for a path the package layout allows.
-pub(crate) fn in_layout(path: &str) -> bool {
-    LAYOUT.iter().any(|(entry, _)| {
-        if entry.ends_with('/') {
-            path.strip_prefix(entry).is_some_and(manifest::is_safe_path)
-        } else {
-            *entry == path
-        }
-    })
+/// The portfolio package's layout (`cargo sdl portfolio`): the organisation's view over many
+/// product reports, with the reports themselves under `products/`.
+pub const PORTFOLIO_LAYOUT: &[(&str, &str)] = &[
+    (
+        "index.html",
+        "this page: the portfolio for reading and printing",
+    ),
+    (
+        "portfolio.json",
+        "the portfolio in its serde form (schema_version)",
+    ),
+    ("portfolio.schema.json", "the JSON Schema of portfolio.json"),
+    ("portfolio.csv", "one row per product and requirement"),
+    (
+        PRODUCTS,
+        "the product reports and packages merged, one folder per product and release",
+    ),
+    (
+        ORGANISATION,
+        "the organisation's report or package whose records products inherit",
+    ),
+    (
+        manifest::MANIFEST,
+        "sha256sum manifest of every file but itself and its signature",
+    ),
+    (
+        manifest::SIGNATURE,
+        "SSH signature of MANIFEST.sha256 (ssh-keygen -Y verify, namespace cargo-sdl)",
+    ),
+];
+
+/// The portfolio's folder of merged product reports.
+pub(crate) const PRODUCTS: &str = "products/";
+/// The portfolio's folder of the organisation's records.
+pub(crate) const ORGANISATION: &str = "organisation/";
+
+/// A kind of package: the files it may hold, and the file that marks one (a folder whose
+/// manifest does not list it is not a package of this kind and is never replaced).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    pub entries: &'static [(&'static str, &'static str)],
+    pub key: &'static str,
+}
+
+/// The evidence package of `cargo sdl report`.
+pub const REPORT_PACKAGE: Layout = Layout {
+    entries: LAYOUT,
+    key: "report.json",
+};
+
+/// The portfolio package of `cargo sdl portfolio`.
+pub const PORTFOLIO_PACKAGE: Layout = Layout {
+    entries: PORTFOLIO_LAYOUT,
+    key: "portfolio.json",
+};
+
+impl Layout {
+    /// True for a path this layout allows.
+    pub(crate) fn allows(&self, path: &str) -> bool {
+        self.entries.iter().any(|(entry, _)| {
+            if entry.ends_with('/') {
+                path.strip_prefix(entry).is_some_and(manifest::is_safe_path)
+            } else {
+                *entry == path
+            }
+        })
+    }
+
+    /// The entries of the layout that a package holding `paths` has, in the table's order: a
+    /// file when it is one of them, a folder when one of them is inside it.
+    pub fn listing<'a>(
+        &self,
+        paths: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<(&'static str, &'static str)> {
+        let paths: Vec<&str> = paths.into_iter().collect();
+        self.entries
+            .iter()
+            .copied()
+            .filter(|(entry, _)| {
+                paths.iter().any(|p| {
+                    if entry.ends_with('/') {
+                        p.starts_with(entry)
+                    } else {
+                        p == entry
+                    }
+                })
+            })
+            .collect()
+    }
+}
+
+/// True for a path the report package's layout allows.
+#[cfg(test)]
+fn in_layout(path: &str) -> bool {
+    REPORT_PACKAGE.allows(path)
 }
 
 /// The entries of [`LAYOUT`] that a package holding `paths` has, in the table's order: a file
 /// when it is one of them, a folder when one of them is inside it.
 pub fn listing<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<(&'static str, &'static str)> {
-    let paths: Vec<&str> = paths.into_iter().collect();
-    LAYOUT
-        .iter()
-        .copied()
-        .filter(|(entry, _)| {
-            paths.iter().any(|p| {
-                if entry.ends_with('/') {
-                    p.starts_with(entry)
-                } else {
-                    p == entry
-                }
-            })
-        })
-        .collect()
+    REPORT_PACKAGE.listing(paths)
 }
 
 /// Everything the package is built from.
@@ -192,15 +265,26 @@ pub fn build(
     }
     let page = crate::render::html::render_html(report, &listing(held))?;
     files.insert("index.html".into(), page.into_bytes());
+    seal(&mut files, input.signer, progress)?;
+    Ok(files)
+}
+
+/// Add `MANIFEST.sha256` over `files` and, with a signer, its signature: signed here, in
+/// memory, so the atomic write covers the signature too.
+pub(crate) fn seal(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    signer: Option<&sign::SigningKey>,
+    progress: crate::Progress<'_>,
+) -> anyhow::Result<()> {
     progress("Writing MANIFEST.sha256");
-    let manifest = manifest::render(&files);
-    if let Some(signer) = input.signer {
+    let manifest = manifest::render(files);
+    if let Some(signer) = signer {
         progress("Signing MANIFEST.sha256");
         let signature = signer.sign(manifest.as_bytes())?;
         files.insert(manifest::SIGNATURE.into(), signature);
     }
     files.insert(manifest::MANIFEST.into(), manifest.into_bytes());
-    Ok(files)
+    Ok(())
 }
 
 fn pretty<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
@@ -309,6 +393,88 @@ pub(crate) fn read_package(path: &Path) -> anyhow::Result<Contents> {
             crate::repo_fs::kind_of(meta.file_type())
         )
     }
+}
+
+/// Where a report was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// A bare `report.json`: no manifest, nothing to verify it against.
+    ReportFile,
+    Directory,
+    Archive,
+}
+
+/// A report as read from a `report.json`, a package folder or a package archive, before anyone
+/// trusts it: `report` is its `report.json` (`None` when a package has none), `files` the
+/// package's files (empty for a bare report), and the two lists say why the package fails
+/// verification, if it does.
+#[derive(Debug)]
+pub(crate) struct Opened {
+    pub source: Source,
+    pub report: Option<Vec<u8>>,
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// How the package is not plain (a link, a FIFO, a second gzip member…).
+    pub problems: Vec<String>,
+    /// How its files differ from its manifest.
+    pub differences: Vec<String>,
+}
+
+impl Opened {
+    /// Why the package cannot be used, in a phrase; `None` when it verifies.
+    pub(crate) fn refusal(&self) -> Option<String> {
+        let join = |list: &[String]| crate::sanitize::terminal(&list.join("; "));
+        if !self.problems.is_empty() {
+            Some(format!(
+                "not a plain package, refused ({})",
+                join(&self.problems)
+            ))
+        } else if !self.differences.is_empty() {
+            Some(format!(
+                "the package does not match its manifest ({})",
+                join(&self.differences)
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// Read a report from a file ending in `.json`, a package directory or a package archive.
+/// `Err` when it cannot be read at all (see [`read_package`]); a package that reads but does
+/// not verify comes back with its differences, for the caller to refuse.
+pub(crate) fn open_report(path: &Path) -> anyhow::Result<Opened> {
+    let is_json = path.extension().is_some_and(|e| e == "json");
+    if is_json && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        // Opened without blocking and checked to be a regular file.
+        let bytes = crate::repo_fs::read_operator_file(path, crate::repo_fs::Limit::Copy)
+            .map_err(|e| anyhow::anyhow!("{}", e.with_path()))?;
+        return Ok(Opened {
+            source: Source::ReportFile,
+            report: Some(bytes),
+            files: BTreeMap::new(),
+            problems: Vec::new(),
+            differences: Vec::new(),
+        });
+    }
+    let source = if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        Source::Directory
+    } else {
+        Source::Archive
+    };
+    let Contents { files, problems } = read_package(path)?;
+    // A package that is not plain is not compared: its files are not what unpacking gives.
+    let differences = if problems.is_empty() {
+        manifest::differences(&files)
+    } else {
+        Vec::new()
+    };
+    Ok(Opened {
+        source,
+        report: files.get("report.json").cloned(),
+        files,
+        problems,
+        differences,
+    })
 }
 
 /// Every regular file under `dir`, path → bytes; anything else in it (a symbolic link, a FIFO,

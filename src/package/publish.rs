@@ -38,6 +38,7 @@ pub struct Destination {
     archive: Option<Target>,
     force: bool,
     protected: Protected,
+    layout: super::Layout,
 }
 
 /// A path to write, resolved.
@@ -131,8 +132,9 @@ fn real_folder(path: &Path) -> anyhow::Result<PathBuf> {
 /// The paths a package folder may never be, contain or lie inside.
 #[derive(Debug)]
 struct Protected {
-    workspace: PathBuf,
-    repository: PathBuf,
+    /// The workspace and the repository's root (for a report), or the current folder (for a
+    /// portfolio), each with how messages name it.
+    roots: Vec<(&'static str, PathBuf)>,
     /// Git directories outside the `.git` folder: a worktree's or a separate one.
     git_dirs: Vec<PathBuf>,
 }
@@ -149,8 +151,10 @@ impl Protected {
             git_dirs.push(dir);
         }
         Protected {
-            workspace: real(&ws.root),
-            repository,
+            roots: vec![
+                ("the workspace root", real(&ws.root)),
+                ("the repository's root", repository),
+            ],
             git_dirs,
         }
     }
@@ -158,11 +162,8 @@ impl Protected {
     /// Refuse a package folder at `dir` that would put the workspace or the repository at risk.
     fn check_folder(&self, dir: &Path, shown: &str) -> anyhow::Result<()> {
         let hint = "write the package into a folder of its own, such as target/sdl-evidence";
-        let roots = [
-            ("the workspace root", &self.workspace),
-            ("the repository's root", &self.repository),
-        ];
-        for (what, root) in roots {
+        let roots = self.roots.iter().map(|(what, root)| (*what, root));
+        for (what, root) in roots.clone() {
             if dir == root {
                 bail!("{shown} is {what}; {hint}");
             }
@@ -223,13 +224,50 @@ impl Destination {
         force: bool,
         ws: &Workspace,
     ) -> anyhow::Result<Self> {
+        Self::checked(
+            out,
+            archive,
+            force,
+            Protected::of(ws),
+            super::REPORT_PACKAGE,
+        )
+    }
+
+    /// Check where a package of another kind goes (a portfolio: no workspace is assessed).
+    /// The current folder takes the workspace's place: the package may not be it, contain it
+    /// or lie inside a git directory, and only a previous package of the same `layout` is
+    /// replaced.
+    pub fn check_outside_workspace(
+        out: &Path,
+        archive: Option<&Path>,
+        force: bool,
+        layout: super::Layout,
+    ) -> anyhow::Result<Self> {
+        let here = std::env::current_dir()
+            .and_then(|d| d.canonicalize())
+            .context("reading the current folder")?;
+        let protected = Protected {
+            roots: vec![("the current folder", here)],
+            git_dirs: Vec::new(),
+        };
+        Self::checked(out, archive, force, protected, layout)
+    }
+
+    fn checked(
+        out: &Path,
+        archive: Option<&Path>,
+        force: bool,
+        protected: Protected,
+        layout: super::Layout,
+    ) -> anyhow::Result<Self> {
         let dest = Destination {
             dir: Target::locate(out, "--out")?,
             archive: archive
                 .map(|a| Target::locate(a, "--archive"))
                 .transpose()?,
             force,
-            protected: Protected::of(ws),
+            protected,
+            layout,
         };
         dest.validate()?;
         Ok(dest)
@@ -265,7 +303,7 @@ impl Destination {
                     .next()
                     .is_none();
                 if !empty {
-                    match previous_package(&dir) {
+                    match previous_package(&dir, self.layout) {
                         Err(why) => bail!(
                             "{shown} is not a package written by cargo-sdl ({why}); it is never \
                              replaced, not even with --force: choose another --out, or empty \
@@ -304,7 +342,7 @@ impl Destination {
                     kind_of(m.file_type())
                 ),
                 Ok(_) => {
-                    previous_archive(&path).map_err(|why| {
+                    previous_archive(&path, self.layout).map_err(|why| {
                         anyhow!(
                             "{a} is not a package archive written by cargo-sdl ({why}); it is \
                              never replaced, not even with --force: choose another --archive, \
@@ -323,7 +361,7 @@ impl Destination {
     /// Write the package: into a hidden sibling folder, checked; then the archive, if any;
     /// then the folder swapped in for DIR. `mtime` is the archive members' time.
     pub fn publish(&self, files: &BTreeMap<String, Vec<u8>>, mtime: u64) -> anyhow::Result<()> {
-        if let Some(bad) = files.keys().find(|p| !super::in_layout(p)) {
+        if let Some(bad) = files.keys().find(|p| !self.layout.allows(p)) {
             bail!(
                 "package path `{}` is not in the package layout",
                 terminal(bad)
@@ -334,7 +372,7 @@ impl Destination {
         let parent = &self.dir.parent;
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating {}", terminal(&parent.display().to_string())))?;
-        clean_stale_folders(&self.dir);
+        clean_stale_folders(&self.dir, self.layout);
         let staging = Staging::create(self.dir.sibling("partial"))?;
         for (path, bytes) in files {
             let target = staging.path.join(path);
@@ -461,7 +499,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Why the folder `dir` is not a package written by cargo-sdl, if it is not. Its manifest is
 /// read first, so that a folder without one (a home or system folder) is refused at once,
 /// without walking it.
-fn previous_package(dir: &Path) -> Result<(), String> {
+fn previous_package(dir: &Path, layout: super::Layout) -> Result<(), String> {
     let manifest = match super::read_file(&dir.join(MANIFEST), MAX_MANIFEST, false) {
         Ok(bytes) => bytes,
         Err(ReadFail::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -471,7 +509,7 @@ fn previous_package(dir: &Path) -> Result<(), String> {
         Err(ReadFail::NotRegular(kind)) => return Err(format!("its {MANIFEST} is a {kind}")),
         Err(ReadFail::Io(e)) => return Err(format!("its {MANIFEST} cannot be read: {e}")),
     };
-    recognise(std::iter::empty(), &manifest)?;
+    recognise(std::iter::empty(), &manifest, layout)?;
     let tree = super::tree(dir).map_err(|e| format!("{e:#}"))?;
     for (rel, entry) in &tree {
         match entry {
@@ -489,11 +527,11 @@ fn previous_package(dir: &Path) -> Result<(), String> {
         .iter()
         .filter(|(_, e)| matches!(e, Entry::File(_)))
         .map(|(rel, _)| rel.as_str());
-    recognise(files, &manifest)
+    recognise(files, &manifest, layout)
 }
 
 /// Why the archive at `path` is not a package archive written by cargo-sdl, if it is not.
-fn previous_archive(path: &Path) -> Result<(), String> {
+fn previous_archive(path: &Path, layout: super::Layout) -> Result<(), String> {
     let contents = super::archive::inspect(path).map_err(|e| format!("{e:#}"))?;
     if let Some(problem) = contents.problems.first() {
         return Err(problem.clone());
@@ -502,18 +540,22 @@ fn previous_archive(path: &Path) -> Result<(), String> {
         .files
         .get(MANIFEST)
         .ok_or_else(|| format!("it has no {MANIFEST}"))?;
-    recognise(contents.files.keys().map(String::as_str), manifest)
+    recognise(contents.files.keys().map(String::as_str), manifest, layout)
 }
 
-/// A package's files are recognised by its manifest: it parses, lists `report.json`, and lists
-/// every file but itself and the signature. (Their digests may differ: an edited package is
-/// still the tool's to replace.)
-fn recognise<'a>(files: impl Iterator<Item = &'a str>, manifest: &[u8]) -> Result<(), String> {
+/// A package's files are recognised by its manifest: it parses, lists the layout's key file
+/// (`report.json`, `portfolio.json`), and lists every file but itself and the signature. (Their
+/// digests may differ: an edited package is still the tool's to replace.)
+fn recognise<'a>(
+    files: impl Iterator<Item = &'a str>,
+    manifest: &[u8],
+    layout: super::Layout,
+) -> Result<(), String> {
     let text = std::str::from_utf8(manifest).map_err(|_| format!("its {MANIFEST} is not text"))?;
     let entries =
         super::manifest::parse(text).map_err(|e| format!("its manifest does not parse: {e}"))?;
-    if !entries.contains_key("report.json") {
-        return Err(format!("its {MANIFEST} does not list report.json"));
+    if !entries.contains_key(layout.key) {
+        return Err(format!("its {MANIFEST} does not list {}", layout.key));
     }
     for file in files {
         if file != MANIFEST && file != SIGNATURE && !entries.contains_key(file) {
@@ -585,7 +627,7 @@ fn running(pid: u32) -> bool {
 
 /// Remove `.DIR.partial-PID` and `.DIR.old-PID` folders of processes that no longer run, when
 /// they hold nothing but files of the package layout.
-fn clean_stale_folders(dir: &Target) {
+fn clean_stale_folders(dir: &Target, layout: super::Layout) {
     let Ok(entries) = std::fs::read_dir(&dir.parent) else {
         return;
     };
@@ -597,21 +639,21 @@ fn clean_stale_folders(dir: &Target) {
             continue;
         }
         let path = entry.path();
-        if looks_like_staging(&path) {
+        if looks_like_staging(&path, layout) {
             let _ = std::fs::remove_dir_all(&path);
         }
     }
 }
 
 /// A folder (not a link) that holds only folders and files of the package layout.
-fn looks_like_staging(path: &Path) -> bool {
+fn looks_like_staging(path: &Path, layout: super::Layout) -> bool {
     if !path.symlink_metadata().is_ok_and(|m| m.is_dir()) {
         return false;
     }
     super::tree(path).is_ok_and(|tree| {
         tree.iter().all(|(rel, e)| match e {
             Entry::Folder => true,
-            Entry::File(_) => super::in_layout(rel),
+            Entry::File(_) => layout.allows(rel),
             Entry::Other(_) | Entry::BadName => false,
         })
     })
@@ -682,6 +724,8 @@ mod tests {
         }
     }
 
+    const REPORT: super::super::Layout = super::super::REPORT_PACKAGE;
+
     #[test]
     fn manifests_recognise_a_package() {
         let manifest = format!(
@@ -690,12 +734,12 @@ mod tests {
             "1".repeat(64)
         );
         let ok = ["report.json", "documents/a.md", MANIFEST, SIGNATURE];
-        assert!(recognise(ok.into_iter(), manifest.as_bytes()).is_ok());
+        assert!(recognise(ok.into_iter(), manifest.as_bytes(), REPORT).is_ok());
         let extra = ["report.json", "notes.txt", MANIFEST];
-        let e = recognise(extra.into_iter(), manifest.as_bytes()).unwrap_err();
+        let e = recognise(extra.into_iter(), manifest.as_bytes(), REPORT).unwrap_err();
         assert_eq!(e, "notes.txt is not listed in its MANIFEST.sha256");
         let no_report = format!("{}  a\n", "0".repeat(64));
-        assert!(recognise(["a"].into_iter(), no_report.as_bytes()).is_err());
-        assert!(recognise(["report.json"].into_iter(), b"garbage").is_err());
+        assert!(recognise(["a"].into_iter(), no_report.as_bytes(), REPORT).is_err());
+        assert!(recognise(["report.json"].into_iter(), b"garbage", REPORT).is_err());
     }
 }

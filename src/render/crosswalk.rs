@@ -67,7 +67,7 @@ pub fn render_crosswalk_csv(report: &Report, catalog: &Catalog) -> String {
     crate::sanitize::document(&out)
 }
 
-fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
+pub(crate) fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
     let mut first = true;
     for f in fields {
         if !first {

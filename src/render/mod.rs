@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod oscal;
+pub mod portfolio;
 pub mod sarif;
 
 use anstyle::{AnsiColor, Style};

@@ -54,7 +54,7 @@ pub(super) fn commit_href(id: &str) -> Option<String> {
 }
 
 /// The id of a requirement's article.
-pub(super) fn requirement_anchor(id: &str) -> String {
+pub(crate) fn requirement_anchor(id: &str) -> String {
     slug("req-", id)
 }
 
@@ -75,7 +75,7 @@ pub(super) fn attestation_anchor(index: usize) -> String {
 }
 
 /// An element id from a catalogue id: letters, digits, `-` and `_` kept, anything else `_`.
-fn slug(prefix: &str, id: &str) -> String {
+pub(crate) fn slug(prefix: &str, id: &str) -> String {
     let mut s = String::from(prefix);
     s.extend(id.chars().map(|c| {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

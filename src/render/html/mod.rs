@@ -31,7 +31,7 @@ use tera::{Kwargs, State};
 
 #[cfg(test)]
 pub(crate) use href::DOCUMENTS_DIR;
-pub(crate) use href::{commit_anchor, document_href};
+pub(crate) use href::{commit_anchor, document_href, requirement_anchor, slug};
 
 use crate::eval::Status;
 use crate::eval::maturity::{LABELS, PracticeMaturity};
@@ -41,6 +41,8 @@ use index::Index;
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("../../../templates/report.html");
+/// The styles the report page and the portfolio page share.
+pub(crate) const BASE_CSS: (&str, &str) = ("base.css", include_str!("../../../templates/base.css"));
 
 /// Statuses in the order the page shows them, with their labels.
 const STATUSES: [(Status, &str); 6] = [
@@ -59,7 +61,7 @@ pub fn render_html(report: &Report, package: &[(&str, &str)]) -> anyhow::Result<
     let mut tera = tera::Tera::new();
     // Before the template: tera checks that every filter it names exists.
     register_filters(&mut tera, report);
-    tera.add_raw_templates([(TEMPLATE_NAME, TEMPLATE)])
+    tera.add_raw_templates([(TEMPLATE_NAME, TEMPLATE), BASE_CSS])
         .context("the embedded HTML template does not parse")?;
     let mut ctx = tera::Context::new();
     ctx.insert("report", report);
@@ -86,7 +88,7 @@ fn register_filters(tera: &mut tera::Tera, report: &Report) {
         href::commit_href(id)
     });
     tera.register_filter("requirement_anchor", |id: &str, _: Kwargs, _: &State| {
-        href::requirement_anchor(id)
+        requirement_anchor(id)
     });
     tera.register_filter("practice_anchor", |id: &str, _: Kwargs, _: &State| {
         href::practice_anchor(id)
