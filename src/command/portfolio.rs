@@ -3,10 +3,16 @@
 //! sealed by its own manifest (and signature), published atomically, replacing only a previous
 //! portfolio package.
 
+use std::path::Path;
+
+use serde::Deserialize;
+
 use crate::cli::{GlobalOptions, PortfolioArgs};
-use crate::package::{self, manifest};
-use crate::portfolio::{self, Excluded, input};
+use crate::package::{self, Source, manifest};
+use crate::portfolio::input::{Input, ReportView};
+use crate::portfolio::{self, Excluded};
 use crate::sanitize::terminal;
+use crate::sshsig::AllowedSigners;
 
 use super::{Progress, RunOutcome};
 
@@ -22,7 +28,7 @@ pub fn run(
         .as_ref()
         .or(global.allowed_signers.as_ref());
     let signers = signers_path
-        .map(|p| crate::sshsig::AllowedSigners::load(p).map(|s| (p.as_path(), s)))
+        .map(|p| AllowedSigners::load(p).map(|s| (p.as_path(), s)))
         .transpose()?;
     let signer = args
         .sign
@@ -42,9 +48,9 @@ pub fn run(
     let mut excluded = Vec::new();
     for path in &args.inputs {
         progress(&format!("Reading {}", path.display()));
-        match input::load(path, signers, now.unix_timestamp())? {
-            input::Loaded::Used(i) => used.push(*i),
-            input::Loaded::Excluded { given, reason } => excluded.push(Excluded {
+        match load(path, signers, now.unix_timestamp())? {
+            Loaded::Used(i) => used.push(*i),
+            Loaded::Excluded { given, reason } => excluded.push(Excluded {
                 input: given,
                 reason,
             }),
@@ -52,9 +58,9 @@ pub fn run(
     }
     let organisation = match &args.organisation {
         None => None,
-        Some(path) => match input::load(path, signers, now.unix_timestamp())? {
-            input::Loaded::Used(i) => Some(*i),
-            input::Loaded::Excluded { given, reason } => {
+        Some(path) => match load(path, signers, now.unix_timestamp())? {
+            Loaded::Used(i) => Some(*i),
+            Loaded::Excluded { given, reason } => {
                 excluded.push(Excluded {
                     input: given,
                     reason: format!("--organisation: {reason}; no record is inherited"),
@@ -116,4 +122,119 @@ pub fn run(
         stderr: String::new(),
         failed: !merged.excluded.is_empty(),
     })
+}
+
+/// What became of an input.
+#[derive(Debug)]
+enum Loaded {
+    Used(Box<Input>),
+    /// Listed with the reason, never merged.
+    Excluded {
+        given: String,
+        reason: String,
+    },
+}
+
+/// The schema version this build reads.
+const READS: u64 = crate::report::SCHEMA_VERSION as u64;
+
+/// Read, verify and parse one input. `signers` (with `--allowed-signers`) makes a valid
+/// signature a condition; `now` is when signer validity is judged.
+fn load(
+    path: &Path,
+    signers: Option<(&Path, &AllowedSigners)>,
+    now: i64,
+) -> anyhow::Result<Loaded> {
+    let given = path.display().to_string();
+    let opened = package::open_report(path)?;
+    let excluded = |reason: String| {
+        Ok(Loaded::Excluded {
+            given: given.clone(),
+            reason,
+        })
+    };
+    if let Some(why) = opened.refusal() {
+        return excluded(why);
+    }
+    let verification = match opened.source {
+        Source::ReportFile if signers.is_some() => {
+            return excluded(
+                "a bare report.json has no manifest and no signature; with --allowed-signers \
+                 only signed packages are merged"
+                    .into(),
+            );
+        }
+        Source::ReportFile => "not verified: a bare report.json has no manifest".to_string(),
+        Source::Directory | Source::Archive => {
+            // The signers file is named by what it is, not by this machine's path: the line
+            // goes into the portfolio.
+            let named = signers.map(|(_, s)| (Path::new("the allowed signers"), s));
+            match package::sign::check(&opened.files, named, now) {
+                Ok(line) => format!(
+                    "manifest: {} files match; {line}",
+                    opened.files.len().saturating_sub(
+                        1 + usize::from(opened.files.contains_key(manifest::SIGNATURE))
+                    )
+                ),
+                Err(why) => return excluded(why),
+            }
+        }
+    };
+    let Some(bytes) = &opened.report else {
+        return excluded("the package has no report.json (is it a report package?)".into());
+    };
+    #[derive(Deserialize)]
+    struct Version {
+        schema_version: Option<serde_json::Value>,
+    }
+    let version: Version = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return excluded(format!("report.json is not valid JSON ({e})")),
+    };
+    match version.schema_version.as_ref().map(|v| v.as_u64()) {
+        None => return excluded("not a cargo-sdl report (no schema_version)".into()),
+        Some(Some(READS)) => {}
+        Some(_) => {
+            return excluded(format!(
+                "schema_version {} is not one this version of cargo-sdl reads ({READS})",
+                version.schema_version.unwrap_or_default()
+            ));
+        }
+    }
+    let report: ReportView = match serde_json::from_slice(bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            return excluded(format!(
+                "report.json does not have the form of schema_version {READS} ({e})"
+            ));
+        }
+    };
+    let sha256 = crate::digest::sha256_hex(bytes);
+    let manifest_sha256 = opened
+        .files
+        .get(manifest::MANIFEST)
+        .map(|m| crate::digest::sha256_hex(m));
+    let mut files = opened.files;
+    if opened.source == Source::ReportFile {
+        files.insert("report.json".into(), bytes.clone());
+    }
+    if let Some(bad) = files.keys().find(|p| !manifest::is_safe_path(p)) {
+        return excluded(format!(
+            "the package holds `{}`, not a plain relative path",
+            terminal(bad)
+        ));
+    }
+    Ok(Loaded::Used(Box::new(Input {
+        given,
+        source: match opened.source {
+            Source::ReportFile => "report.json",
+            Source::Directory => "package directory",
+            Source::Archive => "package archive",
+        },
+        sha256,
+        manifest_sha256,
+        verification,
+        files,
+        report,
+    })))
 }

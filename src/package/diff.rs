@@ -40,17 +40,6 @@ pub(crate) fn load_report(path: &Path) -> anyhow::Result<Value> {
     Ok(v)
 }
 
-/// Lower is better; a higher rank in NEW is a regression.
-pub(crate) fn status_rank(s: &str) -> u8 {
-    match s {
-        "satisfied" | "not-applicable" => 0,
-        "waived" => 1,
-        "partial" => 2,
-        "unknown" => 3,
-        _ => 4,
-    }
-}
-
 fn by_id<'a>(v: &'a Value, key: &str) -> BTreeMap<String, &'a Value> {
     v[key]
         .as_array()
@@ -111,7 +100,8 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
                         subject: id.clone(),
                         old: os.into(),
                         new: ns.into(),
-                        regression: status_rank(ns) > status_rank(os),
+                        regression: crate::eval::Status::rank_of(ns)
+                            > crate::eval::Status::rank_of(os),
                     });
                 }
             }

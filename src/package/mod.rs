@@ -87,11 +87,11 @@ pub const PORTFOLIO_LAYOUT: &[(&str, &str)] = &[
     ("portfolio.schema.json", "the JSON Schema of portfolio.json"),
     ("portfolio.csv", "one row per product and requirement"),
     (
-        PRODUCTS,
+        crate::portfolio::PRODUCTS,
         "the product reports and packages merged, one folder per product and release",
     ),
     (
-        ORGANISATION,
+        crate::portfolio::ORGANISATION,
         "the organisation's report or package whose records products inherit",
     ),
     (
@@ -103,11 +103,6 @@ pub const PORTFOLIO_LAYOUT: &[(&str, &str)] = &[
         "SSH signature of MANIFEST.sha256 (ssh-keygen -Y verify, namespace cargo-sdl)",
     ),
 ];
-
-/// The portfolio's folder of merged product reports.
-pub(crate) const PRODUCTS: &str = "products/";
-/// The portfolio's folder of the organisation's records.
-pub(crate) const ORGANISATION: &str = "organisation/";
 
 /// A kind of package: the files it may hold, and the file that marks one (a folder whose
 /// manifest does not list it is not a package of this kind and is never replaced).

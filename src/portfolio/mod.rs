@@ -237,16 +237,13 @@ pub(crate) struct Merged {
 
 /// Lower is better, as `diff` ranks statuses.
 fn rank(s: Status) -> u8 {
-    crate::package::diff::status_rank(s.as_str())
+    Status::rank_of(s.as_str())
 }
 
-fn source_name(s: crate::package::Source) -> &'static str {
-    match s {
-        crate::package::Source::ReportFile => "report.json",
-        crate::package::Source::Directory => "package directory",
-        crate::package::Source::Archive => "package archive",
-    }
-}
+/// The portfolio package's folder of merged product reports.
+pub const PRODUCTS: &str = "products/";
+/// The portfolio package's folder of the organisation's records.
+pub const ORGANISATION: &str = "organisation/";
 
 /// A product's identity: its name, and its remote when the report names one.
 type ProductKey = (String, Option<String>);
@@ -269,9 +266,16 @@ fn release_key(r: &ReportView) -> String {
 
 /// `p0001-widget`: an index that keeps folders apart, and a slug of the name for people.
 fn folder_name(prefix: char, index: usize, name: &str) -> String {
-    let short: String = name.chars().take(40).collect();
-    let slug = crate::render::html::slug(&format!("{prefix}{index:04}-"), &short);
-    slug.to_ascii_lowercase()
+    let slug: String = name
+        .chars()
+        .take(40)
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            _ => '_',
+        })
+        .collect();
+    format!("{prefix}{index:04}-{slug}")
 }
 
 /// Merge the inputs. `excluded` are the inputs already refused while reading; duplicates are
@@ -298,9 +302,14 @@ pub(crate) fn merge(
     let mut seen_release: BTreeMap<(ProductKey, String), String> = BTreeMap::new();
     for i in inputs {
         if let Some(first) = seen_digest.get(&i.sha256) {
+            let reason = if *first == i.given {
+                "duplicate: given twice".into()
+            } else {
+                format!("duplicate: the same report.json as {first}")
+            };
             excluded.push(Excluded {
                 input: i.given,
-                reason: format!("duplicate: the same report.json as {first}"),
+                reason,
             });
             continue;
         }
@@ -351,7 +360,7 @@ pub(crate) fn merge(
     let mut files = BTreeMap::new();
     let mut used = Vec::new();
     let org_view = organisation.as_ref().map(|o| {
-        let folder = crate::package::ORGANISATION.to_string();
+        let folder = ORGANISATION.to_string();
         copy(&mut files, &folder, o);
         used.push(used_input(o, &folder));
         organisation_view(o, &folder)
@@ -365,7 +374,7 @@ pub(crate) fn merge(
         for (n, i) in releases.iter().enumerate() {
             let folder = format!(
                 "{}{id}/{}/",
-                crate::package::PRODUCTS,
+                PRODUCTS,
                 folder_name('r', n + 1, &i.report.product.version)
             );
             copy(&mut files, &folder, i);
@@ -524,7 +533,7 @@ fn page_of(i: &Input, folder: &str) -> Option<String> {
 fn used_input(i: &Input, folder: &str) -> UsedInput {
     UsedInput {
         input: i.given.clone(),
-        source: source_name(i.source).into(),
+        source: i.source.into(),
         sha256: i.sha256.clone(),
         verification: i.verification.clone(),
         folder: folder.into(),

@@ -75,7 +75,7 @@ pub(super) fn attestation_anchor(index: usize) -> String {
 }
 
 /// An element id from a catalogue id: letters, digits, `-` and `_` kept, anything else `_`.
-pub(crate) fn slug(prefix: &str, id: &str) -> String {
+fn slug(prefix: &str, id: &str) -> String {
     let mut s = String::from(prefix);
     s.extend(id.chars().map(|c| {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

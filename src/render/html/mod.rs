@@ -31,7 +31,7 @@ use tera::{Kwargs, State};
 
 #[cfg(test)]
 pub(crate) use href::DOCUMENTS_DIR;
-pub(crate) use href::{commit_anchor, document_href, requirement_anchor, slug};
+pub(crate) use href::{commit_anchor, document_href, requirement_anchor};
 
 use crate::eval::Status;
 use crate::eval::maturity::{LABELS, PracticeMaturity};
