@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub(crate) mod git;
+pub(crate) mod html;
+pub(crate) mod schema;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
