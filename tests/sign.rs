@@ -8,31 +8,9 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 // The machine has an advisory database, so the passing workspace passes (fail closed otherwise).
-use common::{passing_workspace as workspace, sdl_with_advisory_db as sdl, text};
+use common::{keygen, passing_workspace as workspace, public, sdl_with_advisory_db as sdl, text};
 
 const NOW: &str = "2026-11-25T12:00:00Z";
-
-/// `ssh-keygen -t TYPE -N PASSPHRASE -C test -f DIR/NAME`; returns the private key's path.
-fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> PathBuf {
-    let path = dir.join(name);
-    let out = Command::new("ssh-keygen")
-        .args(["-q", "-t", kind, "-N", passphrase, "-C", "test", "-f"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    path
-}
-
-/// The public key line (`ssh-ed25519 AAAA… test`) of a generated key.
-fn public(key: &Path) -> String {
-    let mut p = key.as_os_str().to_owned();
-    p.push(".pub");
-    std::fs::read_to_string(PathBuf::from(p))
-        .unwrap()
-        .trim()
-        .to_string()
-}
 
 fn write_signers(path: &Path, lines: &[String]) -> String {
     std::fs::write(path, lines.join("\n") + "\n").unwrap();

@@ -309,3 +309,25 @@ pub(crate) fn passing_workspace() -> tempfile::TempDir {
         ),
     ])
 }
+
+/// `ssh-keygen -t TYPE -N PASSPHRASE -C test -f DIR/NAME`; returns the private key's path.
+pub(crate) fn keygen(dir: &Path, name: &str, kind: &str, passphrase: &str) -> PathBuf {
+    let path = dir.join(name);
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", kind, "-N", passphrase, "-C", "test", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    path
+}
+
+/// The public key line (`ssh-ed25519 AAAA… test`) of a generated key.
+pub(crate) fn public(key: &Path) -> String {
+    let mut p = key.as_os_str().to_owned();
+    p.push(".pub");
+    std::fs::read_to_string(PathBuf::from(p))
+        .unwrap()
+        .trim()
+        .to_string()
+}
