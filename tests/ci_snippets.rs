@@ -146,3 +146,136 @@ fn the_ci_snippets_parse_and_run_what_cargo_sdl_accepts() {
     // The README shows the GitHub Action.
     assert!(read("README.md").contains("action.yml"));
 }
+
+/// The fenced blocks of one language in a Markdown file, in order.
+fn fenced<'a>(text: &'a str, language: &str) -> Vec<&'a str> {
+    let open = format!("```{language}\n");
+    let mut blocks = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(&open) {
+        let body = &rest[at + open.len()..];
+        let end = body.find("\n```").expect("a closed block");
+        blocks.push(&body[..end + 1]);
+        rest = &body[end + 4..];
+    }
+    blocks
+}
+
+#[test]
+fn the_portfolio_pipelines_parse_and_merge_what_the_matrix_reports() {
+    let rel = "docs/ci/portfolio.md";
+    let text = read(rel);
+    let blocks = fenced(&text, "yaml");
+    assert_eq!(blocks.len(), 2, "a GitHub Actions and a GitLab CI example");
+    let parse = |block: &str| {
+        YamlLoader::load_from_str(block)
+            .unwrap_or_else(|e| panic!("{rel}: not YAML: {e}"))
+            .remove(0)
+    };
+    // Every `cargo sdl` line of both runs cargo-sdl's CLI as it parses today.
+    let commands = check_commands(rel, &text);
+    let portfolio: Vec<&String> = commands
+        .iter()
+        .filter(|c| c.starts_with("cargo sdl portfolio "))
+        .collect();
+    assert_eq!(portfolio.len(), 2, "{commands:?}");
+    for c in &portfolio {
+        assert!(c.contains("--organisation ") && c.contains("--out "), "{c}");
+    }
+
+    // GitHub: a matrix of report jobs keeps each package; the portfolio job needs them,
+    // downloads them and merges the same files.
+    let github = parse(blocks[0]);
+    let jobs = &github["jobs"];
+    let report = &jobs["report"];
+    assert!(
+        report["strategy"]["matrix"]["repository"]
+            .as_vec()
+            .is_some_and(|r| r.len() >= 2)
+    );
+    let steps = |job: &Yaml| -> Vec<Yaml> { job["steps"].as_vec().expect("steps").clone() };
+    let uses = |job: &Yaml| -> Vec<String> {
+        steps(job)
+            .iter()
+            .filter_map(|s| s["uses"].as_str().map(str::to_string))
+            .collect()
+    };
+    for u in uses(report).iter().chain(uses(&jobs["portfolio"]).iter()) {
+        let sha = u.rsplit_once('@').map(|(_, s)| s).unwrap_or("");
+        assert!(
+            sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+            "`{u}` is not pinned to a commit"
+        );
+    }
+    let runs = |job: &Yaml| -> String {
+        steps(job)
+            .iter()
+            .filter_map(|s| s["run"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(runs(report).contains("cargo sdl report --out target/sdl-evidence"));
+    assert!(
+        steps(report)
+            .iter()
+            .filter(|s| s["run"].as_str().is_some())
+            .all(|s| s["shell"].as_str().is_some())
+    );
+    let upload = steps(report)
+        .into_iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("upload-artifact"))
+        })
+        .expect("the report job keeps its package");
+    let kept = upload["with"]["path"].as_str().unwrap();
+    assert!(runs(report).contains(&format!("--archive {kept}")));
+    assert_eq!(jobs["portfolio"]["needs"].as_str(), Some("report"));
+    let download = steps(&jobs["portfolio"])
+        .into_iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("download-artifact"))
+        })
+        .expect("the portfolio job downloads the packages");
+    let folder = download["with"]["path"].as_str().unwrap();
+    assert!(
+        runs(&jobs["portfolio"]).contains(&format!("cargo sdl portfolio {folder}/*/{kept} ")),
+        "the portfolio merges the downloaded packages"
+    );
+
+    // GitLab: parallel:matrix report jobs keep their packages as artifacts; the portfolio job
+    // needs them and merges that folder.
+    let gitlab = parse(blocks[1]);
+    let report = &gitlab["sdl-report"];
+    assert!(
+        report["parallel"]["matrix"][0]["PRODUCT"]
+            .as_vec()
+            .is_some_and(|r| r.len() >= 2)
+    );
+    let kept = report["artifacts"]["paths"][0].as_str().unwrap();
+    let script = |job: &Yaml| -> String {
+        job["script"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .filter_map(|l| l.as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        script(report).contains(&format!("/{kept}")),
+        "the archive goes to {kept}"
+    );
+    let merge = &gitlab["sdl-portfolio"];
+    assert_eq!(merge["needs"][0].as_str(), Some("sdl-report"));
+    assert!(script(merge).contains(&format!("cargo sdl portfolio {kept}*.tar.gz ")));
+    assert_eq!(
+        gitlab[".cargo-sdl"]["before_script"][0]
+            .as_str()
+            .map(|s| s.starts_with("cargo install --locked")),
+        Some(true)
+    );
+}
