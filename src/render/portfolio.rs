@@ -36,11 +36,15 @@ const STATUSES: [(Status, &str, &str); 6] = [
     (Status::NotApplicable, "not applicable", "–"),
 ];
 
-fn label(s: Status) -> (&'static str, &'static str) {
+/// A weakest requirement lists at most this many products; the heatmap and portfolio.csv
+/// have them all.
+const LISTED: usize = 60;
+
+fn mark(s: Status) -> &'static str {
     STATUSES
         .iter()
         .find(|(x, _, _)| *x == s)
-        .map_or(("unknown", "?"), |(_, l, m)| (*l, *m))
+        .map_or("?", |(_, _, m)| *m)
 }
 
 /// A product as the page links it.
@@ -96,10 +100,10 @@ struct HeatRow<'a> {
 
 #[derive(Serialize)]
 struct Cell {
-    status: &'static str,
+    /// `c` and a letter of the status (`cs`, `cp`, `cn`, `cu`, `cw`, `ca`), then ` i` when
+    /// inherited: a thousand products make fifty thousand cells, so each is kept short.
+    class: String,
     mark: &'static str,
-    label: &'static str,
-    inherited: bool,
     href: String,
 }
 
@@ -123,6 +127,8 @@ struct Page<'a> {
     top: usize,
     /// Weakest requirements past the first `top`.
     more: usize,
+    /// Products listed per weakest requirement.
+    listed: usize,
     /// Products whose newest report cites organisation records.
     citing: Vec<&'a ProductView>,
     names: BTreeMap<&'a str, ProductLink<'a>>,
@@ -260,6 +266,7 @@ impl<'a> Page<'a> {
             grids,
             top: TOP,
             more: p.weakest.len().saturating_sub(TOP),
+            listed: LISTED,
             citing: p
                 .products
                 .iter()
@@ -291,7 +298,11 @@ fn counts(of: impl Fn(Status) -> usize) -> Vec<StatusCount> {
 fn cell(prod: &ProductView, requirement: &str) -> Cell {
     let r = prod.requirements.iter().find(|r| r.id == requirement);
     let status = r.map_or(Status::Unknown, |r| r.status);
-    let (label, mark) = label(status);
+    let letter = match status {
+        Status::NotApplicable => 'a',
+        other => other.as_str().chars().next().unwrap_or('u'),
+    };
+    let inherited = r.is_some_and(|r| r.source == "organisation");
     let href = match prod.releases.last() {
         Some(rel) => match &rel.page {
             Some(page) => format!("{page}#{}", super::html::requirement_anchor(requirement)),
@@ -300,14 +311,8 @@ fn cell(prod: &ProductView, requirement: &str) -> Cell {
         None => String::new(),
     };
     Cell {
-        status: status.as_str(),
-        mark,
-        label: if r.is_none() {
-            "not in the report"
-        } else {
-            label
-        },
-        inherited: r.is_some_and(|r| r.source == "organisation"),
+        class: format!("c{letter}{}", if inherited { " i" } else { "" }),
+        mark: if r.is_none() { "" } else { mark(status) },
         href,
     }
 }
