@@ -785,3 +785,123 @@ fn shared(products: &[ProductView], newest: &BTreeMap<String, ReportView>) -> Ve
     });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn input(given: &str, name: &str, remote: Option<&str>, commit: &str, at: &str) -> Input {
+        let report = json!({
+            "generated_at": at,
+            "product": {"name": name, "version": "1.0.0"},
+            "assessed": {"commit": commit, "tags": [], "remote": remote},
+            "practices": [{"id": "SM", "name": "Security management", "maturity": {"level": 2}}],
+            "requirements": [
+                {"id": "SM-1", "practice": "SM", "title": "Development process", "status": "unknown"},
+                {"id": "SR-1", "practice": "SR", "title": "Product security context", "status": "partial"}
+            ],
+            "evidence": {"files": {"state": "absent", "reason": "x"}, "human": {}}
+        });
+        let bytes = serde_json::to_vec(&report).unwrap();
+        Input {
+            given: given.into(),
+            source: "report.json",
+            sha256: crate::digest::sha256_hex(&bytes),
+            manifest_sha256: None,
+            verification: "not verified".into(),
+            files: BTreeMap::from([("report.json".to_string(), bytes)]),
+            report: serde_json::from_value(report).unwrap(),
+        }
+    }
+
+    fn run(inputs: Vec<Input>) -> Portfolio {
+        merge(inputs, None, Vec::new(), "2026-11-29T00:00:00Z".into()).portfolio
+    }
+
+    #[test]
+    fn duplicates_are_decided_the_same_whatever_the_order() {
+        let make = || {
+            vec![
+                input("b.json", "w", None, "c1", "2026-01-01T00:00:00Z"),
+                input("a.json", "w", None, "c1", "2026-01-01T00:00:00Z"),
+                input("old.json", "w", None, "c2", "2026-01-01T00:00:00Z"),
+                input("new.json", "w", None, "c2", "2026-02-01T00:00:00Z"),
+                input(
+                    "other.json",
+                    "w",
+                    Some("https://x/w"),
+                    "c1",
+                    "2026-01-01T00:00:00Z",
+                ),
+            ]
+        };
+        let forward = run(make());
+        let mut reversed = make();
+        reversed.reverse();
+        assert_eq!(forward, run(reversed));
+        let excluded: Vec<(&str, &str)> = forward
+            .excluded
+            .iter()
+            .map(|e| (e.input.as_str(), e.reason.as_str()))
+            .collect();
+        assert_eq!(excluded.len(), 2, "{excluded:?}");
+        assert_eq!(excluded[0].0, "b.json");
+        assert!(excluded[0].1.contains("the same report.json as a.json"));
+        assert_eq!(excluded[1].0, "old.json");
+        assert!(excluded[1].1.contains("assessed again in new.json"));
+        // A remote makes another product of the same name.
+        assert_eq!(forward.products.len(), 2);
+        assert_eq!(forward.products[0].releases.len(), 2);
+        assert_eq!(forward.products[1].remote.as_deref(), Some("https://x/w"));
+    }
+
+    #[test]
+    fn a_citation_matches_by_digest_then_url_then_name() {
+        let mut org = input(
+            "org",
+            "Org",
+            Some("https://git.example.com/org/sdl"),
+            "c",
+            "t",
+        );
+        org.manifest_sha256 = Some("b".repeat(64));
+        let cite_with = |records: &str, name: Option<&str>, sha: Option<String>| {
+            let c = crate::config::OrganisationRef {
+                records: records.into(),
+                name: name.map(str::to_string),
+                sha256: sha,
+            };
+            let got = cite(&c, Some(&org));
+            (got.matched, got.why)
+        };
+        assert!(cite_with("org/report.json", None, Some(org.sha256.clone())).0);
+        assert!(cite_with("org/pkg.tar.gz", None, Some("b".repeat(64))).0);
+        assert!(!cite_with("org/report.json", None, Some("c".repeat(64))).0);
+        assert!(cite_with("https://git.example.com/org/sdl.git/", None, None).0);
+        assert!(cite_with("HTTPS://git.example.com/org/SDL", Some("Org"), None).0);
+        assert!(!cite_with("https://git.example.com/other", None, None).0);
+        let (matched, why) = cite_with("https://git.example.com/org/sdl", Some("Other"), None);
+        assert!(!matched && why.contains("Other"), "{why}");
+        let c = crate::config::OrganisationRef {
+            records: "x".into(),
+            name: None,
+            sha256: None,
+        };
+        assert!(!cite(&c, None).matched);
+    }
+
+    #[test]
+    fn folder_names_are_plain_whatever_the_product_is_called() {
+        assert_eq!(folder_name('p', 7, "Widget Pro"), "p0007-widget_pro");
+        let hostile = folder_name('r', 12345, "../<script>\n/..\\é");
+        assert!(hostile.starts_with("r12345-"));
+        assert!(
+            hostile
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            "{hostile}"
+        );
+        assert!(folder_name('p', 1, &"x".repeat(500)).len() <= 46);
+    }
+}
