@@ -29,7 +29,7 @@ mkdir -p "$work/ws/src"
 printf '[package]\nname = "demo"\nversion = "0.3.0"\nedition = "2021"\n' > "$work/ws/Cargo.toml"
 printf '#![forbid(unsafe_code)]\n' > "$work/ws/src/lib.rs"
 printf '# Security\n\nReport to security@example.com; we answer within 5 days.\n' > "$work/ws/SECURITY.md"
-(cd "$work/ws" && "$sdl" sdl --offline --current-time "$now" check --format json > "$work/base.json") || [ $? -eq 1 ]
+(cd "$work/ws" && "$sdl" sdl --offline --current-time "$now" check --format json > "$work/base.json" 2>/dev/null) || [ $? -eq 1 ]
 "$generate" "$work/base.json" "$n" "$releases" "$work/in"
 inputs=$(find "$work/in" -name '*.json' | wc -l)
 size=$(du -sm "$work/in" | cut -f1)

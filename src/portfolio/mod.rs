@@ -359,27 +359,29 @@ pub(crate) fn merge(
     let (practices, requirements) = catalogue(by_product.values().flatten(), &organisation);
     let mut files = BTreeMap::new();
     let mut used = Vec::new();
-    let org_view = organisation.as_ref().map(|o| {
+    let mut organisation = organisation;
+    let org_view = organisation.as_mut().map(|o| {
         let folder = ORGANISATION.to_string();
-        copy(&mut files, &folder, o);
         used.push(used_input(o, &folder));
-        organisation_view(o, &folder)
+        let view = organisation_view(o, &folder);
+        move_files(&mut files, &folder, o);
+        view
     });
 
     let mut products = Vec::new();
     let mut newest_reports: BTreeMap<String, ReportView> = BTreeMap::new();
-    for (index, ((name, remote), releases)) in by_product.into_iter().enumerate() {
+    for (index, ((name, remote), mut releases)) in by_product.into_iter().enumerate() {
         let id = folder_name('p', index + 1, &name);
         let mut views: Vec<Release> = Vec::new();
-        for (n, i) in releases.iter().enumerate() {
+        for (n, i) in releases.iter_mut().enumerate() {
             let folder = format!(
                 "{}{id}/{}/",
                 PRODUCTS,
                 folder_name('r', n + 1, &i.report.product.version)
             );
-            copy(&mut files, &folder, i);
             used.push(used_input(i, &folder));
             let mut release = release_view(i, &folder);
+            move_files(&mut files, &folder, i);
             if let Some(before) = views.last() {
                 for (req, now) in &release.statuses {
                     match before.statuses.get(req) {
@@ -518,9 +520,11 @@ fn catalogue<'a>(
     (practices, requirements)
 }
 
-fn copy(files: &mut BTreeMap<String, Vec<u8>>, folder: &str, i: &Input) {
-    for (path, bytes) in &i.files {
-        files.insert(format!("{folder}{path}"), bytes.clone());
+/// Move the input's files into the package under `folder` (a thousand packages are not held
+/// twice).
+fn move_files(files: &mut BTreeMap<String, Vec<u8>>, folder: &str, i: &mut Input) {
+    for (path, bytes) in std::mem::take(&mut i.files) {
+        files.insert(format!("{folder}{path}"), bytes);
     }
 }
 
