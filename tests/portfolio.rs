@@ -879,3 +879,46 @@ fn the_portfolio_page_renders_in_headless_chromium() {
     assert!(dom.contains("id=\"heatmap\"") && dom.contains("class=\"heat\""));
     assert_clean_console(&stderr);
 }
+
+#[test]
+fn beyond_forty_products_the_page_groups_and_collapses() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let inputs: Vec<String> = (1..=45)
+        .map(|n| {
+            write_input(
+                d,
+                &format!("p{n}"),
+                &synthetic_report(base(), n, 1),
+                Shape::Json,
+            )
+        })
+        .collect();
+    let out = portfolio(d, &args(&inputs, &["--out", "pf"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let files = tree(&d.join("pf"));
+    let html = text(&files["index.html"]);
+    assert_inert(&html);
+    // The matrix has a row per level, not per product, and still reaches every product.
+    let maturity =
+        &html[html.find("id=\"maturity\"").unwrap()..html.find("id=\"heatmap\"").unwrap()];
+    assert!(maturity.contains("grouped by level"));
+    assert_eq!(
+        maturity.matches("<tr>").count(),
+        1 + 5,
+        "a header and five levels"
+    );
+    for n in 1..=45 {
+        assert!(
+            maturity.contains(&format!(">product-{n:04}</a>")),
+            "product {n}"
+        );
+    }
+    // Each product appears once per practice.
+    assert_eq!(maturity.matches(">product-0001</a>").count(), 8);
+    // The heatmap's grids come in collapsed sections of 25 products, and nothing is open.
+    assert_eq!(html.matches("<details class=\"grid\">").count(), 2);
+    assert!(!html.contains(" open>"), "every section is collapsed");
+    let p = json_of(&files);
+    assert_eq!(p["summary"]["products"], 45);
+}

@@ -4,7 +4,7 @@
 //! `templates/base.css`): one self-contained, printable file without script or external asset,
 //! every product's and organisation's text escaped by tera's autoescape, every link a relative
 //! path into the portfolio package built here from folder names the portfolio chose. It stays
-//! usable at a thousand products: the matrix groups products with the same maturity profile,
+//! usable at a thousand products: the matrix groups the products by level in each practice,
 //! the heatmap shows status counts per requirement and the per-product grids in collapsed
 //! sections of [`CHUNK`] products, and long lists are collapsed.
 
@@ -67,11 +67,19 @@ fn link(p: &ProductView) -> ProductLink<'_> {
     }
 }
 
-/// A row of the maturity matrix: one product, or every product with the same profile.
+/// A row of the maturity matrix: one product and its level in each practice.
 #[derive(Serialize)]
 struct MatrixRow<'a> {
     levels: Vec<Option<u8>>,
-    products: Vec<ProductLink<'a>>,
+    product: ProductLink<'a>,
+}
+
+/// A row of the grouped matrix (beyond [`FULL`] products): one level, and in each practice the
+/// products at that level.
+#[derive(Serialize)]
+struct LevelRow<'a> {
+    level: Option<u8>,
+    cells: Vec<Vec<ProductLink<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -119,7 +127,9 @@ struct Grid<'a> {
 #[derive(Serialize)]
 struct Page<'a> {
     full: bool,
+    /// A row per product, up to [`FULL`] products; else `grouped`.
     matrix: Vec<MatrixRow<'a>>,
+    grouped: Vec<LevelRow<'a>>,
     distribution: Vec<Distribution<'a>>,
     statuses: Vec<StatusCount>,
     heat: Vec<HeatRow<'a>>,
@@ -169,26 +179,36 @@ impl<'a> Page<'a> {
                 .map(|x| newest.and_then(|r| r.maturity.get(&x.id).copied().flatten()))
                 .collect()
         };
-        let matrix = if full {
+        let matrix: Vec<MatrixRow<'a>> = if full {
             p.products
                 .iter()
                 .map(|prod| MatrixRow {
                     levels: levels(prod),
-                    products: vec![link(prod)],
+                    product: link(prod),
                 })
                 .collect()
         } else {
-            // Products with the same levels share a row; the most common profile first.
-            let mut groups: BTreeMap<Vec<Option<u8>>, Vec<ProductLink<'a>>> = BTreeMap::new();
-            for prod in &p.products {
-                groups.entry(levels(prod)).or_default().push(link(prod));
-            }
-            let mut rows: Vec<MatrixRow<'a>> = groups
+            Vec::new()
+        };
+        // Highest level first, products without one last.
+        let grouped = if full {
+            Vec::new()
+        } else {
+            [Some(4), Some(3), Some(2), Some(1), None]
                 .into_iter()
-                .map(|(levels, products)| MatrixRow { levels, products })
-                .collect();
-            rows.sort_by(|a, b| b.products.len().cmp(&a.products.len()));
-            rows
+                .map(|level| LevelRow {
+                    level,
+                    cells: (0..p.practices.len())
+                        .map(|i| {
+                            p.products
+                                .iter()
+                                .filter(|prod| levels(prod)[i] == level)
+                                .map(link)
+                                .collect()
+                        })
+                        .collect(),
+                })
+                .collect()
         };
         let distribution = p
             .practices
@@ -260,6 +280,7 @@ impl<'a> Page<'a> {
         Page {
             full,
             matrix,
+            grouped,
             distribution,
             statuses,
             heat,
