@@ -269,6 +269,19 @@ pub struct ReportArgs {
     /// The package directory to write
     #[arg(long, value_name = "DIR", default_value = "target/sdl-evidence")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+    /// Refuse to write a package when the work tree differs from the commit (release
+    /// pipelines: the package must describe exactly the tagged commit)
+    #[arg(long)]
+    pub require_clean: bool,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// How a package is published: `report` and `portfolio` alike.
+#[derive(Debug, Clone, Args)]
+pub struct PublishArgs {
     /// Replace an existing non-empty DIR
     #[arg(long)]
     pub force: bool,
@@ -279,12 +292,6 @@ pub struct ReportArgs {
     /// `ssh-keygen -Y sign -n cargo-sdl` would (writes MANIFEST.sha256.sig)
     #[arg(long, value_name = "KEY")]
     pub sign: Option<PathBuf>,
-    /// Refuse to write a package when the work tree differs from the commit (release
-    /// pipelines: the package must describe exactly the tagged commit)
-    #[arg(long)]
-    pub require_clean: bool,
-    #[command(flatten)]
-    pub gate: GateArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -302,18 +309,12 @@ pub struct PortfolioArgs {
     /// report.json files, package directories or .tar.gz package archives
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// The portfolio package directory to write
+    /// The portfolio package directory to write (only a previous portfolio package is ever
+    /// replaced)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Replace an existing non-empty DIR (only a previous portfolio package is ever replaced)
-    #[arg(long)]
-    pub force: bool,
-    /// Also write the portfolio package as a reproducible .tar.gz
-    #[arg(long, value_name = "FILE")]
-    pub archive: Option<PathBuf>,
-    /// Sign MANIFEST.sha256 with this unencrypted Ed25519 OpenSSH private key (as `report`)
-    #[arg(long, value_name = "KEY")]
-    pub sign: Option<PathBuf>,
+    #[command(flatten)]
+    pub publish: PublishArgs,
     /// The organisation repository's report.json, package directory or archive: products whose
     /// sdl.toml cites it ([organisation]) inherit its organisation-level records in the view
     #[arg(long, value_name = "DIR|REPORT")]

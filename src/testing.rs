@@ -114,7 +114,7 @@ pub fn synthetic_report(
             let id = req["id"].as_str().unwrap_or_default().to_string();
             let d = draw(&id);
             // Each release moves a requirement one step better with some chance.
-            let step = (0..release).filter(|n| draw(&format!("{id}:{n}")) % 3 == 0);
+            let step = (0..release).filter(|n| draw(&format!("{id}:{n}")).is_multiple_of(3));
             let index = usize::from(d % 5).saturating_sub(step.count());
             req["status"] = Value::from(STATUSES[index.min(4)]);
         }
@@ -138,7 +138,7 @@ pub fn synthetic_report(
         "roles": {"security-lead": {"description": "leads", "holders": ["a"]}},
         "teams": [],
     });
-    if product % 2 == 0
+    if product.is_multiple_of(2)
         && let Some(doc) = r["evidence"]["files"]["value"]["documents"]
             .as_array_mut()
             .and_then(|d| d.first_mut())

@@ -221,25 +221,18 @@ fn the_portfolio_pipelines_parse_and_merge_what_the_matrix_reports() {
             .filter(|s| s["run"].as_str().is_some())
             .all(|s| s["shell"].as_str().is_some())
     );
-    let upload = steps(report)
-        .into_iter()
-        .find(|s| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.contains("upload-artifact"))
-        })
-        .expect("the report job keeps its package");
+    // The step of `job` that uses an action whose name contains `action`.
+    let using = |job: &Yaml, action: &str| -> Yaml {
+        steps(job)
+            .into_iter()
+            .find(|s| s["uses"].as_str().is_some_and(|u| u.contains(action)))
+            .unwrap_or_else(|| panic!("no step uses {action}"))
+    };
+    let upload = using(report, "upload-artifact");
     let kept = upload["with"]["path"].as_str().unwrap();
     assert!(runs(report).contains(&format!("--archive {kept}")));
     assert_eq!(jobs["portfolio"]["needs"].as_str(), Some("report"));
-    let download = steps(&jobs["portfolio"])
-        .into_iter()
-        .find(|s| {
-            s["uses"]
-                .as_str()
-                .is_some_and(|u| u.contains("download-artifact"))
-        })
-        .expect("the portfolio job downloads the packages");
+    let download = using(&jobs["portfolio"], "download-artifact");
     let folder = download["with"]["path"].as_str().unwrap();
     assert!(
         runs(&jobs["portfolio"]).contains(&format!("cargo sdl portfolio {folder}/*/{kept} ")),

@@ -3,10 +3,11 @@
 
 mod common;
 
-use common::html::{assert_clean_console, assert_inert, attribute_values, chromium, run_chromium};
+use common::html::{
+    assert_clean_console, assert_inert, attribute_values, chromium, run_chromium, screenshot,
+};
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use cargo_sdl::catalog::Level;
 use cargo_sdl::config::{Product, Waiver};
@@ -649,24 +650,7 @@ fn renders_in_headless_chromium() {
             .any(|h| h.starts_with("http:") || h.starts_with("https:") || h.starts_with("//")),
     );
 
-    let shot_dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    std::fs::create_dir_all(shot_dir).unwrap();
-    let shot = shot_dir.join("html-screenshot.png");
-    let _ = std::fs::remove_file(&shot);
-    run_chromium(
-        &bin,
-        profile.path(),
-        &page,
-        &[&format!("--screenshot={}", shot.display())],
-    );
-    let png = std::fs::read(&shot).expect("chromium wrote the screenshot");
-    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
-    assert!(
-        png.len() > 20_000,
-        "screenshot suspiciously small: {} bytes",
-        png.len()
-    );
-    eprintln!("screenshot: {}", shot.display());
+    screenshot(&bin, profile.path(), &page, "html-screenshot.png");
 
     let (dom, stderr) = run_chromium(
         &bin,

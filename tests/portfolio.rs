@@ -9,8 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
 
+use cargo_sdl::eval::Status;
 use cargo_sdl::testing::synthetic_report;
-use common::html::{assert_clean_console, assert_inert, attribute_values, chromium, run_chromium};
+use common::html::{
+    assert_clean_console, assert_inert, attribute_values, chromium, run_chromium, screenshot,
+};
 use common::{sdl, text};
 use serde_json::{Value, json};
 
@@ -24,19 +27,24 @@ fn base() -> &'static Value {
             "SECURITY.md",
             "# Security\n\nReport to security@example.com; we answer within 5 days.\n",
         )]);
-        let out = sdl(
-            ws.path(),
-            &[
-                "--offline",
-                "--current-time",
-                NOW,
-                "check",
-                "--format",
-                "json",
-            ],
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)))
+        check_json(ws.path())
     })
+}
+
+/// `check --format json` in `dir` at the pinned time: the report.
+fn check_json(dir: &Path) -> Value {
+    let out = sdl(
+        dir,
+        &[
+            "--offline",
+            "--current-time",
+            NOW,
+            "check",
+            "--format",
+            "json",
+        ],
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)))
 }
 
 fn bytes(v: &Value) -> Vec<u8> {
@@ -131,17 +139,6 @@ fn args<'a>(inputs: &'a [String], extra: &[&'a str]) -> Vec<&'a str> {
     a
 }
 
-/// A rank like `diff`'s: lower is better.
-fn rank(s: &str) -> u8 {
-    match s {
-        "satisfied" | "not-applicable" => 0,
-        "waived" => 1,
-        "partial" => 2,
-        "unknown" => 3,
-        _ => 4,
-    }
-}
-
 #[test]
 fn three_products_with_two_releases_merge_into_a_package_that_verifies() {
     let dir = tempfile::tempdir().unwrap();
@@ -182,7 +179,10 @@ fn three_products_with_two_releases_merge_into_a_package_that_verifies() {
         let mut better = Vec::new();
         let mut worse = Vec::new();
         for (id, s) in new.as_object().unwrap() {
-            let (then, now) = (rank(old[id].as_str().unwrap()), rank(s.as_str().unwrap()));
+            let (then, now) = (
+                Status::rank_of(old[id].as_str().unwrap()),
+                Status::rank_of(s.as_str().unwrap()),
+            );
             if now < then {
                 better.push(id.clone());
             } else if now > then {
@@ -766,19 +766,7 @@ fn a_report_records_the_organisation_its_configuration_cites() {
             "[organisation]\nrecords = \"org/report.json\"\nname = \"Example Org\"\n",
         ),
     ]);
-    let out = sdl(
-        ws.path(),
-        &[
-            "--offline",
-            "--current-time",
-            NOW,
-            "check",
-            "--format",
-            "json",
-        ],
-    );
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stderr)));
+    let report = check_json(ws.path());
     let sha = cargo_sdl::digest::sha256_hex(org_report.as_bytes());
     assert_eq!(
         report["organisation"],
@@ -842,22 +830,7 @@ fn the_portfolio_page_renders_in_headless_chromium() {
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(attribute_values(&html, "src").is_empty());
     let profile = tempfile::tempdir().unwrap();
-    let shot_dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    std::fs::create_dir_all(shot_dir).unwrap();
-    let shot = shot_dir.join("portfolio-screenshot.png");
-    let _ = std::fs::remove_file(&shot);
-    run_chromium(
-        &bin,
-        profile.path(),
-        &page,
-        &[&format!("--screenshot={}", shot.display())],
-    );
-    let png = std::fs::read(&shot).expect("chromium wrote the screenshot");
-    assert!(
-        png.starts_with(b"\x89PNG") && png.len() > 20_000,
-        "{} bytes",
-        png.len()
-    );
+    screenshot(&bin, profile.path(), &page, "portfolio-screenshot.png");
     let (dom, stderr) = run_chromium(
         &bin,
         profile.path(),

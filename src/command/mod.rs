@@ -109,6 +109,17 @@ pub fn resolve_clock(current_time: Option<&str>) -> anyhow::Result<(OffsetDateTi
     Ok((OffsetDateTime::now_utc(), "clock"))
 }
 
+/// The key that signs a package's manifest (`--sign KEY`), checked before any work is done.
+fn signer(
+    publish: &crate::cli::PublishArgs,
+) -> anyhow::Result<Option<crate::package::sign::SigningKey>> {
+    Ok(publish
+        .sign
+        .as_deref()
+        .map(crate::package::sign::SigningKey::load)
+        .transpose()?)
+}
+
 /// Load the catalogue: the embedded one plus `--practices DIR`.
 pub fn load_catalog(global: &GlobalOptions) -> anyhow::Result<Catalog> {
     Ok(match &global.practices {

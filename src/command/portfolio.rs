@@ -30,15 +30,11 @@ pub fn run(
     let signers = signers_path
         .map(|p| AllowedSigners::load(p).map(|s| (p.as_path(), s)))
         .transpose()?;
-    let signer = args
-        .sign
-        .as_deref()
-        .map(package::sign::SigningKey::load)
-        .transpose()?;
+    let signer = super::signer(&args.publish)?;
     let destination = package::publish::Destination::check_outside_workspace(
         &args.out,
-        args.archive.as_deref(),
-        args.force,
+        args.publish.archive.as_deref(),
+        args.publish.force,
         package::PORTFOLIO_PACKAGE,
     )?;
     let (now, _) = super::resolve_clock(global.current_time.as_deref())?;

@@ -17,15 +17,16 @@ pub fn run(
 ) -> anyhow::Result<RunOutcome> {
     // The key and the destination are checked before the long collection, and no package is
     // written with either unusable.
-    let signer = args
-        .sign
-        .as_deref()
-        .map(package::sign::SigningKey::load)
-        .transpose()?;
+    let signer = super::signer(&args.publish)?;
     gate::check_args(&args.gate, catalog)?;
     let ws = workspace::locate(global.manifest_path.as_deref())?;
-    let destination =
-        package::publish::Destination::check(&args.out, args.archive.as_deref(), args.force, &ws)?;
+    let publish = &args.publish;
+    let destination = package::publish::Destination::check(
+        &args.out,
+        publish.archive.as_deref(),
+        publish.force,
+        &ws,
+    )?;
     let report = super::build_report_in(global, catalog, &ws, progress)?;
     if args.require_clean {
         require_clean(&report)?;

@@ -233,7 +233,7 @@ impl Status {
     /// A status written as text (`report.json`, possibly of another version), ranked: lower is
     /// better, and a higher rank in a newer report is a regression (`diff`, the portfolio's
     /// trends). Text that is no status ranks as the worst.
-    pub(crate) fn rank_of(s: &str) -> u8 {
+    pub fn rank_of(s: &str) -> u8 {
         match s {
             "satisfied" | "not-applicable" => 0,
             "waived" => 1,

@@ -158,8 +158,12 @@ pub fn render_html(p: &Portfolio, package: &[(&str, &str)]) -> anyhow::Result<St
                 .map_or("unknown", |(_, l, _)| *l)
         },
     );
-    tera.add_raw_templates([(TEMPLATE_NAME, TEMPLATE), super::html::BASE_CSS])
-        .context("the embedded portfolio template does not parse")?;
+    tera.add_raw_templates(
+        super::html::SHARED
+            .into_iter()
+            .chain([(TEMPLATE_NAME, TEMPLATE)]),
+    )
+    .context("the embedded portfolio template does not parse")?;
     let mut ctx = tera::Context::new();
     ctx.insert("p", p);
     ctx.insert("page", &page);

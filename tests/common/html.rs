@@ -169,3 +169,27 @@ pub(crate) fn assert_clean_console(stderr: &str) {
         );
     }
 }
+
+/// A screenshot of `page` by headless Chromium, kept as `name` under the test target's folder
+/// for a person to look at; fails unless it is a PNG of a page that rendered something.
+pub(crate) fn screenshot(bin: &Path, profile: &Path, page: &Path, name: &str) -> Vec<u8> {
+    let shot_dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(shot_dir).unwrap();
+    let shot = shot_dir.join(name);
+    let _ = std::fs::remove_file(&shot);
+    run_chromium(
+        bin,
+        profile,
+        page,
+        &[&format!("--screenshot={}", shot.display())],
+    );
+    let png = std::fs::read(&shot).expect("chromium wrote the screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    assert!(
+        png.len() > 20_000,
+        "screenshot suspiciously small: {} bytes",
+        png.len()
+    );
+    eprintln!("screenshot: {}", shot.display());
+    png
+}

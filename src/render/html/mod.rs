@@ -41,8 +41,12 @@ use index::Index;
 
 const TEMPLATE_NAME: &str = "report.html";
 const TEMPLATE: &str = include_str!("../../../templates/report.html");
-/// The styles the report page and the portfolio page share.
-pub(crate) const BASE_CSS: (&str, &str) = ("base.css", include_str!("../../../templates/base.css"));
+/// What the report page and the portfolio page share: the document head (its content security
+/// policy) and the styles.
+pub(crate) const SHARED: [(&str, &str); 2] = [
+    ("head.html", include_str!("../../../templates/head.html")),
+    ("base.css", include_str!("../../../templates/base.css")),
+];
 
 /// Statuses in the order the page shows them, with their labels.
 const STATUSES: [(Status, &str); 6] = [
@@ -61,7 +65,7 @@ pub fn render_html(report: &Report, package: &[(&str, &str)]) -> anyhow::Result<
     let mut tera = tera::Tera::new();
     // Before the template: tera checks that every filter it names exists.
     register_filters(&mut tera, report);
-    tera.add_raw_templates([(TEMPLATE_NAME, TEMPLATE), BASE_CSS])
+    tera.add_raw_templates(SHARED.into_iter().chain([(TEMPLATE_NAME, TEMPLATE)]))
         .context("the embedded HTML template does not parse")?;
     let mut ctx = tera::Context::new();
     ctx.insert("report", report);
