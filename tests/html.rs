@@ -4,7 +4,8 @@
 mod common;
 
 use common::html::{
-    assert_clean_console, assert_inert, attribute_values, chromium, run_chromium, screenshot,
+    assert_clean_console, assert_inert, attribute_values, require_chromium, run_chromium,
+    screenshot,
 };
 
 use std::collections::BTreeMap;
@@ -607,11 +608,7 @@ fn snapshot_of_a_small_report() {
 
 #[test]
 fn renders_in_headless_chromium() {
-    let Some(bin) = chromium() else {
-        common::missing_named(
-            "chromium",
-            "no chromium found (set CHROMIUM, or install Debian's `chromium`)",
-        );
+    let Some(bin) = require_chromium() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -12,7 +12,8 @@ use std::sync::OnceLock;
 use cargo_sdl::eval::Status;
 use cargo_sdl::testing::synthetic_report;
 use common::html::{
-    assert_clean_console, assert_inert, attribute_values, chromium, run_chromium, screenshot,
+    assert_clean_console, assert_inert, attribute_values, require_chromium, run_chromium,
+    screenshot,
 };
 use common::{sdl, text};
 use serde_json::{Value, json};
@@ -726,26 +727,20 @@ fn only_a_previous_portfolio_is_ever_replaced() {
         &d.join("report-pkg"),
         &package_files(&synthetic_report(base(), 1, 1)),
     );
-    let out = portfolio(d, &[&input, "--out", "report-pkg", "--force"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("does not list portfolio.json"),
-        "{}",
-        text(&out.stderr)
+    let refused = |args: &[&str], says: &str| {
+        let out = portfolio(d, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains(says), "{}", text(&out.stderr));
+    };
+    refused(
+        &[&input, "--out", "report-pkg", "--force"],
+        "does not list portfolio.json",
     );
     // The current folder is never the package.
-    let out = portfolio(d, &[&input, "--out", "."]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("the current folder"),
-        "{}",
-        text(&out.stderr)
-    );
+    refused(&[&input, "--out", "."], "the current folder");
     let out = portfolio(d, &[&input, "--out", "pf"]);
     assert_eq!(out.status.code(), Some(0));
-    let out = portfolio(d, &[&input, "--out", "pf"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("pass --force"));
+    refused(&[&input, "--out", "pf"], "pass --force");
     let out = portfolio(d, &[&input, "--out", "pf", "--force"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let leftovers: Vec<PathBuf> = std::fs::read_dir(d)
@@ -813,11 +808,7 @@ fn a_report_records_the_organisation_its_configuration_cites() {
 
 #[test]
 fn the_portfolio_page_renders_in_headless_chromium() {
-    let Some(bin) = chromium() else {
-        common::missing_named(
-            "chromium",
-            "no chromium found (set CHROMIUM, or install Debian's `chromium`)",
-        );
+    let Some(bin) = require_chromium() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -84,7 +84,19 @@ pub(crate) fn assert_inert(html: &str) {
     }
 }
 
-pub(crate) fn chromium() -> Option<PathBuf> {
+/// Chromium, or `None` after [`super::missing_named`] (a failure under CI).
+pub(crate) fn require_chromium() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        super::missing_named(
+            "chromium",
+            "no chromium found (set CHROMIUM, or install Debian's `chromium`)",
+        );
+    }
+    found
+}
+
+fn chromium() -> Option<PathBuf> {
     let candidates: Vec<PathBuf> = std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
         .into_iter()
