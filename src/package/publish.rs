@@ -374,15 +374,7 @@ impl Destination {
             .with_context(|| format!("creating {}", terminal(&parent.display().to_string())))?;
         clean_stale_folders(&self.dir, self.layout);
         let staging = Staging::create(self.dir.sibling("partial"))?;
-        for (path, bytes) in files {
-            let target = staging.path.join(path);
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir).with_context(|| {
-                    format!("creating {}", terminal(&dir.display().to_string()))
-                })?;
-            }
-            write_new(&target, bytes)?;
-        }
+        write_files(&staging.path, files)?;
         // The package on disk must verify before it is published.
         let written = super::read_dir(&staging.path)?;
         let mut diffs = written.problems;
@@ -481,6 +473,42 @@ fn kind_of(ty: std::fs::FileType) -> &'static str {
     } else {
         crate::repo_fs::kind_of(ty)
     }
+}
+
+/// How many threads write a package's files. Each file is flushed to disk before the package
+/// is renamed into place; flushes made side by side are committed together by the filesystem,
+/// which makes a portfolio of a thousand packages several times faster to write than one flush
+/// after another.
+const WRITERS: usize = 8;
+
+/// Write every file of `files` below `root` (each new, flushed), on up to [`WRITERS`] threads.
+fn write_files(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<()> {
+    let all: Vec<(&String, &Vec<u8>)> = files.iter().collect();
+    let per_thread = all.len().div_ceil(WRITERS).max(1);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = all
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || -> anyhow::Result<()> {
+                    for (path, bytes) in chunk {
+                        let target = root.join(path);
+                        if let Some(dir) = target.parent() {
+                            // Safe to race: another thread creating the same folder is no error.
+                            std::fs::create_dir_all(dir).with_context(|| {
+                                format!("creating {}", terminal(&dir.display().to_string()))
+                            })?;
+                        }
+                        write_new(&target, bytes)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        writers.into_iter().try_for_each(|w| {
+            w.join()
+                .map_err(|_| anyhow!("a thread writing the package failed"))?
+        })
+    })
 }
 
 /// Create `path` (which must not exist) with `bytes`, flushed to disk.
