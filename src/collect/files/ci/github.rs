@@ -255,7 +255,9 @@ pub(in crate::collect::files) fn analyse(
             {
                 let cwd =
                     working_directory(&[step.get("working-directory"), job_dir, workflow_dir]);
-                let found = match JobEnv::of(&doc, job, index).alternatives(step, script) {
+                let found = match JobEnv::of(follower.repo(), &doc, job, index)
+                    .alternatives(step, script)
+                {
                     // `${{ env.CARGO }} test`: what every value of the variables runs.
                     Some(scripts) => agreed(
                         scripts

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::collect::files::Repo;
 use crate::collect::files::yaml::Node;
 
 fn re(pattern: &str) -> Regex {
@@ -76,10 +77,20 @@ fn literal(value: &str) -> bool {
     !rest.contains('$') && !rest.contains('`')
 }
 
+/// Whether a file of the repository that `script` names (`./ci/setup.sh`, `python
+/// tools/env.py`) mentions `GITHUB_ENV`, or cannot be read to tell.
+fn writes_in_scripts(repo: &Repo<'_>, script: &str) -> bool {
+    script
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\''))
+        .map(|w| w.trim_start_matches("./"))
+        .filter(|w| !w.is_empty() && !w.contains('$') && repo.has(w))
+        .any(|w| repo.read(w).map_or(true, |t| t.text.contains("GITHUB_ENV")))
+}
+
 impl JobEnv {
     /// The names the workflow (`doc`) and the job set, and what the job's steps before step
     /// number `before` write (a write reaches only the steps after it).
-    pub(super) fn of(doc: &Node, job: &Node, before: usize) -> JobEnv {
+    pub(super) fn of(repo: &Repo<'_>, doc: &Node, job: &Node, before: usize) -> JobEnv {
         let mut env = JobEnv::default();
         for map in [doc.get("env"), job.get("env")].into_iter().flatten() {
             if !map.is_map() {
@@ -110,6 +121,11 @@ impl JobEnv {
             let Some(script) = step.get("run").and_then(Node::as_str) else {
                 continue;
             };
+            // A repository script may write to the file too (`./ci/setup.sh`): one that names
+            // it leaves every name unresolved.
+            if writes_in_scripts(repo, script) {
+                env.opaque = true;
+            }
             for line in script.lines().filter(|l| l.contains("GITHUB_ENV")) {
                 match WRITE.captures(line) {
                     Some(c) if c[1] == c[4] => {
@@ -212,7 +228,7 @@ mod tests {
             "      - run: ${{ env.CARGO }} test ${{ env.FLAGS }}\n",
             "        id: s\n",
         ));
-        let env = JobEnv::of(&doc, &job, usize::MAX);
+        let env = JobEnv::of(&Repo::in_memory(&[]), &doc, &job, usize::MAX);
         let step = &job.get("steps").unwrap().items()[2];
         let got = env
             .alternatives(step, "${{ env.CARGO }} test ${{ env.FLAGS }}")
@@ -263,7 +279,7 @@ mod tests {
                 "jobs:\n  t:\n    env:\n      CARGO: cargo\n    steps:\n{steps}      - run: x\n"
             );
             let (doc, job) = parse_job(&text);
-            let env = JobEnv::of(&doc, &job, usize::MAX);
+            let env = JobEnv::of(&Repo::in_memory(&[]), &doc, &job, usize::MAX);
             let step = job.get("steps").unwrap().items().last().unwrap().clone();
             assert_eq!(
                 env.alternatives(&step, "${{ env.CARGO }} test"),
@@ -273,7 +289,7 @@ mod tests {
         }
         let (doc, job) =
             parse_job("env: ${{ fromJSON(x) }}\njobs:\n  t:\n    steps:\n      - run: x\n");
-        let env = JobEnv::of(&doc, &job, usize::MAX);
+        let env = JobEnv::of(&Repo::in_memory(&[]), &doc, &job, usize::MAX);
         let step = job.get("steps").unwrap().items()[0].clone();
         assert_eq!(env.alternatives(&step, "${{ env.CARGO }} test"), None);
     }
@@ -288,15 +304,41 @@ mod tests {
             "      - run: ${{ env.CARGO }} test\n",
         ));
         let steps = job.get("steps").unwrap().items();
-        let first = JobEnv::of(&doc, &job, 0);
+        let first = JobEnv::of(&Repo::in_memory(&[]), &doc, &job, 0);
         assert_eq!(
             first
                 .alternatives(&steps[0], "${{ env.CARGO }} test")
                 .unwrap(),
             ["cargo test"]
         );
-        let last = JobEnv::of(&doc, &job, 3);
+        let last = JobEnv::of(&Repo::in_memory(&[]), &doc, &job, 3);
         assert_eq!(last.alternatives(&steps[3], "${{ env.CARGO }} test"), None);
+    }
+
+    #[test]
+    fn a_repository_script_that_names_github_env_may_set_anything() {
+        let (doc, job) = parse_job(concat!(
+            "jobs:\n  t:\n    env:\n      CARGO: cargo\n    steps:\n",
+            "      - run: ./ci/setup.sh && bash ci/other.sh\n",
+            "      - run: ${{ env.CARGO }} test\n",
+        ));
+        let steps = job.get("steps").unwrap().items();
+        let quiet = Repo::in_memory(&[
+            ("ci/setup.sh", "apt-get install -y x\n"),
+            ("ci/other.sh", "true\n"),
+        ]);
+        let env = JobEnv::of(&quiet, &doc, &job, 1);
+        assert_eq!(
+            env.alternatives(&steps[1], "${{ env.CARGO }} test")
+                .unwrap(),
+            ["cargo test"]
+        );
+        let writes = Repo::in_memory(&[
+            ("ci/setup.sh", "apt-get install -y x\n"),
+            ("ci/other.sh", "echo CARGO=echo >> \"$GITHUB_ENV\"\n"),
+        ]);
+        let env = JobEnv::of(&writes, &doc, &job, 1);
+        assert_eq!(env.alternatives(&steps[1], "${{ env.CARGO }} test"), None);
     }
 
     #[test]
@@ -304,7 +346,7 @@ mod tests {
         let (doc, job) = parse_job(
             "jobs:\n  t:\n    env:\n      A: x\n    steps:\n      - run: y\n        env:\n          A: step\n",
         );
-        let env = JobEnv::of(&doc, &job, usize::MAX);
+        let env = JobEnv::of(&Repo::in_memory(&[]), &doc, &job, usize::MAX);
         let step = job.get("steps").unwrap().items()[0].clone();
         assert_eq!(
             env.alternatives(&step, "${{ env.A }}").unwrap(),
@@ -318,7 +360,7 @@ mod tests {
             }
         }
         let (doc, job) = parse_job(&text);
-        let env = JobEnv::of(&doc, &job, usize::MAX);
+        let env = JobEnv::of(&Repo::in_memory(&[]), &doc, &job, usize::MAX);
         let step = job.get("steps").unwrap().items()[0].clone();
         assert_eq!(
             env.alternatives(&step, "${{ env.A }}${{ env.B }}${{ env.C }}")
