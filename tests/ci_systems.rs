@@ -547,3 +547,52 @@ fn jobs_that_never_run_or_whose_failures_are_ignored_do_not_count() {
         assert_eq!(o, Outcome::Fail, "{m}");
     }
 }
+
+/// A workflow that runs `${{ env.CARGO }} test`, with `CARGO: cargo` in the job and a step that
+/// switches it to `cross` through `$GITHUB_ENV` (ripgrep's CI): every value runs the tests, so
+/// the tests run. A value known only at run time, or an action that may set the variable,
+/// leaves the command known only at run time: unknown, never a pass.
+#[test]
+fn env_variables_written_in_the_workflow_are_resolved() {
+    let workflow = |switch: &str| {
+        format!(
+            "on: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: x\n    env:\n      \
+             CARGO: cargo\n      TARGET_FLAGS:\n    steps:\n      - uses: actions/checkout@v4\n      \
+             - run: |\n          {switch}\n          echo \"TARGET_FLAGS=--target ${{{{ matrix.target }}}}\" >> $GITHUB_ENV\n      \
+             - run: ${{{{ env.CARGO }}}} test --workspace ${{{{ env.TARGET_FLAGS }}}}\n      \
+             - run: |\n          if [[ \"${{{{ matrix.os }}}}\" == \"linux\" || \"$X\" == 1 ]]; then\n            cargo clippy\n          fi\n"
+        )
+    };
+    let f = repo(&[(
+        ".github/workflows/ci.yml",
+        &workflow("echo \"CARGO=cross\" >> $GITHUB_ENV"),
+    )]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_eq!(o, Outcome::Pass, "{m}");
+    // `[[ … || … ]]` is a test, not two commands: nothing in it is "known only at run time".
+    let (o, m) = outcome(&f, "ci-runs-clippy");
+    assert_eq!(o, Outcome::Pass, "{m}");
+
+    for (switch, why) in [
+        ("echo \"CARGO=$TOOL\" >> $GITHUB_ENV", "a shell variable"),
+        (
+            "cat tools.env >> $GITHUB_ENV",
+            "a write that is not NAME=value",
+        ),
+        (
+            "echo \"CARGO=echo\" >> $GITHUB_ENV",
+            "a value that runs no tests",
+        ),
+    ] {
+        let f = repo(&[(".github/workflows/ci.yml", &workflow(switch))]);
+        let (o, m) = outcome(&f, "ci-runs-tests");
+        assert_ne!(o, Outcome::Pass, "{why}: {m}");
+    }
+    let hidden = workflow("echo ok").replace(
+        "      - uses: actions/checkout@v4\n",
+        "      - uses: actions/checkout@v4\n      - uses: some/sets-env@v1\n",
+    );
+    let f = repo(&[(".github/workflows/ci.yml", &hidden)]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_eq!(o, Outcome::Unknown, "an action that may set CARGO: {m}");
+}

@@ -176,6 +176,17 @@ fn re(pattern: &str) -> Regex {
 static THREAT_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"^((?:T|TM|TH|THR|THREAT|RISK)-?\d+(?:\.\d+)*)(?:$|[\s:.\-–—)]+(.*)$)"));
 /// A disposition line under a threat heading, its value after the label.
+/// A line that introduces a list of threats: "Specific threats (non-exhaustive):",
+/// "Threats:", "Identified threats to the update channel:".
+static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:specific|known|main|key|identified|relevant|considered)?\s*threats\b[^:.]{0,60}:$")
+});
+/// A heading over a list of threats: "Threats", "Specific threats".
+static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:specific|known|main|key|identified|relevant|considered)?\s*threats(?:\s*\(non-exhaustive\))?$",
+    )
+});
 static DISPOSITION_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:(disposition|mitigations?|status|decision|treatment|response|resolution|countermeasures?)\s*:|(mitigated\s+by)\b)(.*)$",
@@ -345,6 +356,7 @@ pub(super) fn prose(doc: &Outline<'_>) -> ThreatCounts {
             severity: false,
         });
     }
+    listed(doc, &mut threats);
     let known: BTreeSet<String> = threats.iter().map(|t| t.key.clone()).collect();
     for (ids, threat) in references {
         if !ids.iter().all(|id| known.contains(id)) {
@@ -352,6 +364,54 @@ pub(super) fn prose(doc: &Outline<'_>) -> ThreatCounts {
         }
     }
     merge(threats)
+}
+
+/// Why a threat of a bullet list has no decision of its own.
+const LISTED: &str = "listed as a bullet; the mitigations, if any, are not tied to it";
+
+/// The threats of bullet lists that a line or a heading introduces as threats ("Specific
+/// threats (non-exhaustive):", "### Threats"): each item is a threat, without a disposition of
+/// its own, since a list of mitigations beside it does not say which threat each addresses.
+fn listed(doc: &Outline<'_>, threats: &mut Vec<Threat>) {
+    let lines = &doc.lines;
+    let mut i = 0;
+    while i < lines.len() {
+        let l = &lines[i];
+        let intro = match l.kind {
+            LineKind::Heading(_) => LIST_HEADING.is_match(&doc.heading_text(i)),
+            LineKind::Text => {
+                !text::is_list_item(&l.visible) && LIST_INTRO.is_match(l.visible.trim())
+            }
+            _ => false,
+        };
+        i += 1;
+        if !intro {
+            continue;
+        }
+        // The list: items, their indented continuation lines, blank lines between items.
+        while i < lines.len() {
+            let item = &lines[i];
+            match item.kind {
+                LineKind::Blank => {}
+                LineKind::Text if text::is_list_item(&item.visible) => {
+                    let label = clip(&clean(&text::strip_list_marker(&item.visible)));
+                    if !label.is_empty() {
+                        threats.push(Threat {
+                            key: label.to_lowercase(),
+                            label,
+                            line: item.no,
+                            why: Some(LISTED.into()),
+                            mitigation: false,
+                            severity: false,
+                        });
+                    }
+                }
+                LineKind::Text if item.raw.starts_with([' ', '\t']) => {}
+                _ => break,
+            }
+            i += 1;
+        }
+    }
 }
 
 /// Read one table: the threats of its rows when it has a threat column.
@@ -466,6 +526,7 @@ fn merge(threats: Vec<Threat>) -> ThreatCounts {
         counts.total += 1;
         counts.with_mitigation += usize::from(t.why.is_none() && t.mitigation);
         counts.with_severity += usize::from(t.severity);
+        counts.listed += usize::from(t.why.as_deref() == Some(LISTED));
         match &t.why {
             None => counts.dispositioned += 1,
             Some(why) if counts.undecided_examples.len() < 10 => {
@@ -507,6 +568,7 @@ mod tests {
                 with_severity: 2,
                 undecided_examples: vec!["Tampering".into()],
                 undecided_at: vec![],
+                listed: 0,
             }
         );
         let v1: Value = serde_json::from_str(

@@ -4,6 +4,7 @@
 //! A step that uses a local composite action is judged by the action's steps.
 
 use super::follow::Follower;
+use super::github_env::JobEnv;
 use super::{Acc, link, literally_false, maybe_set};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
@@ -69,6 +70,19 @@ fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
 }
 
 /// The activity a known action is evidence of, at the end of `chain`.
+/// The activities of the first of several readings of one step that every other reading
+/// has too: a step counts for an activity only if it runs it whatever the variables hold.
+fn agreed(mut readings: Vec<Vec<Activity>>) -> Vec<Activity> {
+    if readings.is_empty() {
+        return Vec::new();
+    }
+    let first = readings.remove(0);
+    first
+        .into_iter()
+        .filter(|a| readings.iter().all(|r| r.iter().any(|b| b.kind == a.kind)))
+        .collect()
+}
+
 fn known_action(uses: &str, chain: &[Link]) -> Vec<Activity> {
     let name = uses
         .split('@')
@@ -151,7 +165,13 @@ pub(in crate::collect::files) fn analyse(
             .get("defaults")
             .and_then(|d| d.get("run"))
             .and_then(|r| r.get("working-directory"));
-        for step in job.get("steps").map(Node::items).unwrap_or_default() {
+        for (index, step) in job
+            .get("steps")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             let mut step_activities: Vec<Activity> = Vec::new();
             if let Some(uses_node) = step.get("uses")
                 && let Some(uses) = uses_node.as_str()
@@ -235,10 +255,19 @@ pub(in crate::collect::files) fn analyse(
             {
                 let cwd =
                     working_directory(&[step.get("working-directory"), job_dir, workflow_dir]);
-                merge(
-                    &mut step_activities,
-                    follower.script(acc, &file, run.line, script, &cwd),
-                );
+                let found = match JobEnv::of(follower.repo(), &doc, job, index)
+                    .alternatives(step, script)
+                {
+                    // `${{ env.CARGO }} test`: what every value of the variables runs.
+                    Some(scripts) => agreed(
+                        scripts
+                            .iter()
+                            .map(|s| follower.script(acc, &file, run.line, s, &cwd))
+                            .collect(),
+                    ),
+                    None => follower.script(acc, &file, run.line, script, &cwd),
+                };
+                merge(&mut step_activities, found);
                 if !privileged.is_empty() {
                     for (offset, l) in script.lines().enumerate() {
                         let fetches_head = l.contains("gh pr checkout")
