@@ -28,6 +28,14 @@ static WRITE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// What may keep a later line of a script from running, or make it no command at all: a
+/// condition, a loop, a function, an early exit, a here-document.
+static CONTROL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:^|[\s;&|(){}])(?:if|then|else|elif|case|esac|for|while|until|do|done|select|exit|return|exec|function|break|continue)(?:$|[\s;&|(){}])|&&|\|\||\(\)|<<",
+    )
+});
+
 /// `${{ env.NAME }}`.
 static REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| re(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}"));
@@ -77,6 +85,21 @@ fn literal(value: &str) -> bool {
     !rest.contains('$') && !rest.contains('`')
 }
 
+/// Whether the value `echo` writes is the text after `NAME=`: no backslash (`sh`'s `echo`
+/// turns `\n` into a line break, a second `NAME=value`), and, unquoted, nothing the shell
+/// reads (`echo X=1;echo CARGO=echo >> $GITHUB_ENV` writes only the second).
+fn plain(quote: &str, value: &str) -> bool {
+    !value.contains('\\')
+        && (!quote.is_empty()
+            || EXPRESSION.replace_all(value, "").chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        '_' | '.' | '/' | ':' | '@' | '%' | '+' | ',' | '=' | '-' | ' ' | '\t'
+                    )
+            }))
+}
+
 /// Whether a file of the repository that `script` names (`./ci/setup.sh`, `python
 /// tools/env.py`) mentions `GITHUB_ENV`, or cannot be read to tell.
 fn writes_in_scripts(repo: &Repo<'_>, script: &str) -> bool {
@@ -92,6 +115,8 @@ impl JobEnv {
     /// number `before` write (a write reaches only the steps after it).
     pub(super) fn of(repo: &Repo<'_>, doc: &Node, job: &Node, before: usize) -> JobEnv {
         let mut env = JobEnv::default();
+        // By name as written: the job's value replaces the workflow's.
+        let mut written: BTreeMap<String, Option<String>> = BTreeMap::new();
         for map in [doc.get("env"), job.get("env")].into_iter().flatten() {
             if !map.is_map() {
                 // `env: ${{ fromJSON(…) }}`: anything.
@@ -100,13 +125,29 @@ impl JobEnv {
             }
             for (k, v) in map.entries() {
                 if let Some(name) = k.as_str() {
-                    let value = scalar(v).filter(|v| literal(v));
-                    env.values
-                        .insert(name.to_string(), value.map(|v| BTreeSet::from([v])));
+                    written.insert(name.to_string(), scalar(v).filter(|v| literal(v)));
                 }
             }
         }
+        // Names that differ only in case are one name to `${{ env.… }}`: every value counts.
+        for (name, value) in written {
+            let slot = env
+                .values
+                .entry(name.to_ascii_lowercase())
+                .or_insert(Some(BTreeSet::new()));
+            match (slot.as_mut(), value) {
+                (Some(set), Some(v)) => {
+                    set.insert(v);
+                }
+                _ => *slot = None,
+            }
+        }
         let steps = job.get("steps").map(Node::items).unwrap_or_default();
+        let default_shell = [job, doc].into_iter().find_map(|n| {
+            n.get("defaults")
+                .and_then(|d| d.get("run"))
+                .and_then(|r| r.get("shell"))
+        });
         for step in &steps[..before.min(steps.len())] {
             if let Some(uses) = step.get("uses").and_then(Node::as_str) {
                 let name = uses
@@ -126,14 +167,37 @@ impl JobEnv {
             if writes_in_scripts(repo, script) {
                 env.opaque = true;
             }
-            for line in script.lines().filter(|l| l.contains("GITHUB_ENV")) {
+            // Only a POSIX shell's `echo` is read: pwsh, python or cmd write otherwise.
+            let shell = step.get("shell").or(default_shell);
+            let posix = shell.is_none_or(|s| {
+                s.as_str()
+                    .is_some_and(|s| matches!(s.split_whitespace().next(), Some("bash" | "sh")))
+            });
+            // A step that may not run, or a line a condition may skip, may leave a name unset.
+            let conditional = step.get("if").is_some() || step.get("continue-on-error").is_some();
+            let mut before_line = String::new();
+            for line in script.lines() {
+                let guarded = conditional
+                    || CONTROL.is_match(&before_line)
+                    || before_line.matches('"').count() % 2 == 1
+                    || before_line.matches('\'').count() % 2 == 1;
+                before_line.push_str(line);
+                before_line.push('\n');
+                if !line.contains("GITHUB_ENV") {
+                    continue;
+                }
                 match WRITE.captures(line) {
-                    Some(c) if c[1] == c[4] => {
-                        let (name, value) = (c[2].to_string(), c[3].to_string());
+                    Some(c) if c[1] == c[4] && posix && plain(&c[1], &c[3]) => {
+                        let (name, value) = (c[2].to_ascii_lowercase(), c[3].to_string());
                         if literal(&value) {
+                            let unset = !env.values.contains_key(&name);
                             if let Some(set) =
                                 env.values.entry(name).or_insert(Some(BTreeSet::new()))
                             {
+                                if unset && guarded {
+                                    // `${{ env.NAME }}` of a name never set is empty.
+                                    set.insert(String::new());
+                                }
                                 set.insert(value);
                             }
                         } else {
@@ -154,7 +218,7 @@ impl JobEnv {
     pub(super) fn alternatives(&self, step: &Node, script: &str) -> Option<Vec<String>> {
         let names: BTreeSet<String> = REFERENCE
             .captures_iter(script)
-            .map(|c| c[1].to_string())
+            .map(|c| c[1].to_ascii_lowercase())
             .collect();
         if names.is_empty() || self.opaque {
             return None;
@@ -171,8 +235,10 @@ impl JobEnv {
                 Some(known) => known.clone()?,
                 None => BTreeSet::new(),
             };
-            if let Some(v) = own.and_then(|e| e.get(&name)) {
-                values.insert(scalar(v).filter(|v| literal(v))?);
+            for (k, v) in own.map(Node::entries).unwrap_or_default() {
+                if k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(&name)) {
+                    values.insert(scalar(v).filter(|v| literal(v))?);
+                }
             }
             let values: Vec<String> = values.into_iter().collect();
             if values.is_empty() {
@@ -188,7 +254,7 @@ impl JobEnv {
                     next.push(
                         REFERENCE
                             .replace_all(s, |c: &regex::Captures<'_>| {
-                                if &c[1] == name {
+                                if c[1].eq_ignore_ascii_case(name) {
                                     v.clone()
                                 } else {
                                     c[0].to_string()
@@ -372,5 +438,74 @@ mod tests {
             None,
             "16 alternatives are too many"
         );
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::collect::files::yaml;
+
+    fn resolve(steps: &str, job_env: &str, script: &str) -> Option<Vec<String>> {
+        let text = format!("jobs:\n  t:\n{job_env}    steps:\n{steps}      - run: x\n");
+        let doc = yaml::parse(&text).unwrap();
+        let job = doc.get("jobs").unwrap().entries()[0].1.clone();
+        let env = JobEnv::of(&Repo::in_memory(&[]), &doc, &job, usize::MAX);
+        let step = job.get("steps").unwrap().items().last().unwrap().clone();
+        env.alternatives(&step, script)
+    }
+
+    #[test]
+    fn a_second_command_on_a_write_line_may_write_anything() {
+        let job_env = "    env:\n      CARGO: cargo\n";
+        for (steps, why) in [
+            (
+                "      - run: echo X=1;echo CARGO=echo >> $GITHUB_ENV\n",
+                "`;` ends the first echo",
+            ),
+            (
+                "      - run: echo X=1 && echo CARGO=echo >> $GITHUB_ENV\n",
+                "`&&` starts a second command",
+            ),
+            (
+                "      - shell: sh\n        run: echo \"X=1\\nCARGO=echo\" >> $GITHUB_ENV\n",
+                "dash's echo turns \\n into a line break",
+            ),
+        ] {
+            assert_eq!(
+                resolve(steps, job_env, "${{ env.CARGO }} test"),
+                None,
+                "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_write_that_may_not_happen_may_leave_the_name_unset() {
+        for steps in [
+            "      - run: |\n          if [ -n \"$NEVER\" ]; then\n            echo \"SUB=test\" >> $GITHUB_ENV\n          fi\n",
+            "      - if: github.event_name == 'push'\n        run: echo \"SUB=test\" >> $GITHUB_ENV\n",
+            "      - run: |\n          [ -n \"$NEVER\" ] || exit 0\n          echo \"SUB=test\" >> $GITHUB_ENV\n",
+        ] {
+            let got = resolve(steps, "", "cargo ${{ env.SUB }}").unwrap();
+            assert!(got.contains(&"cargo ".to_string()), "{steps}: {got:?}");
+        }
+        // A write every run makes stays the only value.
+        let got = resolve(
+            "      - run: echo \"SUB=test\" >> $GITHUB_ENV\n",
+            "",
+            "cargo ${{ env.SUB }}",
+        );
+        assert_eq!(got.unwrap(), ["cargo test"]);
+    }
+
+    #[test]
+    fn env_names_differing_in_case_are_one_name_to_an_expression() {
+        let got = resolve(
+            "      - run: echo \"cargo=echo\" >> $GITHUB_ENV\n",
+            "    env:\n      CARGO: cargo\n",
+            "${{ env.CARGO }} test",
+        );
+        assert_ne!(got, Some(vec!["cargo test".to_string()]), "{got:?}");
     }
 }
