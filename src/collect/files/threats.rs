@@ -175,7 +175,6 @@ fn re(pattern: &str) -> Regex {
 /// A threat heading: `T-1`, `TM-12`, `THR-3`, `THREAT-4`, `RISK-5` (or `T1`) and a title.
 static THREAT_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"^((?:T|TM|TH|THR|THREAT|RISK)-?\d+(?:\.\d+)*)(?:$|[\s:.\-–—)]+(.*)$)"));
-/// A disposition line under a threat heading, its value after the label.
 /// A line that introduces a list of threats: "Specific threats (non-exhaustive):",
 /// "Threats:", "Identified threats to the update channel:".
 static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
@@ -187,6 +186,13 @@ static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:specific|known|main|key|identified|relevant|considered)?\s*threats(?:\s*\(non-exhaustive\))?$",
     )
 });
+/// An item of a threat list that says there is none: "None identified yet.", "n/a".
+static NO_THREAT_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\W*(?:none|nothing|n/?a|not\s+applicable|tbd|todo|no\s+(?:known\s+|specific\s+|relevant\s+|other\s+)?threats?)\b",
+    )
+});
+/// A disposition line under a threat heading, its value after the label.
 static DISPOSITION_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:(disposition|mitigations?|status|decision|treatment|response|resolution|countermeasures?)\s*:|(mitigated\s+by)\b)(.*)$",
@@ -395,7 +401,7 @@ fn listed(doc: &Outline<'_>, threats: &mut Vec<Threat>) {
                 LineKind::Blank => {}
                 LineKind::Text if text::is_list_item(&item.visible) => {
                     let label = clip(&clean(&text::strip_list_marker(&item.visible)));
-                    if !label.is_empty() {
+                    if !label.is_empty() && !NO_THREAT_ITEM.is_match(&label) {
                         threats.push(Threat {
                             key: label.to_lowercase(),
                             label,

@@ -69,7 +69,6 @@ fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
     }
 }
 
-/// The activity a known action is evidence of, at the end of `chain`.
 /// The activities of the first of several readings of one step that every other reading
 /// has too: a step counts for an activity only if it runs it whatever the variables hold.
 fn agreed(mut readings: Vec<Vec<Activity>>) -> Vec<Activity> {
@@ -83,6 +82,7 @@ fn agreed(mut readings: Vec<Vec<Activity>>) -> Vec<Activity> {
         .collect()
 }
 
+/// The activity a known action is evidence of, at the end of `chain`.
 fn known_action(uses: &str, chain: &[Link]) -> Vec<Activity> {
     let name = uses
         .split('@')
