@@ -100,14 +100,66 @@ fn plain(quote: &str, value: &str) -> bool {
             }))
 }
 
+/// Programs that run what a repository file says under a name that is no file: a target of a
+/// Makefile, a recipe, an xtask, a package script, a module.
+const TASK_RUNNERS: &[&str] = &[
+    "make",
+    "gmake",
+    "just",
+    "task",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "nox",
+    "tox",
+    "invoke",
+    "rake",
+    "xtask",
+    "cargo-make",
+    "-m",
+];
+
+/// At most this many files of the repository are read for one word of a script.
+const MAX_NAMED_FILES: usize = 20;
+
 /// Whether a file of the repository that `script` names (`./ci/setup.sh`, `python
-/// tools/env.py`) mentions `GITHUB_ENV`, or cannot be read to tell.
+/// tools/env.py`, `cd ci && ./setup.sh`: a file of that name in any folder) mentions
+/// `GITHUB_ENV`, or cannot be read to tell, or the script runs a task runner (`make setup`,
+/// `cargo xtask ci`) whose task may write to it.
 fn writes_in_scripts(repo: &Repo<'_>, script: &str) -> bool {
-    script
+    let words: Vec<&str> = script
         .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\''))
         .map(|w| w.trim_start_matches("./"))
-        .filter(|w| !w.is_empty() && !w.contains('$') && repo.has(w))
-        .any(|w| repo.read(w).map_or(true, |t| t.text.contains("GITHUB_ENV")))
+        .filter(|w| !w.is_empty() && !w.contains('$'))
+        .collect();
+    if words.iter().any(|w| TASK_RUNNERS.contains(w))
+        || words
+            .windows(2)
+            .any(|p| p[0] == "cargo" && matches!(p[1], "xtask" | "x" | "run" | "make"))
+    {
+        return true;
+    }
+    let writes = |path: &str| {
+        repo.read(path)
+            .map_or(true, |t| t.text.contains("GITHUB_ENV"))
+    };
+    words.iter().any(|w| {
+        if repo.has(w) && writes(w) {
+            return true;
+        }
+        // A script run from another folder (`cd ci && ./setup.sh`, `working-directory:`).
+        if !(w.contains('/') || w.contains('.')) {
+            return false;
+        }
+        let end = format!("/{w}");
+        let named: Vec<&String> = repo
+            .under("")
+            .filter(|f| f.ends_with(&end))
+            .take(MAX_NAMED_FILES + 1)
+            .collect();
+        named.len() > MAX_NAMED_FILES || named.iter().any(|f| writes(f))
+    })
 }
 
 impl JobEnv {
@@ -507,5 +559,37 @@ mod review_tests {
             "${{ env.CARGO }} test",
         );
         assert_ne!(got, Some(vec!["cargo test".to_string()]), "{got:?}");
+    }
+}
+
+#[cfg(test)]
+mod review_indirect_tests {
+    use super::*;
+    use crate::collect::files::yaml;
+
+    #[test]
+    fn a_script_run_from_another_folder_or_a_task_runner_may_write() {
+        let files: &[(&str, &str)] = &[
+            ("ci/setup.sh", "echo CARGO=echo >> \"$GITHUB_ENV\"\n"),
+            ("Makefile", "setup:\n\techo CARGO=echo >> $$GITHUB_ENV\n"),
+        ];
+        for setup in [
+            "      - run: cd ci && ./setup.sh\n",
+            "      - run: ./setup.sh\n        working-directory: ci\n",
+            "      - run: make setup\n",
+        ] {
+            let text = format!(
+                "jobs:\n  t:\n    env:\n      CARGO: cargo\n    steps:\n{setup}      - run: x\n"
+            );
+            let doc = yaml::parse(&text).unwrap();
+            let job = doc.get("jobs").unwrap().entries()[0].1.clone();
+            let env = JobEnv::of(&Repo::in_memory(files), &doc, &job, usize::MAX);
+            let step = job.get("steps").unwrap().items().last().unwrap().clone();
+            assert_eq!(
+                env.alternatives(&step, "${{ env.CARGO }} test"),
+                None,
+                "{setup}"
+            );
+        }
     }
 }
