@@ -766,7 +766,7 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             }
             '#' if !in_word && !inside => break,
             // `]];` closes the test as `]] ;` does.
-            ';' | '&' | '|' if !inside && (!in_test || (in_word && word == "]]")) => {
+            ';' | '&' | '|' if !inside && (!in_test || (in_word && !quoted && word == "]]")) => {
                 in_test = false;
                 let doubled = chars.peek() == Some(&c);
                 if doubled {
@@ -793,14 +793,18 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             }
             c if c.is_whitespace() && !inside => {
                 text.push(c);
+                // Only a bare `[[` or `]]` opens or closes a test: `"]]"` is a string in it.
+                let bare = in_word && !quoted;
                 finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
                 match words.split_last() {
                     Some((w, before))
-                        if w == "[[" && before.iter().all(|k| KEYWORDS.contains(&k.as_str())) =>
+                        if bare
+                            && w == "[["
+                            && before.iter().all(|k| KEYWORDS.contains(&k.as_str())) =>
                     {
                         in_test = true
                     }
-                    Some((w, _)) if w == "]]" => in_test = false,
+                    Some((w, _)) if bare && w == "]]" => in_test = false,
                     _ => {}
                 }
             }
@@ -1123,6 +1127,10 @@ mod tests {
         );
         let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
         assert_eq!(programs, [Some("[["), Some("cargo")], "{c:?}");
+        // A quoted `]]` is a string of the test, which goes on.
+        let c = commands(r#"[[ "$a" == "]]" || cargo && test ]]; make lint"#);
+        let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
+        assert_eq!(programs, [Some("[["), Some("make")], "{c:?}");
         let c = commands("[[ -f x ]] && [[ -d y ]] || make lint");
         let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
         assert_eq!(programs, [Some("[["), Some("[["), Some("make")], "{c:?}");
