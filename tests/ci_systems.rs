@@ -652,3 +652,18 @@ fn a_quoted_redirection_sign_is_an_argument() {
     let (o, m) = outcome(&f, "ci-runs-tests");
     assert_ne!(o, Outcome::Pass, "{m}");
 }
+
+/// `${{ env.CARGO }} test` where CARGO may be `cargo` or `echo`: whether the tests run is
+/// unknown, not failed.
+#[test]
+fn env_values_that_disagree_leave_the_activity_unknown() {
+    let f = repo(&[(
+        ".github/workflows/ci.yml",
+        "on: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: x\n    env:\n      \
+         CARGO: cargo\n    steps:\n      - run: echo \"CARGO=echo\" >> $GITHUB_ENV\n      \
+         - run: ${{ env.CARGO }} test\n",
+    )]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_eq!(o, Outcome::Unknown, "{m}");
+    assert!(m.contains("variables it names"), "{m}");
+}

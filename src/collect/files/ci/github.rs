@@ -71,15 +71,21 @@ fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
 
 /// The activities of the first of several readings of one step that every other reading
 /// has too: a step counts for an activity only if it runs it whatever the variables hold.
-fn agreed(mut readings: Vec<Vec<Activity>>) -> Vec<Activity> {
-    if readings.is_empty() {
-        return Vec::new();
+/// One that some readings run and others do not is undecided: its rule is unknown, not failed.
+fn agreed(acc: &mut Acc, readings: Vec<Vec<Activity>>) -> Vec<Activity> {
+    let everywhere = |kind: ActivityKind| readings.iter().all(|r| r.iter().any(|b| b.kind == kind));
+    let mut disagreeing: Vec<Activity> = Vec::new();
+    for a in readings.iter().flatten() {
+        if !everywhere(a.kind) && !disagreeing.iter().any(|d| d.kind == a.kind) {
+            disagreeing.push(a.clone());
+        }
     }
-    let first = readings.remove(0);
-    first
-        .into_iter()
-        .filter(|a| readings.iter().all(|r| r.iter().any(|b| b.kind == a.kind)))
-        .collect()
+    acc.demote(
+        disagreeing,
+        "run by some values of the `${{ env.… }}` variables it names and not by others",
+    );
+    let first = readings.first().cloned().unwrap_or_default();
+    first.into_iter().filter(|a| everywhere(a.kind)).collect()
 }
 
 /// The activity a known action is evidence of, at the end of `chain`.
@@ -259,12 +265,13 @@ pub(in crate::collect::files) fn analyse(
                     .alternatives(step, script)
                 {
                     // `${{ env.CARGO }} test`: what every value of the variables runs.
-                    Some(scripts) => agreed(
-                        scripts
+                    Some(scripts) => {
+                        let readings = scripts
                             .iter()
                             .map(|s| follower.script(acc, &file, run.line, s, &cwd))
-                            .collect(),
-                    ),
+                            .collect();
+                        agreed(acc, readings)
+                    }
                     None => follower.script(acc, &file, run.line, script, &cwd),
                 };
                 merge(&mut step_activities, found);
