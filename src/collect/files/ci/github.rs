@@ -4,7 +4,7 @@
 //! A step that uses a local composite action is judged by the action's steps.
 
 use super::follow::Follower;
-use super::github_env::JobEnv;
+use super::github_env::{self, JobEnv};
 use super::{Acc, link, literally_false, maybe_set};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
@@ -171,13 +171,18 @@ pub(in crate::collect::files) fn analyse(
             .get("defaults")
             .and_then(|d| d.get("run"))
             .and_then(|r| r.get("working-directory"));
-        for (index, step) in job
-            .get("steps")
-            .map(Node::items)
-            .unwrap_or_default()
+        let steps = job.get("steps").map(Node::items).unwrap_or_default();
+        // What the steps before set (`${{ env.… }}`), kept as the steps are read: only for a
+        // job whose scripts name such a variable.
+        let mut job_env = steps
             .iter()
-            .enumerate()
-        {
+            .filter_map(|s| s.get("run").and_then(Node::as_str))
+            .any(github_env::names_variables)
+            .then(|| JobEnv::start(&doc, job));
+        for (index, step) in steps.iter().enumerate() {
+            if let (Some(env), Some(previous)) = (job_env.as_mut(), index.checked_sub(1)) {
+                env.after(follower.repo(), &steps[previous]);
+            }
             let mut step_activities: Vec<Activity> = Vec::new();
             if let Some(uses_node) = step.get("uses")
                 && let Some(uses) = uses_node.as_str()
@@ -261,8 +266,9 @@ pub(in crate::collect::files) fn analyse(
             {
                 let cwd =
                     working_directory(&[step.get("working-directory"), job_dir, workflow_dir]);
-                let found = match JobEnv::of(follower.repo(), &doc, job, index)
-                    .alternatives(step, script)
+                let found = match job_env
+                    .as_ref()
+                    .and_then(|env| env.alternatives(step, script))
                 {
                     // `${{ env.CARGO }} test`: what every value of the variables runs.
                     Some(scripts) => {

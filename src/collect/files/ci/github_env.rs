@@ -36,6 +36,11 @@ static CONTROL: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Whether `script` names a variable through `${{ env.NAME }}`.
+pub(super) fn names_variables(script: &str) -> bool {
+    REFERENCE.is_match(script)
+}
+
 /// `${{ env.NAME }}`.
 static REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| re(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}"));
@@ -69,6 +74,8 @@ pub(super) struct JobEnv {
     values: BTreeMap<String, Option<BTreeSet<String>>>,
     /// A step may set any name: an unknown action, a write that is not `NAME=value`.
     opaque: bool,
+    /// `defaults: run: shell:` of the job or the workflow.
+    default_shell: Option<Node>,
 }
 
 fn scalar(node: &Node) -> Option<String> {
@@ -120,6 +127,33 @@ const TASK_RUNNERS: &[&str] = &[
     "-m",
 ];
 
+/// Whether a word of a script may name a script file: a path, or a name with a script's
+/// extension.
+fn looks_like_script(word: &str) -> bool {
+    !word.starts_with('-')
+        && (word.contains('/')
+            || word.rsplit_once('.').is_some_and(|(_, ext)| {
+                matches!(
+                    ext,
+                    "sh" | "bash"
+                        | "zsh"
+                        | "py"
+                        | "ps1"
+                        | "pl"
+                        | "rb"
+                        | "js"
+                        | "mjs"
+                        | "ts"
+                        | "bat"
+                        | "cmd"
+                )
+            }))
+}
+
+/// At most this many words of one script are looked for in every folder; a script with more
+/// may write anything.
+const MAX_SCRIPT_WORDS: usize = 16;
+
 /// At most this many files of the repository are read for one word of a script.
 const MAX_NAMED_FILES: usize = 20;
 
@@ -144,12 +178,16 @@ fn writes_in_scripts(repo: &Repo<'_>, script: &str) -> bool {
         repo.read(path)
             .map_or(true, |t| t.text.contains("GITHUB_ENV"))
     };
+    // A script run from another folder (`cd ci && ./setup.sh`, `working-directory:`): a word
+    // that looks like a script's path is looked for in every folder, for so many words.
+    if words.iter().filter(|w| looks_like_script(w)).count() > MAX_SCRIPT_WORDS {
+        return true;
+    }
     words.iter().any(|w| {
         if repo.has(w) && writes(w) {
             return true;
         }
-        // A script run from another folder (`cd ci && ./setup.sh`, `working-directory:`).
-        if !(w.contains('/') || w.contains('.')) {
+        if !looks_like_script(w) {
             return false;
         }
         let end = format!("/{w}");
@@ -165,8 +203,27 @@ fn writes_in_scripts(repo: &Repo<'_>, script: &str) -> bool {
 impl JobEnv {
     /// The names the workflow (`doc`) and the job set, and what the job's steps before step
     /// number `before` write (a write reaches only the steps after it).
+    #[cfg(test)]
     pub(super) fn of(repo: &Repo<'_>, doc: &Node, job: &Node, before: usize) -> JobEnv {
-        let mut env = JobEnv::default();
+        let mut env = JobEnv::start(doc, job);
+        let steps = job.get("steps").map(Node::items).unwrap_or_default();
+        for step in &steps[..before.min(steps.len())] {
+            env.after(repo, step);
+        }
+        env
+    }
+
+    /// The names the workflow (`doc`) and the job set, before any step.
+    pub(super) fn start(doc: &Node, job: &Node) -> JobEnv {
+        let mut env = JobEnv {
+            default_shell: [job, doc].into_iter().find_map(|n| {
+                n.get("defaults")
+                    .and_then(|d| d.get("run"))
+                    .and_then(|r| r.get("shell"))
+                    .cloned()
+            }),
+            ..JobEnv::default()
+        };
         // By name as written: the job's value replaces the workflow's.
         let mut written: BTreeMap<String, Option<String>> = BTreeMap::new();
         for map in [doc.get("env"), job.get("env")].into_iter().flatten() {
@@ -194,73 +251,70 @@ impl JobEnv {
                 _ => *slot = None,
             }
         }
-        let steps = job.get("steps").map(Node::items).unwrap_or_default();
-        let default_shell = [job, doc].into_iter().find_map(|n| {
-            n.get("defaults")
-                .and_then(|d| d.get("run"))
-                .and_then(|r| r.get("shell"))
-        });
-        for step in &steps[..before.min(steps.len())] {
-            if let Some(uses) = step.get("uses").and_then(Node::as_str) {
-                let name = uses
-                    .split('@')
-                    .next()
-                    .unwrap_or_default()
-                    .to_ascii_lowercase();
-                if !QUIET_ACTIONS.contains(&name.as_str()) {
-                    env.opaque = true;
-                }
-            }
-            let Some(script) = step.get("run").and_then(Node::as_str) else {
-                continue;
-            };
-            // A repository script may write to the file too (`./ci/setup.sh`): one that names
-            // it leaves every name unresolved.
-            if writes_in_scripts(repo, script) {
-                env.opaque = true;
-            }
-            // Only a POSIX shell's `echo` is read: pwsh, python or cmd write otherwise.
-            let shell = step.get("shell").or(default_shell);
-            let posix = shell.is_none_or(|s| {
-                s.as_str()
-                    .is_some_and(|s| matches!(s.split_whitespace().next(), Some("bash" | "sh")))
-            });
-            // A step that may not run, or a line a condition may skip, may leave a name unset.
-            let conditional = step.get("if").is_some() || step.get("continue-on-error").is_some();
-            let mut before_line = String::new();
-            for line in script.lines() {
-                let guarded = conditional
-                    || CONTROL.is_match(&before_line)
-                    || before_line.matches('"').count() % 2 == 1
-                    || before_line.matches('\'').count() % 2 == 1;
-                before_line.push_str(line);
-                before_line.push('\n');
-                if !line.contains("GITHUB_ENV") {
-                    continue;
-                }
-                match WRITE.captures(line) {
-                    Some(c) if c[1] == c[4] && posix && plain(&c[1], &c[3]) => {
-                        let (name, value) = (c[2].to_ascii_lowercase(), c[3].to_string());
-                        if literal(&value) {
-                            let unset = !env.values.contains_key(&name);
-                            if let Some(set) =
-                                env.values.entry(name).or_insert(Some(BTreeSet::new()))
-                            {
-                                if unset && guarded {
-                                    // `${{ env.NAME }}` of a name never set is empty.
-                                    set.insert(String::new());
-                                }
-                                set.insert(value);
-                            }
-                        } else {
-                            env.values.insert(name, None);
-                        }
-                    }
-                    _ => env.opaque = true,
-                }
+        env
+    }
+
+    /// What step `step` may set for the steps after it.
+    pub(super) fn after(&mut self, repo: &Repo<'_>, step: &Node) {
+        if self.opaque {
+            return;
+        }
+        if let Some(uses) = step.get("uses").and_then(Node::as_str) {
+            let name = uses
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !QUIET_ACTIONS.contains(&name.as_str()) {
+                self.opaque = true;
             }
         }
-        env
+        let Some(script) = step.get("run").and_then(Node::as_str) else {
+            return;
+        };
+        // A repository script may write to the file too (`./ci/setup.sh`): one that names
+        // it leaves every name unresolved.
+        if writes_in_scripts(repo, script) {
+            self.opaque = true;
+        }
+        // Only a POSIX shell's `echo` is read: pwsh, python or cmd write otherwise.
+        let shell = step.get("shell").or(self.default_shell.as_ref());
+        let posix = shell.is_none_or(|s| {
+            s.as_str()
+                .is_some_and(|s| matches!(s.split_whitespace().next(), Some("bash" | "sh")))
+        });
+        // A step that may not run, or a line a condition may skip, may leave a name unset.
+        let conditional = step.get("if").is_some() || step.get("continue-on-error").is_some();
+        // What the lines before hold: a control word, an open quote.
+        let (mut controlled, mut doubles, mut singles) = (false, 0usize, 0usize);
+        for line in script.lines() {
+            let guarded = conditional || controlled || doubles % 2 == 1 || singles % 2 == 1;
+            controlled |= CONTROL.is_match(line);
+            doubles += line.matches('"').count();
+            singles += line.matches('\'').count();
+            if !line.contains("GITHUB_ENV") {
+                continue;
+            }
+            match WRITE.captures(line) {
+                Some(c) if c[1] == c[4] && posix && plain(&c[1], &c[3]) => {
+                    let (name, value) = (c[2].to_ascii_lowercase(), c[3].to_string());
+                    if literal(&value) {
+                        let unset = !self.values.contains_key(&name);
+                        if let Some(set) = self.values.entry(name).or_insert(Some(BTreeSet::new()))
+                        {
+                            if unset && guarded {
+                                // `${{ env.NAME }}` of a name never set is empty.
+                                set.insert(String::new());
+                            }
+                            set.insert(value);
+                        }
+                    } else {
+                        self.values.insert(name, None);
+                    }
+                }
+                _ => self.opaque = true,
+            }
+        }
     }
 
     /// The scripts `script` may be, with each `${{ env.NAME }}` replaced by a value the name
