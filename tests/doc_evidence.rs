@@ -892,7 +892,20 @@ fn threats_as_bullet_lists_are_enumerated_but_not_dispositioned() {
 /// Review of bullet-list threats: a list that says there are none enumerates no threat, and a
 /// stub that is "to be written by" someone is still a stub.
 #[test]
-fn a_threat_list_that_says_none_enumerates_no_threat() {
+fn a_threat_list_that_says_none_or_points_elsewhere_enumerates_no_threat() {
+    let intro =
+        "# Threat model\n\nThis document describes the threat model of the product in detail.\n\n";
+    for list in [
+        "## Threats\n\n- [Our threats](https://example.invalid/threats)\n",
+        "Threats:\n\n- <https://example.invalid/threats>\n- see [the wiki](https://example.invalid/wiki).\n",
+    ] {
+        let dir = repo(&[
+            ("SECURITY.md", SECURITY_MD),
+            ("THREAT_MODEL.md", &format!("{intro}{list}")),
+        ]);
+        let r = finding(dir.path(), "threat-model-present");
+        assert_ne!(r.outcome, Outcome::Pass, "{list}: {}", r.message);
+    }
     for item in [
         "None identified yet.",
         "n/a",

@@ -192,6 +192,13 @@ static NO_THREAT_ITEM: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\W*(?:none|nothing|n/?a|not\s+applicable|tbd|todo|no\s+(?:known\s+|specific\s+|relevant\s+|other\s+)?threats?)\b",
     )
 });
+/// An item of a threat list that only points elsewhere: "[Our threats](https://…)",
+/// "see <https://…>".
+static POINTER_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\W*(?:see\s+(?:also\s+)?(?:the\s+)?)?(?:\[[^\]]*\]\([^)]*\)|<?[a-z][a-z0-9+.-]*://\S+?>?)\W*$",
+    )
+});
 /// A disposition line under a threat heading, its value after the label.
 static DISPOSITION_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -400,8 +407,12 @@ fn listed(doc: &Outline<'_>, threats: &mut Vec<Threat>) {
             match item.kind {
                 LineKind::Blank => {}
                 LineKind::Text if text::is_list_item(&item.visible) => {
-                    let label = clip(&clean(&text::strip_list_marker(&item.visible)));
-                    if !label.is_empty() && !NO_THREAT_ITEM.is_match(&label) {
+                    let raw = text::strip_list_marker(&item.visible);
+                    let label = clip(&clean(&raw));
+                    if !label.is_empty()
+                        && !NO_THREAT_ITEM.is_match(&label)
+                        && !POINTER_ITEM.is_match(raw.trim())
+                    {
                         threats.push(Threat {
                             key: label.to_lowercase(),
                             label,
