@@ -834,6 +834,47 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
     out
 }
 
+/// Whether the line starts with an unconditional `exit` (`exit`, `exit 0; cargo test`): not
+/// joined to another command by `&&` or `||`, not inside a compound command opened on it.
+pub(super) fn exits(line: &str) -> bool {
+    let cmds = commands(line);
+    cmds.first()
+        .is_some_and(|c| c.words.first().is_some_and(|w| w == "exit"))
+        && !line.contains("&&")
+        && !line.contains("||")
+        && !KEYWORDS
+            .iter()
+            .any(|k| line.trim_start().starts_with(&format!("{k} ")))
+}
+
+/// How many compound commands the line opens, less those it closes: `if`/`fi`, `case`/`esac`,
+/// `do`/`done`, `{`/`}` as words of their own (outside quotes, roughly). An estimate that errs
+/// towards "inside": a wrong count only stops an `exit` from ending the script.
+pub(super) fn nesting(line: &str) -> i64 {
+    let mut n = 0;
+    let mut quote: Option<char> = None;
+    let mut word = String::new();
+    let mut count = |w: &str| match w {
+        "if" | "case" | "do" | "{" | "(" => n += 1,
+        "fi" | "esac" | "done" | "}" | ")" => n -= 1,
+        _ => {}
+    };
+    for c in line.chars().chain(std::iter::once(' ')) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '#' && word.is_empty() => break,
+            None if c.is_whitespace() || c == ';' || c == '&' || c == '|' => {
+                count(&word);
+                word.clear();
+            }
+            None => word.push(c),
+        }
+    }
+    n
+}
+
 /// A shell function definition's parts: the name, and the line's text after the opening brace
 /// (None when the brace is on the next line).
 fn function_header(line: &str) -> Option<(String, Option<String>)> {
