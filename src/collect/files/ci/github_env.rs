@@ -95,8 +95,16 @@ fn literal(value: &str) -> bool {
 /// Whether the value `echo` writes is the text after `NAME=`: no backslash (`sh`'s `echo`
 /// turns `\n` into a line break, a second `NAME=value`), and, unquoted, nothing the shell
 /// reads (`echo X=1;echo CARGO=echo >> $GITHUB_ENV` writes only the second).
+/// An expression other than `${{ matrix.… }}` (written in the workflow) may be anything at
+/// run time, a line break and a second `NAME=value` among them.
 fn plain(quote: &str, value: &str) -> bool {
     !value.contains('\\')
+        && EXPRESSION.find_iter(value).all(|e| {
+            e.as_str()
+                .trim_start_matches("${{")
+                .trim_start()
+                .starts_with("matrix.")
+        })
         && (!quote.is_empty()
             || EXPRESSION.replace_all(value, "").chars().all(|c| {
                 c.is_ascii_alphanumeric()
@@ -584,6 +592,20 @@ mod review_tests {
                 "{why}"
             );
         }
+    }
+
+    #[test]
+    fn an_expression_from_the_event_may_write_a_second_line() {
+        let steps =
+            "      - run: echo \"TITLE=${{ github.event.pull_request.title }}\" >> $GITHUB_ENV\n";
+        assert_eq!(
+            resolve(
+                steps,
+                "    env:\n      CARGO: cargo\n",
+                "${{ env.CARGO }} test"
+            ),
+            None
+        );
     }
 
     #[test]
