@@ -388,6 +388,7 @@ fn git_repository() {
                     "Weak admin password".into()
                 ],
                 undecided_at: vec![],
+                listed: 0,
             })
         )
     );
@@ -404,6 +405,7 @@ fn git_repository() {
                 listed: 0,
                 undecided_examples: vec!["Tampering".into()],
                 undecided_at: vec![],
+                listed: 0,
             })
         )
     );

@@ -888,3 +888,50 @@ fn threats_as_bullet_lists_are_enumerated_but_not_dispositioned() {
     let r = finding(dir.path(), "threat-model-present");
     assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
 }
+
+/// Review of bullet-list threats: a list that says there are none enumerates no threat, and a
+/// stub that is "to be written by" someone is still a stub.
+#[test]
+fn a_threat_list_that_says_none_or_points_elsewhere_enumerates_no_threat() {
+    let intro =
+        "# Threat model\n\nThis document describes the threat model of the product in detail.\n\n";
+    for list in [
+        "## Threats\n\n- [Our threats](https://example.invalid/threats)\n",
+        "Threats:\n\n- <https://example.invalid/threats>\n- see [the wiki](https://example.invalid/wiki).\n",
+    ] {
+        let dir = repo(&[
+            ("SECURITY.md", SECURITY_MD),
+            ("THREAT_MODEL.md", &format!("{intro}{list}")),
+        ]);
+        let r = finding(dir.path(), "threat-model-present");
+        assert_ne!(r.outcome, Outcome::Pass, "{list}: {}", r.message);
+    }
+    for item in [
+        "None identified yet.",
+        "n/a",
+        "No threats identified so far.",
+        "Nothing.",
+    ] {
+        let security = format!(
+            "# Security Policy\n\nReport vulnerabilities to security@demo.example.\n\n\
+             ## Threat model\n\nEverything arriving from the network is handled by the parser.\n\n\
+             Specific threats:\n\n- {item}\n"
+        );
+        let dir = repo(&[("SECURITY.md", &security)]);
+        let r = finding(dir.path(), "threat-model-present");
+        assert_ne!(r.outcome, Outcome::Pass, "{item}: {}", r.message);
+    }
+}
+
+#[test]
+fn to_be_written_by_someone_is_a_placeholder() {
+    for stub in [
+        "This section is to be written by the security team after the audit.",
+        "To be written once the deployment model settles, probably next quarter.",
+    ] {
+        let security = format!("{SECURITY_MD}\n## Hardening\n\n{stub}\n");
+        let dir = repo(&[("SECURITY.md", &security)]);
+        let r = finding(dir.path(), "guidelines-hardening");
+        assert_ne!(r.outcome, Outcome::Pass, "{stub}: {}", r.message);
+    }
+}

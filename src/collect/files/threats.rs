@@ -175,7 +175,6 @@ fn re(pattern: &str) -> Regex {
 /// A threat heading: `T-1`, `TM-12`, `THR-3`, `THREAT-4`, `RISK-5` (or `T1`) and a title.
 static THREAT_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"^((?:T|TM|TH|THR|THREAT|RISK)-?\d+(?:\.\d+)*)(?:$|[\s:.\-–—)]+(.*)$)"));
-/// A disposition line under a threat heading, its value after the label.
 /// A line that introduces a list of threats: "Specific threats (non-exhaustive):",
 /// "Threats:", "Identified threats to the update channel:".
 static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
@@ -187,6 +186,20 @@ static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:specific|known|main|key|identified|relevant|considered)?\s*threats(?:\s*\(non-exhaustive\))?$",
     )
 });
+/// An item of a threat list that says there is none: "None identified yet.", "n/a".
+static NO_THREAT_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\W*(?:none|nothing|n/?a|not\s+applicable|tbd|todo|no\s+(?:known\s+|specific\s+|relevant\s+|other\s+)?threats?)\b",
+    )
+});
+/// An item of a threat list that only points elsewhere: "[Our threats](https://…)",
+/// "see <https://…>".
+static POINTER_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\W*(?:see\s+(?:also\s+)?(?:the\s+)?)?(?:\[[^\]]*\]\([^)]*\)|<?[a-z][a-z0-9+.-]*://\S+?>?)\W*$",
+    )
+});
+/// A disposition line under a threat heading, its value after the label.
 static DISPOSITION_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:(disposition|mitigations?|status|decision|treatment|response|resolution|countermeasures?)\s*:|(mitigated\s+by)\b)(.*)$",
@@ -394,8 +407,12 @@ fn listed(doc: &Outline<'_>, threats: &mut Vec<Threat>) {
             match item.kind {
                 LineKind::Blank => {}
                 LineKind::Text if text::is_list_item(&item.visible) => {
-                    let label = clip(&clean(&text::strip_list_marker(&item.visible)));
-                    if !label.is_empty() {
+                    let raw = text::strip_list_marker(&item.visible);
+                    let label = clip(&clean(&raw));
+                    if !label.is_empty()
+                        && !NO_THREAT_ITEM.is_match(&label)
+                        && !POINTER_ITEM.is_match(raw.trim())
+                    {
                         threats.push(Threat {
                             key: label.to_lowercase(),
                             label,

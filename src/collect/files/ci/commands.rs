@@ -538,6 +538,10 @@ fn redirection(word: &str) -> Option<bool> {
     })
 }
 
+/// Marks a word that looks like a redirection but is quoted (`">"`), until the command is
+/// made: no redirection, an argument.
+const QUOTED: char = '\u{0}';
+
 fn is_assignment(word: &str) -> bool {
     let Some((name, _)) = word.split_once('=') else {
         return false;
@@ -571,12 +575,21 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
     let mut or_else: Vec<usize> = Vec::new();
     let mut chars = line.chars().peekable();
 
-    let finish_word = |word: &mut String, in_word: &mut bool, words: &mut Vec<String>| {
-        if *in_word {
-            words.push(std::mem::take(word));
-            *in_word = false;
-        }
-    };
+    // Whether the word being read has a quote or a backslash: `">"` is an argument, not a
+    // redirection.
+    let mut quoted = false;
+    let finish_word =
+        |word: &mut String, in_word: &mut bool, words: &mut Vec<String>, quoted: &mut bool| {
+            if *in_word {
+                let mut w = std::mem::take(word);
+                if *quoted && redirection(&w).is_some() {
+                    w.insert(0, QUOTED);
+                }
+                words.push(w);
+                *in_word = false;
+            }
+            *quoted = false;
+        };
     let finish =
         |text: &mut String, words: &mut Vec<String>, piped: bool, out: &mut Vec<Command>| {
             let mut w = std::mem::take(words);
@@ -639,6 +652,11 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                 }
                 w = kept;
             }
+            for word in &mut w {
+                if let Some(rest) = word.strip_prefix(QUOTED) {
+                    *word = rest.to_string();
+                }
+            }
             if !w.is_empty() {
                 out.push(Command {
                     text: t,
@@ -685,14 +703,17 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                 text.push(c);
                 quote = Quote::Single;
                 in_word = true;
+                quoted = true;
             }
             '"' => {
                 text.push(c);
                 quote = Quote::Double;
                 in_word = true;
+                quoted = true;
             }
             '\\' => {
                 text.push(c);
+                quoted = true;
                 if let Some(n) = chars.next() {
                     text.push(n);
                     word.push(n);
@@ -745,7 +766,7 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             }
             '#' if !in_word && !inside => break,
             // `]];` closes the test as `]] ;` does.
-            ';' | '&' | '|' if !inside && (!in_test || (in_word && word == "]]")) => {
+            ';' | '&' | '|' if !inside && (!in_test || (in_word && !quoted && word == "]]")) => {
                 in_test = false;
                 let doubled = chars.peek() == Some(&c);
                 if doubled {
@@ -762,7 +783,7 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                 if c == '|' && chars.peek() == Some(&'&') {
                     chars.next();
                 }
-                finish_word(&mut word, &mut in_word, &mut words);
+                finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
                 let before = out.len();
                 finish(&mut text, &mut words, piped, &mut out);
                 if c == '|' && doubled && out.len() > before {
@@ -772,14 +793,18 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             }
             c if c.is_whitespace() && !inside => {
                 text.push(c);
-                finish_word(&mut word, &mut in_word, &mut words);
+                // Only a bare `[[` or `]]` opens or closes a test: `"]]"` is a string in it.
+                let bare = in_word && !quoted;
+                finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
                 match words.split_last() {
                     Some((w, before))
-                        if w == "[[" && before.iter().all(|k| KEYWORDS.contains(&k.as_str())) =>
+                        if bare
+                            && w == "[["
+                            && before.iter().all(|k| KEYWORDS.contains(&k.as_str())) =>
                     {
                         in_test = true
                     }
-                    Some((w, _)) if w == "]]" => in_test = false,
+                    Some((w, _)) if bare && w == "]]" => in_test = false,
                     _ => {}
                 }
             }
@@ -790,7 +815,7 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             }
         }
     }
-    finish_word(&mut word, &mut in_word, &mut words);
+    finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
     finish(&mut text, &mut words, piped, &mut out);
     // `cmd || alternative`: the failure of cmd is ignored unless an alternative fails.
     for i in or_else {
@@ -1143,12 +1168,25 @@ mod tests {
         );
         let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
         assert_eq!(programs, [Some("[["), Some("cargo")], "{c:?}");
+        // A quoted `]]` is a string of the test, which goes on.
+        let c = commands(r#"[[ "$a" == "]]" || cargo && test ]]; make lint"#);
+        let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
+        assert_eq!(programs, [Some("[["), Some("make")], "{c:?}");
         let c = commands("[[ -f x ]] && [[ -d y ]] || make lint");
         let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
         assert_eq!(programs, [Some("[["), Some("[["), Some("make")], "{c:?}");
         let c = commands("make allboards > /dev/null 2>&1 && cargo test 2> err.log --lib");
         assert_eq!(c[0].argv(), ["make", "allboards"]);
         assert_eq!(c[1].argv(), ["cargo", "test", "--lib"]);
+        // A quoted or escaped `>` is an argument: the word after it is one too.
+        for line in [
+            r#"cargo test ">" --no-run"#,
+            "cargo test '2>' --no-run",
+            r"cargo test \> --no-run",
+        ] {
+            let c = commands(line);
+            assert_eq!(c[0].argv()[3], "--no-run", "{line}: {c:?}");
+        }
         let c = commands("echo $(cargo --version; uname) `date;x`");
         assert_eq!(c.len(), 1, "{c:?}");
         let c = commands("sudo -u ci env A=1 timeout 10m nice -n 5 cargo test");

@@ -4,7 +4,7 @@
 //! A step that uses a local composite action is judged by the action's steps.
 
 use super::follow::Follower;
-use super::github_env::JobEnv;
+use super::github_env::{self, JobEnv};
 use super::{Acc, link, literally_false, maybe_set};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
@@ -69,20 +69,26 @@ fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
     }
 }
 
-/// The activity a known action is evidence of, at the end of `chain`.
 /// The activities of the first of several readings of one step that every other reading
 /// has too: a step counts for an activity only if it runs it whatever the variables hold.
-fn agreed(mut readings: Vec<Vec<Activity>>) -> Vec<Activity> {
-    if readings.is_empty() {
-        return Vec::new();
+/// One that some readings run and others do not is undecided: its rule is unknown, not failed.
+fn agreed(acc: &mut Acc, readings: Vec<Vec<Activity>>) -> Vec<Activity> {
+    let everywhere = |kind: ActivityKind| readings.iter().all(|r| r.iter().any(|b| b.kind == kind));
+    let mut disagreeing: Vec<Activity> = Vec::new();
+    for a in readings.iter().flatten() {
+        if !everywhere(a.kind) && !disagreeing.iter().any(|d| d.kind == a.kind) {
+            disagreeing.push(a.clone());
+        }
     }
-    let first = readings.remove(0);
-    first
-        .into_iter()
-        .filter(|a| readings.iter().all(|r| r.iter().any(|b| b.kind == a.kind)))
-        .collect()
+    acc.demote(
+        disagreeing,
+        "run by some values of the `${{ env.… }}` variables it names and not by others",
+    );
+    let first = readings.first().cloned().unwrap_or_default();
+    first.into_iter().filter(|a| everywhere(a.kind)).collect()
 }
 
+/// The activity a known action is evidence of, at the end of `chain`.
 fn known_action(uses: &str, chain: &[Link]) -> Vec<Activity> {
     let name = uses
         .split('@')
@@ -165,13 +171,18 @@ pub(in crate::collect::files) fn analyse(
             .get("defaults")
             .and_then(|d| d.get("run"))
             .and_then(|r| r.get("working-directory"));
-        for (index, step) in job
-            .get("steps")
-            .map(Node::items)
-            .unwrap_or_default()
+        let steps = job.get("steps").map(Node::items).unwrap_or_default();
+        // What the steps before set (`${{ env.… }}`), kept as the steps are read: only for a
+        // job whose scripts name such a variable.
+        let mut job_env = steps
             .iter()
-            .enumerate()
-        {
+            .filter_map(|s| s.get("run").and_then(Node::as_str))
+            .any(github_env::names_variables)
+            .then(|| JobEnv::start(&doc, job));
+        for (index, step) in steps.iter().enumerate() {
+            if let (Some(env), Some(previous)) = (job_env.as_mut(), index.checked_sub(1)) {
+                env.after(follower.repo(), &steps[previous]);
+            }
             let mut step_activities: Vec<Activity> = Vec::new();
             if let Some(uses_node) = step.get("uses")
                 && let Some(uses) = uses_node.as_str()
@@ -255,16 +266,18 @@ pub(in crate::collect::files) fn analyse(
             {
                 let cwd =
                     working_directory(&[step.get("working-directory"), job_dir, workflow_dir]);
-                let found = match JobEnv::of(follower.repo(), &doc, job, index)
-                    .alternatives(step, script)
+                let found = match job_env
+                    .as_ref()
+                    .and_then(|env| env.alternatives(step, script))
                 {
                     // `${{ env.CARGO }} test`: what every value of the variables runs.
-                    Some(scripts) => agreed(
-                        scripts
+                    Some(scripts) => {
+                        let readings = scripts
                             .iter()
                             .map(|s| follower.script(acc, &file, run.line, s, &cwd))
-                            .collect(),
-                    ),
+                            .collect();
+                        agreed(acc, readings)
+                    }
                     None => follower.script(acc, &file, run.line, script, &cwd),
                 };
                 merge(&mut step_activities, found);
