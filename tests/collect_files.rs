@@ -382,7 +382,6 @@ fn git_repository() {
                 with_mitigation: 1,
                 dispositioned: 1,
                 with_severity: 3,
-                listed: 0,
                 undecided_examples: vec![
                     "unencrypted-asset@db".into(),
                     "Weak admin password".into()
@@ -402,7 +401,6 @@ fn git_repository() {
                 with_mitigation: 1,
                 dispositioned: 2,
                 with_severity: 2,
-                listed: 0,
                 undecided_examples: vec!["Tampering".into()],
                 undecided_at: vec![],
                 listed: 0,
