@@ -319,6 +319,20 @@ fn the_same_inputs_in_any_order_give_the_same_bytes() {
         |name: &str| cargo_sdl::package::archive::read_tar_gz(&dir.path().join(name)).unwrap();
     assert_eq!(read("a.tar.gz"), read("b.tar.gz"));
     assert_eq!(read("a.tar.gz"), tree(&dir.path().join("a")));
+
+    // Absolute paths name the inputs by their file names: no folder of this machine enters
+    // the package, and the bytes equal those of a run given the same names relatively.
+    let absolute: Vec<String> = inputs
+        .iter()
+        .map(|i| dir.path().join(i).display().to_string())
+        .collect();
+    let three = portfolio(dir.path(), &args(&absolute, &["--out", "c"]));
+    assert_eq!(three.status.code(), Some(0), "{}", text(&three.stderr));
+    let c = tree(&dir.path().join("c"));
+    let json = String::from_utf8_lossy(&c["portfolio.json"]).into_owned();
+    let machine = dir.path().display().to_string();
+    assert!(!json.contains(&machine), "{json}");
+    assert_eq!(c, tree(&dir.path().join("a")));
 }
 
 #[test]

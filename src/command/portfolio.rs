@@ -131,6 +131,19 @@ enum Loaded {
     },
 }
 
+/// How an input is named in the portfolio: as given when relative (`artifacts/a.tar.gz`), by
+/// its file name when absolute, so that no folder of the machine that merged it enters the
+/// package (its sha256 identifies it either way).
+fn recorded_path(path: &Path) -> String {
+    if path.is_absolute() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string())
+    } else {
+        path.display().to_string()
+    }
+}
+
 /// The schema version this build reads.
 const READS: u64 = crate::report::SCHEMA_VERSION as u64;
 
@@ -141,7 +154,7 @@ fn load(
     signers: Option<(&Path, &AllowedSigners)>,
     now: i64,
 ) -> anyhow::Result<Loaded> {
-    let given = path.display().to_string();
+    let given = recorded_path(path);
     let opened = package::open_report(path)?;
     let excluded = |reason: String| {
         Ok(Loaded::Excluded {
