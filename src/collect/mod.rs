@@ -34,6 +34,7 @@
 //! - **cyclonedx-bom**, **tera**, **ssh-key**: pure data, no processes.
 
 pub mod advisories;
+pub(crate) mod cache;
 pub mod cargo;
 pub mod cargo_sandbox;
 pub mod fetch;
@@ -244,6 +245,8 @@ pub(crate) struct CollectCtx {
     pub advisory_db: Option<PathBuf>,
     /// What the git collector walks (`--rev`, `--since`, `--release`, keys, tag pattern).
     pub git: git::Options,
+    /// The incremental cache; `None` with `--no-cache` or when there can be none.
+    pub cache: Option<std::sync::Arc<cache::Cache>>,
 }
 
 /// Run every collector. Three independent lines run side by side (`std::thread::scope`):
@@ -285,14 +288,19 @@ pub(crate) fn collect_all(
     };
     let supply = || {
         progress("cargo metadata");
-        let cargo = cargo::collect(&ctx.root, ctx.offline);
+        let cargo = cargo::collect_cached(&ctx.root, ctx.offline, ctx.cache.as_deref());
         progress("SBOMs");
         let sbom = sbom::collect(&ctx.root, config, &cargo, ctx.now);
         (cargo, sbom)
     };
     let vulnerabilities = || {
         progress("advisories");
-        advisories::collect(&ctx.root, config, ctx.advisory_db.as_deref())
+        advisories::collect(
+            &ctx.root,
+            config,
+            ctx.advisory_db.as_deref(),
+            ctx.cache.as_deref(),
+        )
     };
     let ((files, git, human, improvement), (cargo, sbom), advisories) = if sequential() {
         (history(), supply(), vulnerabilities())
