@@ -263,7 +263,7 @@ pub(crate) fn collect_all(
 ) -> Facts {
     let history = move || {
         progress("repository files");
-        let files = files::collect(&ctx.root, config);
+        let files = files::collect_cached(&ctx.root, config, ctx.cache.as_deref());
         progress("git history");
         let mut documents = files::document_paths(&files);
         documents.extend(human.attestations.iter().map(|a| a.file.path.clone()));
