@@ -356,7 +356,9 @@ fn run_metadata(
         let mut vars: Vec<(String, String)> = std::env::vars_os()
             .filter_map(|(n, v)| {
                 let n = n.into_string().ok()?;
-                (n.starts_with("CARGO") || n.starts_with("RUST"))
+                // cargo-sdl's own switches and the terminal's settings change no metadata.
+                let ours = n.starts_with("CARGO_SDL_") || n.starts_with("CARGO_TERM_");
+                ((n.starts_with("CARGO") || n.starts_with("RUST")) && !ours)
                     .then(|| (n, v.to_string_lossy().into_owned()))
             })
             .collect();

@@ -627,3 +627,81 @@ impl Graph {
         Some(g)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> ObjectId {
+        ObjectId::from_bytes_or_panic(&[n; 20])
+    }
+
+    /// Two commits, the second a child of the first, with every field set.
+    fn graph() -> Graph {
+        let mut g = Graph::default();
+        let mut stack = Vec::new();
+        let a = g.intern(id(1), &mut stack);
+        let b = g.intern(id(2), &mut stack);
+        g.author_keys = vec![b"A <a@example.org>".to_vec(), b"B <b@example.org>".to_vec()];
+        g.authors = 2;
+        g.advisories = vec![vec!["RUSTSEC-2026-0001".into()]];
+        g.parents.push(a);
+        g.nodes[a as usize] = Node {
+            committer_time: 10,
+            author_time: 9,
+            tree: id(3),
+            visited: true,
+            shallow: true,
+            ..PLACEHOLDER
+        };
+        g.nodes[b as usize] = Node {
+            committer_time: 20,
+            author_time: -5,
+            tree: id(4),
+            author: 1,
+            parents_start: 0,
+            parents_len: 1,
+            signature: sig::SSH,
+            verdict: Some(Verdict::UnknownSigner),
+            markers: 3,
+            independence: Independence::SelfReviewed,
+            trailers: 0x101,
+            advisories: Some(0),
+            visited: true,
+            ..PLACEHOLDER
+        };
+        g
+    }
+
+    #[test]
+    fn records_read_back_as_written() {
+        let g = graph();
+        let bytes = g.encode();
+        let back = Graph::decode(&bytes).expect("decodes");
+        assert_eq!(back.encode(), bytes);
+        assert_eq!(back.get(&id(2)), Some(1));
+        assert_eq!(back.parents(1), &[0]);
+        assert_eq!(back.nodes[1].verdict, Some(Verdict::UnknownSigner));
+        assert_eq!(back.author_keys[1], b"B <b@example.org>");
+        assert_eq!(back.advisories[0], vec!["RUSTSEC-2026-0001".to_string()]);
+    }
+
+    #[test]
+    fn inconsistent_records_are_refused_without_panicking() {
+        let bytes = graph().encode();
+        for cut in 0..bytes.len() {
+            assert!(Graph::decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        for i in 0..bytes.len() {
+            for flip in [0x01u8, 0x80, 0xff] {
+                let mut b = bytes.clone();
+                b[i] ^= flip;
+                // Anything but a panic: a changed time or name still decodes.
+                let _ = Graph::decode(&b);
+            }
+        }
+        let mut extra = bytes.clone();
+        extra.push(0);
+        assert!(Graph::decode(&extra).is_none());
+    }
+}
