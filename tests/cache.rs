@@ -179,7 +179,8 @@ fn a_corrupt_truncated_or_foreign_cache_is_ignored_and_rebuilt() {
     check(dir, home.path(), &[]);
     let good = entries(dir);
     assert!(!good.is_empty());
-    let damage: [(&str, fn(&[u8]) -> Vec<u8>); 4] = [
+    type Damage = fn(&[u8]) -> Vec<u8>;
+    let damage: [(&str, Damage); 4] = [
         ("garbage", |_| b"not a cache entry at all".to_vec()),
         ("truncated", |b| b[..b.len() / 2].to_vec()),
         ("a flipped byte", |b| {

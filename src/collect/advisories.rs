@@ -491,7 +491,7 @@ pub(crate) fn collect(
     };
     let (scanned, not_covered, matches) = scan(&db, &lock.1);
     let history = match timeline {
-        Ok(t) => lock_history(root, &db, &t, &found.path, cache),
+        Ok(t) => history_of(root, &db, &t, &found.path, cache),
         Err(c) => c,
     };
     let facts = AdvisoryFacts {
@@ -899,15 +899,27 @@ fn lock_timeline(
     Ok(timeline)
 }
 
+/// One (advisory id, package) of a lockfile version, with the affected versions.
+type VulnerableEntry = ((String, String), BTreeSet<String>);
+
 /// Each version's vulnerabilities under one database, by blob (the [`MATCHES_SLOT`] entry).
 #[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct BlobMatches {
-    blobs: BTreeMap<String, Result<Vec<((String, String), BTreeSet<String>)>, String>>,
+    blobs: BTreeMap<String, Result<Vec<VulnerableEntry>, String>>,
+}
+
+/// Read up to `depth` past versions of Cargo.lock and follow each vulnerability from the
+/// lockfile that first had it to the one that no longer does (no cache).
+pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockHistory> {
+    match lock_timeline(root, depth, None) {
+        Ok(t) => history_of(root, db, &t, Path::new(""), None),
+        Err(c) => c,
+    }
 }
 
 /// Follow each vulnerability through `timeline`, from the lockfile that first had it to the
 /// one that no longer does.
-fn lock_history(
+fn history_of(
     root: &Path,
     db: &Database,
     timeline: &Timeline,

@@ -30,7 +30,7 @@ use walk::{Graph, sig};
 
 use crate::facts::git::{default_release_tag_pattern, release_tags_words};
 pub(crate) use records::{file_records, resolve_commit};
-pub(crate) use walk::Memo;
+pub use walk::Memo;
 
 /// How many non-release tags `tag_list` keeps, and how many security-fix commits are listed.
 const TAG_LIST_LIMIT: usize = 200;
@@ -56,7 +56,7 @@ pub struct Options {
     /// commit that has the file, so only for the few records whose date it bounds.
     pub added_for: Vec<String>,
     /// Commit records of earlier walks (this run's, and the cache's): see [`Memo`].
-    pub(crate) memo: Option<std::sync::Arc<Memo>>,
+    pub memo: Option<std::sync::Arc<Memo>>,
 }
 
 /// Why collection stopped.

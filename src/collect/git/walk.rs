@@ -411,7 +411,7 @@ impl Queue {
 /// commit's record depends on the commit (its id names its content), the mailmap and the
 /// allowed signers, so those make the key; `--no-cache` keeps only the in-memory part.
 #[derive(Debug, Default)]
-pub(crate) struct Memo {
+pub struct Memo {
     pub(crate) cache: Option<std::sync::Arc<crate::collect::cache::Cache>>,
     graph: std::sync::Mutex<Option<([u8; 32], std::sync::Arc<Graph>)>>,
 }
