@@ -248,6 +248,22 @@ fn a_cache_that_is_a_symbolic_link_or_cannot_be_written_is_no_error() {
     std::fs::write(dir.join("target"), b"a file").unwrap();
     assert!(check(dir, home.path(), &[]) == uncached);
     std::fs::remove_file(dir.join("target")).unwrap();
+    // An entry that cannot be replaced (a folder in its place): a warning, the same bytes.
+    std::fs::create_dir_all(cache_dir(dir).join("git-commits.bin")).unwrap();
+    let mut cmd = common::command(dir, home.path());
+    cmd.env_remove("CARGO_TARGET_DIR")
+        .args(["--advisory-db"])
+        .arg(common::fixture_advisory_db())
+        .args(["--current-time", NOW, "check", "--format", "json"]);
+    let run = cmd.output().unwrap();
+    assert!(matches!(run.status.code(), Some(0 | 1)));
+    assert!(run.stdout == uncached);
+    assert!(
+        text(&run.stderr).contains("warning: the cache entry git-commits was not written"),
+        "{}",
+        text(&run.stderr)
+    );
+    std::fs::remove_dir_all(dir.join("target")).unwrap();
     // `target/sdl-cache` links elsewhere: not followed, not written through.
     #[cfg(unix)]
     {

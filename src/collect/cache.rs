@@ -222,9 +222,13 @@ impl Cache {
         result
     }
 
+    /// Record a warning for the command's stderr (the library never prints): once per run.
     fn warn(&self, what: &str) {
         if !self.quiet && !self.warned.swap(true, Ordering::Relaxed) {
-            eprintln!("warning: {}", crate::sanitize::terminal(what));
+            WARNINGS
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(format!("warning: {}\n", crate::sanitize::terminal(what)));
         }
     }
 
@@ -250,6 +254,14 @@ impl Cache {
             self.put(slot, key, &bytes);
         }
     }
+}
+
+/// Warnings of the cache, waiting for the command to put them on its stderr.
+static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The cache's warnings since the last call, as lines for stderr.
+pub(crate) fn take_warnings() -> String {
+    std::mem::take(&mut *WARNINGS.lock().unwrap_or_else(|e| e.into_inner())).concat()
 }
 
 fn unique_counter() -> usize {
