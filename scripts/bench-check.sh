@@ -9,7 +9,8 @@
 #                      extra commit with a pinned date that changes one tracked source file
 #                      (not a document, so the repository files are not read again)
 #   check-sequential   --no-cache with the collectors one after another
-#   report             `report --no-cache`
+#   report             `report --no-cache` into a new folder (the previous run's package is
+#                      removed before each run)
 # and the peers:
 #   git log        the history (the fields cargo-sdl reads: id, parents, author, committer,
 #                  dates, signature status not included)
@@ -69,7 +70,8 @@ prepare[check-cold]="rm -rf $target/target/sdl-cache"
 cmd[check-no-cache]="$sdl $sdl_args --no-cache check --format json"
 cmd[check-warm]="$sdl $sdl_args check --format json"
 cmd[check-sequential]="env CARGO_SDL_SEQUENTIAL=1 ${cmd[check-no-cache]}"
-cmd[report]="$sdl $sdl_args --no-cache report --out $work/pkg --force"
+cmd[report]="$sdl $sdl_args --no-cache report --out $work/pkg"
+prepare[report]="rm -rf $work/pkg"
 cmd[git-log]="git -C $target log --format=%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%s"
 names=(check-cold check-no-cache check-warm check-sequential report git-log)
 
