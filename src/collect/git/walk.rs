@@ -158,6 +158,8 @@ impl Graph {
         }
         let mut read = 0u64;
         let mut walked = 0u64;
+        // A previous author's index here, once known: spares hashing the name per commit.
+        let mut remap: Vec<u32> = vec![u32::MAX; previous.map_or(0, |p| p.author_keys.len())];
         while let Some(n) = stack.pop() {
             let id = graph.ids[n as usize];
             let is_shallow = shallow.contains(&id);
@@ -165,10 +167,14 @@ impl Graph {
             let known = previous
                 .and_then(|p| p.get(&id).map(|m| (p, m)))
                 .filter(|(p, m)| !p.nodes[*m as usize].shallow);
+            let mut previous_author = None;
             let mut node = if let Some((p, m)) = known {
                 let pn = &p.nodes[m as usize];
-                author_key.clear();
-                author_key.extend_from_slice(&p.author_keys[pn.author as usize]);
+                previous_author = Some(pn.author as usize);
+                if remap[pn.author as usize] == u32::MAX {
+                    author_key.clear();
+                    author_key.extend_from_slice(&p.author_keys[pn.author as usize]);
+                }
                 parent_ids.clear();
                 if !is_shallow {
                     parent_ids.extend(p.parents(m).iter().map(|&q| p.ids[q as usize]));
@@ -254,12 +260,21 @@ impl Graph {
                     visited: true,
                 }
             };
-            node.author = match authors.get(author_key.as_slice()) {
-                Some(&a) => a,
-                None => {
-                    let a = authors.len() as u32;
-                    authors.insert(author_key.clone(), a);
-                    graph.author_keys.push(author_key.clone());
+            node.author = match previous_author.map(|pa| remap[pa]) {
+                Some(a) if a != u32::MAX => a,
+                _ => {
+                    let a = match authors.get(author_key.as_slice()) {
+                        Some(&a) => a,
+                        None => {
+                            let a = authors.len() as u32;
+                            authors.insert(author_key.clone(), a);
+                            graph.author_keys.push(author_key.clone());
+                            a
+                        }
+                    };
+                    if let Some(pa) = previous_author {
+                        remap[pa] = a;
+                    }
                     a
                 }
             };
