@@ -547,3 +547,123 @@ fn jobs_that_never_run_or_whose_failures_are_ignored_do_not_count() {
         assert_eq!(o, Outcome::Fail, "{m}");
     }
 }
+
+/// A workflow that runs `${{ env.CARGO }} test`, with `CARGO: cargo` in the job and a step that
+/// switches it to `cross` through `$GITHUB_ENV` (ripgrep's CI): every value runs the tests, so
+/// the tests run. A value known only at run time, or an action that may set the variable,
+/// leaves the command known only at run time: unknown, never a pass.
+#[test]
+fn env_variables_written_in_the_workflow_are_resolved() {
+    let workflow = |switch: &str| {
+        format!(
+            "on: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: x\n    env:\n      \
+             CARGO: cargo\n      TARGET_FLAGS:\n    steps:\n      - uses: actions/checkout@v4\n      \
+             - run: |\n          {switch}\n          echo \"TARGET_FLAGS=--target ${{{{ matrix.target }}}}\" >> $GITHUB_ENV\n      \
+             - run: ${{{{ env.CARGO }}}} test --workspace ${{{{ env.TARGET_FLAGS }}}}\n      \
+             - run: |\n          if [[ \"${{{{ matrix.os }}}}\" == \"linux\" || \"$X\" == 1 ]]; then\n            cargo clippy\n          fi\n"
+        )
+    };
+    let f = repo(&[(
+        ".github/workflows/ci.yml",
+        &workflow("echo \"CARGO=cross\" >> $GITHUB_ENV"),
+    )]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_eq!(o, Outcome::Pass, "{m}");
+    // `[[ … || … ]]` is a test, not two commands: nothing in it is "known only at run time".
+    let (o, m) = outcome(&f, "ci-runs-clippy");
+    assert_eq!(o, Outcome::Pass, "{m}");
+
+    for (switch, why) in [
+        ("echo \"CARGO=$TOOL\" >> $GITHUB_ENV", "a shell variable"),
+        (
+            "cat tools.env >> $GITHUB_ENV",
+            "a write that is not NAME=value",
+        ),
+        (
+            "echo \"CARGO=echo\" >> $GITHUB_ENV",
+            "a value that runs no tests",
+        ),
+    ] {
+        let f = repo(&[(".github/workflows/ci.yml", &workflow(switch))]);
+        let (o, m) = outcome(&f, "ci-runs-tests");
+        assert_ne!(o, Outcome::Pass, "{why}: {m}");
+    }
+    let hidden = workflow("echo ok").replace(
+        "      - uses: actions/checkout@v4\n",
+        "      - uses: actions/checkout@v4\n      - uses: some/sets-env@v1\n",
+    );
+    let f = repo(&[(".github/workflows/ci.yml", &hidden)]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_eq!(o, Outcome::Unknown, "an action that may set CARGO: {m}");
+}
+
+/// Review of the `${{ env.X }}` resolution: writes the reader misreads must never make the
+/// tests run. Each workflow below runs no tests (`echo test`, or `cargo` with no subcommand).
+#[test]
+fn env_writes_that_are_misread_never_make_tests_run() {
+    let workflow = |job_env: &str, setup: &str, run: &str| {
+        format!(
+            "on: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: x\n{job_env}    \
+             steps:\n      - uses: actions/checkout@v4\n{setup}      - run: {run}\n"
+        )
+    };
+    let cargo_env = "    env:\n      CARGO: cargo\n";
+    for (job_env, setup, run, why) in [
+        (
+            cargo_env,
+            "      - run: echo X=1;echo CARGO=echo >> $GITHUB_ENV\n",
+            "${{ env.CARGO }} test",
+            "a second echo after `;` writes CARGO",
+        ),
+        (
+            cargo_env,
+            "      - shell: sh\n        run: echo \"X=1\\nCARGO=echo\" >> $GITHUB_ENV\n",
+            "${{ env.CARGO }} test",
+            "dash's echo writes two lines",
+        ),
+        (
+            "",
+            "      - run: |\n          if [ -n \"$NEVER\" ]; then\n            echo \"SUB=test\" >> $GITHUB_ENV\n          fi\n",
+            "cargo ${{ env.SUB }}",
+            "a write that may not happen leaves SUB empty",
+        ),
+        (
+            "",
+            "      - if: github.event_name == 'schedule'\n        run: echo \"SUB=test\" >> $GITHUB_ENV\n",
+            "cargo ${{ env.SUB }}",
+            "a step that may not run leaves SUB empty",
+        ),
+    ] {
+        let f = repo(&[(".github/workflows/ci.yml", &workflow(job_env, setup, run))]);
+        let (o, m) = outcome(&f, "ci-runs-tests");
+        assert_ne!(o, Outcome::Pass, "{why}: {m}");
+    }
+}
+
+/// A quoted `">"` is an argument, not a redirection: `cargo test ">" --no-run` builds the
+/// tests and runs none.
+#[test]
+fn a_quoted_redirection_sign_is_an_argument() {
+    let f = repo(&[(
+        ".github/workflows/ci.yml",
+        "on: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: x\n    steps:\n      \
+         - run: cargo test \">\" --no-run\n",
+    )]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_ne!(o, Outcome::Pass, "{m}");
+}
+
+/// `${{ env.CARGO }} test` where CARGO may be `cargo` or `echo`: whether the tests run is
+/// unknown, not failed.
+#[test]
+fn env_values_that_disagree_leave_the_activity_unknown() {
+    let f = repo(&[(
+        ".github/workflows/ci.yml",
+        "on: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: x\n    env:\n      \
+         CARGO: cargo\n    steps:\n      - run: echo \"CARGO=echo\" >> $GITHUB_ENV\n      \
+         - run: ${{ env.CARGO }} test\n",
+    )]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_eq!(o, Outcome::Unknown, "{m}");
+    assert!(m.contains("variables it names"), "{m}");
+}

@@ -387,6 +387,7 @@ fn git_repository() {
                     "Weak admin password".into()
                 ],
                 undecided_at: vec![],
+                listed: 0,
             })
         )
     );
@@ -402,6 +403,7 @@ fn git_repository() {
                 with_severity: 2,
                 undecided_examples: vec!["Tampering".into()],
                 undecided_at: vec![],
+                listed: 0,
             })
         )
     );

@@ -466,6 +466,7 @@ fn discover_proposes_and_init_writes_candidates_but_designates_nothing() {
         tomls,
         vec![
             "[documents] threat-model = \"docs/internals.md#threat-model\"",
+            "[documents] design = \"docs/internals.md#architecture-notes\"",
             "[guidelines] disposal = \"docs/operations.md#uninstalling\"",
         ]
     );
@@ -709,4 +710,228 @@ fn per_crate_changelogs_are_candidates() {
         "{}",
         r.message
     );
+}
+
+/// Headings that name a document kind loosely, in the places projects keep them (CONTRIBUTING,
+/// `devel-docs/`, a `### Scope and assumptions` of SECURITY.md): candidates that make the rule
+/// unknown and say which line of `sdl.toml` would designate them; never evidence, even in a
+/// conventional security file.
+#[test]
+fn loose_headings_in_contributing_and_doc_folders_are_candidates() {
+    let prose = "This section says how the project works, in enough words to be read as a section \
+                 with substance by anyone who opens it.\n";
+    let contributing = format!(
+        "# Contributing\n\n{prose}\n## Style guide\n\n{prose}\n## Design and Architecture\n\n{prose}"
+    );
+    let architecture = format!("# Architecture\n\n{prose}");
+    let releasing = format!("Release process checklist\n=========================\n\n{prose}");
+    let security = format!(
+        "# Security Policy\n\nReport vulnerabilities to security@demo.example.\n\n\
+         ## Threat model\n\n### Scope and assumptions\n\n{prose}"
+    );
+    let files = [
+        ("SECURITY.md", security.as_str()),
+        ("CONTRIBUTING.md", contributing.as_str()),
+        ("devel-docs/architecture.md", architecture.as_str()),
+        ("devel-docs/releasing.rst", releasing.as_str()),
+        // Not documentation: a licence, a dotfile, release notes.
+        (
+            "LICENSE.md",
+            "# Design\n\nPermission is hereby granted to design anything.\n",
+        ),
+        (
+            ".notes.md",
+            "# Architecture\n\nnot a document of the project at all here.\n",
+        ),
+    ];
+    let dir = repo(&files);
+    for (rule, place) in [
+        (
+            "coding-standard-documented",
+            "CONTRIBUTING.md:5 \"## Style guide\"",
+        ),
+        (
+            "design-documented",
+            "CONTRIBUTING.md:9 \"## Design and Architecture\"",
+        ),
+        (
+            "design-documented",
+            "devel-docs/architecture.md:1 \"# Architecture\"",
+        ),
+        ("process-documented", "devel-docs/releasing.rst:1"),
+        (
+            "security-context-documented",
+            "SECURITY.md:7 \"### Scope and assumptions\"",
+        ),
+    ] {
+        let r = finding(dir.path(), rule);
+        assert_eq!(r.outcome, Outcome::Unknown, "{rule}: {}", r.message);
+        assert!(r.message.contains(place), "{rule}: {}", r.message);
+        assert!(
+            r.message.contains("add to sdl.toml: [documents]"),
+            "{}",
+            r.message
+        );
+    }
+    let f = facts(dir.path());
+    assert!(
+        f.candidates
+            .iter()
+            .all(|c| c.file.path != "LICENSE.md" && c.file.path != ".notes.md"),
+        "{:?}",
+        f.candidates
+    );
+    // Nothing named a design-practices document or a development process loosely enough.
+    let r = finding(dir.path(), "design-practices-documented");
+    assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+
+    // Designated, the style guide is the coding standard: judged as a document, by its words.
+    write(
+        dir.path(),
+        "sdl.toml",
+        "[documents]\ncoding-standard = \"CONTRIBUTING.md#style-guide\"\n",
+    );
+    let r = finding(dir.path(), "coding-standard-documented");
+    assert_ne!(r.outcome, Outcome::Unknown, "{}", r.message);
+}
+
+/// "Threat Containment" or "### Threats" in a design note is a lead for the threat model: the
+/// three threat-model rules say unknown and name it, none fails for want of a model.
+#[test]
+fn threat_headings_elsewhere_make_the_threat_rules_unknown() {
+    let note = "# Design\n\n## Threat Containment\n\nThe process runs in a jail with a seccomp filter, \
+                so that a guest that escapes the virtual machine is still contained.\n";
+    let dir = repo(&[
+        ("SECURITY.md", SECURITY_MD),
+        ("docs/notes/sandbox.md", note),
+    ]);
+    for rule in ["threat-model-present", "threat-model-threats-dispositioned"] {
+        let r = finding(dir.path(), rule);
+        assert_eq!(r.outcome, Outcome::Unknown, "{rule}: {}", r.message);
+        assert!(
+            r.message.contains("docs/notes/sandbox.md:3"),
+            "{rule}: {}",
+            r.message
+        );
+    }
+}
+
+/// "memory to be written to disk" is a sentence, not a placeholder: a hardening section that
+/// says it is still a lead (it once hid firecracker's host security configuration).
+#[test]
+fn to_be_written_in_a_sentence_is_no_placeholder() {
+    let guide = "# Production host setup\n\n## Host Security Configuration\n\n### Swap\n\n\
+                 Memory pressure can cause guest memory to be written to disk when swapping is \
+                 enabled; disable swap.\n";
+    let dir = repo(&[
+        ("SECURITY.md", SECURITY_MD),
+        ("docs/prod-host-setup.md", guide),
+    ]);
+    let r = finding(dir.path(), "guidelines-hardening");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message.contains("docs/prod-host-setup.md:3"),
+        "{}",
+        r.message
+    );
+    // A section that is really still to be written is no lead at all.
+    let stub = "# Production host setup\n\n## Host Security Configuration\n\nTo be written.\n";
+    write(dir.path(), "docs/prod-host-setup.md", stub);
+    let r = finding(dir.path(), "guidelines-hardening");
+    assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+}
+
+/// A threat model written as rustls writes it: per trust boundary, "Specific threats:" as a
+/// bullet list and "Mitigations:" as another. The threats are enumerated, so the model has
+/// substance; which mitigation covers which threat is not written, so whether each is
+/// dispositioned is unknown, not failed and not passed.
+#[test]
+fn threats_as_bullet_lists_are_enumerated_but_not_dispositioned() {
+    let security = "# Security Policy\n\nReport vulnerabilities to security@demo.example.\n\n\
+        ## Threat model\n\n### Boundary: network input\n\n\
+        Everything arriving from the wire is treated as adversarially crafted by an attacker.\n\n\
+        Specific threats (non-exhaustive):\n\n\
+        - Integer overflow in length fields,\n\
+        - Buffer over-read during reassembly,\n  continued on a second line,\n\
+        - Protocol downgrade.\n\n\
+        Mitigations:\n\n\
+        - The crate forbids unsafe code, so memory errors are ruled out by the compiler here.\n\
+        - The interface is fuzzed continuously with a mock cryptography provider.\n";
+    let dir = repo(&[("SECURITY.md", security)]);
+    let r = finding(dir.path(), "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    let r = finding(dir.path(), "threat-model-threats-dispositioned");
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+    assert!(
+        r.message.contains("3 of 3 threats") && r.message.contains("SECURITY.md:13"),
+        "{}",
+        r.message
+    );
+    let f = facts(dir.path());
+    let counts = f.threat_models[0].threats.as_ref().unwrap();
+    assert_eq!(
+        (counts.total, counts.listed, counts.dispositioned),
+        (3, 3, 0)
+    );
+
+    // A threat with a heading of its own and no disposition still fails the rule.
+    let mixed = format!("{security}\n### T-9 Replay\n\nAn attacker replays an old record.\n");
+    write(dir.path(), "SECURITY.md", &mixed);
+    let r = finding(dir.path(), "threat-model-threats-dispositioned");
+    assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+
+    // A list of mitigations alone enumerates no threat.
+    let only = "# Security Policy\n\nReport vulnerabilities to security@demo.example.\n\n\
+        ## Threat model\n\nWe think about attackers on the network a great deal, always.\n\n\
+        Mitigations:\n\n- Fuzzing.\n- No unsafe code.\n";
+    write(dir.path(), "SECURITY.md", only);
+    let r = finding(dir.path(), "threat-model-present");
+    assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+}
+
+/// Review of bullet-list threats: a list that says there are none enumerates no threat, and a
+/// stub that is "to be written by" someone is still a stub.
+#[test]
+fn a_threat_list_that_says_none_or_points_elsewhere_enumerates_no_threat() {
+    let intro =
+        "# Threat model\n\nThis document describes the threat model of the product in detail.\n\n";
+    for list in [
+        "## Threats\n\n- [Our threats](https://example.invalid/threats)\n",
+        "Threats:\n\n- <https://example.invalid/threats>\n- see [the wiki](https://example.invalid/wiki).\n",
+    ] {
+        let dir = repo(&[
+            ("SECURITY.md", SECURITY_MD),
+            ("THREAT_MODEL.md", &format!("{intro}{list}")),
+        ]);
+        let r = finding(dir.path(), "threat-model-present");
+        assert_ne!(r.outcome, Outcome::Pass, "{list}: {}", r.message);
+    }
+    for item in [
+        "None identified yet.",
+        "n/a",
+        "No threats identified so far.",
+        "Nothing.",
+    ] {
+        let security = format!(
+            "# Security Policy\n\nReport vulnerabilities to security@demo.example.\n\n\
+             ## Threat model\n\nEverything arriving from the network is handled by the parser.\n\n\
+             Specific threats:\n\n- {item}\n"
+        );
+        let dir = repo(&[("SECURITY.md", &security)]);
+        let r = finding(dir.path(), "threat-model-present");
+        assert_ne!(r.outcome, Outcome::Pass, "{item}: {}", r.message);
+    }
+}
+
+#[test]
+fn to_be_written_by_someone_is_a_placeholder() {
+    for stub in [
+        "This section is to be written by the security team after the audit.",
+        "To be written once the deployment model settles, probably next quarter.",
+    ] {
+        let security = format!("{SECURITY_MD}\n## Hardening\n\n{stub}\n");
+        let dir = repo(&[("SECURITY.md", &security)]);
+        let r = finding(dir.path(), "guidelines-hardening");
+        assert_ne!(r.outcome, Outcome::Pass, "{stub}: {}", r.message);
+    }
 }

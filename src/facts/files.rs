@@ -361,6 +361,11 @@ pub struct ThreatCounts {
     pub dispositioned: usize,
     /// Threats with a severity or score.
     pub with_severity: usize,
+    /// Threats enumerated as items of a bullet list ("Specific threats:"), which have no
+    /// decision of their own: whether a list of mitigations beside them covers each one is a
+    /// person's call.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    pub listed: usize,
     /// Up to ten titles of threats without a decision.
     pub undecided_examples: Vec<String>,
     /// For prose models: where each of those threats is and why it is undecided (no
@@ -858,4 +863,8 @@ impl FileFacts {
             }
         })
     }
+}
+
+fn is_zero_count(n: &usize) -> bool {
+    *n == 0
 }

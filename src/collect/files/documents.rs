@@ -312,7 +312,34 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
         })
         .map(|(k, (kind, _))| (k, *kind))
         .collect();
-    let mut candidates = Vec::new();
+    let elsewhere: Vec<String> = user_docs(repo)
+        .into_iter()
+        .filter(|p| !security.contains(p))
+        .collect();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let add_candidate =
+        |candidates: &mut Vec<Candidate>, kind: &str, path: &str, hit: &sections::Hit| {
+            let key = format!("documents.{kind}");
+            let place = |c: &Candidate| (c.file.path.clone(), c.line);
+            if candidates.iter().filter(|c| c.key == key).count() >= MAX_SECTIONS
+                || candidates
+                    .iter()
+                    .any(|c| c.key == key && place(c) == (path.to_string(), hit.line))
+            {
+                return;
+            }
+            if let Ok(file) = repo.file_ref(path) {
+                candidates.push(Candidate {
+                    key,
+                    config_path: repo.config_path(&file.path),
+                    file,
+                    line: hit.line,
+                    section: hit.section.clone(),
+                    text: hit.text.clone(),
+                    words: hit.words,
+                });
+            }
+        };
     if !missing.is_empty() {
         let mut found = vec![0usize; sections::KIND_HEADINGS.len()];
         for path in &security {
@@ -333,34 +360,33 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
                 }
             }
         }
-        let elsewhere: Vec<String> = user_docs(repo)
-            .into_iter()
-            .filter(|p| !security.contains(p))
-            .collect();
         for path in &elsewhere {
             let hits = outline_hits(repo, path, sections::kind_hits);
             for &(k, kind) in missing.iter().filter(|(k, _)| found[*k] == 0) {
-                let key = format!("documents.{kind}");
                 for hit in hits.get(k).into_iter().flatten().filter(|h| h.complete()) {
-                    if candidates
-                        .iter()
-                        .filter(|c: &&Candidate| c.key == key)
-                        .count()
-                        >= MAX_SECTIONS
-                    {
-                        break;
-                    }
-                    if let Ok(file) = repo.file_ref(path) {
-                        candidates.push(Candidate {
-                            key: key.clone(),
-                            config_path: repo.config_path(&file.path),
-                            file,
-                            line: hit.line,
-                            section: hit.section.clone(),
-                            text: hit.text.clone(),
-                            words: hit.words,
-                        });
-                    }
+                    add_candidate(&mut candidates, kind, path, hit);
+                }
+            }
+        }
+    }
+    // Weaker headings ("Architecture", "Code style", "Scope and assumptions") are candidates
+    // wherever they stand, the security files included, for a kind that has no document.
+    let lacking: Vec<(usize, &str)> = sections::CANDIDATE_HEADINGS
+        .iter()
+        .enumerate()
+        .filter(|(_, (kind, _))| {
+            !(documents.iter().any(|d| d.kind == *kind)
+                || sections.iter().any(|(sk, ..)| sk == kind)
+                || config.documents.contains_key(*kind))
+        })
+        .map(|(k, (kind, _))| (k, *kind))
+        .collect();
+    if !lacking.is_empty() {
+        for path in security.iter().chain(&elsewhere) {
+            let hits = outline_hits(repo, path, sections::candidate_hits);
+            for &(k, kind) in &lacking {
+                for hit in hits.get(k).into_iter().flatten().filter(|h| h.complete()) {
+                    add_candidate(&mut candidates, kind, path, hit);
                 }
             }
         }
@@ -716,10 +742,24 @@ pub(super) fn threat_model(
     model
 }
 
-/// README and the prose of the documentation tree, of the workspace's folder and of the
-/// repository's top: docs/ and doc/, then doc/ and docs/ folders deeper down among the
-/// product's files (src/doc/, crates/x/docs/), where a workspace keeps its book and manual
-/// pages. Where user guidance may be, and candidates may be found; never evidence by itself.
+/// Whether a folder (lower case) holds documentation: `doc`, `docs`, `documentation`,
+/// `devel-docs`, `user_docs`.
+fn is_doc_folder(folder: &str) -> bool {
+    matches!(folder, "doc" | "docs" | "documentation")
+        || ["-doc", "-docs", "_doc", "_docs"]
+            .iter()
+            .any(|end| folder.ends_with(end))
+}
+
+/// At most this many files of the documentation are searched for candidates and user guidance.
+const MAX_USER_DOCS: usize = 2000;
+
+/// Where user guidance may be, and candidates may be found; never evidence by itself: the
+/// prose at the top of the workspace's folder and of the repository (README first, then
+/// CONTRIBUTING, a guide, an FAQ; not the licence or the release notes), `.github/CONTRIBUTING`,
+/// and the prose of the documentation folders: `docs/`, `doc/`, `devel-docs/` at those tops,
+/// then such folders deeper down among the product's files (src/doc/, crates/x/docs/), where a
+/// workspace keeps its book and manual pages.
 pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
     let prose = |f: &String| {
         matches!(
@@ -733,22 +773,55 @@ pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
     }
     let mut out = Vec::new();
     for dir in &dirs {
+        let top: Vec<&String> = repo
+            .under(dir)
+            .filter(|f| {
+                let name = &f[dir.len()..];
+                !name.contains('/') && is_prose(name)
+            })
+            .collect();
+        let stem = |f: &str| normalised_stem(&f[dir.len()..]);
         out.extend(
-            repo.under(dir)
+            top.iter()
+                .filter(|f| stem(f) == "readme")
+                .map(|f| (*f).clone()),
+        );
+        out.extend(
+            top.iter()
                 .filter(|f| {
-                    let name = &f[dir.len()..];
-                    !name.contains('/') && normalised_stem(name) == "readme" && is_prose(name)
+                    let s = stem(f);
+                    // A named prose file; not `.gitignore`, not a link named `HomebrewFormula`.
+                    s != "readme"
+                        && prose(f)
+                        && !f[dir.len()..].starts_with('.')
+                        && !s.starts_with("licen")
+                        && !matches!(
+                            s.as_str(),
+                            "copying" | "notice" | "authors" | "codeofconduct"
+                        )
+                        && kind_of(&f[dir.len()..]).is_none()
+                })
+                .map(|f| (*f).clone()),
+        );
+        out.extend(
+            repo.under(&format!("{dir}.github/"))
+                .filter(|f| {
+                    let name = &f[dir.len() + ".github/".len()..];
+                    !name.contains('/') && normalised_stem(name) == "contributing" && is_prose(name)
                 })
                 .cloned(),
         );
     }
     for dir in &dirs {
-        let (docs, doc) = (format!("{dir}docs/"), format!("{dir}doc/"));
         out.extend(
-            repo.under(&docs)
-                .chain(repo.under(&doc))
-                .filter(|f| prose(f))
-                .take(200)
+            repo.under(dir)
+                .filter(|f| {
+                    let rest = &f[dir.len()..];
+                    rest.split_once('/')
+                        .is_some_and(|(top, _)| is_doc_folder(&top.to_ascii_lowercase()))
+                        && prose(f)
+                })
+                .take(MAX_USER_DOCS)
                 .cloned(),
         );
     }
@@ -760,15 +833,15 @@ pub(super) fn user_docs(repo: &Repo<'_>) -> Vec<String> {
             .skip(1)
             .map(str::to_ascii_lowercase)
             .collect();
-        let named = |names: &[&str]| folders.iter().any(|d| names.contains(&d.as_str()));
         folders.len() > 1
-            && !matches!(folders.last().map(String::as_str), Some("doc" | "docs"))
-            && named(&["doc", "docs"])
-            && !named(&["vendor", "third_party", "node_modules", "target"])
+            && !folders.last().is_some_and(|d| is_doc_folder(d))
+            && folders.iter().any(|d| is_doc_folder(d))
+            && !folders.iter().any(|d| is_vendored(d) || d == "target")
     });
-    out.extend(nested.filter(|f| prose(f)).take(200).cloned());
+    out.extend(nested.filter(|f| prose(f)).take(MAX_USER_DOCS).cloned());
     let mut seen = BTreeSet::new();
     out.retain(|f| seen.insert(f.clone()));
+    out.truncate(MAX_USER_DOCS);
     out
 }
 

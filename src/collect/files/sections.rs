@@ -167,7 +167,7 @@ pub(crate) const TOPICS: &[(&str, &str, &str)] = &[
     (
         "SG-2",
         "environment",
-        r"(?i)network\s+(?:segmentation|security|protection|isolation|requirements)|firewall|(?:deployment|operating|runtime)\s+environment|environment(?:al)?\s+(?:requirements|assumptions|protections?|security)|security\s+zones?|\bdmz\b|trust\s+boundar|^\s*(?:the\s+|expected\s+|target\s+)?environment\s*$",
+        r"(?i)network\s+(?:segmentation|security|protection|isolation|requirements)|firewall|(?:deployment|operating|runtime|execution)\s+environment|environment(?:al)?\s+(?:requirements|assumptions|protections?|security)|security\s+zones?|\bdmz\b|trust\s+boundar|^\s*(?:the\s+|expected\s+|target\s+)?environment\s*$",
     ),
     (
         "SG-3",
@@ -206,10 +206,42 @@ pub(super) const KIND_HEADINGS: &[(&str, &str)] = &[
     ("security-requirements", r"(?i)\bsecurity\s+requirements\b"),
 ];
 
+/// Headings that make a section elsewhere in the documentation a *candidate* for a document
+/// kind: a lead for a person, never evidence by itself, not even in a conventional security
+/// file. "Architecture" in a contributor guide may or may not be the product's secure design;
+/// "Scope and assumptions" in SECURITY.md may or may not be its security context. The
+/// [`KIND_HEADINGS`] name their kinds too, and are candidates outside the security files.
+pub(super) const CANDIDATE_HEADINGS: &[(&str, &str)] = &[
+    (
+        "threat-model",
+        r"(?i)\bthreat[\s_-]*model|\bthreats?\b|attack\s+surface",
+    ),
+    (
+        "security-context",
+        r"(?i)security\s+context|\bassumptions\b|execution\s+environment|intended\s+(?:use|environment)",
+    ),
+    ("security-requirements", r"(?i)\bsecurity\s+requirements\b"),
+    ("design", r"(?i)\bdesign\b|\barchitecture\b"),
+    (
+        "design-practices",
+        r"(?i)\bdesign\s+(?:principles|practices|guidelines|philosophy)\b",
+    ),
+    (
+        "coding-standard",
+        r"(?i)\bcod(?:e|ing)\s+(?:style|conventions?|standards?|guidelines?)\b|\bstyle\s+guide|\bbest\s+practices\b|\bsecure\s+coding\b",
+    ),
+    (
+        "process",
+        r"(?i)\b(?:development|review|pull[\s-]+request|release|contribution|contributing|security|change|patch|triage)\s+process(?:es)?\b|^\s*(?:the\s+|our\s+)?process(?:es)?\s*$",
+    ),
+];
+
 static TOPIC_RES: LazyLock<Vec<Regex>> =
     LazyLock::new(|| TOPICS.iter().map(|(_, _, p)| re(p)).collect());
 static KIND_RES: LazyLock<Vec<Regex>> =
     LazyLock::new(|| KIND_HEADINGS.iter().map(|(_, p)| re(p)).collect());
+static CANDIDATE_RES: LazyLock<Vec<Regex>> =
+    LazyLock::new(|| CANDIDATE_HEADINGS.iter().map(|(_, p)| re(p)).collect());
 static INLINE_CODE: LazyLock<Regex> = LazyLock::new(|| re(r"`+[^`]*`+"));
 /// `cargo-uninstall(1)`: a manual page's name, not a topic.
 static MAN_PAGE: LazyLock<Regex> = LazyLock::new(|| re(r"[\w.-]+\(\d\w*\)"));
@@ -323,6 +355,14 @@ pub(super) fn topic_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Hits> {
 /// Per kind of [`KIND_HEADINGS`], in order: the headings that name it.
 pub(super) fn kind_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Vec<Hit>> {
     KIND_RES
+        .iter()
+        .map(|kind| hits_of(doc, heads, kind, false).headings)
+        .collect()
+}
+
+/// Per kind of [`CANDIDATE_HEADINGS`], in order: the headings that make a candidate for it.
+pub(super) fn candidate_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Vec<Hit>> {
+    CANDIDATE_RES
         .iter()
         .map(|kind| hits_of(doc, heads, kind, false).headings)
         .collect()

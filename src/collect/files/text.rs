@@ -98,7 +98,11 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:TODO|TBD|TBA|FIXME)\b",
         r"|(?i:^\W*(?:to-?do|tbd|fixme)\W*$|^\W*to-?do\s*:)",
         r"|(?i:\blorem\s+ipsum\b|\bdolor\s+sit\s+amet\b)",
-        r"|(?i:\bto\s+be\s+(?:written|completed|filled\s+in)\b|\bcoming\s+soon\b)",
+        // "To be written." ends its clause; "memory to be written to disk" goes on. A line
+        // that starts with it, or a section that "is (yet) to be written", is a stub whatever
+        // follows ("by the security team", "once the design settles").
+        r"|(?i:\bto\s+be\s+(?:written|completed|filled\s+in)(?:\s+(?:later|soon|here))?\s*(?:[.!;:,)\]]|$)|\bcoming\s+soon\b)",
+        r"|(?i:^\W*to\s+be\s+(?:written|completed|filled\s+in)\b|\b(?:is|are|remains?|yet)\s+(?:still\s+)?to\s+be\s+(?:written|completed|filled\s+in)\b)",
         r"|(?i:\b(?:this|is|as)\s+(?:just\s+)?(?:a\s+)?placeholder\b|\(\s*placeholder\s*\)|^\W*placeholder\W*$)",
         r"|(?i:\b(?:insert|describe|fill\s+in)\s+[^.;:]{0,60}?\bhere\b)",
         r"|(?i:<\s*(?:insert|describe|fill\s+in)\b[^<>]{0,80}>|\[\s*(?:insert|describe|fill\s+in)\b[^\[\]]{0,80}\]|\[\s*your\b[^\[\]]{0,60}\bhere\s*\])",
@@ -113,6 +117,11 @@ static LIST_MARKER: LazyLock<Regex> =
 static SECTION_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:\d+\.)*\d+\.?\s+"));
 static LEADING_ID: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*"));
+
+/// Whether `line` is an item of a list (`- x`, `* x`, `1. x`).
+pub(super) fn is_list_item(line: &str) -> bool {
+    LIST_MARKER.is_match(line)
+}
 
 /// `line` without a list marker or block quote at its start.
 pub(super) fn strip_list_marker(line: &str) -> String {
@@ -596,6 +605,19 @@ mod tests {
             ("FIXME later", true),
             ("Lorem ipsum dolor sit amet", true),
             ("This section is to be written.", true),
+            ("Details: to be completed later", true),
+            ("(to be filled in)", true),
+            (
+                "memory to be written to drive storage when swapping is enabled",
+                false,
+            ),
+            ("the data to be written is checked first", false),
+            (
+                "This section is to be written by the security team after the audit.",
+                true,
+            ),
+            ("To be written once the design settles.", true),
+            ("The rest remains to be written up", true),
             ("Coming soon!", true),
             ("[Insert the product name here]", true),
             ("<describe the threat>", true),

@@ -175,6 +175,30 @@ fn re(pattern: &str) -> Regex {
 /// A threat heading: `T-1`, `TM-12`, `THR-3`, `THREAT-4`, `RISK-5` (or `T1`) and a title.
 static THREAT_HEADING: LazyLock<Regex> =
     LazyLock::new(|| re(r"^((?:T|TM|TH|THR|THREAT|RISK)-?\d+(?:\.\d+)*)(?:$|[\s:.\-–—)]+(.*)$)"));
+/// A line that introduces a list of threats: "Specific threats (non-exhaustive):",
+/// "Threats:", "Identified threats to the update channel:".
+static LIST_INTRO: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:specific|known|main|key|identified|relevant|considered)?\s*threats\b[^:.]{0,60}:$")
+});
+/// A heading over a list of threats: "Threats", "Specific threats".
+static LIST_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:specific|known|main|key|identified|relevant|considered)?\s*threats(?:\s*\(non-exhaustive\))?$",
+    )
+});
+/// An item of a threat list that says there is none: "None identified yet.", "n/a".
+static NO_THREAT_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\W*(?:none|nothing|n/?a|not\s+applicable|tbd|todo|no\s+(?:known\s+|specific\s+|relevant\s+|other\s+)?threats?)\b",
+    )
+});
+/// An item of a threat list that only points elsewhere: "[Our threats](https://…)",
+/// "see <https://…>".
+static POINTER_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\W*(?:see\s+(?:also\s+)?(?:the\s+)?)?(?:\[[^\]]*\]\([^)]*\)|<?[a-z][a-z0-9+.-]*://\S+?>?)\W*$",
+    )
+});
 /// A disposition line under a threat heading, its value after the label.
 static DISPOSITION_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -345,6 +369,7 @@ pub(super) fn prose(doc: &Outline<'_>) -> ThreatCounts {
             severity: false,
         });
     }
+    listed(doc, &mut threats);
     let known: BTreeSet<String> = threats.iter().map(|t| t.key.clone()).collect();
     for (ids, threat) in references {
         if !ids.iter().all(|id| known.contains(id)) {
@@ -352,6 +377,58 @@ pub(super) fn prose(doc: &Outline<'_>) -> ThreatCounts {
         }
     }
     merge(threats)
+}
+
+/// Why a threat of a bullet list has no decision of its own.
+const LISTED: &str = "listed as a bullet; the mitigations, if any, are not tied to it";
+
+/// The threats of bullet lists that a line or a heading introduces as threats ("Specific
+/// threats (non-exhaustive):", "### Threats"): each item is a threat, without a disposition of
+/// its own, since a list of mitigations beside it does not say which threat each addresses.
+fn listed(doc: &Outline<'_>, threats: &mut Vec<Threat>) {
+    let lines = &doc.lines;
+    let mut i = 0;
+    while i < lines.len() {
+        let l = &lines[i];
+        let intro = match l.kind {
+            LineKind::Heading(_) => LIST_HEADING.is_match(&doc.heading_text(i)),
+            LineKind::Text => {
+                !text::is_list_item(&l.visible) && LIST_INTRO.is_match(l.visible.trim())
+            }
+            _ => false,
+        };
+        i += 1;
+        if !intro {
+            continue;
+        }
+        // The list: items, their indented continuation lines, blank lines between items.
+        while i < lines.len() {
+            let item = &lines[i];
+            match item.kind {
+                LineKind::Blank => {}
+                LineKind::Text if text::is_list_item(&item.visible) => {
+                    let raw = text::strip_list_marker(&item.visible);
+                    let label = clip(&clean(&raw));
+                    if !label.is_empty()
+                        && !NO_THREAT_ITEM.is_match(&label)
+                        && !POINTER_ITEM.is_match(raw.trim())
+                    {
+                        threats.push(Threat {
+                            key: label.to_lowercase(),
+                            label,
+                            line: item.no,
+                            why: Some(LISTED.into()),
+                            mitigation: false,
+                            severity: false,
+                        });
+                    }
+                }
+                LineKind::Text if item.raw.starts_with([' ', '\t']) => {}
+                _ => break,
+            }
+            i += 1;
+        }
+    }
 }
 
 /// Read one table: the threats of its rows when it has a threat column.
@@ -466,6 +543,7 @@ fn merge(threats: Vec<Threat>) -> ThreatCounts {
         counts.total += 1;
         counts.with_mitigation += usize::from(t.why.is_none() && t.mitigation);
         counts.with_severity += usize::from(t.severity);
+        counts.listed += usize::from(t.why.as_deref() == Some(LISTED));
         match &t.why {
             None => counts.dispositioned += 1,
             Some(why) if counts.undecided_examples.len() < 10 => {
@@ -507,6 +585,7 @@ mod tests {
                 with_severity: 2,
                 undecided_examples: vec!["Tampering".into()],
                 undecided_at: vec![],
+                listed: 0,
             }
         );
         let v1: Value = serde_json::from_str(

@@ -524,6 +524,13 @@ fn threat_model_fresh(ctx: &RuleCtx<'_>) -> RuleResult {
     let git = require!(history(ctx));
     let max_days = require!(ctx.param_u64("max-age-days"));
     let all: Vec<&Document> = files.documents_of("threat-model").collect();
+    let candidates = crate::eval::rules::files::kind_candidates(files, "threat-model");
+    if all.is_empty() && !candidates.is_empty() {
+        return crate::eval::rules::files::only_candidates(
+            "a threat model to keep current",
+            &candidates,
+        );
+    }
     if all.is_empty() {
         return RuleResult::fail(
             "no threat-model document found, so there is nothing to keep current",
@@ -984,6 +991,29 @@ mod tests {
             FileFacts::default(),
         );
         assert_eq!(r.outcome, Outcome::Fail);
+        // Only a candidate ("### Threats" in a design note): unknown, naming it.
+        let candidate = FileFacts {
+            candidates: vec![crate::facts::files::Candidate {
+                key: "documents.threat-model".into(),
+                file: FileRef {
+                    path: "docs/design.md".into(),
+                    sha256: "0".repeat(64),
+                },
+                line: 12,
+                section: None,
+                text: "### Threats".into(),
+                words: 80,
+                config_path: Some("docs/design.md".into()),
+            }],
+            ..FileFacts::default()
+        };
+        let r = run_with(
+            "threat-model-fresh",
+            changed(Some("2025-07-01T00:00:00Z")),
+            candidate,
+        );
+        assert_eq!(r.outcome, Outcome::Unknown, "{}", r.message);
+        assert!(r.message.contains("docs/design.md:12"), "{}", r.message);
         let _ = BTreeMap::<String, String>::new();
         // A stale model re-approved by a current SR-2 attestation that references it is
         // reviewed; an attestation of another requirement does not count.

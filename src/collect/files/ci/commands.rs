@@ -463,12 +463,8 @@ impl Command {
                 }
                 Some(a) if is_assignment(a) => w = &w[1..],
                 // A redirection before the program (`>/dev/null cmd`, `2> log cmd`).
-                Some(a) if REDIRECTION.is_match(a) => {
-                    // `>` or `2>` alone: its target is the next word (`2>&1` has none).
-                    let bare = a.trim_start_matches(|c: char| c.is_ascii_digit()).len() <= 2
-                        && !a.contains("&1")
-                        && !a.contains("&2")
-                        && a.chars().all(|c| c.is_ascii_digit() || "<>&".contains(c));
+                Some(a) if redirection(a).is_some() => {
+                    let bare = redirection(a) == Some(true);
                     w = &w[if bare { 2.min(w.len()) } else { 1 }..];
                 }
                 Some("env" | "exec" | "command" | "nohup" | "xvfb-run" | "stdbuf") => {
@@ -529,6 +525,23 @@ impl Command {
     }
 }
 
+/// Whether `word` is a redirection, and if so whether its target is the next word: `>` or `2>`
+/// alone (true); `>/dev/null`, `2>&1` (false).
+fn redirection(word: &str) -> Option<bool> {
+    REDIRECTION.is_match(word).then(|| {
+        word.trim_start_matches(|c: char| c.is_ascii_digit()).len() <= 2
+            && !word.contains("&1")
+            && !word.contains("&2")
+            && word
+                .chars()
+                .all(|c| c.is_ascii_digit() || "<>&".contains(c))
+    })
+}
+
+/// Marks a word that looks like a redirection but is quoted (`">"`), until the command is
+/// made: no redirection, an argument.
+const QUOTED: char = '\u{0}';
+
 fn is_assignment(word: &str) -> bool {
     let Some((name, _)) = word.split_once('=') else {
         return false;
@@ -556,16 +569,27 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
     let mut word = String::new();
     let mut in_word = false;
     let mut piped = false;
+    // Inside `[[ … ]]`: a test, whose `&&` and `||` join conditions, not commands.
+    let mut in_test = false;
     // The commands followed by `||`.
     let mut or_else: Vec<usize> = Vec::new();
     let mut chars = line.chars().peekable();
 
-    let finish_word = |word: &mut String, in_word: &mut bool, words: &mut Vec<String>| {
-        if *in_word {
-            words.push(std::mem::take(word));
-            *in_word = false;
-        }
-    };
+    // Whether the word being read has a quote or a backslash: `">"` is an argument, not a
+    // redirection.
+    let mut quoted = false;
+    let finish_word =
+        |word: &mut String, in_word: &mut bool, words: &mut Vec<String>, quoted: &mut bool| {
+            if *in_word {
+                let mut w = std::mem::take(word);
+                if *quoted && redirection(&w).is_some() {
+                    w.insert(0, QUOTED);
+                }
+                words.push(w);
+                *in_word = false;
+            }
+            *quoted = false;
+        };
     let finish =
         |text: &mut String, words: &mut Vec<String>, piped: bool, out: &mut Vec<Command>| {
             let mut w = std::mem::take(words);
@@ -610,6 +634,27 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             if w.first().is_some_and(|f| !f.starts_with('(')) {
                 while let Some(rest) = t.strip_prefix('(') {
                     t = rest.trim_start().to_string();
+                }
+            }
+            // Redirections after the program are none of its arguments: `make all > /dev/null`
+            // asks for one target, `cargo test 2>&1` runs the tests.
+            if w.len() > 1 {
+                let mut kept = vec![w[0].clone()];
+                let mut rest = w[1..].iter();
+                while let Some(word) = rest.next() {
+                    match redirection(word) {
+                        Some(true) => {
+                            rest.next();
+                        }
+                        Some(false) => {}
+                        None => kept.push(word.clone()),
+                    }
+                }
+                w = kept;
+            }
+            for word in &mut w {
+                if let Some(rest) = word.strip_prefix(QUOTED) {
+                    *word = rest.to_string();
                 }
             }
             if !w.is_empty() {
@@ -658,14 +703,17 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                 text.push(c);
                 quote = Quote::Single;
                 in_word = true;
+                quoted = true;
             }
             '"' => {
                 text.push(c);
                 quote = Quote::Double;
                 in_word = true;
+                quoted = true;
             }
             '\\' => {
                 text.push(c);
+                quoted = true;
                 if let Some(n) = chars.next() {
                     text.push(n);
                     word.push(n);
@@ -717,7 +765,9 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                 in_word = true;
             }
             '#' if !in_word && !inside => break,
-            ';' | '&' | '|' if !inside => {
+            // `]];` closes the test as `]] ;` does.
+            ';' | '&' | '|' if !inside && (!in_test || (in_word && !quoted && word == "]]")) => {
+                in_test = false;
                 let doubled = chars.peek() == Some(&c);
                 if doubled {
                     chars.next();
@@ -733,7 +783,7 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                 if c == '|' && chars.peek() == Some(&'&') {
                     chars.next();
                 }
-                finish_word(&mut word, &mut in_word, &mut words);
+                finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
                 let before = out.len();
                 finish(&mut text, &mut words, piped, &mut out);
                 if c == '|' && doubled && out.len() > before {
@@ -743,7 +793,20 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             }
             c if c.is_whitespace() && !inside => {
                 text.push(c);
-                finish_word(&mut word, &mut in_word, &mut words);
+                // Only a bare `[[` or `]]` opens or closes a test: `"]]"` is a string in it.
+                let bare = in_word && !quoted;
+                finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
+                match words.split_last() {
+                    Some((w, before))
+                        if bare
+                            && w == "[["
+                            && before.iter().all(|k| KEYWORDS.contains(&k.as_str())) =>
+                    {
+                        in_test = true
+                    }
+                    Some((w, _)) if bare && w == "]]" => in_test = false,
+                    _ => {}
+                }
             }
             c => {
                 text.push(c);
@@ -752,7 +815,7 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             }
         }
     }
-    finish_word(&mut word, &mut in_word, &mut words);
+    finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
     finish(&mut text, &mut words, piped, &mut out);
     // `cmd || alternative`: the failure of cmd is ignored unless an alternative fails.
     for i in or_else {
@@ -769,6 +832,47 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
         }
     }
     out
+}
+
+/// Whether the line starts with an unconditional `exit` (`exit`, `exit 0; cargo test`): not
+/// joined to another command by `&&` or `||`, not inside a compound command opened on it.
+pub(super) fn exits(line: &str) -> bool {
+    let cmds = commands(line);
+    cmds.first()
+        .is_some_and(|c| c.words.first().is_some_and(|w| w == "exit"))
+        && !line.contains("&&")
+        && !line.contains("||")
+        && !KEYWORDS
+            .iter()
+            .any(|k| line.trim_start().starts_with(&format!("{k} ")))
+}
+
+/// How many compound commands the line opens, less those it closes: `if`/`fi`, `case`/`esac`,
+/// `do`/`done`, `{`/`}` as words of their own (outside quotes, roughly). An estimate that errs
+/// towards "inside": a wrong count only stops an `exit` from ending the script.
+pub(super) fn nesting(line: &str) -> i64 {
+    let mut n = 0;
+    let mut quote: Option<char> = None;
+    let mut word = String::new();
+    let mut count = |w: &str| match w {
+        "if" | "case" | "do" | "{" | "(" => n += 1,
+        "fi" | "esac" | "done" | "}" | ")" => n -= 1,
+        _ => {}
+    };
+    for c in line.chars().chain(std::iter::once(' ')) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '#' && word.is_empty() => break,
+            None if c.is_whitespace() || c == ';' || c == '&' || c == '|' => {
+                count(&word);
+                word.clear();
+            }
+            None => word.push(c),
+        }
+    }
+    n
 }
 
 /// A shell function definition's parts: the name, and the line's text after the opening brace
@@ -1058,6 +1162,31 @@ mod tests {
         assert!(c[3].piped && !c[2].piped);
         let c = commands(r#"if [ -n "$X" ]; then ./ci/run.sh "a b"; fi"#);
         assert_eq!(c[1].argv(), ["./ci/run.sh", "a b"]);
+        // `[[ … ]]` is one test: its `||` joins conditions, and nothing in it is a program.
+        let c = commands(
+            r#"if [[ "${{ steps.a.outputs.x }}" == "true" || "$Y" == 1 ]]; then cargo test; fi"#,
+        );
+        let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
+        assert_eq!(programs, [Some("[["), Some("cargo")], "{c:?}");
+        // A quoted `]]` is a string of the test, which goes on.
+        let c = commands(r#"[[ "$a" == "]]" || cargo && test ]]; make lint"#);
+        let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
+        assert_eq!(programs, [Some("[["), Some("make")], "{c:?}");
+        let c = commands("[[ -f x ]] && [[ -d y ]] || make lint");
+        let programs: Vec<Option<&str>> = c.iter().map(Command::program).collect();
+        assert_eq!(programs, [Some("[["), Some("[["), Some("make")], "{c:?}");
+        let c = commands("make allboards > /dev/null 2>&1 && cargo test 2> err.log --lib");
+        assert_eq!(c[0].argv(), ["make", "allboards"]);
+        assert_eq!(c[1].argv(), ["cargo", "test", "--lib"]);
+        // A quoted or escaped `>` is an argument: the word after it is one too.
+        for line in [
+            r#"cargo test ">" --no-run"#,
+            "cargo test '2>' --no-run",
+            r"cargo test \> --no-run",
+        ] {
+            let c = commands(line);
+            assert_eq!(c[0].argv()[3], "--no-run", "{line}: {c:?}");
+        }
         let c = commands("echo $(cargo --version; uname) `date;x`");
         assert_eq!(c.len(), 1, "{c:?}");
         let c = commands("sudo -u ci env A=1 timeout 10m nice -n 5 cargo test");

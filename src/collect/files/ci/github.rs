@@ -4,6 +4,7 @@
 //! A step that uses a local composite action is judged by the action's steps.
 
 use super::follow::Follower;
+use super::github_env::{self, JobEnv};
 use super::{Acc, link, literally_false, maybe_set};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
@@ -66,6 +67,25 @@ fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
             out.push(a);
         }
     }
+}
+
+/// The activities of the first of several readings of one step that every other reading
+/// has too: a step counts for an activity only if it runs it whatever the variables hold.
+/// One that some readings run and others do not is undecided: its rule is unknown, not failed.
+fn agreed(acc: &mut Acc, readings: Vec<Vec<Activity>>) -> Vec<Activity> {
+    let everywhere = |kind: ActivityKind| readings.iter().all(|r| r.iter().any(|b| b.kind == kind));
+    let mut disagreeing: Vec<Activity> = Vec::new();
+    for a in readings.iter().flatten() {
+        if !everywhere(a.kind) && !disagreeing.iter().any(|d| d.kind == a.kind) {
+            disagreeing.push(a.clone());
+        }
+    }
+    acc.demote(
+        disagreeing,
+        "run by some values of the `${{ env.… }}` variables it names and not by others",
+    );
+    let first = readings.first().cloned().unwrap_or_default();
+    first.into_iter().filter(|a| everywhere(a.kind)).collect()
 }
 
 /// The activity a known action is evidence of, at the end of `chain`.
@@ -151,7 +171,18 @@ pub(in crate::collect::files) fn analyse(
             .get("defaults")
             .and_then(|d| d.get("run"))
             .and_then(|r| r.get("working-directory"));
-        for step in job.get("steps").map(Node::items).unwrap_or_default() {
+        let steps = job.get("steps").map(Node::items).unwrap_or_default();
+        // What the steps before set (`${{ env.… }}`), kept as the steps are read: only for a
+        // job whose scripts name such a variable.
+        let mut job_env = steps
+            .iter()
+            .filter_map(|s| s.get("run").and_then(Node::as_str))
+            .any(github_env::names_variables)
+            .then(|| JobEnv::start(&doc, job));
+        for (index, step) in steps.iter().enumerate() {
+            if let (Some(env), Some(previous)) = (job_env.as_mut(), index.checked_sub(1)) {
+                env.after(follower.repo(), &steps[previous]);
+            }
             let mut step_activities: Vec<Activity> = Vec::new();
             if let Some(uses_node) = step.get("uses")
                 && let Some(uses) = uses_node.as_str()
@@ -235,10 +266,21 @@ pub(in crate::collect::files) fn analyse(
             {
                 let cwd =
                     working_directory(&[step.get("working-directory"), job_dir, workflow_dir]);
-                merge(
-                    &mut step_activities,
-                    follower.script(acc, &file, run.line, script, &cwd),
-                );
+                let found = match job_env
+                    .as_ref()
+                    .and_then(|env| env.alternatives(step, script))
+                {
+                    // `${{ env.CARGO }} test`: what every value of the variables runs.
+                    Some(scripts) => {
+                        let readings = scripts
+                            .iter()
+                            .map(|s| follower.script(acc, &file, run.line, s, &cwd))
+                            .collect();
+                        agreed(acc, readings)
+                    }
+                    None => follower.script(acc, &file, run.line, script, &cwd),
+                };
+                merge(&mut step_activities, found);
                 if !privileged.is_empty() {
                     for (offset, l) in script.lines().enumerate() {
                         let fetches_head = l.contains("gh pr checkout")

@@ -15,6 +15,7 @@ mod circleci;
 mod commands;
 mod follow;
 mod github;
+mod github_env;
 mod gitlab;
 mod jenkins;
 

@@ -7,7 +7,7 @@
 use super::RuleFn;
 use crate::eval::RuleResult;
 use crate::facts::FileRef;
-use crate::facts::files::Candidate;
+use crate::facts::files::{Candidate, FileFacts};
 
 /// The file facts, or the unknown result that explains why there are none.
 macro_rules! file_facts {
@@ -94,9 +94,15 @@ fn at(file: &FileRef, line: u32) -> String {
     format!("{}:{line}", file.path)
 }
 
+/// The candidates for document kind `kind` (key `documents.KIND`).
+pub(crate) fn kind_candidates<'f>(f: &'f FileFacts, kind: &str) -> Vec<&'f Candidate> {
+    let key = format!("documents.{kind}");
+    f.candidates.iter().filter(|c| c.key == key).collect()
+}
+
 /// The unknown result of a rule that found only candidates: where each is, and the `sdl.toml`
 /// line that would designate the first one.
-fn only_candidates(what: &str, candidates: &[&Candidate]) -> RuleResult {
+pub(crate) fn only_candidates(what: &str, candidates: &[&Candidate]) -> RuleResult {
     let shown = list(
         candidates
             .iter()
@@ -209,6 +215,7 @@ mod test_support {
                 with_severity: total,
                 undecided_examples: (decided..total).map(|i| format!("t{i}")).collect(),
                 undecided_at: vec![],
+                listed: 0,
             }),
             note: None,
             not_analysed: None,

@@ -17,8 +17,11 @@ fn model_label(m: &ThreatModel) -> String {
 pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResult {
     let f = file_facts!(ctx);
     if f.threat_models.is_empty() {
+        let candidates = super::kind_candidates(f, "threat-model");
         return if f.documents_of("threat-model").next().is_some() {
             RuleResult::unknown("the threat model was found but not analysed")
+        } else if !candidates.is_empty() {
+            super::only_candidates("a threat model to list threats", &candidates)
         } else {
             RuleResult::fail("no threat model found to list threats", vec![])
         };
@@ -76,6 +79,38 @@ pub(super) fn threat_model_threats_dispositioned(ctx: &RuleCtx<'_>) -> RuleResul
             format!("{paths} lists no threats (accepted forms: {THREAT_FORMS})"),
             evidence,
         );
+    }
+    let listed: usize = machine
+        .iter()
+        .filter_map(|m| m.threats.as_ref())
+        .map(|t| t.listed)
+        .sum();
+    if decided < total && decided + listed == total {
+        // Threats as bullets, mitigations as another list: which covers which is not written.
+        let lines: Vec<EvidenceRef> = machine
+            .iter()
+            .flat_map(|m| {
+                m.threats
+                    .iter()
+                    .flat_map(|t| t.undecided_at.iter().map(|u| m.file.at_line(u.line)))
+            })
+            .collect();
+        let first = machine.iter().find_map(|m| {
+            m.threats
+                .as_ref()
+                .and_then(|t| t.undecided_at.first())
+                .map(|u| at(&m.file, u.line))
+        });
+        return RuleResult {
+            evidence: evidence.into_iter().chain(lines).collect(),
+            ..RuleResult::unknown(format!(
+                "{listed} of {total} threats in {paths} are items of a bullet list (the first at \
+                 {}) with no mitigation or decision of their own; whether the mitigations listed \
+                 beside them cover each one needs a person: give each threat a `Mitigation:` or \
+                 `Disposition:` (or a table row), or record the review in an SR-2 attestation",
+                first.unwrap_or_default()
+            ))
+        };
     }
     if decided < total {
         // Prose models say where each undecided threat is and why; machine models name it.

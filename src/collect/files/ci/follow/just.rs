@@ -240,7 +240,7 @@ impl Follower<'_, '_> {
                 "-l" | "--list" | "--summary" | "--show" | "-s" | "--evaluate" | "--fmt"
                 | "--dump" | "--variables" | "--init" | "--edit" | "-e" | "--choose"
                 | "--groups" | "--check" | "--completions" | "--help" | "-h" | "--version"
-                | "-V" => return Vec::new(),
+                | "-V" | "-n" | "--dry-run" => return Vec::new(),
                 a if a.starts_with('-') => {}
                 a => words.push(a.to_string()),
             }

@@ -401,6 +401,9 @@ pub(super) struct Auto {
 
 /// What `make [options] [targets]` asks for.
 struct Invocation {
+    /// `-n`, `-q`, `-t`, `--help`, `--version`: make prints, checks or touches, and runs no
+    /// recipe.
+    runs_nothing: bool,
     dir: Result<String, String>,
     file: Option<String>,
     targets: Vec<String>,
@@ -410,6 +413,7 @@ fn invocation(cwd: &str, args: &[String]) -> Invocation {
     let mut dir = Ok(cwd.to_string());
     let mut file = None;
     let mut targets = Vec::new();
+    let mut runs_nothing = false;
     let mut i = 0;
     let change_dir = |dir: &mut Result<String, String>, d: &str| {
         if let Ok(current) = dir {
@@ -443,6 +447,18 @@ fn invocation(cwd: &str, args: &[String]) -> Invocation {
                     i += 1;
                 }
             }
+            "-n" | "--just-print" | "--dry-run" | "--recon" | "-q" | "--question" | "-t"
+            | "--touch" | "-h" | "--help" | "-v" | "--version" => runs_nothing = true,
+            // `-sn`: short options together; one that takes a value ends the group.
+            a if a.starts_with('-')
+                && !a.starts_with("--")
+                && a[1..]
+                    .chars()
+                    .take_while(|c| !"CfIoWlOj".contains(*c))
+                    .any(|c| "nqt".contains(c)) =>
+            {
+                runs_nothing = true;
+            }
             a if a.starts_with("-C") && a.len() > 2 => change_dir(&mut dir, &a[2..]),
             a if a.starts_with("--directory=") => change_dir(&mut dir, &a["--directory=".len()..]),
             a if a.starts_with("-f") && a.len() > 2 => file = Some(a[2..].to_string()),
@@ -454,13 +470,21 @@ fn invocation(cwd: &str, args: &[String]) -> Invocation {
             a => targets.push(a.to_string()),
         }
     }
-    Invocation { dir, file, targets }
+    Invocation {
+        runs_nothing,
+        dir,
+        file,
+        targets,
+    }
 }
 
 impl Follower<'_, '_> {
     /// `make [options] [targets]`, run in `ctx.cwd`.
     pub(super) fn make(&self, acc: &mut Acc, ctx: &Ctx, args: &[String]) -> Vec<Activity> {
         let inv = invocation(&ctx.cwd, args);
+        if inv.runs_nothing {
+            return Vec::new();
+        }
         let dir = match inv.dir {
             Ok(d) => d,
             Err(why) => {
@@ -760,6 +784,25 @@ mod tests {
         assert_eq!(inv.file.as_deref(), Some("Other.mk"));
         assert_eq!(inv.targets, ["lint", "test"]);
         assert!(invocation("", &args("-C ../..")).dir.is_err());
+        for dry in [
+            "-n test",
+            "--dry-run test",
+            "-sn test",
+            "-q all",
+            "--touch x",
+            "--version",
+        ] {
+            assert!(invocation("", &args(dry)).runs_nothing, "{dry}");
+        }
+        for runs in [
+            "-s test",
+            "-j4 test",
+            "-Cnested test",
+            "-k test",
+            "-fn.mk test",
+        ] {
+            assert!(!invocation("", &args(runs)).runs_nothing, "{runs}");
+        }
         assert!(invocation("", &args("-C $(ROOT)")).dir.is_err());
         assert_eq!(invocation("", &args("-Cdocs")).dir, Ok("docs".into()));
     }

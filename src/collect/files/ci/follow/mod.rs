@@ -430,6 +430,9 @@ impl<'r, 'a> Follower<'r, 'a> {
             return out;
         }
         let mut cwd = ctx.cwd.clone();
+        // Compound commands open at this line (`if`, `case`, loops, braces): an `exit` outside
+        // all of them ends the script, and the lines after it never run.
+        let mut depth: i64 = 0;
         for item in commands::items(lines) {
             let l = match item {
                 commands::Item::Line(l) => l,
@@ -438,6 +441,10 @@ impl<'r, 'a> Follower<'r, 'a> {
                     continue;
                 }
             };
+            if depth <= 0 && commands::exits(&l.text) {
+                break;
+            }
+            depth += commands::nesting(&l.text);
             let at = super::line_in(start, l.offset);
             let cmds = commands::commands(&l.text);
             let mut previous: Option<Command> = None;

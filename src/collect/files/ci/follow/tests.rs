@@ -314,3 +314,55 @@ fn functions_of_a_sourced_script_run_where_they_are_called() {
     let p = job("ci/main.sh", &[lib, ("ci/main.sh", "source ci/lib.sh\n")]);
     assert!(kinds(&p).is_empty());
 }
+
+#[test]
+fn dry_runs_of_make_and_just_run_nothing() {
+    let files = [
+        ("Makefile", "test:\n\tcargo test\n"),
+        ("justfile", "test:\n    cargo test\n"),
+    ];
+    for (script, runs) in [
+        ("make test", true),
+        ("make -n test", false),
+        ("make -sn test", false),
+        ("make --dry-run test", false),
+        ("just test", true),
+        ("just --dry-run test", false),
+        ("just -n test", false),
+    ] {
+        let p = job(script, &files);
+        let tests = kinds(&p).iter().any(|k| k.1 == ActivityKind::Tests);
+        assert_eq!(tests, runs, "{script}");
+        assert!(unresolved(&p).is_empty(), "{script}: {:?}", unresolved(&p));
+    }
+}
+
+#[test]
+fn lines_after_an_unconditional_exit_never_run() {
+    for (script, runs) in [
+        ("cargo test", true),
+        ("exit 0\ncargo test", false),
+        ("echo hi\nexit\ncargo test", false),
+        ("if [ -n \"$X\" ]; then\n  exit 0\nfi\ncargo test", true),
+        ("test -n \"$X\" || exit 0\ncargo test", true),
+        ("case $1 in\n  a) exit 0 ;;\nesac\ncargo test", true),
+        ("for f in a b; do\n  exit 1\ndone\ncargo test", true),
+        ("sh -c 'exit 0; cargo test'", false),
+    ] {
+        let text = format!("j:\n  script:\n    - |\n{}\n", indent(script));
+        let p = run(&[(".gitlab-ci.yml", text.as_str())])
+            .facts
+            .pipelines
+            .remove(0);
+        let tests = kinds(&p).iter().any(|k| k.1 == ActivityKind::Tests);
+        assert_eq!(tests, runs, "{script:?}");
+    }
+}
+
+fn indent(script: &str) -> String {
+    script
+        .lines()
+        .map(|l| format!("      {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
