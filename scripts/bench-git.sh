@@ -15,7 +15,9 @@ commits="${COMMITS:-100000}"
 runs="${RUNS:-3}"
 
 cargo build --release --quiet --example collect-git --manifest-path "$here/Cargo.toml"
-collector="$here/target/release/examples/collect-git"
+target_dir="${CARGO_TARGET_DIR:-$here/target}"
+case "$target_dir" in /*) ;; *) target_dir="$here/$target_dir" ;; esac
+collector="$target_dir/release/examples/collect-git"
 
 generate() {
     local dir="$1" n="$2"

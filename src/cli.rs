@@ -73,6 +73,10 @@ pub struct GlobalOptions {
     /// Never use the network (cargo metadata runs with --offline)
     #[arg(long, global = true, help_heading = "Global Options")]
     pub offline: bool,
+    /// Neither read nor write the incremental cache in target/sdl-cache (the results are the
+    /// same; only the time differs)
+    #[arg(long, global = true, help_heading = "Global Options")]
+    pub no_cache: bool,
     /// Add an organisation's own requirements and rules from *.toml files in DIR
     #[arg(
         long,

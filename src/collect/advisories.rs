@@ -16,6 +16,8 @@ use crate::facts::cargo::{
 };
 use crate::facts::{AdvisoryFacts, Collected};
 
+use super::cache::{Cache, Key};
+
 /// Commits walked at most, whatever `[advisories] history-depth` says: keeps a pathological
 /// history bounded (the report says when it was cut short). Every version of Cargo.lock on
 /// the first-parent line is read otherwise.
@@ -429,8 +431,15 @@ pub(crate) fn scan(db: &Database, lock: &Lockfile) -> (usize, Vec<String>, Vec<A
     (scanned, not_covered, matches)
 }
 
-/// Collect advisory facts for the workspace at `root`.
-pub fn collect(root: &Path, config: &Config, cli_db: Option<&Path>) -> Collected<AdvisoryFacts> {
+/// Collect advisory facts for the workspace at `root`. With a cache, the facts of the same
+/// database (commit, date and files), the same Cargo.lock and the same Cargo.lock history are
+/// taken from it without loading the database.
+pub(crate) fn collect(
+    root: &Path,
+    config: &Config,
+    cli_db: Option<&Path>,
+    cache: Option<&Cache>,
+) -> Collected<AdvisoryFacts> {
     let found = match locate_database(root, config, cli_db) {
         Ok(Some(found)) => found,
         Ok(None) => {
@@ -447,25 +456,109 @@ pub fn collect(root: &Path, config: &Config, cli_db: Option<&Path>) -> Collected
         Ok(None) => return Collected::absent("there is no Cargo.lock to check"),
         Err(e) => return Collected::failed(e),
     };
-    let (db, info) = match open_located(&found) {
-        Ok(x) => x,
-        Err(e) => return Collected::failed(e),
-    };
-    let (scanned, not_covered, matches) = scan(&db, &lock.1);
     // No cap unless the configuration sets one: time-to-fix covers the whole history.
     let depth = config
         .advisories
         .history_depth
         .map_or(usize::MAX, |d| d as usize);
-    let history = lock_history(root, &db, depth);
-    Collected::present(AdvisoryFacts {
+    let timeline = lock_timeline(root, depth, cache);
+    // A database the repository supplies is checked and loaded every time, never cached.
+    let cache = cache.filter(|_| found.origin != REPOSITORY_ORIGIN);
+    let key = cache.map(|_| {
+        let mut k = Key::new(FACTS_SLOT)
+            .bytes(&database_fingerprint(&found.path))
+            .str(&found.shown)
+            .str(&found.origin)
+            .str(&found.why)
+            .str(found.overridden.as_deref().unwrap_or(""))
+            .str(&lock.0.path)
+            .str(&lock.0.sha256)
+            .str(&depth.to_string());
+        match &timeline {
+            Ok(t) => k = k.bytes(&t.digest()),
+            Err(c) => k = k.str(&serde_json::to_string(c).unwrap_or_default()),
+        }
+        k.finish()
+    });
+    if let (Some(cache), Some(key)) = (cache, &key)
+        && let Some(facts) = cache.get_json::<AdvisoryFacts>(FACTS_SLOT, key)
+    {
+        return Collected::present(facts);
+    }
+    let (db, info) = match open_located(&found) {
+        Ok(x) => x,
+        Err(e) => return Collected::failed(e),
+    };
+    let (scanned, not_covered, matches) = scan(&db, &lock.1);
+    let history = match timeline {
+        Ok(t) => history_of(root, &db, &t, &found.path, cache),
+        Err(c) => c,
+    };
+    let facts = AdvisoryFacts {
         database: info,
         lockfile: lock.0,
         scanned,
         not_covered,
         matches,
         history,
-    })
+    };
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        cache.put_json(FACTS_SLOT, key, &facts);
+    }
+    Collected::present(facts)
+}
+
+/// Cache slots: the advisory facts, the Cargo.lock versions, each version's vulnerabilities.
+const FACTS_SLOT: &str = "advisories";
+const TIMELINE_SLOT: &str = "lock-versions";
+const MATCHES_SLOT: &str = "lock-matches";
+
+/// What identifies a database's content: its git commit or SNAPSHOT record, and the name,
+/// size and modification time of every file of its two collections (an edited or updated
+/// copy differs in at least one). The database is the operator's, not the repository's, or
+/// has passed [`check_repository_database`].
+fn database_fingerprint(path: &Path) -> [u8; 32] {
+    let mut k = Key::new("advisory-database");
+    if let Some((commit, when)) = git_date(path) {
+        k = k.str(&commit).str(&crate::timefmt::rfc3339(when));
+    }
+    if let Ok(snapshot) =
+        crate::repo_fs::read_operator_file(&path.join("SNAPSHOT"), crate::repo_fs::Limit::Config)
+    {
+        k = k.bytes(&snapshot);
+    }
+    let mut stack = vec![path.join("crates"), path.join("rust")];
+    let mut entries = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(list) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in list.flatten() {
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(e.path());
+                continue;
+            }
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            entries.push((
+                crate::repo_fs::relative(path, &e.path()),
+                meta.len(),
+                modified,
+            ));
+        }
+    }
+    entries.sort();
+    for (name, len, modified) in entries {
+        k = k
+            .str(&name)
+            .str(&len.to_string())
+            .str(&modified.to_string());
+    }
+    k.finish()
 }
 
 /// Check one lockfile only (the hidden `advisories` subcommand; no history).
@@ -640,51 +733,122 @@ fn vulnerabilities_of(db: &Database, name: &str, version: &str) -> Vec<String> {
 }
 
 /// One version of Cargo.lock on the first-parent line: the oldest commit that had it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct LockVersion {
     commit: String,
+    #[serde(with = "time::serde::timestamp")]
     time: OffsetDateTime,
-    blob: gix::ObjectId,
+    blob: String,
 }
 
-/// Read up to `depth` past versions of Cargo.lock and follow each vulnerability from the
-/// lockfile that first had it to the one that no longer does.
-pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockHistory> {
+/// The versions of Cargo.lock on the first-parent line from HEAD, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Timeline {
+    path: String,
+    head: String,
+    shallow: bool,
+    truncated: bool,
+    versions: Vec<LockVersion>,
+}
+
+impl Timeline {
+    /// What the history's facts depend on: not the head, which a commit that leaves Cargo.lock
+    /// as it was moves without changing any version.
+    fn digest(&self) -> Vec<u8> {
+        serde_json::to_vec(&(&self.path, self.shallow, self.truncated, &self.versions))
+            .unwrap_or_default()
+    }
+}
+
+/// Read up to `depth` past versions of Cargo.lock, newest first. With a cache, the walk stops
+/// at the head of the cached timeline (same path, same depth) and continues with its versions:
+/// a rerun after new commits reads only those. `Err` is the history's fact when there is none.
+fn lock_timeline(
+    root: &Path,
+    depth: usize,
+    cache: Option<&Cache>,
+) -> Result<Timeline, Collected<LockHistory>> {
     let Ok(repo) = super::discover_repository(root) else {
-        return Collected::absent("the workspace is not in a git repository");
+        return Err(Collected::absent(
+            "the workspace is not in a git repository",
+        ));
     };
     let Some(path) = super::cargo::repo_path(&repo, root, "Cargo.lock") else {
-        return Collected::absent("the workspace has no git work tree");
+        return Err(Collected::absent("the workspace has no git work tree"));
     };
     let shallow = repo.is_shallow().unwrap_or(false);
     let head = match repo.head_id() {
-        Ok(id) => id,
-        Err(_) => return Collected::absent("the repository has no commits"),
+        Ok(id) => id.detach(),
+        Err(_) => return Err(Collected::absent("the repository has no commits")),
     };
-    let walk = match repo.rev_walk([head.detach()]).first_parent_only().all() {
+    let key = Key::new(TIMELINE_SLOT)
+        .str(&path)
+        .str(&depth.to_string())
+        .str(&MAX_COMMITS.to_string())
+        .finish();
+    // Only a complete, unshallow timeline is continued.
+    let cached = cache
+        .and_then(|c| c.get_json::<Timeline>(TIMELINE_SLOT, &key))
+        .filter(|t| t.path == path && !t.shallow && !shallow && !t.truncated);
+    let cached_head = cached
+        .as_ref()
+        .and_then(|t| gix::ObjectId::from_hex(t.head.as_bytes()).ok());
+    let walk = match repo.rev_walk([head]).first_parent_only().all() {
         Ok(w) => w,
-        Err(e) => return Collected::failed(format!("walking the history of {path}: {e}")),
+        Err(e) => {
+            return Err(Collected::failed(format!(
+                "walking the history of {path}: {e}"
+            )));
+        }
     };
     let mut versions: Vec<LockVersion> = Vec::new();
     let mut current: Option<LockVersion> = None;
     let mut truncated = false;
+    let mut spliced = false;
     for (n, info) in walk.enumerate() {
         if n >= MAX_COMMITS {
             truncated = true;
             break;
         }
         let Ok(info) = info else {
-            return Collected::failed(format!(
+            return Err(Collected::failed(format!(
                 "walking the history of {path}: a commit cannot be read"
-            ));
+            )));
         };
+        if Some(info.id) == cached_head
+            && let Some(t) = cached.as_ref()
+            && depth == usize::MAX
+        {
+            // The rest of the line is the cached timeline's: the run reaching it continues
+            // with its oldest commit when the blob is the same.
+            let mut rest = t.versions.iter().cloned();
+            if let Some(first) = rest.next() {
+                match current.take() {
+                    Some(c) if c.blob == first.blob => versions.push(first),
+                    Some(c) => {
+                        versions.push(c);
+                        versions.push(first);
+                    }
+                    None => versions.push(first),
+                }
+            } else if let Some(c) = current.take() {
+                versions.push(c);
+            }
+            versions.extend(rest);
+            spliced = true;
+            break;
+        }
         let Ok(commit) = info.object() else {
-            return Collected::failed(format!("commit {} cannot be read", info.id));
+            return Err(Collected::failed(format!(
+                "commit {} cannot be read",
+                info.id
+            )));
         };
         let blob = commit
             .tree()
             .ok()
             .and_then(|t| t.lookup_entry_by_path(&path).ok().flatten())
-            .map(|e| e.object_id());
+            .map(|e| e.object_id().to_string());
         let time = commit
             .time()
             .ok()
@@ -717,20 +881,79 @@ pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockH
             }
         }
     }
-    if let Some(done) = current.take() {
+    if !spliced && let Some(done) = current.take() {
         versions.push(done);
     }
+    let timeline = Timeline {
+        path,
+        head: head.to_string(),
+        shallow,
+        truncated,
+        versions,
+    };
+    if let Some(c) = cache
+        && cached.as_ref() != Some(&timeline)
+    {
+        c.put_json(TIMELINE_SLOT, &key, &timeline);
+    }
+    Ok(timeline)
+}
+
+/// One (advisory id, package) of a lockfile version, with the affected versions.
+type VulnerableEntry = ((String, String), BTreeSet<String>);
+
+/// Each version's vulnerabilities under one database, by blob (the [`MATCHES_SLOT`] entry).
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct BlobMatches {
+    blobs: BTreeMap<String, Result<Vec<VulnerableEntry>, String>>,
+}
+
+/// Read up to `depth` past versions of Cargo.lock and follow each vulnerability from the
+/// lockfile that first had it to the one that no longer does (no cache).
+pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockHistory> {
+    match lock_timeline(root, depth, None) {
+        Ok(t) => history_of(root, db, &t, Path::new(""), None),
+        Err(c) => c,
+    }
+}
+
+/// Follow each vulnerability through `timeline`, from the lockfile that first had it to the
+/// one that no longer does.
+fn history_of(
+    root: &Path,
+    db: &Database,
+    timeline: &Timeline,
+    db_path: &Path,
+    cache: Option<&Cache>,
+) -> Collected<LockHistory> {
+    let Ok(repo) = super::discover_repository(root) else {
+        return Collected::absent("the workspace is not in a git repository");
+    };
+    let versions = &timeline.versions;
+    let (timeline_path, timeline_truncated, timeline_shallow) =
+        (timeline.path.clone(), timeline.truncated, timeline.shallow);
+    let key = cache.map(|_| {
+        Key::new(MATCHES_SLOT)
+            .bytes(&database_fingerprint(db_path))
+            .finish()
+    });
+    let mut memo: BlobMatches = cache
+        .zip(key.as_ref())
+        .and_then(|(c, k)| c.get_json(MATCHES_SLOT, k))
+        .unwrap_or_default();
+    let before = memo.blobs.len();
     let mut unreadable = Vec::new();
     // Oldest first, each with its vulnerable (advisory, package) → versions. A lockfile often
-    // returns to an earlier content (a revert), so each distinct blob is parsed once; and most
-    // packages stay from one version to the next, so each (package, version) is looked up in
-    // the database once: a version costs only the packages it introduced.
-    let mut by_blob: BTreeMap<gix::ObjectId, Result<Vulnerable, String>> = BTreeMap::new();
+    // returns to an earlier content (a revert), so each distinct blob is parsed once (and,
+    // with a cache, once for all runs under the same database); and most packages stay from
+    // one version to the next, so each (package, version) is looked up in the database once:
+    // a version costs only the packages it introduced.
     let mut looked_up: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut timeline: Vec<(&LockVersion, Vulnerable)> = Vec::new();
     for v in versions.iter().rev() {
-        let vulnerable = by_blob.entry(v.blob).or_insert_with(|| {
-            let packages = registry_packages(&repo, v.blob)?;
+        let vulnerable = memo.blobs.entry(v.blob.clone()).or_insert_with(|| {
+            let blob = gix::ObjectId::from_hex(v.blob.as_bytes()).map_err(|e| e.to_string())?;
+            let packages = registry_packages(&repo, blob)?;
             let mut set = Vulnerable::new();
             for key in packages {
                 let ids = looked_up
@@ -742,12 +965,17 @@ pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockH
                         .insert(key.1.clone());
                 }
             }
-            Ok(set)
+            Ok(set.into_iter().collect())
         });
         match vulnerable {
-            Ok(set) => timeline.push((v, set.clone())),
+            Ok(set) => timeline.push((v, set.iter().cloned().collect())),
             Err(e) => unreadable.push(format!("{}: {e}", short(&v.commit))),
         }
+    }
+    if let (Some(c), Some(k)) = (cache, &key)
+        && memo.blobs.len() != before
+    {
+        c.put_json(MATCHES_SLOT, k, &memo);
     }
     let advisory_dates: BTreeMap<String, time::Date> = db
         .iter()
@@ -806,10 +1034,10 @@ pub fn lock_history(root: &Path, db: &Database, depth: usize) -> Collected<LockH
         })
         .collect();
     Collected::present(LockHistory {
-        path,
+        path: timeline_path,
         versions: versions.len(),
-        truncated,
-        shallow,
+        truncated: timeline_truncated,
+        shallow: timeline_shallow,
         unreadable,
         fixes,
         open,

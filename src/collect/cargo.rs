@@ -17,6 +17,19 @@ const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
 /// metadata, which then uses only sources already downloaded. cargo metadata runs in the
 /// sandbox of [`cargo_sandbox`](super::cargo_sandbox): no program the repository names is run.
 pub fn collect(root: &Path, offline: bool) -> Collected<CargoFacts> {
+    collect_cached(root, offline, None)
+}
+
+/// [`collect`], taking the facts from the cache when `cargo metadata` would be given the same
+/// inputs: the same toolchain, arguments, environment and cargo configuration, the same
+/// Cargo.lock, and the same bytes in every manifest of the workspace's local packages (a
+/// new member changes Cargo.lock, a changed one its manifest). Without Cargo.lock nothing is
+/// cached.
+pub(crate) fn collect_cached(
+    root: &Path,
+    offline: bool,
+    cache: Option<&super::cache::Cache>,
+) -> Collected<CargoFacts> {
     if !root.join("Cargo.toml").is_file() {
         return Collected::absent(
             "there is no Cargo.toml at the repository's top: assess a crate with \
@@ -28,21 +41,37 @@ pub fn collect(root: &Path, offline: bool) -> Collected<CargoFacts> {
         Err(e) => return Collected::failed(e),
     };
     let repo_root = crate::workspace::repository_top(root).unwrap_or_else(|| root.to_path_buf());
-    let run = run_metadata(root, &repo_root, offline, lock.is_some());
-    if let Ok(md) = &run.metadata
+    let lock_file = lock.as_ref().map(|l| l.0.clone());
+    let cache = cache.zip(lock_file.as_ref());
+    let run = run_metadata(root, &repo_root, offline, lock.is_some(), cache);
+    if let Ok(Ran::Fresh(md)) = &run.metadata
         && let Err(why) = check_workspace_root(md, root)
     {
         return Collected::failed(why);
     }
     let tracked = lock.as_ref().and_then(|_| lockfile_tracked(root));
     let mut facts = match (run.metadata, lock) {
-        (Ok(md), Some((file, lockfile))) => {
+        (Ok(Ran::Cached(f)), _) => f,
+        (Ok(Ran::Fresh(md)), Some((file, lockfile))) => {
             let mut f = from_metadata(&md, root, Some(&lockfile));
             f.lockfile = Some(file);
+            if let (Some((cache, _)), Some(key)) = (cache, &run.key)
+                && let Some(manifests) = local_manifests(&md, &repo_root)
+            {
+                cache.put_json(
+                    METADATA_SLOT,
+                    key,
+                    &MetadataEntry {
+                        manifests,
+                        facts: f.clone(),
+                    },
+                );
+            }
             f
         }
-        (Ok(md), None) => {
-            let mut f = from_metadata(&md, root, None);
+        (Ok(Ran::Fresh(md)), None) => {
+            let md = &md;
+            let mut f = from_metadata(md, root, None);
             f.partial = Some(
                 "there is no Cargo.lock, so the resolved dependency set is unknown; \
                  only the workspace members are listed"
@@ -183,13 +212,65 @@ fn display_name(path: &Path) -> String {
 
 /// What running cargo metadata gave, and how it ran.
 struct MetadataRun {
-    metadata: Result<cargo_metadata::Metadata, String>,
+    metadata: Result<Ran, String>,
+    /// The cache key of this run's inputs, when a cache is in use.
+    key: Option<[u8; 32]>,
     toolchain: Option<String>,
     toolchain_pin: Option<String>,
     cargo_config: Option<String>,
 }
 
-fn run_metadata(root: &Path, repo_root: &Path, offline: bool, have_lock: bool) -> MetadataRun {
+/// What cargo metadata gave: its output, or the facts a cache entry made from the same inputs.
+enum Ran {
+    Fresh(Box<cargo_metadata::Metadata>),
+    Cached(CargoFacts),
+}
+
+/// The cache slot of the cargo facts.
+const METADATA_SLOT: &str = "cargo-metadata";
+
+/// A cached cargo metadata result: the facts, and the manifests whose bytes they depend on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct MetadataEntry {
+    /// (repository path, SHA-256) of the workspace's Cargo.toml and of every local package's.
+    manifests: Vec<(String, String)>,
+    facts: CargoFacts,
+}
+
+/// The manifests cargo metadata read for the local packages, with their digests; `None` when
+/// one lies outside the repository (it is not read, so the result is not cached).
+fn local_manifests(
+    md: &cargo_metadata::Metadata,
+    repo_root: &Path,
+) -> Option<Vec<(String, String)>> {
+    let real_root = repo_root.canonicalize().ok()?;
+    let mut paths: Vec<PathBuf> = vec![md.workspace_root.join("Cargo.toml").into_std_path_buf()];
+    paths.extend(
+        md.packages
+            .iter()
+            .filter(|p| p.source.is_none())
+            .map(|p| p.manifest_path.clone().into_std_path_buf()),
+    );
+    let mut out = Vec::new();
+    for p in paths {
+        let real = p.canonicalize().ok()?;
+        let rel = real.strip_prefix(&real_root).ok()?;
+        let rel = crate::repo_fs::relative(Path::new(""), rel);
+        let (sha, _) = crate::repo_fs::sha256(repo_root, &rel).ok()?;
+        out.push((rel, sha));
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+fn run_metadata(
+    root: &Path,
+    repo_root: &Path,
+    offline: bool,
+    have_lock: bool,
+    cache: Option<(&super::cache::Cache, &FileRef)>,
+) -> MetadataRun {
     use super::cargo_sandbox as sandbox;
     let config = sandbox::repo_cargo_config(root, repo_root);
     let cargo_config = (!config.not_applied.is_empty()).then(|| {
@@ -214,6 +295,7 @@ fn run_metadata(root: &Path, repo_root: &Path, offline: bool, have_lock: bool) -
         Err(why) => {
             return MetadataRun {
                 metadata: Err(format!("`cargo metadata` was not run: {why}")),
+                key: None,
                 toolchain: None,
                 toolchain_pin: pin.map(|p| match p {
                     sandbox::Pin::Channel { file, channel } => format!("{file} pins \"{channel}\""),
@@ -258,25 +340,91 @@ fn run_metadata(root: &Path, repo_root: &Path, offline: bool, have_lock: bool) -
         options.push("--config".to_string());
         options.push(arg.clone());
     }
-    cmd.other_options(options);
-    let metadata = cmd.exec().map_err(|e| match e {
-        cargo_metadata::Error::CargoMetadata { stderr } => {
-            let first: Vec<&str> = stderr
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .take(3)
-                .collect();
-            // Cargo names files by their absolute paths; the report names no host path.
-            let shown = first
-                .join(" ")
-                .replace(&repo_root.display().to_string(), "<repository>");
-            format!("`cargo metadata` failed: {shown}")
+    let key = cache.map(|(_, lock)| {
+        let mut k = super::cache::Key::new(METADATA_SLOT)
+            .str(&root.display().to_string())
+            .str(&toolchain.cargo.display().to_string())
+            .str(&toolchain.rustc.display().to_string())
+            .str(&format!("{:?}", toolchain.version))
+            .str(&lock.path)
+            .str(&lock.sha256)
+            .str(&format!("{offline} {have_lock} {options:?}"));
+        for (name, value) in sandbox::environment(&toolchain, &config.registries) {
+            k = k.str(&format!("{name}={value:?}"));
         }
-        other => format!("`cargo metadata` could not run: {other}"),
+        // The operator's environment and cargo configuration reach cargo metadata too.
+        let mut vars: Vec<(String, String)> = std::env::vars_os()
+            .filter_map(|(n, v)| {
+                let n = n.into_string().ok()?;
+                // cargo-sdl's own switches and the terminal's settings change no metadata.
+                let ours = n.starts_with("CARGO_SDL_") || n.starts_with("CARGO_TERM_");
+                ((n.starts_with("CARGO") || n.starts_with("RUST")) && !ours)
+                    .then(|| (n, v.to_string_lossy().into_owned()))
+            })
+            .collect();
+        vars.sort();
+        k = k.str(&format!("{vars:?}"));
+        let home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+        let configs = [
+            home.as_ref().map(|h| h.join("config.toml")),
+            home.as_ref().map(|h| h.join("config")),
+            Some(
+                Path::new(sandbox::NEUTRAL_DIR)
+                    .join(".cargo")
+                    .join("config.toml"),
+            ),
+            Some(
+                Path::new(sandbox::NEUTRAL_DIR)
+                    .join(".cargo")
+                    .join("config"),
+            ),
+        ];
+        for c in configs.into_iter().flatten() {
+            let bytes = crate::repo_fs::read_operator_file(&c, crate::repo_fs::Limit::Config)
+                .unwrap_or_default();
+            k = k.bytes(&bytes);
+        }
+        k.finish()
     });
+    if let (Some((cache, _)), Some(key)) = (cache, &key)
+        && let Some(entry) = cache.get_json::<MetadataEntry>(METADATA_SLOT, key)
+        && entry.manifests.iter().all(|(rel, sha)| {
+            crate::repo_fs::sha256(repo_root, rel).is_ok_and(|(now, _)| now == *sha)
+        })
+    {
+        return MetadataRun {
+            metadata: Ok(Ran::Cached(entry.facts)),
+            key: Some(*key),
+            toolchain: Some(toolchain.version.line.clone()),
+            toolchain_pin,
+            cargo_config,
+        };
+    }
+    cmd.other_options(options);
+    let metadata = cmd
+        .exec()
+        .map(|md| Ran::Fresh(Box::new(md)))
+        .map_err(|e| match e {
+            cargo_metadata::Error::CargoMetadata { stderr } => {
+                let first: Vec<&str> = stderr
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .take(3)
+                    .collect();
+                // Cargo names files by their absolute paths; the report names no host path.
+                let shown = first
+                    .join(" ")
+                    .replace(&repo_root.display().to_string(), "<repository>");
+                format!("`cargo metadata` failed: {shown}")
+            }
+            other => format!("`cargo metadata` could not run: {other}"),
+        });
     MetadataRun {
         metadata,
+        key,
         toolchain: Some(toolchain.version.line.clone()),
         toolchain_pin,
         cargo_config,

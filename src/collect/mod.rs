@@ -34,6 +34,7 @@
 //! - **cyclonedx-bom**, **tera**, **ssh-key**: pure data, no processes.
 
 pub mod advisories;
+pub(crate) mod cache;
 pub mod cargo;
 pub mod cargo_sandbox;
 pub mod fetch;
@@ -150,6 +151,24 @@ fn check_git_dir(repo: &gix::Repository) -> Result<(), OpenError> {
 /// ever. Refuse `.git` (or a bare repository's folder), the git directory a `.git` file names,
 /// and its common directory when any of them holds a FIFO, socket or device.
 fn no_special_files(dot_git: &Path) -> Result<(), OpenError> {
+    // A run opens the same repository many times (files, history, lockfile, releases); the
+    // repository is assumed not to change during a run (threat model TM-6), so a git
+    // directory that passed is not walked again.
+    static PASSED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let known = dot_git.canonicalize().ok();
+    if let Some(k) = &known
+        && PASSED.lock().unwrap_or_else(|e| e.into_inner()).contains(k)
+    {
+        return Ok(());
+    }
+    no_special_files_uncached(dot_git)?;
+    if let Some(k) = known {
+        PASSED.lock().unwrap_or_else(|e| e.into_inner()).push(k);
+    }
+    Ok(())
+}
+
+fn no_special_files_uncached(dot_git: &Path) -> Result<(), OpenError> {
     let top = dot_git.parent().unwrap_or(dot_git);
     let refuse = |path: &Path, kind: &str| {
         // Named relative to the repository's top: no host path in the report.
@@ -244,6 +263,8 @@ pub(crate) struct CollectCtx {
     pub advisory_db: Option<PathBuf>,
     /// What the git collector walks (`--rev`, `--since`, `--release`, keys, tag pattern).
     pub git: git::Options,
+    /// The incremental cache; `None` with `--no-cache` or when there can be none.
+    pub cache: Option<std::sync::Arc<cache::Cache>>,
 }
 
 /// Run every collector. Three independent lines run side by side (`std::thread::scope`):
@@ -260,7 +281,7 @@ pub(crate) fn collect_all(
 ) -> Facts {
     let history = move || {
         progress("repository files");
-        let files = files::collect(&ctx.root, config);
+        let files = files::collect_cached(&ctx.root, config, ctx.cache.as_deref());
         progress("git history");
         let mut documents = files::document_paths(&files);
         documents.extend(human.attestations.iter().map(|a| a.file.path.clone()));
@@ -285,14 +306,19 @@ pub(crate) fn collect_all(
     };
     let supply = || {
         progress("cargo metadata");
-        let cargo = cargo::collect(&ctx.root, ctx.offline);
+        let cargo = cargo::collect_cached(&ctx.root, ctx.offline, ctx.cache.as_deref());
         progress("SBOMs");
-        let sbom = sbom::collect(&ctx.root, config, &cargo, ctx.now);
+        let sbom = sbom::collect_cached(&ctx.root, config, &cargo, ctx.now, ctx.cache.as_deref());
         (cargo, sbom)
     };
     let vulnerabilities = || {
         progress("advisories");
-        advisories::collect(&ctx.root, config, ctx.advisory_db.as_deref())
+        advisories::collect(
+            &ctx.root,
+            config,
+            ctx.advisory_db.as_deref(),
+            ctx.cache.as_deref(),
+        )
     };
     let ((files, git, human, improvement), (cargo, sbom), advisories) = if sequential() {
         (history(), supply(), vulnerabilities())

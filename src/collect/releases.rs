@@ -35,7 +35,7 @@ pub(crate) fn reassess(
         return Vec::new();
     };
     let prefix = crate::repo_fs::prefix_in_repository(&ctx.root);
-    let chosen: Vec<(&crate::facts::git::Release, String, gix::ObjectId)> = git
+    let chosen: Vec<(usize, &crate::facts::git::Release, String, gix::ObjectId)> = git
         .releases
         .iter()
         .rev()
@@ -45,10 +45,13 @@ pub(crate) fn reassess(
             let commit = gix::ObjectId::from_hex(release.commit.as_bytes()).ok()?;
             Some((release, date, commit))
         })
+        .enumerate()
+        .map(|(i, (release, date, commit))| (i, release, date, commit))
         .collect();
     // Each release is re-assessed on its own thread with its own repository handle; the
     // results keep the releases' order, so the output does not depend on the scheduling.
-    let one = |(release, date, commit): &(&crate::facts::git::Release, String, gix::ObjectId)| {
+    type Chosen<'r> = (usize, &'r crate::facts::git::Release, String, gix::ObjectId);
+    let one = |(slot, release, date, commit): &Chosen<'_>| {
         progress(&format!("release {}", release.tag));
         let repo = super::discover_repository(&ctx.root).ok()?;
         Some(ReleaseFacts {
@@ -64,6 +67,7 @@ pub(crate) fn reassess(
                 &prefix,
                 &release.tag,
                 date,
+                *slot,
             ),
         })
     };
@@ -89,8 +93,15 @@ fn at_release(
     prefix: &str,
     tag: &str,
     date: &str,
+    slot: usize,
 ) -> Facts {
-    let files = super::files::collect_at(repo, commit, prefix, config);
+    let files = super::files::collect_at_cached(
+        repo,
+        commit,
+        prefix,
+        config,
+        ctx.cache.as_deref().map(|c| (c, slot)),
+    );
     let mut documents = super::files::document_paths(&files);
     documents.sort();
     documents.dedup();

@@ -29,8 +29,45 @@ pub fn collect(
     cargo: &Collected<CargoFacts>,
     now: OffsetDateTime,
 ) -> Collected<SbomFacts> {
+    collect_cached(root, config, cargo, now, None)
+}
+
+/// [`collect`], with the generated SBOM's facts taken from the cache when they were made from
+/// the same package facts, product and time.
+pub(crate) fn collect_cached(
+    root: &Path,
+    config: &Config,
+    cargo: &Collected<CargoFacts>,
+    now: OffsetDateTime,
+    cache: Option<&super::cache::Cache>,
+) -> Collected<SbomFacts> {
+    const SLOT: &str = "sbom";
     let generated = match cargo {
-        Collected::Present { value } => generated(value, &config.product, now),
+        Collected::Present { value } => {
+            let key = cache.and_then(|_| {
+                let facts = serde_json::to_vec(value).ok()?;
+                Some(
+                    super::cache::Key::new(SLOT)
+                        .bytes(&facts)
+                        .str(&format!("{:?}", config.product))
+                        .str(&now.unix_timestamp_nanos().to_string())
+                        .finish(),
+                )
+            });
+            match cache
+                .zip(key.as_ref())
+                .and_then(|(c, k)| c.get_json(SLOT, k))
+            {
+                Some(hit) => hit,
+                None => {
+                    let made = generated(value, &config.product, now);
+                    if let (Some(c), Some(k)) = (cache, &key) {
+                        c.put_json(SLOT, k, &made);
+                    }
+                    made
+                }
+            }
+        }
         Collected::Absent { reason } => Collected::absent(format!("no package list: {reason}")),
         Collected::Failed { error } => Collected::absent(format!("no package list: {error}")),
     };

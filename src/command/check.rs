@@ -20,7 +20,7 @@ pub fn run(
         Format::Json => render::json::render(&report)?,
         Format::Markdown => render::markdown::render(&report),
     };
-    let mut stderr = String::new();
+    let mut stderr = crate::collect::cache::take_warnings();
     let reasons = gate::reasons(&report, args, catalog)?;
     if !reasons.is_empty() {
         let text = gate::describe(&reasons);

@@ -165,6 +165,22 @@ pub fn build_report_in(
         product_names: product_names(&config, ws),
         // Filled in with the attestations' paths once they are read.
         added_for: Vec::new(),
+        memo: None,
+    };
+    let cache = if global.no_cache {
+        None
+    } else {
+        match collect::cache::Cache::open(&ws.root, global.quiet) {
+            Ok(c) => Some(std::sync::Arc::new(c)),
+            Err(why) => {
+                progress(&format!("Cache {why}"));
+                None
+            }
+        }
+    };
+    let git = collect::git::Options {
+        memo: Some(std::sync::Arc::new(collect::git::Memo::new(cache.clone()))),
+        ..git
     };
     let ctx = collect::CollectCtx {
         root: ws.root.clone(),
@@ -172,6 +188,7 @@ pub fn build_report_in(
         now,
         advisory_db: global.advisory_db.clone(),
         git,
+        cache,
     };
     // Human records are validated like the configuration: a malformed one stops the run.
     let human =

@@ -59,7 +59,7 @@ pub fn run(
     }
     Ok(RunOutcome {
         stdout,
-        stderr: String::new(),
+        stderr: crate::collect::cache::take_warnings(),
         failed: !reasons.is_empty(),
     })
 }

@@ -39,6 +39,31 @@ pub const MAX_READ: u64 = crate::repo_fs::Limit::Document.bytes();
 /// (`.github/`, `SECURITY.md`, CODEOWNERS, `docs/`) are read there, crate-level files
 /// (`Cargo.toml`, crate roots, `fuzz/`) in the workspace's folder.
 pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
+    collect_cached(root, config, None)
+}
+
+/// The cache slots of the files collector: the work tree's, and a commit tree's.
+const WORK_TREE_SLOT: &str = "files";
+const TREE_SLOT: &str = "files-at-release";
+
+/// What a cached work-tree collection read: every file (by the outcome of reading or hashing
+/// it) and the listing; the facts are reused only when each read gives the same outcome.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct WorkTreeEntry {
+    /// (read as text or hashed, repository path, outcome: digest or reason).
+    reads: Vec<(bool, String, String)>,
+    facts: Collected<FileFacts>,
+}
+
+/// [`collect`] with the cache: the key is the repository's top, the workspace's folder, the
+/// configuration and the listing of files; the entry is used only when every file the
+/// collection read still reads the same (the same digest, or the same reason it was not
+/// read), so the facts are those a fresh collection would give.
+pub(crate) fn collect_cached(
+    root: &Path,
+    config: &Config,
+    cache: Option<&super::cache::Cache>,
+) -> Collected<FileFacts> {
     if !root.is_dir() {
         return Collected::failed(format!(
             "{} is not a directory; run cargo sdl inside the workspace",
@@ -47,17 +72,94 @@ pub fn collect(root: &Path, config: &Config) -> Collected<FileFacts> {
     }
     let (top, prefix) = crate::repo_fs::top_and_prefix(root);
     let (listing, files) = listing::list(&top);
-    collect_from(
-        Repo::new(Source::WorkTree(&top), files, prefix),
-        listing,
-        config,
-    )
+    let key = cache.map(|_| {
+        super::cache::Key::new(WORK_TREE_SLOT)
+            .str(&top.display().to_string())
+            .str(&prefix)
+            .str(&format!("{config:?}"))
+            .str(&format!("{listing:?}"))
+            .str(&files.join("\n"))
+            .finish()
+    });
+    if let (Some(cache), Some(key)) = (cache, &key)
+        && let Some(entry) = cache.get_json::<WorkTreeEntry>(WORK_TREE_SLOT, key)
+    {
+        let check = Repo::new(Source::WorkTree(&top), files.clone(), prefix.clone());
+        if entry
+            .reads
+            .iter()
+            .all(|(text, rel, outcome)| check.outcome(*text, rel) == *outcome)
+        {
+            return entry.facts;
+        }
+    }
+    let repo = Repo::new(Source::WorkTree(&top), files, prefix);
+    repo.trace.replace(Some(Vec::new()));
+    let (facts, reads) = collect_from(repo, listing, config);
+    if let (Some(cache), Some(key), Some(mut reads)) = (cache, &key, reads) {
+        reads.sort();
+        reads.dedup();
+        cache.put_json(
+            WORK_TREE_SLOT,
+            key,
+            &WorkTreeEntry {
+                reads,
+                facts: facts.clone(),
+            },
+        );
+    }
+    facts
 }
 
 /// Collect facts from the files of the repository as they are in `commit`'s tree (`prefix` is
 /// the workspace's folder in the repository, empty or ending in `/`): a release re-assessed as
 /// it was tagged. Nothing is read from the work tree.
 pub fn collect_at(
+    repo: &gix::Repository,
+    commit: gix::ObjectId,
+    prefix: &str,
+    config: &Config,
+) -> Collected<FileFacts> {
+    collect_at_cached(repo, commit, prefix, config, None)
+}
+
+/// [`collect_at`] with the cache: a commit's tree is content (its id names every byte below
+/// it), so the facts are kept under the tree id, the workspace's folder and the
+/// configuration; `slot` tells the releases of one run apart (each keeps its own entry).
+pub(crate) fn collect_at_cached(
+    repo: &gix::Repository,
+    commit: gix::ObjectId,
+    prefix: &str,
+    config: &Config,
+    cache: Option<(&super::cache::Cache, usize)>,
+) -> Collected<FileFacts> {
+    let slot = format!("{TREE_SLOT}-{}", cache.map_or(0, |(_, n)| n));
+    let cache = cache.map(|(c, _)| c);
+    let tree = repo
+        .find_commit(commit)
+        .ok()
+        .and_then(|c| c.tree_id().ok())
+        .map(|t| t.detach());
+    let key = cache.zip(tree).map(|(_, tree)| {
+        super::cache::Key::new(TREE_SLOT)
+            .str(&tree.to_string())
+            .str(prefix)
+            .str(&format!("{config:?}"))
+            .finish()
+    });
+    if let (Some(cache), Some(key)) = (cache, &key)
+        && let Some(facts) = cache.get_json::<Collected<FileFacts>>(&slot, key)
+    {
+        return facts;
+    }
+    let facts = collect_at_uncached(repo, commit, prefix, config);
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        cache.put_json(&slot, key, &facts);
+    }
+    facts
+}
+
+fn collect_at_uncached(
     repo: &gix::Repository,
     commit: gix::ObjectId,
     prefix: &str,
@@ -95,9 +197,13 @@ pub fn collect_at(
         listing,
         config,
     )
+    .0
 }
 
-fn collect_from(repo: Repo<'_>, listing: Listing, config: &Config) -> Collected<FileFacts> {
+/// The facts, and what was read when `repo` traced its reads.
+type Traced = (Collected<FileFacts>, Option<Vec<(bool, String, String)>>);
+
+fn collect_from(repo: Repo<'_>, listing: Listing, config: &Config) -> Traced {
     let documents::Found {
         documents,
         configured: configured_kinds,
@@ -148,7 +254,7 @@ fn collect_from(repo: Repo<'_>, listing: Listing, config: &Config) -> Collected<
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     problems.dedup();
     facts.problems = problems;
-    Collected::present(facts)
+    (Collected::present(facts), repo.trace.into_inner())
 }
 
 /// Repository paths of every document found, for the git collector's document history.
@@ -182,6 +288,24 @@ struct NotRead {
     reason: String,
 }
 
+fn read_outcome(r: &Result<Text, NotRead>) -> String {
+    match r {
+        Ok(t) => format!("text {}", t.file.sha256),
+        Err(NotRead {
+            file: Some(f),
+            reason,
+        }) => format!("hashed {} {reason}", f.sha256),
+        Err(NotRead { file: None, reason }) => format!("not read: {reason}"),
+    }
+}
+
+fn file_outcome(r: &Result<FileRef, String>) -> String {
+    match r {
+        Ok(f) => format!("file {}", f.sha256),
+        Err(why) => format!("not read: {why}"),
+    }
+}
+
 /// Where the files are read from.
 enum Source<'a> {
     /// The work tree, through the checked reader.
@@ -208,6 +332,9 @@ struct Repo<'a> {
     prefix: String,
     cache: RefCell<BTreeMap<String, Result<Text, NotRead>>>,
     problems: RefCell<Vec<Problem>>,
+    /// When `Some`, every read from the work tree with its outcome (see [`Repo::outcome`]),
+    /// for the cache.
+    trace: RefCell<Option<Vec<(bool, String, String)>>>,
 }
 
 impl<'a> Repo<'a> {
@@ -218,6 +345,23 @@ impl<'a> Repo<'a> {
             prefix,
             cache: RefCell::new(BTreeMap::new()),
             problems: RefCell::new(Vec::new()),
+            trace: RefCell::new(None),
+        }
+    }
+
+    /// What reading `rel` as text (`text`) or hashing it gives, as one string: the content's
+    /// digest, or the reason it was not read. Two equal outcomes mean equal facts from it.
+    fn outcome(&self, text: bool, rel: &str) -> String {
+        if text {
+            read_outcome(&self.read_uncached(rel))
+        } else {
+            file_outcome(&self.file_ref_untraced(rel))
+        }
+    }
+
+    fn traced(&self, text: bool, rel: &str, outcome: impl FnOnce() -> String) {
+        if let Some(t) = self.trace.borrow_mut().as_mut() {
+            t.push((text, rel.to_string(), outcome()));
         }
     }
 
@@ -307,7 +451,16 @@ impl<'a> Repo<'a> {
 
     /// Hash a file without keeping it in memory: documents may be large PDFs.
     fn file_ref(&self, rel: &str) -> Result<FileRef, String> {
-        let outcome = match &self.source {
+        let outcome = self.file_ref_untraced(rel);
+        self.traced(false, rel, || file_outcome(&outcome));
+        if let Err(why) = &outcome {
+            self.problem(rel, why.clone());
+        }
+        outcome
+    }
+
+    fn file_ref_untraced(&self, rel: &str) -> Result<FileRef, String> {
+        match &self.source {
             Source::WorkTree(root) => crate::repo_fs::sha256(root, rel)
                 .map(|(sha256, _)| sha256)
                 .map_err(|e| e.to_string()),
@@ -322,11 +475,7 @@ impl<'a> Repo<'a> {
         .map(|sha256| FileRef {
             path: rel.to_string(),
             sha256,
-        });
-        if let Err(why) = &outcome {
-            self.problem(rel, why.clone());
-        }
-        outcome
+        })
     }
 
     /// Read a file as text, at most [`MAX_READ`] bytes; failures are recorded as problems.
@@ -335,6 +484,7 @@ impl<'a> Repo<'a> {
             return hit.clone();
         }
         let outcome = self.read_uncached(rel);
+        self.traced(true, rel, || read_outcome(&outcome));
         if let Err(e) = &outcome {
             self.problem(rel, e.reason.clone());
         }

@@ -30,6 +30,7 @@ use walk::{Graph, sig};
 
 use crate::facts::git::{default_release_tag_pattern, release_tags_words};
 pub(crate) use records::{file_records, resolve_commit};
+pub use walk::Memo;
 
 /// How many non-release tags `tag_list` keeps, and how many security-fix commits are listed.
 const TAG_LIST_LIMIT: usize = 200;
@@ -54,6 +55,8 @@ pub struct Options {
     /// Documents (attestations) whose adding commit is looked up too: a search through every
     /// commit that has the file, so only for the few records whose date it bounds.
     pub added_for: Vec<String>,
+    /// Commit records of earlier walks (this run's, and the cache's): see [`Memo`].
+    pub memo: Option<std::sync::Arc<Memo>>,
 }
 
 /// Why collection stopped.
@@ -220,7 +223,32 @@ fn collect_repo(
             .filter(|t| t.version.is_some())
             .filter_map(|t| t.target),
     );
-    let graph = Graph::walk(repo, &tips, &shallow_commits, signers.as_ref(), progress)?;
+    let signers_digest = match &verification {
+        VerificationMode::AllowedSigners { sha256, .. } => Some(sha256.as_str()),
+        VerificationMode::PresenceOnly => None,
+    };
+    let memo_key = options
+        .memo
+        .as_ref()
+        .map(|_| Memo::key(repo, signers_digest));
+    let previous = options
+        .memo
+        .as_ref()
+        .zip(memo_key.as_ref())
+        .and_then(|(m, k)| m.previous(k));
+    let (graph, read) = Graph::walk(
+        repo,
+        &tips,
+        &shallow_commits,
+        signers.as_ref(),
+        previous.as_deref(),
+        progress,
+    )?;
+    drop(previous);
+    let graph = std::sync::Arc::new(graph);
+    if let (Some(memo), Some(key)) = (&options.memo, &memo_key) {
+        memo.store(key, &graph, read);
+    }
     let node = |id: &ObjectId| {
         graph
             .get(id)
