@@ -350,3 +350,40 @@ fn cargo_metadata_is_reused_until_a_manifest_changes() {
     assert!(String::from_utf8_lossy(&warm).contains("0BSD"));
     assert_ne!(entries(dir)["cargo-metadata.bin"], entry);
 }
+
+/// cargo metadata also depends on which files exist (a target is discovered from
+/// `src/main.rs`, `src/bin/`, `examples/`, …), not only on the manifests' bytes: a crate whose
+/// binary becomes a library without any manifest changing gives the facts a fresh run gives.
+#[test]
+fn cargo_metadata_follows_discovered_targets() {
+    if !common::require_tool("git") || !common::require_tool("cargo") {
+        return;
+    }
+    let ws = tempfile::tempdir().unwrap();
+    let dir = ws.path();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/supply/pathws"),
+        dir,
+    );
+    let who = common::git::Identity::of("Alice", "alice@example.org", "1767225600 +0000");
+    common::git_as(dir, &who, &["init", "-q"]);
+    common::git_as(dir, &who, &["add", "-A"]);
+    common::git_as(dir, &who, &["commit", "-q", "-m", "initial"]);
+    let home = common::cargo_home(false);
+    let before = check(dir, home.path(), &[]);
+    assert!(entries(dir).contains_key("cargo-metadata.bin"));
+    let has_binary = |out: &[u8]| {
+        let report: serde_json::Value = serde_json::from_slice(out).unwrap();
+        report["evidence"]["cargo"]["value"]["has_binary"].clone()
+    };
+    assert_eq!(has_binary(&before), serde_json::json!(true));
+    // The binary becomes a library: no manifest changes, the target list does.
+    std::fs::rename(dir.join("app/src/main.rs"), dir.join("app/src/lib.rs")).unwrap();
+    let warm = check(dir, home.path(), &[]);
+    let uncached = check(dir, home.path(), &["--no-cache"]);
+    assert_eq!(has_binary(&uncached), serde_json::json!(false));
+    assert!(
+        warm == uncached,
+        "a discovered target change was not noticed"
+    );
+}
