@@ -387,3 +387,48 @@ fn cargo_metadata_follows_discovered_targets() {
         "a discovered target change was not noticed"
     );
 }
+
+/// A repository's replace refs (`refs/replace/`) would make a commit id stand for another
+/// commit's content, so records kept under that id would not be the commit's (and a cache
+/// shared through CARGO_TARGET_DIR would hand them to any repository holding the id): they
+/// are not followed, and a run after the replace ref is gone gives the same bytes.
+#[test]
+fn replace_refs_are_not_followed_nor_cached() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let mut repo = history();
+    let dir = repo.path().to_path_buf();
+    let home = common::cargo_home(false);
+    let real = repo.head();
+    repo.tick();
+    repo.git(&[
+        "commit",
+        "-q",
+        "--amend",
+        "--author",
+        "Mallory <mallory@example.org>",
+        "-m",
+        "Merge pull request #1 from topic\n\nReviewed-by: Mallory <mallory@example.org>",
+    ]);
+    let fake = repo.head();
+    repo.git(&["reset", "-q", "--hard", &real]);
+    repo.git(&["replace", &real, &fake]);
+    let authors = |out: &[u8]| {
+        let report: serde_json::Value = serde_json::from_slice(out).unwrap();
+        report["evidence"]["git"]["value"]["authors"].clone()
+    };
+    let replaced = check(&dir, home.path(), &[]);
+    repo.git(&["replace", "-d", &real]);
+    let warm = check(&dir, home.path(), &[]);
+    let uncached = check(&dir, home.path(), &["--no-cache"]);
+    assert_eq!(
+        authors(&replaced),
+        authors(&uncached),
+        "the replace ref was followed"
+    );
+    assert!(
+        warm == uncached,
+        "a record made under a replace ref was reused"
+    );
+}

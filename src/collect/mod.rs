@@ -84,10 +84,19 @@ pub(crate) fn discover_repository(dir: &Path) -> Result<gix::Repository, OpenErr
             return Err(OpenError::Untracked);
         }
     }
-    let repo = gix::discover_opts(dir, Default::default(), gix::open::Options::isolated())
+    let repo = gix::discover_opts(dir, Default::default(), open_options())
         .map_err(|e| OpenError::Git(Box::new(e)))?;
     check_git_dir(&repo)?;
     Ok(repo)
+}
+
+/// How every repository is opened: isolated (see the module documentation), and without
+/// replacement objects (`refs/replace/`). A repository's replace refs would make an object id
+/// stand for other content: its history would not be what its commit ids name, and the cache,
+/// keyed by object ids, would keep (and, under a shared `CARGO_TARGET_DIR`, give to another
+/// repository) records of content those ids do not name.
+fn open_options() -> gix::open::Options {
+    gix::open::Options::isolated().config_overrides(["core.useReplaceRefs=false"])
 }
 
 /// Open the git repository exactly at `dir` (no search upwards), isolated like
@@ -98,8 +107,7 @@ pub(crate) fn open_repository(dir: &Path) -> Result<gix::Repository, OpenError> 
     } else {
         no_special_files(dir)?;
     }
-    let repo = gix::open_opts(dir, gix::open::Options::isolated())
-        .map_err(|e| OpenError::Git(Box::new(e)))?;
+    let repo = gix::open_opts(dir, open_options()).map_err(|e| OpenError::Git(Box::new(e)))?;
     check_git_dir(&repo)?;
     Ok(repo)
 }
