@@ -432,3 +432,43 @@ fn replace_refs_are_not_followed_nor_cached() {
         "a record made under a replace ref was reused"
     );
 }
+
+/// The files' entry is keyed by the listing's names each on its own, so two listings whose
+/// names join to the same text (a name may hold a newline) are different keys: here the
+/// second tracks no SECURITY.md (an untracked one lies in the work tree).
+#[cfg(unix)]
+#[test]
+fn listings_that_join_to_the_same_text_are_different_keys() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let mut repo = history();
+    let dir = repo.path().to_path_buf();
+    let home = common::cargo_home(false);
+    let policy = |out: &[u8]| {
+        let report: serde_json::Value = serde_json::from_slice(out).unwrap();
+        report["evidence"]["files"]["value"]["security_policy"].clone()
+    };
+    repo.git(&["add", "SECURITY.md"]);
+    repo.commit(
+        "SECURITY.mdz\nSECURITY.mdzz",
+        "x\n",
+        "a name with a newline",
+    );
+    let before = check(&dir, home.path(), &[]);
+    assert!(!policy(&before).is_null());
+    repo.git(&["rm", "-q", "--cached", "SECURITY.mdz\nSECURITY.mdzz"]);
+    repo.git(&["rm", "-q", "--cached", "SECURITY.md"]);
+    std::fs::write(dir.join("SECURITY.md\nSECURITY.mdz"), "x\n").unwrap();
+    std::fs::write(dir.join("SECURITY.mdzz"), "x\n").unwrap();
+    repo.git(&["add", "SECURITY.md\nSECURITY.mdz", "SECURITY.mdzz"]);
+    repo.tick();
+    repo.git(&["commit", "-q", "-m", "untrack the policy"]);
+    let warm = check(&dir, home.path(), &[]);
+    let uncached = check(&dir, home.path(), &["--no-cache"]);
+    assert!(policy(&uncached).is_null(), "{}", policy(&uncached));
+    assert!(
+        warm == uncached,
+        "an entry made for another listing was used"
+    );
+}

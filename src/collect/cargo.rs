@@ -291,7 +291,8 @@ fn file_names(top: &Path, root: &Path) -> Option<String> {
             } else {
                 path.display().to_string()
             };
-            out.push(line);
+            // Length-prefixed: a name may hold a newline.
+            out.push(format!("{}:{line}", line.len()));
             if out.len() > MAX_NAMES {
                 return None;
             }

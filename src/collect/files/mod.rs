@@ -73,12 +73,19 @@ pub(crate) fn collect_cached(
     let (top, prefix) = crate::repo_fs::top_and_prefix(root);
     let (listing, files) = listing::list(&top);
     let key = cache.map(|_| {
-        super::cache::Key::new(WORK_TREE_SLOT)
-            .str(&top.display().to_string())
-            .str(&prefix)
-            .str(&format!("{config:?}"))
-            .str(&format!("{listing:?}"))
-            .str(&files.join("\n"))
+        // Each name on its own (length-prefixed): a name may hold a newline, so joined names
+        // could read the same for two listings.
+        files
+            .iter()
+            .fold(
+                super::cache::Key::new(WORK_TREE_SLOT)
+                    .str(&top.display().to_string())
+                    .str(&prefix)
+                    .str(&format!("{config:?}"))
+                    .str(&format!("{listing:?}"))
+                    .str(&files.len().to_string()),
+                |k, f| k.str(f),
+            )
             .finish()
     });
     if let (Some(cache), Some(key)) = (cache, &key)
