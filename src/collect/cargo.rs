@@ -265,8 +265,9 @@ fn local_manifests(
 }
 
 /// The names of the files and folders below `top` (not their contents), without `.git` and
-/// the `target` folders of `top` and of the workspace at `root`, sorted: what cargo's target discovery and member globs see. `None`
-/// beyond a bound (then the result is not cached) or when a folder cannot be listed.
+/// the `target` folders of `top` and of the workspace at `root`, sorted: what cargo's target
+/// discovery and member globs see. `None` beyond a bound (then the result is not cached) or
+/// when a folder cannot be listed.
 fn file_names(top: &Path, root: &Path) -> Option<String> {
     const MAX_NAMES: usize = 200_000;
     let mut out = Vec::new();
@@ -284,14 +285,14 @@ fn file_names(top: &Path, root: &Path) -> Option<String> {
             let kind = entry.file_type().ok()?;
             let line = if kind.is_symlink() {
                 let to = std::fs::read_link(entry.path()).ok()?;
-                format!("{} -> {}", path.display(), to.display())
+                format!("l {path:?} {to:?}")
             } else if kind.is_dir() {
                 stack.push(path.clone());
-                format!("{}/", path.display())
+                format!("d {path:?}")
             } else {
-                path.display().to_string()
+                format!("f {path:?}")
             };
-            // Length-prefixed: a name may hold a newline.
+            // Quoted and length-prefixed: a name may hold a newline.
             out.push(format!("{}:{line}", line.len()));
             if out.len() > MAX_NAMES {
                 return None;
