@@ -472,3 +472,21 @@ fn listings_that_join_to_the_same_text_are_different_keys() {
         "an entry made for another listing was used"
     );
 }
+
+/// A CARGO_HOME inside the repository (a CI job may put it in its checkout) could hold a key
+/// the repository ships, and with it entries forged for it: no cache is read or written.
+#[test]
+fn no_cache_when_the_key_would_lie_inside_the_repository() {
+    if !common::require_tool("git") {
+        return;
+    }
+    let repo = history();
+    let dir = repo.path();
+    let outside = common::cargo_home(false);
+    let uncached = check(dir, outside.path(), &["--no-cache"]);
+    let home = dir.join(".cargo-home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(home.join("sdl-cache.key"), [7u8; 32]).unwrap();
+    assert!(check(dir, &home, &[]) == uncached);
+    assert!(!cache_dir(dir).exists(), "a cache was written");
+}

@@ -131,7 +131,7 @@ impl Cache {
                 ));
             }
         }
-        let secret = secret()?;
+        let secret = secret(workspace_root)?;
         Ok(Cache {
             dir,
             secret,
@@ -283,13 +283,29 @@ fn header(slot: &str, key: &[u8; 32]) -> Vec<u8> {
 }
 
 /// The operator's secret: `$CARGO_HOME/sdl-cache.key` (else `~/.cargo/sdl-cache.key`), made
-/// with 32 random bytes when missing.
-fn secret() -> Result<[u8; 32], String> {
+/// with 32 random bytes when missing. None when that folder lies inside the repository under
+/// assessment (a CI job may set `CARGO_HOME` to a folder of its checkout): the repository
+/// could ship the key, and with it forge entries.
+fn secret(workspace_root: &Path) -> Result<[u8; 32], String> {
     let home = std::env::var_os("CARGO_HOME")
         .filter(|h| !h.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
         .ok_or("no CARGO_HOME or HOME for the cache's key; no cache")?;
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let real_home = canonical(&home);
+    let repository = crate::repo_fs::repository_top(workspace_root)
+        .unwrap_or_else(|| workspace_root.to_path_buf());
+    if [workspace_root, repository.as_path()]
+        .iter()
+        .any(|r| real_home.starts_with(canonical(r)))
+    {
+        return Err(
+            "CARGO_HOME lies inside the repository, which could supply the cache's \
+                    key; no cache"
+                .into(),
+        );
+    }
     let path = home.join("sdl-cache.key");
     let read = |path: &Path| -> Option<[u8; 32]> {
         let meta = path.symlink_metadata().ok()?;
