@@ -900,3 +900,41 @@ fn beyond_forty_products_the_page_groups_and_collapses() {
     let p = json_of(&files);
     assert_eq!(p["summary"]["products"], 45);
 }
+
+/// Two releases of one product whose reports spell its remote differently (case, a `.git` or a
+/// trailing slash, as the organisation citation's match ignores them) are one product: else
+/// the newer release stands alone and a regression between them is never shown.
+#[test]
+fn one_remote_spelt_two_ways_is_one_product() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for (release, remote) in [
+        (1, "https://git.example.com/team/product-0002"),
+        (2, "https://git.example.com/Team/product-0002.git/"),
+    ] {
+        let mut report = synthetic_report(base(), 2, release);
+        report["assessed"]["remote"] = Value::from(remote);
+        inputs.push(write_input(
+            dir.path(),
+            &format!("r{release}"),
+            &report,
+            Shape::Dir,
+        ));
+    }
+    let out = portfolio(dir.path(), &args(&inputs, &["--out", "pf"]));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    let p = json_of(&tree(&dir.path().join("pf")));
+    assert_eq!(
+        p["summary"]["products"], 1,
+        "one product, not one per spelling"
+    );
+    assert_eq!(p["summary"]["releases"], 2);
+    assert_eq!(
+        p["products"][0]["remote"], "https://git.example.com/Team/product-0002.git/",
+        "the newest release's remote as written"
+    );
+}

@@ -245,14 +245,26 @@ pub const PRODUCTS: &str = "products/";
 /// The portfolio package's folder of the organisation's records.
 pub const ORGANISATION: &str = "organisation/";
 
-/// A product's identity: its name, and its remote when the report names one.
+/// A product's identity: its name, and its remote (in [`normal_remote`] form) when the report
+/// names one.
 type ProductKey = (String, Option<String>);
 
 fn product_key(r: &ReportView) -> ProductKey {
     (
         r.product.name.clone(),
-        r.assessed.as_ref().and_then(|a| a.remote.clone()),
+        r.assessed
+            .as_ref()
+            .and_then(|a| a.remote.as_deref())
+            .map(normal_remote),
     )
+}
+
+/// A remote URL as products and citations are matched by: without a trailing `/` or `.git`,
+/// in lower case (one repository spelt two ways is one product).
+fn normal_remote(u: &str) -> String {
+    u.trim_end_matches('/')
+        .trim_end_matches(".git")
+        .to_ascii_lowercase()
 }
 
 /// The release a report describes: its commit, or its version when it names no commit.
@@ -370,7 +382,7 @@ pub(crate) fn merge(
 
     let mut products = Vec::new();
     let mut newest_reports: BTreeMap<String, ReportView> = BTreeMap::new();
-    for (index, ((name, remote), mut releases)) in by_product.into_iter().enumerate() {
+    for (index, ((name, _), mut releases)) in by_product.into_iter().enumerate() {
         let id = folder_name('p', index + 1, &name);
         let mut views: Vec<Release> = Vec::new();
         for (n, i) in releases.iter_mut().enumerate() {
@@ -398,6 +410,8 @@ pub(crate) fn merge(
             views.push(release);
         }
         let newest = &releases[releases.len() - 1].report;
+        // The remote as the newest release writes it (the key holds its normal form).
+        let remote = newest.assessed.as_ref().and_then(|a| a.remote.clone());
         let citation = newest
             .organisation
             .as_ref()
@@ -646,18 +660,13 @@ fn cite(c: &crate::config::OrganisationRef, org: Option<&Input>) -> Citation {
             )
         };
     }
-    let normal = |u: &str| {
-        u.trim_end_matches('/')
-            .trim_end_matches(".git")
-            .to_ascii_lowercase()
-    };
     let remote = org
         .report
         .assessed
         .as_ref()
         .and_then(|a| a.remote.as_deref());
     match remote {
-        Some(r) if normal(r) == normal(&c.records) => citation(
+        Some(r) if normal_remote(r) == normal_remote(&c.records) => citation(
             true,
             "its URL is the organisation repository's remote".into(),
         ),
