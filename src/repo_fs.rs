@@ -211,6 +211,45 @@ pub(crate) fn list(root: &Path, dir: &str, ext: &str) -> Result<Vec<String>, Rea
     Ok(names)
 }
 
+/// The names of the files and folders below `top` (not their contents; links are named with
+/// their targets, never followed), without `.git` and the `target` folders of `top` and of the workspace at `root`, sorted: what cargo's target
+/// discovery and member globs see. `None` beyond a bound (then the result is not cached) or
+/// when a folder cannot be listed.
+pub(crate) fn tree_names(top: &Path, root: &Path) -> Option<String> {
+    const MAX_NAMES: usize = 200_000;
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for entry in std::fs::read_dir(top.join(&rel)).ok()? {
+            let entry = entry.ok()?;
+            let name = entry.file_name();
+            let build_dir =
+                name == "target" && (rel.as_os_str().is_empty() || top.join(&rel) == root);
+            if name == ".git" || build_dir {
+                continue;
+            }
+            let path = rel.join(&name);
+            let kind = entry.file_type().ok()?;
+            let line = if kind.is_symlink() {
+                let to = std::fs::read_link(entry.path()).ok()?;
+                format!("l {path:?} {to:?}")
+            } else if kind.is_dir() {
+                stack.push(path.clone());
+                format!("d {path:?}")
+            } else {
+                format!("f {path:?}")
+            };
+            // Quoted and length-prefixed: a name may hold a newline.
+            out.push(format!("{}:{line}", line.len()));
+            if out.len() > MAX_NAMES {
+                return None;
+            }
+        }
+    }
+    out.sort();
+    Some(out.join("\n"))
+}
+
 /// The real path of `rel` below `root` (file or directory), inside the root after resolving
 /// every symlink.
 pub(crate) fn resolve(root: &Path, rel: &str) -> Result<PathBuf, ReadError> {

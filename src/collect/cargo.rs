@@ -264,45 +264,6 @@ fn local_manifests(
     Some(out)
 }
 
-/// The names of the files and folders below `top` (not their contents), without `.git` and
-/// the `target` folders of `top` and of the workspace at `root`, sorted: what cargo's target
-/// discovery and member globs see. `None` beyond a bound (then the result is not cached) or
-/// when a folder cannot be listed.
-fn file_names(top: &Path, root: &Path) -> Option<String> {
-    const MAX_NAMES: usize = 200_000;
-    let mut out = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        for entry in std::fs::read_dir(top.join(&rel)).ok()? {
-            let entry = entry.ok()?;
-            let name = entry.file_name();
-            let build_dir =
-                name == "target" && (rel.as_os_str().is_empty() || top.join(&rel) == root);
-            if name == ".git" || build_dir {
-                continue;
-            }
-            let path = rel.join(&name);
-            let kind = entry.file_type().ok()?;
-            let line = if kind.is_symlink() {
-                let to = std::fs::read_link(entry.path()).ok()?;
-                format!("l {path:?} {to:?}")
-            } else if kind.is_dir() {
-                stack.push(path.clone());
-                format!("d {path:?}")
-            } else {
-                format!("f {path:?}")
-            };
-            // Quoted and length-prefixed: a name may hold a newline.
-            out.push(format!("{}:{line}", line.len()));
-            if out.len() > MAX_NAMES {
-                return None;
-            }
-        }
-    }
-    out.sort();
-    Some(out.join("\n"))
-}
-
 fn run_metadata(
     root: &Path,
     repo_root: &Path,
@@ -381,7 +342,7 @@ fn run_metadata(
     }
     // cargo metadata also reads which files exist (targets are discovered from `src/main.rs`,
     // `src/bin/`, `examples/`, …; a member glob from folders): their names are part of the key.
-    let names = cache.and_then(|_| file_names(repo_root, root));
+    let names = cache.and_then(|_| crate::repo_fs::tree_names(repo_root, root));
     let key = cache.zip(names).map(|((_, lock), names)| {
         let mut k = super::cache::Key::new(METADATA_SLOT)
             .str(&root.display().to_string())

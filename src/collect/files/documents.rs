@@ -212,6 +212,9 @@ pub(super) struct Found {
     pub(super) candidates: Vec<Candidate>,
 }
 
+/// Per kind, the headings of one file that name it.
+type KindHits = Vec<Vec<sections::Hit>>;
+
 /// At most this many sections of one kind, and candidates per kind or topic.
 const MAX_SECTIONS: usize = 5;
 
@@ -302,14 +305,16 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
     // Kinds without a document: the sections of the conventional security files that a heading
     // names as such are evidence; headings elsewhere in the documentation are candidates.
     let security = security_files(repo, &documents);
+    // A kind lacks evidence while it has no document, no section and no designation.
+    let lacks = |kind: &str, sections: &[(String, String, Section, Basis)]| {
+        !(documents.iter().any(|d| d.kind == kind)
+            || sections.iter().any(|(sk, ..)| sk == kind)
+            || config.documents.contains_key(kind))
+    };
     let missing: Vec<(usize, &str)> = sections::KIND_HEADINGS
         .iter()
         .enumerate()
-        .filter(|(_, (kind, _))| {
-            !(documents.iter().any(|d| d.kind == *kind)
-                || sections.iter().any(|(sk, ..)| sk == kind)
-                || config.documents.contains_key(*kind))
-        })
+        .filter(|(_, (kind, _))| lacks(kind, &sections))
         .map(|(k, (kind, _))| (k, *kind))
         .collect();
     let elsewhere: Vec<String> = user_docs(repo)
@@ -340,10 +345,31 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
                 });
             }
         };
+    // Each file's outline once: the headings that name a kind, and the looser ones.
+    let outlines = |paths: &[String]| -> Vec<(KindHits, KindHits)> {
+        paths
+            .iter()
+            .map(|p| {
+                outline_hits(repo, p, |doc, heads| {
+                    (
+                        sections::kind_hits(doc, heads),
+                        sections::candidate_hits(doc, heads),
+                    )
+                })
+            })
+            .collect()
+    };
+    let any_lacking = sections::CANDIDATE_HEADINGS
+        .iter()
+        .any(|(kind, _)| lacks(kind, &sections));
+    let (security_hits, elsewhere_hits) = if missing.is_empty() && !any_lacking {
+        (Vec::new(), Vec::new())
+    } else {
+        (outlines(&security), outlines(&elsewhere))
+    };
     if !missing.is_empty() {
         let mut found = vec![0usize; sections::KIND_HEADINGS.len()];
-        for path in &security {
-            let hits = outline_hits(repo, path, sections::kind_hits);
+        for (path, (hits, _)) in security.iter().zip(&security_hits) {
             for &(k, kind) in &missing {
                 for hit in hits.get(k).into_iter().flatten() {
                     if found[k] < MAX_SECTIONS
@@ -360,8 +386,7 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
                 }
             }
         }
-        for path in &elsewhere {
-            let hits = outline_hits(repo, path, sections::kind_hits);
+        for (path, (hits, _)) in elsewhere.iter().zip(&elsewhere_hits) {
             for &(k, kind) in missing.iter().filter(|(k, _)| found[*k] == 0) {
                 for hit in hits.get(k).into_iter().flatten().filter(|h| h.complete()) {
                     add_candidate(&mut candidates, kind, path, hit);
@@ -374,16 +399,12 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
     let lacking: Vec<(usize, &str)> = sections::CANDIDATE_HEADINGS
         .iter()
         .enumerate()
-        .filter(|(_, (kind, _))| {
-            !(documents.iter().any(|d| d.kind == *kind)
-                || sections.iter().any(|(sk, ..)| sk == kind)
-                || config.documents.contains_key(*kind))
-        })
+        .filter(|(_, (kind, _))| lacks(kind, &sections))
         .map(|(k, (kind, _))| (k, *kind))
         .collect();
     if !lacking.is_empty() {
-        for path in security.iter().chain(&elsewhere) {
-            let hits = outline_hits(repo, path, sections::candidate_hits);
+        let places = security.iter().zip(&security_hits);
+        for (path, (_, hits)) in places.chain(elsewhere.iter().zip(&elsewhere_hits)) {
             for &(k, kind) in &lacking {
                 for hit in hits.get(k).into_iter().flatten().filter(|h| h.complete()) {
                     add_candidate(&mut candidates, kind, path, hit);
