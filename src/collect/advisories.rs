@@ -2,7 +2,7 @@
 //! gets one, see [`super::fetch`]), the workspace's Cargo.lock, and the first-parent history of
 //! Cargo.lock for SUM-5 response times.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use rustsec::advisory::Informational;
@@ -591,6 +591,7 @@ type Vulnerable = BTreeMap<(String, String), BTreeSet<String>>;
 fn registry_packages(
     repo: &gix::Repository,
     blob: gix::ObjectId,
+    wanted: &dyn Fn(&str) -> bool,
 ) -> Result<BTreeSet<(String, String)>, String> {
     let cap = crate::repo_fs::Limit::Lockfile.bytes();
     let header = repo.find_header(blob).map_err(|e| e.to_string())?;
@@ -602,11 +603,21 @@ fn registry_packages(
     }
     let object = repo.find_object(blob).map_err(|e| e.to_string())?;
     let text = std::str::from_utf8(&object.data).map_err(|_| "not UTF-8".to_string())?;
-    scan_lock_packages(text)
+    scan_lock(text, wanted)
 }
 
-/// The line scanner of [`registry_packages`].
+/// The line scanner of [`registry_packages`]: every registry package of `text`.
+#[cfg(test)]
 pub(crate) fn scan_lock_packages(text: &str) -> Result<BTreeSet<(String, String)>, String> {
+    scan_lock(text, &|_| true)
+}
+
+/// The registry packages of `text` whose names are `wanted` (the whole text is checked all the
+/// same: a version in another format is unreadable whatever it holds).
+fn scan_lock(
+    text: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<BTreeSet<(String, String)>, String> {
     #[derive(Default)]
     struct Entry<'t> {
         name: Option<&'t str>,
@@ -623,7 +634,7 @@ pub(crate) fn scan_lock_packages(text: &str) -> Result<BTreeSet<(String, String)
                 e.line
             ));
         };
-        if e.source.is_some_and(|s| CRATES_IO_SOURCES.contains(&s)) {
+        if e.source.is_some_and(|s| CRATES_IO_SOURCES.contains(&s)) && wanted(name) {
             out.insert((name.to_string(), version.to_string()));
         }
         Ok(())
@@ -948,12 +959,16 @@ fn history_of(
     // with a cache, once for all runs under the same database); and most packages stay from
     // one version to the next, so each (package, version) is looked up in the database once:
     // a version costs only the packages it introduced.
+    // A package no advisory names has no vulnerability in any version: only the others are
+    // kept from each lockfile and looked up.
+    let named: HashSet<&str> = db.iter().map(|a| a.metadata.package.as_str()).collect();
+    let wanted = |name: &str| named.contains(name);
     let mut looked_up: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut timeline: Vec<(&LockVersion, Vulnerable)> = Vec::new();
     for v in versions.iter().rev() {
         let vulnerable = memo.blobs.entry(v.blob.clone()).or_insert_with(|| {
             let blob = gix::ObjectId::from_hex(v.blob.as_bytes()).map_err(|e| e.to_string())?;
-            let packages = registry_packages(&repo, blob)?;
+            let packages = registry_packages(&repo, blob, &wanted)?;
             let mut set = Vulnerable::new();
             for key in packages {
                 let ids = looked_up

@@ -1,7 +1,8 @@
 //! SDL documents: configured paths first, else well-known names (case-insensitive) in the
 //! usual places; threat models also by format (Threat Dragon JSON, Threagile YAML).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use super::{Repo, sections, text, threats, yaml};
 use crate::config::Config;
@@ -212,9 +213,6 @@ pub(super) struct Found {
     pub(super) candidates: Vec<Candidate>,
 }
 
-/// Per kind, the headings of one file that name it.
-type KindHits = Vec<Vec<sections::Hit>>;
-
 /// At most this many sections of one kind, and candidates per kind or topic.
 const MAX_SECTIONS: usize = 5;
 
@@ -345,19 +343,10 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
                 });
             }
         };
-    // Each file's outline once: the headings that name a kind, and the looser ones.
-    let outlines = |paths: &[String]| -> Vec<(KindHits, KindHits)> {
-        paths
-            .iter()
-            .map(|p| {
-                outline_hits(repo, p, |doc, heads| {
-                    (
-                        sections::kind_hits(doc, heads),
-                        sections::candidate_hits(doc, heads),
-                    )
-                })
-            })
-            .collect()
+    // Each file's outline once (see [`analysed`]): the headings that name a kind, and the
+    // looser ones.
+    let outlines = |paths: &[String]| -> Vec<Arc<sections::OutlineHits>> {
+        paths.iter().map(|p| analysed(repo, p)).collect()
     };
     let any_lacking = sections::CANDIDATE_HEADINGS
         .iter()
@@ -369,9 +358,9 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
     };
     if !missing.is_empty() {
         let mut found = vec![0usize; sections::KIND_HEADINGS.len()];
-        for (path, (hits, _)) in security.iter().zip(&security_hits) {
+        for (path, hits) in security.iter().zip(&security_hits) {
             for &(k, kind) in &missing {
-                for hit in hits.get(k).into_iter().flatten() {
+                for hit in hits.kinds.get(k).into_iter().flatten() {
                     if found[k] < MAX_SECTIONS
                         && let Some(section) = &hit.section
                     {
@@ -386,9 +375,15 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
                 }
             }
         }
-        for (path, (hits, _)) in elsewhere.iter().zip(&elsewhere_hits) {
+        for (path, hits) in elsewhere.iter().zip(&elsewhere_hits) {
             for &(k, kind) in missing.iter().filter(|(k, _)| found[*k] == 0) {
-                for hit in hits.get(k).into_iter().flatten().filter(|h| h.complete()) {
+                for hit in hits
+                    .kinds
+                    .get(k)
+                    .into_iter()
+                    .flatten()
+                    .filter(|h| h.complete())
+                {
                     add_candidate(&mut candidates, kind, path, hit);
                 }
             }
@@ -404,9 +399,15 @@ pub(super) fn find(repo: &Repo<'_>, config: &Config) -> Found {
         .collect();
     if !lacking.is_empty() {
         let places = security.iter().zip(&security_hits);
-        for (path, (_, hits)) in places.chain(elsewhere.iter().zip(&elsewhere_hits)) {
+        for (path, hits) in places.chain(elsewhere.iter().zip(&elsewhere_hits)) {
             for &(k, kind) in &lacking {
-                for hit in hits.get(k).into_iter().flatten().filter(|h| h.complete()) {
+                for hit in hits
+                    .candidates
+                    .get(k)
+                    .into_iter()
+                    .flatten()
+                    .filter(|h| h.complete())
+                {
                     add_candidate(&mut candidates, kind, path, hit);
                 }
             }
@@ -571,18 +572,36 @@ pub(super) fn is_other_kind(documents: &[Document], path: &str) -> bool {
     })
 }
 
-/// What `pick` finds in the outline of `path` (nothing when it cannot be read).
-pub(super) fn outline_hits<T: Default>(
-    repo: &Repo<'_>,
-    path: &str,
-    pick: impl Fn(&text::Outline<'_>, &[sections::Heading]) -> T,
-) -> T {
+/// What the outline of `path` names ([`sections::OutlineHits`]; nothing when it cannot be
+/// read). The analysis is a function of the text and its format alone, so it is kept for the
+/// run by the content's SHA-256 and format: the current tree and each re-assessed release tree
+/// share most documents, which are then outlined once.
+pub(super) fn analysed(repo: &Repo<'_>, path: &str) -> Arc<sections::OutlineHits> {
+    // Release trees are re-assessed side by side: a content both are outlining is outlined by
+    // the first, and the other waits for it rather than doing the same work.
+    type Slot = Arc<OnceLock<Arc<sections::OutlineHits>>>;
+    /// More distinct documents than this in one process (a long-running caller) and the memo
+    /// starts again: a bound on memory, not on correctness.
+    const MEMO_LIMIT: usize = 20_000;
+    static MEMO: LazyLock<Mutex<HashMap<(String, String), Slot>>> = LazyLock::new(Default::default);
     let Ok(t) = repo.read(path) else {
-        return T::default();
+        return Arc::default();
     };
-    let doc = text::Outline::new(&t.text, &extension(path));
-    let heads = sections::headings(&doc);
-    pick(&doc, &heads)
+    let ext = extension(path);
+    let slot: Slot = {
+        let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.entry((t.file.sha256.clone(), ext.clone()))
+            .or_default()
+            .clone()
+    };
+    slot.get_or_init(|| {
+        let doc = text::Outline::new(&t.text, &ext);
+        Arc::new(sections::outline_hits(&doc, &sections::headings(&doc)))
+    })
+    .clone()
 }
 
 /// What a document says ([`Substance`]) — a section's words only — or why that was not
@@ -703,7 +722,7 @@ pub(super) fn threat_model(
                 Ok(t) => {
                     let (part, first) = match section {
                         Some(s) => section_text(&t.text, &ext, s),
-                        None => (t.text.as_str(), 1),
+                        None => (&*t.text, 1),
                     };
                     let counts = threats::prose(&text::Outline::new_at(part, &ext, first));
                     if markdown || counts.total > 0 {

@@ -2,6 +2,8 @@
 //! (designated in `[guidelines]`, or a section of a conventional security document whose
 //! heading names the topic) and the candidates elsewhere in the documentation.
 
+use std::sync::Arc;
+
 use super::{Repo, documents, sections, text};
 use crate::config::Config;
 use crate::facts::FileRef;
@@ -49,18 +51,18 @@ pub(super) fn guidelines(
     let mut searched = Vec::new();
     let mut incomplete = false;
     // Per file: the hits of every topic, read once.
-    let mut read = |path: &str| -> Option<(FileRef, Vec<sections::Hits>)> {
+    let mut read = |path: &str| -> Option<(FileRef, Arc<sections::OutlineHits>)> {
         let Ok(t) = repo.read(path) else {
             incomplete = true;
             return None;
         };
-        let hits = documents::outline_hits(repo, path, sections::topic_hits);
+        let hits = documents::analysed(repo, path);
         searched.push(t.file.clone());
         Some((t.file, hits))
     };
-    let evidence_hits: Vec<(FileRef, Vec<sections::Hits>)> =
+    let evidence_hits: Vec<(FileRef, Arc<sections::OutlineHits>)> =
         evidence.iter().filter_map(|p| read(p)).collect();
-    let elsewhere_hits: Vec<(FileRef, Vec<sections::Hits>)> =
+    let elsewhere_hits: Vec<(FileRef, Arc<sections::OutlineHits>)> =
         elsewhere.iter().filter_map(|p| read(p)).collect();
 
     let mut topics = Vec::new();
@@ -83,7 +85,7 @@ pub(super) fn guidelines(
             let sections_found: Vec<TopicMatch> = evidence_hits
                 .iter()
                 .flat_map(|(file, hits)| {
-                    hits[t].headings.iter().map(move |h| TopicMatch {
+                    hits.topics[t].headings.iter().map(move |h| TopicMatch {
                         file: file.clone(),
                         line: h.line,
                         heading: true,
@@ -101,11 +103,11 @@ pub(super) fn guidelines(
             // their own: leads for a person to designate.
             let headings = elsewhere_hits
                 .iter()
-                .flat_map(|(file, hits)| hits[t].headings.iter().map(move |h| (file, h)));
+                .flat_map(|(file, hits)| hits.topics[t].headings.iter().map(move |h| (file, h)));
             let mentions = evidence_hits
                 .iter()
                 .filter(|(file, _)| guideline_docs.contains(&file.path.as_str()))
-                .flat_map(|(file, hits)| hits[t].mentions.iter().map(move |h| (file, h)));
+                .flat_map(|(file, hits)| hits.topics[t].mentions.iter().map(move |h| (file, h)));
             let mut seen = std::collections::BTreeSet::new();
             for (file, hit) in headings.chain(mentions).filter(|(_, h)| h.complete()) {
                 let c = Candidate {

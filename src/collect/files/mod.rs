@@ -285,7 +285,8 @@ pub fn document_paths(files: &Collected<FileFacts>) -> Vec<String> {
 #[derive(Debug, Clone)]
 struct Text {
     file: FileRef,
-    text: String,
+    /// Shared: a read is answered from the per-run cache many times.
+    text: std::sync::Arc<str>,
 }
 
 /// Why a file's content is not available; `file` is set when it could still be hashed.
@@ -575,7 +576,7 @@ impl<'a> Repo<'a> {
                 path: rel.to_string(),
                 sha256: crate::digest::sha256_hex(&bytes),
             },
-            text: String::from_utf8_lossy(&bytes).into_owned(),
+            text: String::from_utf8_lossy(&bytes).into(),
         })
     }
 }
@@ -586,7 +587,7 @@ fn security_policy(repo: &Repo<'_>, doc: &Document) -> SecurityPolicy {
             let ext = documents::extension(&doc.file.path);
             let (part, first) = match &doc.section {
                 Some(s) => documents::section_text(&t.text, &ext, s),
-                None => (t.text.as_str(), 1),
+                None => (&*t.text, 1),
             };
             let c = policy::security_policy(part, &ext, first);
             SecurityPolicy {

@@ -6,10 +6,11 @@
 //! only in a conventional security document, and elsewhere as a candidate for a person to
 //! designate.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use super::text::{LineKind, Outline, clip};
 use crate::facts::files::{Mention, Section};
@@ -242,15 +243,38 @@ static KIND_RES: LazyLock<Vec<Regex>> =
     LazyLock::new(|| KIND_HEADINGS.iter().map(|(_, p)| re(p)).collect());
 static CANDIDATE_RES: LazyLock<Vec<Regex>> =
     LazyLock::new(|| CANDIDATE_HEADINGS.iter().map(|(_, p)| re(p)).collect());
+/// The same patterns as sets: one pass over a line tells which of them can name something in
+/// it, and only those are then looked at one by one.
+static TOPIC_SET: LazyLock<RegexSet> = LazyLock::new(|| set(TOPICS.iter().map(|(_, _, p)| *p)));
+static KIND_SET: LazyLock<RegexSet> = LazyLock::new(|| set(KIND_HEADINGS.iter().map(|(_, p)| *p)));
+static CANDIDATE_SET: LazyLock<RegexSet> =
+    LazyLock::new(|| set(CANDIDATE_HEADINGS.iter().map(|(_, p)| *p)));
 static INLINE_CODE: LazyLock<Regex> = LazyLock::new(|| re(r"`+[^`]*`+"));
 /// `cargo-uninstall(1)`: a manual page's name, not a topic.
 static MAN_PAGE: LazyLock<Regex> = LazyLock::new(|| re(r"[\w.-]+\(\d\w*\)"));
 
-/// Where `topic` stands in `text` as words of their own (see [`TOPICS`]).
+fn set<'p>(patterns: impl Iterator<Item = &'p str>) -> RegexSet {
+    // The patterns are the literals above, each compiled alone by `re` too.
+    RegexSet::new(patterns).unwrap_or_else(|e| panic!("invalid built-in pattern set: {e}"))
+}
+
+/// `text` as a topic or kind is looked for in it: without inline code and manual page names.
+fn cleaned(text: &str) -> Cow<'_, str> {
+    let text = if text.contains('`') {
+        INLINE_CODE.replace_all(text, " ")
+    } else {
+        Cow::Borrowed(text)
+    };
+    if text.contains('(') && MAN_PAGE.is_match(&text) {
+        Cow::Owned(MAN_PAGE.replace_all(&text, " ").into_owned())
+    } else {
+        text
+    }
+}
+
+/// Where `topic` stands in `text` (already [`cleaned`]) as words of their own (see [`TOPICS`]).
 fn names(topic: &Regex, text: &str) -> Option<String> {
-    let text = INLINE_CODE.replace_all(text, " ");
-    let text = MAN_PAGE.replace_all(&text, " ");
-    topic.find_iter(&text).find_map(|m| {
+    topic.find_iter(text).find_map(|m| {
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
         let glued =
@@ -307,65 +331,110 @@ fn heading_hit(doc: &Outline<'_>, h: &Heading) -> Hit {
     }
 }
 
-fn hits_of(doc: &Outline<'_>, heads: &[Heading], topic: &Regex, mentions: bool) -> Hits {
-    let mut out = Hits::default();
-    for h in heads {
-        if out.headings.len() >= MAX_HITS {
-            break;
-        }
-        if names(topic, &doc.heading_text(h.idx)).is_some() {
-            out.headings.push(heading_hit(doc, h));
-        }
+fn mention_hit(doc: &Outline<'_>, heads: &[Heading], i: usize) -> Hit {
+    let (start, end) = doc.enclosing_section(i);
+    let above = heads
+        .iter()
+        .rev()
+        .find(|h| h.idx < i && doc.section_end(h.idx) > i);
+    Hit {
+        line: doc.lines[i].no,
+        heading: false,
+        text: clip(doc.lines[i].raw),
+        words: doc.words_in(start, end),
+        placeholder: doc.first_placeholder(start, end),
+        section: above.map(|h| section(doc, h)),
     }
-    if !mentions {
-        return out;
-    }
-    for (i, l) in doc.lines.iter().enumerate() {
-        if out.mentions.len() >= MAX_HITS {
-            break;
-        }
-        if l.kind != LineKind::Text || l.placeholder || names(topic, &l.visible).is_none() {
-            continue;
-        }
-        let (start, end) = doc.enclosing_section(i);
-        let above = heads
+}
+
+/// A document's headings as kinds and topics are looked for in them: each heading's text
+/// ([`Outline::heading_text`], [`cleaned`]) computed once for every pattern.
+struct Prepared<'o, 'a> {
+    doc: &'o Outline<'a>,
+    heads: &'o [Heading],
+    texts: Vec<String>,
+}
+
+impl<'o, 'a> Prepared<'o, 'a> {
+    fn new(doc: &'o Outline<'a>, heads: &'o [Heading]) -> Self {
+        let texts = heads
             .iter()
-            .rev()
-            .find(|h| h.idx < i && doc.section_end(h.idx) > i);
-        out.mentions.push(Hit {
-            line: l.no,
-            heading: false,
-            text: clip(l.raw),
-            words: doc.words_in(start, end),
-            placeholder: doc.first_placeholder(start, end),
-            section: above.map(|h| section(doc, h)),
-        });
+            .map(|h| cleaned(&doc.heading_text(h.idx)).into_owned())
+            .collect();
+        Prepared { doc, heads, texts }
     }
-    out
+
+    /// Per pattern of `res` (`set` holds the same ones), the first [`MAX_HITS`] headings that
+    /// name it, in document order.
+    fn headings(&self, res: &[Regex], set: &RegexSet) -> Vec<Vec<Hit>> {
+        let mut out = vec![Vec::new(); res.len()];
+        for (h, text) in self.heads.iter().zip(&self.texts) {
+            for p in set.matches(text).iter() {
+                if out[p].len() < MAX_HITS && names(&res[p], text).is_some() {
+                    out[p].push(heading_hit(self.doc, h));
+                }
+            }
+        }
+        out
+    }
+
+    /// Per pattern, the first [`MAX_HITS`] lines of prose (no placeholder) that name it.
+    fn mentions(&self, res: &[Regex], set: &RegexSet) -> Vec<Vec<Hit>> {
+        let mut out: Vec<Vec<Hit>> = vec![Vec::new(); res.len()];
+        for (i, l) in self.doc.lines.iter().enumerate() {
+            if out.iter().all(|o| o.len() >= MAX_HITS) {
+                break;
+            }
+            if l.kind != LineKind::Text || l.placeholder {
+                continue;
+            }
+            let text = cleaned(&l.visible);
+            for p in set.matches(&text).iter() {
+                if out[p].len() < MAX_HITS && names(&res[p], &text).is_some() {
+                    out[p].push(mention_hit(self.doc, self.heads, i));
+                }
+            }
+        }
+        out
+    }
+
+    fn topics(&self) -> Vec<Hits> {
+        self.headings(&TOPIC_RES, &TOPIC_SET)
+            .into_iter()
+            .zip(self.mentions(&TOPIC_RES, &TOPIC_SET))
+            .map(|(headings, mentions)| Hits { headings, mentions })
+            .collect()
+    }
 }
 
 /// Per topic of [`TOPICS`], in order: where the document names it.
 pub(super) fn topic_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Hits> {
-    TOPIC_RES
-        .iter()
-        .map(|topic| hits_of(doc, heads, topic, true))
-        .collect()
+    Prepared::new(doc, heads).topics()
 }
 
 /// Per kind of [`KIND_HEADINGS`], in order: the headings that name it.
-pub(super) fn kind_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Vec<Hit>> {
-    KIND_RES
-        .iter()
-        .map(|kind| hits_of(doc, heads, kind, false).headings)
-        .collect()
+#[cfg(test)]
+fn kind_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Vec<Hit>> {
+    Prepared::new(doc, heads).headings(&KIND_RES, &KIND_SET)
 }
 
-/// Per kind of [`CANDIDATE_HEADINGS`], in order: the headings that make a candidate for it.
-pub(super) fn candidate_hits(doc: &Outline<'_>, heads: &[Heading]) -> Vec<Vec<Hit>> {
-    CANDIDATE_RES
-        .iter()
-        .map(|kind| hits_of(doc, heads, kind, false).headings)
-        .collect()
+/// Everything a document's outline names: per kind of [`KIND_HEADINGS`] and of
+/// [`CANDIDATE_HEADINGS`] the headings that name it, per topic of [`TOPICS`] its headings and
+/// mentions. A function of the text (and its format) alone.
+#[derive(Debug, Default)]
+pub(super) struct OutlineHits {
+    pub(super) kinds: Vec<Vec<Hit>>,
+    pub(super) candidates: Vec<Vec<Hit>>,
+    pub(super) topics: Vec<Hits>,
+}
+
+pub(super) fn outline_hits(doc: &Outline<'_>, heads: &[Heading]) -> OutlineHits {
+    let p = Prepared::new(doc, heads);
+    OutlineHits {
+        kinds: p.headings(&KIND_RES, &KIND_SET),
+        candidates: p.headings(&CANDIDATE_RES, &CANDIDATE_SET),
+        topics: p.topics(),
+    }
 }
 
 #[cfg(test)]
