@@ -640,8 +640,23 @@ fn scan_lock(
         Ok(())
     };
     let mut tables = 0;
+    let mut in_array = false;
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
+        if in_array {
+            // Cargo writes an array (`dependencies = [`) one quoted string a line, and such a
+            // string may hold `=` (a git source's `?branch=main`); anything else inside is not
+            // its format.
+            if line == "]" {
+                in_array = false;
+            } else if !(line.starts_with('"') && (line.ends_with("\",") || line.ends_with('"'))) {
+                return Err(format!(
+                    "line {}: an array item Cargo does not write",
+                    n + 1
+                ));
+            }
+            continue;
+        }
         if line.starts_with('[') {
             if let Some(e) = current.take() {
                 finish(e)?;
@@ -682,7 +697,10 @@ fn scan_lock(
             "name" => &mut e.name,
             "version" => &mut e.version,
             "source" => &mut e.source,
-            _ => continue,
+            _ => {
+                in_array = value.trim() == "[";
+                continue;
+            }
         };
         let value = value.trim();
         let Some(inner) = value
@@ -1078,7 +1096,17 @@ mod tests {
                     checksum = \"0000000000000000000000000000000000000000000000000000000000000001\"\n\n[[package]]\nname = \"b\"\nversion = \"2.0.0\"\n\
                     source = \"sparse+https://index.crates.io/\"\n\n[[package]]\nname = \"c\"\n\
                     version = \"3.0.0\"\nsource = \"git+https://example.org/c#abc\"\n\n[metadata]\n";
-        for text in [own, made] {
+        // A dependency named with its git source, whose URL holds `=`: an array item, no key.
+        let git = "version = 4\n\n[[package]]\nname = \"local\"\nversion = \"0.1.0\"\n\
+                   dependencies = [\n \"d 0.1.0 (git+https://example.org/d?branch=main#abc)\",\n \"e\",\n]\n\n\
+                   [[package]]\nname = \"d\"\nversion = \"0.1.0\"\n\
+                   source = \"git+https://example.org/d?branch=main#abc\"\n\n\
+                   [[package]]\nname = \"d\"\nversion = \"0.2.0\"\n\
+                   source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+                   [[package]]\nname = \"e\"\nversion = \"1.0.0\"\n\
+                   source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\
+                   dependencies = [\n \"d 0.2.0\",\n]\n";
+        for text in [own, made, git] {
             let full: BTreeSet<(String, String)> =
                 crate::collect::cargo::parse_lockfile(text.as_bytes())
                     .unwrap()
@@ -1102,6 +1130,9 @@ mod tests {
             "version = 4\n",
             "[[package]]\nname = 'a'\nversion = \"1\"\n",
             "[[package]]\nname = \"a\"\nname = \"b\"\nversion = \"1\"\n",
+            // Keys where Cargo writes only the strings of an array.
+            "[[package]]\nname = \"a\"\nversion = \"1\"\ndependencies = [\n\
+             name = \"b\"\nversion = \"2\"\n]\n",
         ] {
             assert!(scan_lock_packages(bad).is_err(), "{bad}");
         }

@@ -253,9 +253,14 @@ static INLINE_CODE: LazyLock<Regex> = LazyLock::new(|| re(r"`+[^`]*`+"));
 /// `cargo-uninstall(1)`: a manual page's name, not a topic.
 static MAN_PAGE: LazyLock<Regex> = LazyLock::new(|| re(r"[\w.-]+\(\d\w*\)"));
 
+/// A set of `patterns` without their word boundaries: it matches wherever they do, and more,
+/// and it runs as a lazy DFA (a Unicode word boundary sends a set to the slow NFA on text that
+/// is not ASCII).
 fn set<'p>(patterns: impl Iterator<Item = &'p str>) -> RegexSet {
-    // The patterns are the literals above, each compiled alone by `re` too.
-    RegexSet::new(patterns).unwrap_or_else(|e| panic!("invalid built-in pattern set: {e}"))
+    // The patterns are the literals above, each compiled alone by `re` too; none escapes a
+    // backslash, so every `\b` is a word boundary.
+    RegexSet::new(patterns.map(|p| p.replace(r"\b", "")))
+        .unwrap_or_else(|e| panic!("invalid built-in pattern set: {e}"))
 }
 
 /// `text` as a topic or kind is looked for in it: without inline code and manual page names.
@@ -563,6 +568,47 @@ mod tests {
                 ("security-requirements", vec![]),
             ]
         );
+    }
+
+    #[test]
+    fn the_pattern_sets_let_by_every_line_a_pattern_matches() {
+        let lines = [
+            "Threat model",
+            "Threat-Modelling",
+            "Defense in depth",
+            "Sécurité: hardening the host",
+            "Über die DMZ",
+            "dmz",
+            "Security",
+            "Reporting a vulnerability",
+            "Accounts and permissions",
+            "Design principles",
+            "Process",
+            "Code style",
+            "The environment",
+            "Uninstalling",
+            "RBAC für Betreiber",
+        ];
+        for (res, set) in [
+            (&*TOPIC_RES, &*TOPIC_SET),
+            (&*KIND_RES, &*KIND_SET),
+            (&*CANDIDATE_RES, &*CANDIDATE_SET),
+        ] {
+            let mut matched = 0;
+            for line in lines {
+                let by_set = set.matches(line);
+                for (i, r) in res.iter().enumerate() {
+                    if r.is_match(line) {
+                        matched += 1;
+                        assert!(
+                            by_set.matched(i),
+                            "{line}: pattern {i} matches, the set not"
+                        );
+                    }
+                }
+            }
+            assert!(matched > 0);
+        }
     }
 
     #[test]
