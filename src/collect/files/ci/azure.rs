@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::follow::{Follower, dir_of, join};
+use super::follow::{Follower, Shell, dir_of, join};
 use super::{Acc, MAX_PIPELINE_FILES, broken, link, literally_false, maybe_set, unread_file};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
@@ -183,8 +183,16 @@ impl Walker<'_, '_, '_> {
                 {
                     merge(
                         &mut found,
-                        self.follower
-                            .script_after(&mut self.acc, chain, file, v.line, text, &cwd),
+                        self.follower.script_after(
+                            &mut self.acc,
+                            chain,
+                            file,
+                            v.line,
+                            text,
+                            &cwd,
+                            // Azure runs a script step without `set -e`.
+                            Shell::PLAIN,
+                        ),
                     );
                 }
             }
@@ -240,8 +248,15 @@ impl Walker<'_, '_, '_> {
         {
             merge(
                 &mut out,
-                self.follower
-                    .script_after(&mut self.acc, chain, file, s.line, text, cwd),
+                self.follower.script_after(
+                    &mut self.acc,
+                    chain,
+                    file,
+                    s.line,
+                    text,
+                    cwd,
+                    Shell::PLAIN,
+                ),
             );
         }
         for key in ["filePath", "scriptPath"] {

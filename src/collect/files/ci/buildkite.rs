@@ -11,7 +11,7 @@
 //! recorded with that reason and never guessed at. A `.buildkite/` folder with neither keeps
 //! its steps in Buildkite's settings: recorded as not read.
 
-use super::follow::Follower;
+use super::follow::{Follower, Shell};
 use super::{Acc, MAX_PIPELINE_FILES, broken, get, link, scripts, unread_file};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
@@ -208,7 +208,7 @@ fn walk(
         let command = get(step, "command").or_else(|| get(step, "commands"));
         if let Some(c) = command {
             for (line, text) in scripts(c) {
-                for a in follower.script(acc, file, line, &text, "") {
+                for a in follower.script(acc, file, line, &text, "", Shell::ERREXIT) {
                     if !activities.iter().any(|o| o.kind == a.kind) {
                         activities.push(a);
                     }

@@ -6,7 +6,7 @@
 //! (`orb/name`) are defined outside the repository and recorded as not read; a setup workflow
 //! (`setup: true`) makes the configuration that really runs one generated at run time.
 
-use super::follow::{Follower, join};
+use super::follow::{Follower, Shell, join};
 use super::{Acc, broken, get, link, unread_file};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
@@ -102,6 +102,12 @@ impl Reader<'_, '_, '_, '_> {
                         },
                     };
                     let here = working_directory(cwd, dir);
+                    // CircleCI's default shell is `/bin/bash -eo pipefail`; a step that names
+                    // its own follows that shell's rules, which are not read.
+                    let shell = match get(body, "shell") {
+                        None => Shell::STRICT,
+                        Some(_) => Shell::PLAIN,
+                    };
                     merge(
                         &mut out,
                         self.follower.script_after(
@@ -111,6 +117,7 @@ impl Reader<'_, '_, '_, '_> {
                             at,
                             text,
                             &here,
+                            shell,
                         ),
                     );
                 }

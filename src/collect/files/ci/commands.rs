@@ -424,7 +424,7 @@ pub(super) fn lines(text: &str) -> Vec<Line> {
 }
 
 /// A simple command: what it says, as written, and its words without quotes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Command {
     /// The command as written, trimmed.
     pub text: String,
@@ -434,8 +434,17 @@ pub(super) struct Command {
     /// Its input is the output of the command before it (`producer | this`).
     pub piped: bool,
     /// Its failure is ignored: `cmd || true`, `! cmd` (not when the alternative fails:
-    /// `cmd || exit 1`).
+    /// `cmd || exit 1`), `cmd &` (run in the background).
     pub ignored: bool,
+    /// Its failure is acted on whatever the shell's options: `cmd || exit 1`, `cmd || false`.
+    pub checked: bool,
+    /// Joined by `&&` to the command after it.
+    pub and_then: bool,
+    /// The keywords and closers of compound commands before it, in order (`if`, `then`, `!`,
+    /// `{`, and the `fi` of `…; fi; cargo test`).
+    pub opens: Vec<String>,
+    /// The closers right after it (`fi`, `done`, `}`, `)`) that lost their words.
+    pub closes: Vec<String>,
 }
 
 /// Words that open a compound command or negate one: the command proper follows them.
@@ -553,6 +562,12 @@ fn is_assignment(word: &str) -> bool {
 
 /// Split a logical line into simple commands; a `#` that starts a word ends the line.
 pub(super) fn commands(line: &str) -> Vec<Command> {
+    parse(line).0
+}
+
+/// [`commands`], and the keywords and closers after the last of them (`then` at the end of
+/// `if cond; then`, a `fi` alone on its line).
+pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Quote {
         None,
@@ -573,6 +588,8 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
     let mut in_test = false;
     // The commands followed by `||`.
     let mut or_else: Vec<usize> = Vec::new();
+    // Keywords and closers of commands that had no words of their own, for the next command.
+    let mut pending: Vec<String> = Vec::new();
     let mut chars = line.chars().peekable();
 
     // Whether the word being read has a quote or a backslash: `">"` is an argument, not a
@@ -590,82 +607,94 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
             }
             *quoted = false;
         };
-    let finish =
-        |text: &mut String, words: &mut Vec<String>, piped: bool, out: &mut Vec<Command>| {
-            let mut w = std::mem::take(words);
-            let mut negated = false;
-            while w.first().is_some_and(|k| KEYWORDS.contains(&k.as_str())) {
-                negated |= w[0] == "!";
-                w.remove(0);
-            }
-            while w
-                .last()
-                .is_some_and(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done"))
-            {
+    let finish = |text: &mut String,
+                  words: &mut Vec<String>,
+                  piped: bool,
+                  out: &mut Vec<Command>,
+                  pending: &mut Vec<String>| {
+        let mut w = std::mem::take(words);
+        let mut negated = false;
+        let mut opens = std::mem::take(pending);
+        while w.first().is_some_and(|k| KEYWORDS.contains(&k.as_str())) {
+            negated |= w[0] == "!";
+            opens.push(w.remove(0));
+        }
+        let mut closes = Vec::new();
+        while w
+            .last()
+            .is_some_and(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done"))
+        {
+            closes.insert(0, w.pop().unwrap_or_default());
+        }
+        // A word glued to a grouping parenthesis: `(cd x` and `make)`.
+        if let Some(first) = w.first_mut()
+            && let Some(rest) = first.strip_prefix('(')
+            && !rest.is_empty()
+        {
+            *first = rest.to_string();
+        }
+        if let Some(last) = w.last_mut()
+            && last.ends_with(')')
+            && !last.contains('(')
+        {
+            let kept = last.trim_end_matches(')').len();
+            last.truncate(kept);
+            if last.is_empty() {
                 w.pop();
             }
-            // A word glued to a grouping parenthesis: `(cd x` and `make)`.
-            if let Some(first) = w.first_mut()
-                && let Some(rest) = first.strip_prefix('(')
-                && !rest.is_empty()
-            {
-                *first = rest.to_string();
+        }
+        // The text loses the grouping parentheses the words lost: `(cd x && cargo test)`
+        // shows `cargo test`.
+        let mut t = std::mem::take(text).trim().to_string();
+        if w.last().is_some_and(|l| !l.ends_with(')')) {
+            let open = t.matches('(').count();
+            while t.ends_with(')') && t.matches(')').count() > open {
+                t.pop();
+                t.truncate(t.trim_end().len());
             }
-            if let Some(last) = w.last_mut()
-                && last.ends_with(')')
-                && !last.contains('(')
-            {
-                let kept = last.trim_end_matches(')').len();
-                last.truncate(kept);
-                if last.is_empty() {
-                    w.pop();
-                }
+        }
+        if w.first().is_some_and(|f| !f.starts_with('(')) {
+            while let Some(rest) = t.strip_prefix('(') {
+                t = rest.trim_start().to_string();
             }
-            // The text loses the grouping parentheses the words lost: `(cd x && cargo test)`
-            // shows `cargo test`.
-            let mut t = std::mem::take(text).trim().to_string();
-            if w.last().is_some_and(|l| !l.ends_with(')')) {
-                let open = t.matches('(').count();
-                while t.ends_with(')') && t.matches(')').count() > open {
-                    t.pop();
-                    t.truncate(t.trim_end().len());
-                }
-            }
-            if w.first().is_some_and(|f| !f.starts_with('(')) {
-                while let Some(rest) = t.strip_prefix('(') {
-                    t = rest.trim_start().to_string();
-                }
-            }
-            // Redirections after the program are none of its arguments: `make all > /dev/null`
-            // asks for one target, `cargo test 2>&1` runs the tests.
-            if w.len() > 1 {
-                let mut kept = vec![w[0].clone()];
-                let mut rest = w[1..].iter();
-                while let Some(word) = rest.next() {
-                    match redirection(word) {
-                        Some(true) => {
-                            rest.next();
-                        }
-                        Some(false) => {}
-                        None => kept.push(word.clone()),
+        }
+        // Redirections after the program are none of its arguments: `make all > /dev/null`
+        // asks for one target, `cargo test 2>&1` runs the tests.
+        if w.len() > 1 {
+            let mut kept = vec![w[0].clone()];
+            let mut rest = w[1..].iter();
+            while let Some(word) = rest.next() {
+                match redirection(word) {
+                    Some(true) => {
+                        rest.next();
                     }
-                }
-                w = kept;
-            }
-            for word in &mut w {
-                if let Some(rest) = word.strip_prefix(QUOTED) {
-                    *word = rest.to_string();
+                    Some(false) => {}
+                    None => kept.push(word.clone()),
                 }
             }
-            if !w.is_empty() {
-                out.push(Command {
-                    text: t,
-                    words: w,
-                    piped,
-                    ignored: negated,
-                });
+            w = kept;
+        }
+        for word in &mut w {
+            if let Some(rest) = word.strip_prefix(QUOTED) {
+                *word = rest.to_string();
             }
-        };
+        }
+        if w.is_empty() {
+            pending.extend(opens);
+            pending.extend(closes);
+        } else {
+            out.push(Command {
+                text: t,
+                words: w,
+                piped,
+                ignored: negated,
+                checked: false,
+                and_then: false,
+                opens,
+                closes,
+            });
+        }
+    };
 
     while let Some(c) = chars.next() {
         match quote {
@@ -785,9 +814,16 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                 }
                 finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
                 let before = out.len();
-                finish(&mut text, &mut words, piped, &mut out);
-                if c == '|' && doubled && out.len() > before {
-                    or_else.push(out.len() - 1);
+                finish(&mut text, &mut words, piped, &mut out, &mut pending);
+                if out.len() > before {
+                    let last = out.len() - 1;
+                    match (c, doubled) {
+                        ('|', true) => or_else.push(last),
+                        ('&', true) => out[last].and_then = true,
+                        // `cmd &`: run in the background; nothing waits for its status.
+                        ('&', false) => out[last].ignored = true,
+                        _ => {}
+                    }
                 }
                 piped = c == '|' && !doubled;
             }
@@ -816,7 +852,7 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
         }
     }
     finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
-    finish(&mut text, &mut words, piped, &mut out);
+    finish(&mut text, &mut words, piped, &mut out, &mut pending);
     // `cmd || alternative`: the failure of cmd is ignored unless an alternative fails.
     for i in or_else {
         let fails = out[i + 1..].iter().any(|c| {
@@ -827,11 +863,13 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
                 _ => false,
             }
         });
-        if !fails {
+        if fails {
+            out[i].checked = true;
+        } else {
             out[i].ignored = true;
         }
     }
-    out
+    (out, pending)
 }
 
 /// Whether the line starts with an unconditional `exit` (`exit`, `exit 0; cargo test`): not

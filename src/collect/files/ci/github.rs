@@ -3,7 +3,7 @@
 //! the jobs run ([`CiJob`]): known actions, and `run:` steps followed into the repository.
 //! A step that uses a local composite action is judged by the action's steps.
 
-use super::follow::Follower;
+use super::follow::{Follower, Shell};
 use super::github_env::{self, JobEnv};
 use super::{Acc, link, literally_false, maybe_set};
 use crate::collect::files::Repo;
@@ -107,6 +107,23 @@ fn known_action(uses: &str, chain: &[Link]) -> Vec<Activity> {
 
 /// The working directory of `run:` steps: the step's, else the job's or the workflow's
 /// `defaults.run.working-directory`.
+/// The shell a step's `run` is read as: the step's `shell:`, else the job's and then the
+/// workflow's `defaults.run.shell`, else GitHub's default (`bash -e`); an expression
+/// (`${{ matrix.shell }}`) is a shell of unknown rules.
+fn step_shell(step: &Node, defaults: &[Option<&Node>]) -> Shell {
+    let named = step.get("shell").or_else(|| {
+        defaults.iter().flatten().find_map(|d| {
+            d.get("defaults")
+                .and_then(|d| d.get("run"))
+                .and_then(|r| r.get("shell"))
+        })
+    });
+    match named {
+        None => Shell::github(None),
+        Some(n) => Shell::github(Some(n.as_str().unwrap_or("${{ unknown }}"))),
+    }
+}
+
 fn working_directory(nodes: &[Option<&Node>]) -> String {
     for n in nodes.iter().flatten() {
         if let Some(d) = n.as_str() {
@@ -239,7 +256,7 @@ pub(in crate::collect::files) fn analyse(
                         format!("cargo {} {args}", command.as_str().unwrap_or_default());
                     merge(
                         &mut step_activities,
-                        follower.script(acc, &file, command.line, &synthetic, ""),
+                        follower.script(acc, &file, command.line, &synthetic, "", Shell::ERREXIT),
                     );
                 }
                 if !privileged.is_empty() && name == "actions/checkout" {
@@ -266,6 +283,7 @@ pub(in crate::collect::files) fn analyse(
             {
                 let cwd =
                     working_directory(&[step.get("working-directory"), job_dir, workflow_dir]);
+                let shell = step_shell(step, &[Some(job), Some(&doc)]);
                 let found = match job_env
                     .as_ref()
                     .and_then(|env| env.alternatives(step, script))
@@ -274,11 +292,11 @@ pub(in crate::collect::files) fn analyse(
                     Some(scripts) => {
                         let readings = scripts
                             .iter()
-                            .map(|s| follower.script(acc, &file, run.line, s, &cwd))
+                            .map(|s| follower.script(acc, &file, run.line, s, &cwd, shell))
                             .collect();
                         agreed(acc, readings)
                     }
-                    None => follower.script(acc, &file, run.line, script, &cwd),
+                    None => follower.script(acc, &file, run.line, script, &cwd, shell),
                 };
                 merge(&mut step_activities, found);
                 if !privileged.is_empty() {
@@ -429,7 +447,15 @@ fn local_action(
             let cwd = working_directory(&[step.get("working-directory")]);
             merge(
                 &mut out,
-                follower.script_after(acc, chain, &t.file, run.line, script, &cwd),
+                follower.script_after(
+                    acc,
+                    chain,
+                    &t.file,
+                    run.line,
+                    script,
+                    &cwd,
+                    step_shell(step, &[]),
+                ),
             );
         }
         if let Some(u) = step.get("uses")

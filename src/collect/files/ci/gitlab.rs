@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use regex::Regex;
 
-use super::follow::{Follower, join};
+use super::follow::{Follower, Shell, join};
 use super::{Acc, broken, get, link, maybe_set, unread_file};
 use crate::collect::files::Repo;
 use crate::collect::files::yaml::{self, Node};
@@ -469,7 +469,7 @@ fn pipeline(
             let mut lines = Vec::new();
             cfg.lines(f, v, 0, &mut lines, &mut missing);
             for (lf, l, text) in lines {
-                for a in follower.script(&mut acc, lf, l, &text, "") {
+                for a in follower.script(&mut acc, lf, l, &text, "", Shell::ERREXIT) {
                     if !activities.iter().any(|o| o.kind == a.kind) {
                         activities.push(a);
                     }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use super::follow::{Follower, join};
+use super::follow::{Follower, Shell, join};
 use super::{Acc, broken, link, unread_file};
 use crate::collect::files::Repo;
 use crate::facts::FileRef;
@@ -555,8 +555,17 @@ fn steps(
             .filter(|d| !d.contains('$') && !d.starts_with('/'))
             .and_then(|d| join("", d))
             .unwrap_or_default();
+        // `sh` runs `sh -xe` unless the script names its own interpreter (`#!`); `bat` and
+        // PowerShell steps go on after a failure.
+        let shell = match s.step.as_str() {
+            "sh" if s.script.trim_start().starts_with("#!") => {
+                Shell::of_script(s.script.trim_start())
+            }
+            "sh" => Shell::ERREXIT,
+            _ => Shell::PLAIN,
+        };
         let mut found: Vec<Activity> =
-            follower.script_after(acc, chain, file, s.line, &s.script, &cwd);
+            follower.script_after(acc, chain, file, s.line, &s.script, &cwd, shell);
         if s.status_returned {
             acc.demote(
                 std::mem::take(&mut found),

@@ -119,8 +119,7 @@ impl Follower<'_, '_> {
             words: std::iter::once("cargo".to_string())
                 .chain(expanded.iter().cloned())
                 .collect(),
-            piped: false,
-            ignored: false,
+            ..Command::default()
         };
         let mut out = Vec::new();
         // An alias may name another alias (cargo expands it in turn), or the tool itself

@@ -373,7 +373,12 @@ impl Follower<'_, '_> {
                     .iter()
                     .any(|i| shebang.contains(i));
                 let lang = if other { Lang::Other } else { Lang::Shell };
-                merge(&mut out, self.block(acc, &here, file, *first, &text, lang));
+                // A `#!` recipe is a script file: its own shell, by its line.
+                let script = here.run_by(super::Shell::of_script(&format!("{shebang}\n")));
+                merge(
+                    &mut out,
+                    self.block(acc, &script, file, *first, &text, lang),
+                );
             }
             None => {
                 for (line, body) in &r.body {
@@ -381,7 +386,15 @@ impl Follower<'_, '_> {
                     let command = command.trim_start_matches(['@', '-']);
                     merge(
                         &mut out,
-                        self.block(acc, &here, file, *line, command, Lang::Shell),
+                        // `sh -cu LINE` per line; just checks the line's status only.
+                        self.block(
+                            acc,
+                            &here.run_by(super::Shell::PLAIN),
+                            file,
+                            *line,
+                            command,
+                            Lang::Shell,
+                        ),
                     );
                 }
             }

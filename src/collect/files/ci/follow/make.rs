@@ -628,7 +628,9 @@ impl Follower<'_, '_> {
                     .take_while(|c| "@-+".contains(*c) || c.is_whitespace())
                     .collect();
                 let command = &expanded[prefix.len()..];
-                let mut found = self.block(acc, &here, file, *line, command, Lang::Shell);
+                // Each recipe line is `sh -c LINE`; make checks the line's status only.
+                let by_line = here.run_by(super::Shell::PLAIN);
+                let mut found = self.block(acc, &by_line, file, *line, command, Lang::Shell);
                 if prefix.contains('-') {
                     // The recipe line is cited whole, prefix included.
                     for a in &mut found {

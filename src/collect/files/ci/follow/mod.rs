@@ -14,7 +14,9 @@ mod cargo;
 use cargo::Aliases;
 mod just;
 mod make;
+mod shell;
 mod xtask;
+pub(super) use shell::Shell;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -73,6 +75,8 @@ pub(super) struct Ctx {
     active: Vec<String>,
     /// The arguments the script being read was called with, when they are known.
     args: Option<Vec<String>>,
+    /// How the shell that runs the text being read treats failures.
+    pub shell: Shell,
 }
 
 impl Ctx {
@@ -83,7 +87,15 @@ impl Ctx {
             depth: 0,
             active: Vec::new(),
             args: None,
+            shell: Shell::ERREXIT,
         }
+    }
+
+    /// The same place, read as `shell` runs it.
+    pub(super) fn run_by(&self, shell: Shell) -> Ctx {
+        let mut next = self.clone();
+        next.shell = shell;
+        next
     }
 
     /// A step further: `key` enters the chain (None when it is on it already: a cycle).
@@ -305,12 +317,15 @@ impl<'r, 'a> Follower<'r, 'a> {
         line: u32,
         text: &str,
         cwd: &str,
+        shell: Shell,
     ) -> Vec<Activity> {
-        self.block(acc, &Ctx::root(cwd), file, line, text, Lang::Shell)
+        let ctx = Ctx::root(cwd).run_by(shell);
+        self.block(acc, &ctx, file, line, text, Lang::Shell)
     }
 
     /// [`Follower::script`] after the links of `chain` (a composite action's step, an
     /// included template's line).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn script_after(
         &self,
         acc: &mut Acc,
@@ -319,8 +334,9 @@ impl<'r, 'a> Follower<'r, 'a> {
         line: u32,
         text: &str,
         cwd: &str,
+        shell: Shell,
     ) -> Vec<Activity> {
-        let mut ctx = Ctx::root(cwd);
+        let mut ctx = Ctx::root(cwd).run_by(shell);
         ctx.chain = chain.to_vec();
         self.block(acc, &ctx, file, line, text, Lang::Shell)
     }
@@ -384,7 +400,7 @@ impl<'r, 'a> Follower<'r, 'a> {
         lang: Lang,
     ) -> Vec<Activity> {
         let mut functions = BTreeMap::new();
-        self.lines(
+        self.lines_by(
             acc,
             ctx,
             file,
@@ -393,11 +409,13 @@ impl<'r, 'a> Follower<'r, 'a> {
             lang,
             &mut functions,
         )
+        .0
     }
 
-    /// [`Follower::block`] over lines, with the shell functions defined so far.
+    /// [`Follower::block`] over lines, with the shell functions defined so far, run by
+    /// `ctx.shell`; and the shell's options at the end (`set` may have changed them).
     #[allow(clippy::too_many_arguments)]
-    fn lines(
+    fn lines_by(
         &self,
         acc: &mut Acc,
         ctx: &Ctx,
@@ -406,7 +424,7 @@ impl<'r, 'a> Follower<'r, 'a> {
         lines: Vec<commands::Line>,
         lang: Lang,
         functions: &mut Functions,
-    ) -> Vec<Activity> {
+    ) -> (Vec<Activity>, Shell) {
         let mut out = Vec::new();
         if lang == Lang::Other {
             // A script in another language: its commands cannot be told from its text (a
@@ -427,45 +445,57 @@ impl<'r, 'a> Follower<'r, 'a> {
                     );
                 }
             }
-            return out;
+            return (out, ctx.shell);
         }
         let mut cwd = ctx.cwd.clone();
         // Compound commands open at this line (`if`, `case`, loops, braces): an `exit` outside
         // all of them ends the script, and the lines after it never run.
         let mut depth: i64 = 0;
+        let mut flow = shell::Flow::new(ctx.shell);
+        let mut items: Vec<(commands::Line, Vec<Command>, Vec<String>)> = Vec::new();
         for item in commands::items(lines) {
-            let l = match item {
-                commands::Item::Line(l) => l,
+            match item {
+                commands::Item::Line(l) => {
+                    let (cmds, trailing) = commands::parse(&l.text);
+                    items.push((l, cmds, trailing));
+                }
                 commands::Item::Function { name, body } => {
                     functions.insert(name, (file.clone(), start, body));
-                    continue;
                 }
-            };
+            }
+        }
+        // The block's status is its last command's: the one that decides when nothing else
+        // stops it.
+        let last = items.iter().rposition(|(_, cmds, _)| !cmds.is_empty());
+        for (n, (l, cmds, trailing)) in items.into_iter().enumerate() {
             if depth <= 0 && commands::exits(&l.text) {
                 break;
             }
             depth += commands::nesting(&l.text);
             let at = super::line_in(start, l.offset);
-            let cmds = commands::commands(&l.text);
             let mut previous: Option<Command> = None;
             let uploads: Vec<bool> = cmds.iter().map(|c| c.piped && is_upload(c)).collect();
-            for (i, cmd) in cmds.into_iter().enumerate() {
+            let count = cmds.len();
+            for i in 0..count {
+                let cmd = &cmds[i];
                 if !acc.tick(&ctx.chain) {
-                    return out;
+                    return (out, flow.shell());
                 }
+                let ends_block = |j: usize| Some(n) == last && j + 1 == count;
+                let unreached = flow.judge(&cmds, i, &ends_block);
                 let here = ctx.at(&cwd).with(link(file, at, &cmd.text));
                 // What a command prints into `buildkite-agent pipeline upload` is a pipeline
                 // generated at run time (the upload records it): its text is not run here.
                 if uploads.get(i + 1) == Some(&true) {
-                    previous = Some(cmd);
+                    previous = Some(cmd.clone());
                     continue;
                 }
                 let mut found = Vec::new();
                 // A cargo alias of the repository runs in place of a subcommand of that name
                 // that is not cargo's own (`clippy = "check"`): the alias is followed instead.
-                let judged = ctx.substitute(&cmd);
-                if !self.shadowed(acc, &here.chain, &cmd) && !self.elsewhere(&cwd, &cmd) {
-                    for (kind, unsure) in commands::judge(judged.as_ref().unwrap_or(&cmd)) {
+                let judged = ctx.substitute(cmd);
+                if !self.shadowed(acc, &here.chain, cmd) && !self.elsewhere(&cwd, cmd) {
+                    for (kind, unsure) in commands::judge(judged.as_ref().unwrap_or(cmd)) {
                         match unsure {
                             Some(why) => acc.undecided(kind, &here.chain, why),
                             None => found.push(Activity {
@@ -475,32 +505,40 @@ impl<'r, 'a> Follower<'r, 'a> {
                         }
                     }
                 }
-                if let Some(next) = cd(&cmd, &cwd) {
+                if let Some(next) = cd(cmd, &cwd) {
                     cwd = next;
                 } else if let Some((f, first, body)) =
                     cmd.program().and_then(|p| functions.get(p)).cloned()
                 {
-                    // A shell function is run where it is called.
+                    // A shell function is run where it is called, by the shell as it is now.
                     let name = cmd.program().unwrap_or_default().to_string();
                     if let Some(inner) = here.enter(format!("fn:{}:{name}", f.path)) {
                         let mut scope = functions.clone();
-                        found.extend(self.lines(acc, &inner, &f, first, body, lang, &mut scope));
+                        let inner = inner.run_by(flow.shell());
+                        let (activities, left) =
+                            self.lines_by(acc, &inner, &f, first, body, lang, &mut scope);
+                        found.extend(activities);
+                        flow.set_shell(left);
                     }
-                } else if let Some(sourced) = sourced(&cmd) {
-                    // `. lib.sh`: its functions are defined here.
+                } else if let Some(sourced) = sourced(cmd) {
+                    // `. lib.sh`: its functions are defined here, and the options it sets stay.
                     if here.depth < MAX_DEPTH {
                         let args = &cmd.argv()[2..];
-                        found.extend(self.run_script_in(
+                        let (activities, left) = self.source_script(
                             acc,
-                            &here.called(args),
+                            &here.called(args).run_by(flow.shell()),
                             &sourced,
                             functions,
-                        ));
+                        );
+                        found.extend(activities);
+                        if let Some(left) = left {
+                            flow.set_shell(left);
+                        }
                     }
                 } else {
-                    found.extend(self.command(acc, &here, &cmd, previous.as_ref()));
+                    found.extend(self.command(acc, &here, cmd, previous.as_ref()));
                 }
-                if cmd.ignored {
+                if let Some(why) = unreached {
                     // `cargo test || true`: what it shows does not count; the whole line is
                     // cited.
                     let line = ctx.at(&cwd).with(link(file, at, &l.text));
@@ -510,20 +548,17 @@ impl<'r, 'a> Follower<'r, 'a> {
                         acc.undecided(
                             a.kind,
                             &chain,
-                            format!(
-                                "`{}`: its failure is ignored, so the step passes whatever the \
-                                 outcome",
-                                super::clip(l.text.trim())
-                            ),
+                            format!("`{}`: {why}", super::clip(l.text.trim())),
                         );
                     }
                 } else {
                     merge(&mut out, found);
                 }
-                previous = Some(cmd);
+                previous = Some(cmd.clone());
             }
+            flow.events(&trailing);
         }
-        out
+        (out, flow.shell())
     }
 
     /// Whether `cmd`, run in `cwd`, is aimed at a folder that is neither the assessed
@@ -723,35 +758,51 @@ impl<'r, 'a> Follower<'r, 'a> {
         else {
             return Vec::new();
         };
-        // Every command of the string keeps the line of the one that holds it.
+        // Every command of the string keeps the line of the one that holds it. `sh -c` stops
+        // at nothing: the string's status is its last command's.
         let one_line = text.replace('\n', "; ");
+        let inner = inner.run_by(Shell::PLAIN);
         self.block(acc, &inner, &last.file, last.line, &one_line, Lang::Shell)
     }
 
     /// A repository script run as a program or by an interpreter.
     fn run_script(&self, acc: &mut Acc, ctx: &Ctx, word: &str) -> Vec<Activity> {
-        self.run_script_in(acc, ctx, word, &mut BTreeMap::new())
+        self.script_in(acc, ctx, word, &mut BTreeMap::new(), false)
+            .0
     }
 
-    /// [`Follower::run_script`] with the shell functions known so far: a script that is
-    /// sourced defines its functions for the one that sources it.
-    fn run_script_in(
+    /// `. lib.sh`: a repository script read into the running shell, which keeps its
+    /// functions and the options it sets (None when it was not read).
+    fn source_script(
         &self,
         acc: &mut Acc,
         ctx: &Ctx,
         word: &str,
         functions: &mut Functions,
-    ) -> Vec<Activity> {
+    ) -> (Vec<Activity>, Option<Shell>) {
+        self.script_in(acc, ctx, word, functions, true)
+    }
+
+    /// A repository script, run as a program (its own shell, by its `#!` line) or sourced
+    /// (`sourced`: the running shell, `ctx.shell`).
+    fn script_in(
+        &self,
+        acc: &mut Acc,
+        ctx: &Ctx,
+        word: &str,
+        functions: &mut Functions,
+        sourced: bool,
+    ) -> (Vec<Activity>, Option<Shell>) {
         let path = match place(&ctx.cwd, word) {
             Place::Repo(p) => p,
-            Place::BuildOutput => return Vec::new(),
+            Place::BuildOutput => return (Vec::new(), None),
             Place::Refused(why) => {
                 acc.unresolved(
                     UnresolvedKind::NotFollowed,
                     &ctx.chain,
                     format!("`{word}` {why}"),
                 );
-                return Vec::new();
+                return (Vec::new(), None);
             }
         };
         if !self.repo.has(&path) {
@@ -760,16 +811,21 @@ impl<'r, 'a> Follower<'r, 'a> {
                 &ctx.chain,
                 format!("`{word}` is not a file of the repository ({path})"),
             );
-            return Vec::new();
+            return (Vec::new(), None);
         }
         let Some(inner) = ctx.enter(format!("script:{path}")) else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         let Some(t) = self.read(acc, &ctx.chain, &path) else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         let lang = Lang::of(&path, &t.text);
-        self.lines(
+        let inner = if sourced {
+            inner
+        } else {
+            inner.run_by(Shell::of_script(&t.text))
+        };
+        let (found, left) = self.lines_by(
             acc,
             &inner,
             &t.file,
@@ -777,7 +833,8 @@ impl<'r, 'a> Follower<'r, 'a> {
             commands::lines(&t.text),
             lang,
             functions,
-        )
+        );
+        (found, Some(left))
     }
 
     /// `buildkite-agent pipeline upload [file]`: a file of the repository is static (read as a

@@ -644,7 +644,14 @@ impl Follower<'_, '_> {
             let before = out.len();
             merge(
                 &mut out,
-                self.block(acc, ctx, fref, line, &s.command, super::Lang::Shell),
+                self.block(
+                    acc,
+                    &ctx.run_by(super::Shell::PLAIN),
+                    fref,
+                    line,
+                    &s.command,
+                    super::Lang::Shell,
+                ),
             );
             let classified = commands::commands(&s.command)
                 .iter()
