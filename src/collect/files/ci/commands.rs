@@ -414,6 +414,8 @@ pub(super) fn lines(text: &str) -> Vec<Line> {
                 })
             }
         }
+        // A line that ends with `|`, `||` or `&&` goes on on the next one.
+        let continued = continued || current.as_ref().is_some_and(|l| dangles(&l.text));
         if !continued && let Some(l) = current.take() {
             until = heredoc(&l.text);
             out.push(l);
@@ -440,6 +442,8 @@ pub(super) struct Command {
     pub checked: bool,
     /// Joined by `&&` to the command after it.
     pub and_then: bool,
+    /// Joined by `||` to the command after it.
+    pub or_else: bool,
     /// The keywords and closers of compound commands before it, in order (`if`, `then`, `!`,
     /// `{`, and the `fi` of `…; fi; cargo test`).
     pub opens: Vec<String>,
@@ -568,6 +572,18 @@ pub(super) fn commands(line: &str) -> Vec<Command> {
 /// [`commands`], and the keywords and closers after the last of them (`then` at the end of
 /// `if cond; then`, a `fi` alone on its line).
 pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
+    let (cmds, trailing, _) = parse_all(line);
+    (cmds, trailing)
+}
+
+/// Whether a line ends with `|`, `||` or `&&`: the shell reads the next line as the rest of
+/// the pipe or list.
+fn dangles(line: &str) -> bool {
+    line.trim_end().ends_with(['|', '&']) && parse_all(line).2
+}
+
+/// [`parse`], and whether the line ends with an operator that wants a command after it.
+fn parse_all(line: &str) -> (Vec<Command>, Vec<String>, bool) {
     #[derive(Clone, Copy, PartialEq)]
     enum Quote {
         None,
@@ -591,6 +607,8 @@ pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
     // Keywords and closers of commands that had no words of their own, for the next command.
     let mut pending: Vec<String> = Vec::new();
     let mut chars = line.chars().peekable();
+    // The last operator read, until a word follows it: `|`, `||`, `&&`.
+    let mut operator = false;
 
     // Whether the word being read has a quote or a backslash: `">"` is an argument, not a
     // redirection.
@@ -620,24 +638,37 @@ pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
             opens.push(w.remove(0));
         }
         let mut closes = Vec::new();
+        // `}`, `fi` and `done` close a compound command only where a command starts (`…; fi`);
+        // after a command's words they are its arguments (`echo done`), dropped from its words
+        // but closing nothing. `)` is an operator wherever it stands.
+        let alone = w
+            .iter()
+            .all(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done"));
         while w
             .last()
             .is_some_and(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done"))
         {
-            closes.insert(0, w.pop().unwrap_or_default());
+            let k = w.pop().unwrap_or_default();
+            if alone || k == ")" {
+                closes.insert(0, k);
+            }
         }
-        // A word glued to a grouping parenthesis: `(cd x` and `make)`.
+        // A word glued to a grouping parenthesis: `(cd x` and `make)`: a subshell.
         if let Some(first) = w.first_mut()
             && let Some(rest) = first.strip_prefix('(')
             && !rest.is_empty()
         {
             *first = rest.to_string();
+            opens.push("(".to_string());
         }
         if let Some(last) = w.last_mut()
             && last.ends_with(')')
             && !last.contains('(')
         {
             let kept = last.trim_end_matches(')').len();
+            for _ in kept..last.len() {
+                closes.insert(0, ")".to_string());
+            }
             last.truncate(kept);
             if last.is_empty() {
                 w.pop();
@@ -679,6 +710,10 @@ pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
                 *word = rest.to_string();
             }
         }
+        // `done < list`, `} > log`: a closer with its redirections.
+        if w.len() == 1 && matches!(w[0].as_str(), "}" | "fi" | "done") {
+            closes.insert(0, w.remove(0));
+        }
         if w.is_empty() {
             pending.extend(opens);
             pending.extend(closes);
@@ -690,6 +725,7 @@ pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
                 ignored: negated,
                 checked: false,
                 and_then: false,
+                or_else: false,
                 opens,
                 closes,
             });
@@ -697,6 +733,9 @@ pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
     };
 
     while let Some(c) = chars.next() {
+        if !c.is_whitespace() && !matches!(c, '|' | '&' | '#') {
+            operator = false;
+        }
         match quote {
             Quote::Single => {
                 text.push(c);
@@ -815,17 +854,36 @@ pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
                 finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
                 let before = out.len();
                 finish(&mut text, &mut words, piped, &mut out, &mut pending);
-                if out.len() > before {
+                let closed = if out.len() > before {
                     let last = out.len() - 1;
                     match (c, doubled) {
-                        ('|', true) => or_else.push(last),
+                        ('|', true) => {
+                            or_else.push(last);
+                            out[last].or_else = true;
+                        }
                         ('&', true) => out[last].and_then = true,
                         // `cmd &`: run in the background; nothing waits for its status.
                         ('&', false) => out[last].ignored = true,
                         _ => {}
                     }
+                    !out[last].closes.is_empty()
+                } else {
+                    pending
+                        .last()
+                        .is_some_and(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done" | "esac"))
+                };
+                // `{ …; } || true`, `fi | tee`, `done &`: the operator applies to the whole
+                // compound command just closed; the shell's reader is told so.
+                if closed && c != ';' {
+                    pending.push(if doubled {
+                        format!("{c}{c}")
+                    } else {
+                        c.to_string()
+                    });
                 }
                 piped = c == '|' && !doubled;
+                operator = c == '|' || doubled && c == '&';
+                continue;
             }
             c if c.is_whitespace() && !inside => {
                 text.push(c);
@@ -851,25 +909,44 @@ pub(super) fn parse(line: &str) -> (Vec<Command>, Vec<String>) {
             }
         }
     }
+    let dangling = operator && words.is_empty() && !in_word;
     finish_word(&mut word, &mut in_word, &mut words, &mut quoted);
     finish(&mut text, &mut words, piped, &mut out, &mut pending);
     // `cmd || alternative`: the failure of cmd is ignored unless an alternative fails.
     for i in or_else {
-        let fails = out[i + 1..].iter().any(|c| {
+        // `exit 1` ends the shell whatever its options, unless it only ends a subshell
+        // (`|| (exit 1)`); `false` and `return 1` fail the list, which stops only a shell
+        // with errexit: neither checked nor ignored, the shell's options decide.
+        let mut fails = false;
+        let mut exits = false;
+        let mut subshells = 0usize;
+        for c in &out[i + 1..] {
+            for k in &c.opens {
+                match k.as_str() {
+                    "(" => subshells += 1,
+                    ")" => subshells = subshells.saturating_sub(1),
+                    _ => {}
+                }
+            }
             let argv = c.argv();
             match argv.first().map(String::as_str) {
-                Some("false") => true,
-                Some("exit" | "return") => argv.get(1).is_none_or(|code| code != "0"),
-                _ => false,
+                Some("false") => fails = true,
+                Some("exit") if argv.get(1).is_none_or(|code| code != "0") => {
+                    fails = true;
+                    exits |= subshells == 0;
+                }
+                Some("return") if argv.get(1).is_none_or(|code| code != "0") => fails = true,
+                _ => {}
             }
-        });
-        if fails {
+            subshells = subshells.saturating_sub(c.closes.iter().filter(|k| *k == ")").count());
+        }
+        if exits {
             out[i].checked = true;
-        } else {
+        } else if !fails {
             out[i].ignored = true;
         }
     }
-    (out, pending)
+    (out, pending, dangling)
 }
 
 /// Whether the line starts with an unconditional `exit` (`exit`, `exit 0; cargo test`): not

@@ -467,6 +467,9 @@ impl<'r, 'a> Follower<'r, 'a> {
         // The block's status is its last command's: the one that decides when nothing else
         // stops it.
         let last = items.iter().rposition(|(_, cmds, _)| !cmds.is_empty());
+        // What each command found, kept until the block is read: an operator after a compound
+        // command (`{ cargo test; } || true`) decides about the commands before it.
+        let mut seen: Vec<Judged> = Vec::new();
         for (n, (l, cmds, trailing)) in items.into_iter().enumerate() {
             if depth <= 0 && commands::exits(&l.text) {
                 break;
@@ -479,6 +482,7 @@ impl<'r, 'a> Follower<'r, 'a> {
             for i in 0..count {
                 let cmd = &cmds[i];
                 if !acc.tick(&ctx.chain) {
+                    settle(acc, &mut out, seen, &flow);
                     return (out, flow.shell());
                 }
                 let ends_block = |j: usize| Some(n) == last && j + 1 == count;
@@ -488,6 +492,7 @@ impl<'r, 'a> Follower<'r, 'a> {
                 // generated at run time (the upload records it): its text is not run here.
                 if uploads.get(i + 1) == Some(&true) {
                     previous = Some(cmd.clone());
+                    seen.push(Judged::default());
                     continue;
                 }
                 let mut found = Vec::new();
@@ -538,26 +543,18 @@ impl<'r, 'a> Follower<'r, 'a> {
                 } else {
                     found.extend(self.command(acc, &here, cmd, previous.as_ref()));
                 }
-                if let Some(why) = unreached {
-                    // `cargo test || true`: what it shows does not count; the whole line is
-                    // cited.
-                    let line = ctx.at(&cwd).with(link(file, at, &l.text));
-                    for a in found {
-                        let mut chain = line.chain.clone();
-                        chain.extend(a.chain.into_iter().skip(here.chain.len()));
-                        acc.undecided(
-                            a.kind,
-                            &chain,
-                            format!("`{}`: {why}", super::clip(l.text.trim())),
-                        );
-                    }
-                } else {
-                    merge(&mut out, found);
-                }
+                seen.push(Judged {
+                    found,
+                    unreached,
+                    line: ctx.at(&cwd).with(link(file, at, &l.text)).chain,
+                    skip: here.chain.len(),
+                    text: l.text.clone(),
+                });
                 previous = Some(cmd.clone());
             }
             flow.events(&trailing);
         }
+        settle(acc, &mut out, seen, &flow);
         (out, flow.shell())
     }
 
@@ -959,3 +956,36 @@ fn cd(cmd: &Command, cwd: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// What a command of a block found, and why its failure may not reach the block's status.
+#[derive(Default)]
+struct Judged {
+    found: Vec<Activity>,
+    unreached: Option<String>,
+    /// The chain to the command's line, and how many links of `found`'s chains lead to the
+    /// command itself.
+    line: Vec<Link>,
+    skip: usize,
+    text: String,
+}
+
+/// Count what the commands of a block found, in order, unless their failure does not reach
+/// the block's status (`cargo test || true`): then the whole line is cited as undecided.
+fn settle(acc: &mut Acc, out: &mut Vec<Activity>, judged: Vec<Judged>, flow: &shell::Flow) {
+    for (id, j) in judged.into_iter().enumerate() {
+        match j.unreached.as_ref().or(flow.late(id)) {
+            Some(why) => {
+                for a in j.found {
+                    let mut chain = j.line.clone();
+                    chain.extend(a.chain.into_iter().skip(j.skip));
+                    acc.undecided(
+                        a.kind,
+                        &chain,
+                        format!("`{}`: {why}", super::clip(j.text.trim())),
+                    );
+                }
+            }
+            None => merge(out, j.found),
+        }
+    }
+}

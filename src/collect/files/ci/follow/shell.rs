@@ -75,12 +75,18 @@ struct Frame {
     kind: &'static str,
     /// Between `if`/`elif`/`while`/`until` and `then`/`do`.
     condition: bool,
-    /// The commands of the condition so far, as written; and whether the only one is
-    /// literally false.
+    /// The commands of the condition so far; and the literal value of the last one, with its
+    /// text, when it has one (`false`, `[ 0 = 1 ]`).
     conditions: usize,
-    literally_false: Option<String>,
-    /// The part being read never runs (`if false; then …`).
+    literal: Option<(bool, String)>,
+    /// Why the part being read never runs (`if false; then …`).
     never: Option<String>,
+    /// A condition of this `if` that is literally true: its later branches never run.
+    taken: Option<String>,
+    /// The id of the first command judged inside it.
+    first: usize,
+    /// `! { …; }`: its status is negated, so no failure inside it fails anything.
+    negated: bool,
 }
 
 /// The state of a block being read: the shell's options and the compound commands open.
@@ -90,6 +96,20 @@ pub(crate) struct Flow {
     /// `set +e` was read: the reason says so.
     errexit_dropped: bool,
     frames: Vec<Frame>,
+    /// Commands judged so far, and the reasons found for them after they were judged
+    /// (`{ cargo test; } || true`: the `||` comes after the group).
+    judged: usize,
+    late: Vec<Option<String>>,
+    /// The compound command just closed: the ids of its commands whose status the operator
+    /// after it (`||`, `|`, `&&`, `&`) takes.
+    closed: Option<(usize, usize)>,
+    /// A `!` read before a compound command.
+    bang: bool,
+    /// The last command judged runs in this shell, outside every compound command, pipe or
+    /// background job: what it sets (or a function it calls) stays set.
+    at_top: bool,
+    /// A trap that may turn a failure into success (`trap 'exit 0' EXIT`).
+    trapped: Option<String>,
 }
 
 impl Flow {
@@ -98,6 +118,12 @@ impl Flow {
             shell,
             errexit_dropped: false,
             frames: Vec::new(),
+            judged: 0,
+            late: Vec::new(),
+            closed: None,
+            bang: false,
+            at_top: false,
+            trapped: None,
         }
     }
 
@@ -106,12 +132,27 @@ impl Flow {
         self.shell
     }
 
-    /// Options a function or sourced file left set.
+    /// Options a function or sourced file run by the last command judged left set: all of them
+    /// when it ran in this shell at the top; otherwise (in a branch, a pipe, the background)
+    /// only those it turned off, since an option it turned on may not have been set here.
     pub(crate) fn set_shell(&mut self, shell: Shell) {
+        let shell = if self.at_top {
+            shell
+        } else {
+            Shell {
+                errexit: shell.errexit && self.shell.errexit,
+                pipefail: shell.pipefail && self.shell.pipefail,
+            }
+        };
         if self.shell.errexit && !shell.errexit {
             self.errexit_dropped = true;
         }
         self.shell = shell;
+    }
+
+    /// A reason found after the command `id` was judged, that makes it not count.
+    pub(crate) fn late(&self, id: usize) -> Option<&String> {
+        self.late.get(id).and_then(Option::as_ref)
     }
 
     /// Keywords and closers read outside any command (`then` alone, `fi` alone).
@@ -127,57 +168,110 @@ impl Flow {
             "while" => self.push("while", true),
             "until" => self.push("until", true),
             "{" => self.push("{", false),
+            "(" => self.push("(", false),
+            "!" => self.bang = true,
             "elif" => {
                 if let Some(f) = self.frames.last_mut().filter(|f| f.kind == "if") {
                     f.condition = true;
                     f.conditions = 0;
-                    f.literally_false = None;
-                    f.never = None;
+                    f.literal = None;
+                    f.never = f.taken.clone();
                 }
             }
             "then" => {
                 if let Some(f) = self.frames.last_mut().filter(|f| f.kind == "if") {
                     f.condition = false;
-                    f.never = close_condition(f);
+                    match close_condition(f) {
+                        Some((false, text)) => f.never = f.never.clone().or(Some(never(&text))),
+                        Some((true, text)) => {
+                            f.taken = f.taken.clone().or(Some(format!(
+                                "it stands in a branch after a condition `{}` that is always \
+                                 true: it never runs",
+                                super::super::clip(&text)
+                            )))
+                        }
+                        None => {}
+                    }
                 }
             }
             "else" => {
                 if let Some(f) = self.frames.last_mut().filter(|f| f.kind == "if") {
                     f.condition = false;
-                    f.never = None;
+                    f.never = f.taken.clone();
                 }
             }
             "do" => match self.frames.last_mut() {
                 Some(f) if f.condition && matches!(f.kind, "while" | "until") => {
                     f.condition = false;
-                    if f.kind == "while" {
-                        f.never = close_condition(f);
+                    // `while false`, `until true`: the body never runs.
+                    if let Some((value, text)) = close_condition(f)
+                        && value == (f.kind == "until")
+                    {
+                        f.never = Some(never(&text));
                     }
                 }
                 // `for x in …; do`, `select`: a loop whose list is no condition.
                 _ => self.push("for", false),
             },
-            "fi" => self.pop(&["if"]),
-            "done" => self.pop(&["while", "until", "for"]),
-            "}" => self.pop(&["{"]),
+            "fi" => self.pop(&["if"], self.judged),
+            "done" => self.pop(&["while", "until", "for"], self.judged),
+            "}" => self.pop(&["{"], self.judged),
+            ")" => self.pop(&["("], self.judged),
+            "|" | "||" | "&&" | "&" => self.operator(e),
             _ => {}
         }
     }
 
+    /// An operator after a compound command: its commands' failures go where it says.
+    fn operator(&mut self, op: &str) {
+        let Some((from, to)) = self.closed.take() else {
+            return;
+        };
+        let why = match op {
+            "|" if self.shell.pipefail => return,
+            "|" => {
+                "the compound command it stands in is piped and the shell does not set \
+                    pipefail, so the pipe's status is that of its last command"
+            }
+            "&" => {
+                "the compound command it stands in runs in the background; nothing waits \
+                    for its status"
+            }
+            _ => {
+                "the compound command it stands in is joined by `&&` or `||` to another: \
+                  the shell does not stop at a failure inside it, and the list decides what \
+                  its status does"
+            }
+        };
+        for id in from..to {
+            if let Some(slot) = self.late.get_mut(id)
+                && slot.is_none()
+            {
+                *slot = Some(why.to_string());
+            }
+        }
+    }
+
     fn push(&mut self, kind: &'static str, condition: bool) {
+        let negated = std::mem::take(&mut self.bang);
         self.frames.push(Frame {
             kind,
             condition,
             conditions: 0,
-            literally_false: None,
+            literal: None,
             never: None,
+            taken: None,
+            first: self.judged,
+            negated,
         });
     }
 
     /// Close the innermost frame of one of `kinds` and those opened inside it; a closer that
-    /// matches nothing open closes nothing.
-    fn pop(&mut self, kinds: &[&str]) {
+    /// matches nothing open closes nothing. `to`: the end of the ids an operator after it
+    /// takes (the command that closes it by its own words carries that operator itself).
+    fn pop(&mut self, kinds: &[&str], to: usize) {
         if let Some(at) = self.frames.iter().rposition(|f| kinds.contains(&f.kind)) {
+            self.closed = Some((self.frames[at].first, to));
             self.frames.truncate(at);
         }
     }
@@ -185,7 +279,7 @@ impl Flow {
     /// Why the failure of `cmds[i]` does not fail the block, or `None` when it does. `ends_block`
     /// tells whether a command of the line is the block's last. Call it once per command, in
     /// order: it reads the command's keywords before and closers after it, and the options
-    /// `set` changes.
+    /// `set` changes. The command's id is the number of commands judged before it.
     pub(crate) fn judge(
         &mut self,
         cmds: &[Command],
@@ -196,14 +290,28 @@ impl Flow {
         for e in &cmd.opens {
             self.event(e);
         }
+        self.closed = None;
+        self.bang = false;
         let why = self.why(cmds, i, ends_block);
+        self.at_top = self.frames.is_empty()
+            && !cmd.piped
+            && !cmd.ignored
+            && !cmds.get(i + 1).is_some_and(|n| n.piped);
         if let Some(f) = self.frames.last_mut().filter(|f| f.condition) {
             f.conditions += 1;
-            f.literally_false = literally_false(cmd).then(|| cmd.text.clone());
+            f.literal = literal(cmd).map(|v| (v, cmd.text.clone()));
         }
         self.set_options(cmd);
+        self.trap(cmd);
+        let id = self.judged;
+        self.judged += 1;
+        self.late.push(None);
         for e in &cmd.closes {
-            self.event(e);
+            if e == ")" {
+                self.pop(&["("], id);
+            } else {
+                self.event(e);
+            }
         }
         why
     }
@@ -215,10 +323,17 @@ impl Flow {
         ends_block: &dyn Fn(usize) -> bool,
     ) -> Option<String> {
         let cmd = &cmds[i];
-        if let Some(cond) = self.frames.iter().find_map(|f| f.never.as_ref()) {
+        if let Some(why) = self.frames.iter().find_map(|f| f.never.as_ref()) {
+            return Some(why.clone());
+        }
+        // `false && cargo test`, `true || cargo test`: the list before it decides it away.
+        if let Some(why) = skipped(cmds, i) {
+            return Some(why);
+        }
+        if let Some(trap) = &self.trapped {
             return Some(format!(
-                "it stands in a branch whose condition `{}` is always false: it never runs",
-                super::super::clip(cond)
+                "the trap `{}` may end the shell with success whatever fails",
+                super::super::clip(trap)
             ));
         }
         if cmd.ignored {
@@ -230,6 +345,13 @@ impl Flow {
                 f.kind
             ));
         }
+        if self.frames.iter().any(|f| f.negated) {
+            return Some(
+                "it stands in a compound command negated by `!`: its failure makes that \
+                 command succeed"
+                    .into(),
+            );
+        }
         if let Some(next) = cmds.get(i + 1).filter(|n| n.piped)
             && !self.shell.pipefail
         {
@@ -239,8 +361,24 @@ impl Flow {
                 super::super::clip(&next.text)
             ));
         }
-        if cmd.checked {
+        // `|| exit 1` ends the shell, not only a subshell it stands in (one that the command
+        // closes itself, `(cd x && cargo test) || exit 1`, is left before the `||`).
+        let subshells = self.frames.iter().filter(|f| f.kind == "(").count();
+        if cmd.checked && subshells <= cmd.closes.iter().filter(|k| *k == ")").count() {
             return None;
+        }
+        // Without errexit a loop's status is its last round's: a failure in another is lost.
+        if !self.shell.errexit
+            && self
+                .frames
+                .iter()
+                .any(|f| matches!(f.kind, "while" | "until" | "for"))
+        {
+            return Some(
+                "it stands in a loop and the shell does not stop at a failing command, so only \
+                 the last round's status is the loop's"
+                    .into(),
+            );
         }
         // The end of its `&&` list: the list's status is the block's when it ends the block.
         let mut end = i;
@@ -273,16 +411,20 @@ impl Flow {
     }
 
     /// `set -e`, `set -o pipefail`, `set +e`, …: the options from here on. An option is turned
-    /// on only by a `set` outside every compound command (one in a branch may not run); it is
-    /// turned off by any.
+    /// on only by a `set` run in this shell outside every compound command (one in a branch may
+    /// not run, one in a pipe or subshell sets nothing here); it is turned off by any.
     fn set_options(&mut self, cmd: &Command) {
         let argv = cmd.argv();
         if argv.first().map(String::as_str) != Some("set") {
             return;
         }
-        let top = self.frames.is_empty();
+        let top = self.at_top;
         let mut words = argv[1..].iter().peekable();
         while let Some(w) = words.next() {
+            // `set -- -e`: what follows `--` (or `-`) are the positional parameters.
+            if w == "--" || w == "-" {
+                break;
+            }
             let (on, f) = match (flags(w, '-'), flags(w, '+')) {
                 (Some(f), _) => (true, f),
                 (_, Some(f)) => (false, f),
@@ -314,18 +456,92 @@ impl Flow {
             }
         }
     }
+
+    /// `trap 'exit 0' EXIT`, `trap "exit $s" ERR`: an exit in a trap with a status that is not
+    /// a literal failure may replace the status of a failure.
+    fn trap(&mut self, cmd: &Command) {
+        let argv = cmd.argv();
+        if argv.first().map(String::as_str) != Some("trap") || self.trapped.is_some() {
+            return;
+        }
+        let Some(action) = argv.get(1) else {
+            return;
+        };
+        let words: Vec<&str> = action
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let lenient = words.iter().enumerate().any(|(k, w)| {
+            *w == "exit"
+                && words
+                    .get(k + 1)
+                    .is_some_and(|code| !matches!(code.parse::<u8>(), Ok(n) if n != 0))
+        });
+        if lenient {
+            self.trapped = Some(cmd.text.clone());
+        }
+    }
 }
 
-/// Whether a condition just closed is one literally false command (its text when so).
-fn close_condition(f: &Frame) -> Option<String> {
-    (f.conditions == 1)
-        .then(|| f.literally_false.clone())
-        .flatten()
+/// Why `cmds[i]` never runs because the `&&`/`||` list before it has a literal status
+/// (`false && cargo test`, `true || cargo test`, `x || true || cargo test`).
+fn skipped(cmds: &[Command], i: usize) -> Option<String> {
+    let mut start = i;
+    while start > 0 && (cmds[start - 1].and_then || cmds[start - 1].or_else) {
+        start -= 1;
+    }
+    if start == i {
+        return None;
+    }
+    // The literal status of a command of a pipe is unknown here.
+    let value = |k: usize| {
+        (!cmds[k].piped && !cmds.get(k + 1).is_some_and(|n| n.piped))
+            .then(|| literal(&cmds[k]))
+            .flatten()
+    };
+    // The status of the list so far: literal or unknown (None).
+    let mut status = value(start);
+    for k in start + 1..=i {
+        let and = cmds[k - 1].and_then;
+        let runs = match status {
+            Some(s) => s == and,
+            None => true,
+        };
+        if k == i {
+            return (!runs).then(|| {
+                format!(
+                    "the list before it, up to `{}`, always {}: it never runs",
+                    super::super::clip(&cmds[k - 1].text),
+                    if and { "fails" } else { "succeeds" }
+                )
+            });
+        }
+        status = match (status, value(k)) {
+            (Some(s), _) if !runs => Some(s),
+            (Some(_), v) => v,
+            (None, Some(v)) if v != and => Some(v),
+            (None, _) => None,
+        };
+    }
+    None
 }
 
-/// `false`, `! true`, `[ 0 = 1 ]`, `test a != a`, `[[ -n "" ]]`: a condition that is false
-/// whatever the environment (no variable, no substitution).
-fn literally_false(cmd: &Command) -> bool {
+/// Why a command in the branch of an always false condition never runs.
+fn never(condition: &str) -> String {
+    format!(
+        "it stands in a branch whose condition `{}` is always false: it never runs",
+        super::super::clip(condition)
+    )
+}
+
+/// The literal value of a condition just closed: one command, literally true or false.
+fn close_condition(f: &Frame) -> Option<(bool, String)> {
+    (f.conditions == 1).then(|| f.literal.clone()).flatten()
+}
+
+/// `false`, `! true`, `[ 0 = 1 ]`, `test a != a`, `[[ -n "" ]]`: a command whose status is
+/// the same whatever the environment (no variable, no substitution): its truth.
+fn literal(cmd: &Command) -> Option<bool> {
     let negated = cmd.opens.iter().filter(|k| *k == "!").count() % 2 == 1;
     let argv = cmd.argv();
     let words: Vec<&str> = argv.iter().map(String::as_str).collect();
@@ -349,17 +565,17 @@ fn literally_false(cmd: &Command) -> bool {
         },
         _ => None,
     };
-    value.is_some_and(|v| v == negated)
+    value.map(|v| v != negated)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::commands::parse;
+    use super::super::super::commands::{lines, parse};
     use super::*;
 
     /// The reasons of every command of `script` (one line a `\n`) run by `shell`.
     fn reasons(script: &str, shell: Shell) -> Vec<(String, Option<String>)> {
-        let parsed: Vec<_> = script.lines().map(parse).collect();
+        let parsed: Vec<_> = lines(script).iter().map(|l| parse(&l.text)).collect();
         let last = parsed.iter().rposition(|(c, _)| !c.is_empty());
         let mut flow = Flow::new(shell);
         let mut out = Vec::new();
@@ -370,6 +586,11 @@ mod tests {
                 out.push((cmds[i].text.clone(), why));
             }
             flow.events(trailing);
+        }
+        for (id, (_, why)) in out.iter_mut().enumerate() {
+            if why.is_none() {
+                *why = flow.late(id).cloned();
+            }
         }
         out
     }
@@ -483,5 +704,168 @@ mod tests {
         assert_eq!(Shell::github(Some("bash")), Shell::STRICT);
         assert_eq!(Shell::github(Some("bash {0}")), Shell::PLAIN);
         assert_eq!(Shell::github(Some("pwsh")), Shell::PLAIN);
+    }
+
+    /// Whether the command whose text ends with `t` counts.
+    fn counts(script: &str, shell: Shell, t: &str) -> bool {
+        let r = reasons(script, shell);
+        r.iter()
+            .find(|(x, _)| x.contains(t))
+            .unwrap_or_else(|| panic!("{t}: {r:?}"))
+            .1
+            .is_none()
+    }
+
+    #[test]
+    fn words_that_look_like_closers_close_nothing() {
+        // `echo fi` prints `fi`: the branch that never runs goes on.
+        for script in [
+            "if false; then\n  echo fi\n  cargo test\nfi\necho x",
+            "if false; then\n  echo done\n  cargo test\nfi\necho x",
+            "if false; then { echo }\n  cargo test\n}; fi\necho x",
+        ] {
+            assert!(!counts(script, Shell::ERREXIT, "cargo test"), "{script}");
+            assert!(counts(script, Shell::ERREXIT, "echo x"), "{script}");
+        }
+        // A closer with its redirections closes: `set -e` after the loop is at the top.
+        let script = "while read x; do\n  echo $x\ndone < list\nset -e\ncargo test\necho x";
+        assert!(counts(script, Shell::PLAIN, "cargo test"));
+    }
+
+    #[test]
+    fn an_operator_after_a_compound_command_takes_its_commands() {
+        for (script, shell) in [
+            ("{ cargo test; } || true\necho x", Shell::ERREXIT),
+            ("{\n  cargo test\n} || true\necho x", Shell::ERREXIT),
+            ("( cargo test\n) || true\necho x", Shell::ERREXIT),
+            ("( cargo test; echo x ) || exit 1\necho x", Shell::ERREXIT),
+            (
+                "if [ \"$X\" ]; then\n  cargo test\nfi | tee log\necho x",
+                Shell::ERREXIT,
+            ),
+            (
+                "for c in a b; do cargo test -p $c; done &\nwait",
+                Shell::ERREXIT,
+            ),
+            ("{ cargo test; echo x; } && echo ok\necho x", Shell::ERREXIT),
+            ("! { cargo test; echo x; }\necho x", Shell::ERREXIT),
+        ] {
+            assert!(!counts(script, shell, "cargo test"), "{script}");
+        }
+        // With pipefail the pipe fails with the group; the command that closes a subshell
+        // carries the operator itself.
+        assert!(counts(
+            "if [ \"$X\" ]; then\n  cargo test\nfi | tee log\necho x",
+            Shell::STRICT,
+            "cargo test"
+        ));
+        assert!(counts(
+            "(cd sub && cargo test) || exit 1\necho x",
+            Shell::PLAIN,
+            "cargo test"
+        ));
+    }
+
+    #[test]
+    fn checks_that_stop_nothing_and_branches_that_never_run() {
+        // `|| false` and `|| return 1` fail the list, which stops only a shell with errexit;
+        // `|| (exit 1)` ends only a subshell.
+        for alt in ["false", "return 1", "(exit 1)", "( echo no; exit 1 )"] {
+            let script = format!("cargo test || {alt}\necho x");
+            assert!(!counts(&script, Shell::PLAIN, "cargo test"), "{script}");
+        }
+        assert!(counts(
+            "cargo test || false\necho x",
+            Shell::ERREXIT,
+            "cargo test"
+        ));
+        assert!(counts(
+            "cargo test || { echo no; exit 1; }\necho x",
+            Shell::PLAIN,
+            "cargo test"
+        ));
+        // `|| exit 1` inside a subshell ends the subshell only.
+        assert!(!counts(
+            "( cargo test || exit 1; echo x )\necho x",
+            Shell::PLAIN,
+            "cargo test"
+        ));
+        // Literally true conditions: the other branches never run.
+        for script in [
+            "if true; then :; else cargo test; fi\necho x",
+            "if [ 1 = 1 ]; then :; elif [ \"$X\" ]; then cargo test; fi\necho x",
+            "until true; do cargo test; done\necho x",
+            "false && cargo test\necho x",
+            "true || cargo test\necho x",
+            "cargo build || true || cargo test\necho x",
+            "false && echo x && cargo test\necho x",
+        ] {
+            assert!(!counts(script, Shell::ERREXIT, "cargo test"), "{script}");
+        }
+        // …but a list whose status is not literal may run it.
+        assert!(counts(
+            "cargo build && true || cargo test\necho x",
+            Shell::ERREXIT,
+            "cargo test"
+        ));
+        // Without errexit, a loop's status is its last round's.
+        assert!(!counts(
+            "for c in a b; do cargo test -p $c; done",
+            Shell::PLAIN,
+            "cargo test -p $c"
+        ));
+        assert!(counts(
+            "for c in a b; do cargo test -p $c || exit 1; done",
+            Shell::PLAIN,
+            "cargo test -p $c"
+        ));
+    }
+
+    #[test]
+    fn options_set_where_they_do_not_hold_and_lenient_traps() {
+        // Options a subshell sets end with it; `set --` sets parameters.
+        for script in [
+            "(set -e)\ncargo test\necho x",
+            "( set -e )\ncargo test\necho x",
+            "set -- -e\ncargo test\necho x",
+            "set -e | cat\ncargo test\necho x",
+        ] {
+            assert!(!counts(script, Shell::PLAIN, "cargo test"), "{script}");
+        }
+        // A trap that exits with success hides every failure after it.
+        for trap in ["trap 'exit 0' EXIT", "trap \"echo; exit $rc\" ERR"] {
+            let script = format!("{trap}\ncargo test\necho x");
+            assert!(!counts(&script, Shell::STRICT, "cargo test"), "{script}");
+        }
+        assert!(counts(
+            "trap 'echo failed; exit 1' ERR\ncargo test\necho x",
+            Shell::STRICT,
+            "cargo test"
+        ));
+    }
+
+    #[test]
+    fn a_pipe_or_list_goes_on_on_the_next_line() {
+        assert!(!counts(
+            "cargo test |\n  tee log\necho x",
+            Shell::ERREXIT,
+            "cargo test"
+        ));
+        assert!(counts(
+            "cargo test |\n  tee log\necho x",
+            Shell::STRICT,
+            "cargo test"
+        ));
+        assert!(!counts(
+            "cargo test ||\n  true\necho x",
+            Shell::ERREXIT,
+            "cargo test"
+        ));
+        // A `|` in a comment continues nothing.
+        assert!(counts(
+            "# a | b\nset -e\ncargo test\necho x",
+            Shell::PLAIN,
+            "cargo test"
+        ));
     }
 }
