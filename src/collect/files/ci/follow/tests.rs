@@ -366,3 +366,35 @@ fn indent(script: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+#[test]
+fn options_a_function_sets_where_it_may_not_run_stay_unset() {
+    // A script file without `-e` on its `#!` line: nothing stops at a failure until `set -e`.
+    // The function that sets it runs in a branch that never runs, in a pipe, in the
+    // background: `cargo test` is not the last command and its failure is lost.
+    for call in [
+        "if false; then strict; fi",
+        "strict | cat",
+        "strict &",
+        "if [ \"$CI\" ]; then strict; fi",
+    ] {
+        let p = job(
+            "./ci.sh",
+            &[(
+                "ci.sh",
+                &format!("#!/bin/sh\nstrict() {{\n  set -e\n}}\n{call}\ncargo test\necho done\n"),
+            )],
+        );
+        assert!(kinds(&p).is_empty(), "{call}: {:?}", kinds(&p));
+        assert_eq!(undecided(&p), [(ActivityKind::Tests, 6)], "{call}");
+    }
+    // Called at the top, it sets errexit for what follows.
+    let p = job(
+        "./ci.sh",
+        &[(
+            "ci.sh",
+            "#!/bin/sh\nstrict() {\n  set -e\n}\nstrict\ncargo test\necho done\n",
+        )],
+    );
+    assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
+}
