@@ -105,8 +105,6 @@ fn known_action(uses: &str, chain: &[Link]) -> Vec<Activity> {
         .collect()
 }
 
-/// The working directory of `run:` steps: the step's, else the job's or the workflow's
-/// `defaults.run.working-directory`.
 /// The shell a step's `run` is read as: the step's `shell:`, else the job's and then the
 /// workflow's `defaults.run.shell`, else GitHub's default (`bash -e`); an expression
 /// (`${{ matrix.shell }}`) is a shell of unknown rules.
@@ -119,11 +117,45 @@ fn step_shell(step: &Node, defaults: &[Option<&Node>]) -> Shell {
         })
     });
     match named {
+        // On Windows the default is PowerShell, which goes on after a failing program.
+        None if defaults
+            .first()
+            .copied()
+            .flatten()
+            .is_some_and(may_run_on_windows) =>
+        {
+            Shell::PLAIN
+        }
         None => Shell::github(None),
         Some(n) => Shell::github(Some(n.as_str().unwrap_or("${{ unknown }}"))),
     }
 }
 
+/// Whether a job's `runs-on` may name a Windows runner: it says `windows`, is an expression
+/// (`${{ matrix.os }}`) or names no label at all.
+fn may_run_on_windows(job: &Node) -> bool {
+    let Some(runs_on) = job.get("runs-on") else {
+        return false;
+    };
+    let mut labels: Vec<&str> = Vec::new();
+    let mut nodes = vec![runs_on];
+    while let Some(n) = nodes.pop() {
+        match n.as_str() {
+            Some(s) => labels.push(s),
+            None => {
+                nodes.extend(n.items());
+                nodes.extend(n.entries().iter().map(|(_, v)| v));
+            }
+        }
+    }
+    labels.is_empty()
+        || labels
+            .iter()
+            .any(|l| l.contains("${{") || l.to_ascii_lowercase().contains("windows"))
+}
+
+/// The working directory of `run:` steps: the step's, else the job's or the workflow's
+/// `defaults.run.working-directory`.
 fn working_directory(nodes: &[Option<&Node>]) -> String {
     for n in nodes.iter().flatten() {
         if let Some(d) = n.as_str() {
@@ -598,6 +630,25 @@ fn action_use(uses: &str, line: u32) -> ActionUse {
 mod tests {
     use super::*;
     use crate::collect::files::ci::testing::{kinds, run};
+
+    #[test]
+    fn a_windows_runner_runs_powershell_which_goes_on_after_a_failure() {
+        let wf = |runs_on: &str, shell: &str| {
+            format!(
+                "on: [push]\njobs:\n  t:\n    runs-on: {runs_on}\n    steps:\n      - {shell}run: |\n          cargo test\n          echo done\n"
+            )
+        };
+        let tests = |text: String| {
+            let ci = run(&[(".github/workflows/ci.yml", text.as_str())]);
+            kinds(&ci.facts.pipelines[0]).len()
+        };
+        assert_eq!(tests(wf("ubuntu-latest", "")), 1);
+        assert_eq!(tests(wf("windows-latest", "")), 0);
+        assert_eq!(tests(wf("${{ matrix.os }}", "")), 0);
+        assert_eq!(tests(wf("[self-hosted, Windows]", "")), 0);
+        // A shell named runs as named.
+        assert_eq!(tests(wf("windows-latest", "shell: bash\n        ")), 1);
+    }
 
     #[test]
     fn pinning() {
