@@ -398,3 +398,20 @@ fn options_a_function_sets_where_it_may_not_run_stay_unset() {
     );
     assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
 }
+
+#[test]
+fn a_just_line_whose_failure_just_ignores_counts_for_nothing() {
+    for line in ["-cargo test", "@-cargo test", "-@cargo test"] {
+        let p = job(
+            "just check",
+            &[("justfile", &format!("check:\n    {line}\n    echo done\n"))],
+        );
+        assert!(kinds(&p).is_empty(), "{line}: {:?}", kinds(&p));
+        assert_eq!(undecided(&p), [(ActivityKind::Tests, 2)], "{line}");
+    }
+    let p = job(
+        "just check",
+        &[("justfile", "check:\n    @cargo test\n    echo done\n")],
+    );
+    assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
+}
