@@ -225,6 +225,13 @@ fn walk(
         } else {
             continue; // a `block`, `input` or `wait` step: nothing runs
         }
+        // `soft_fail`: the step's failure does not fail the build.
+        if super::maybe_set(get(step, "soft_fail")) {
+            acc.demote(
+                std::mem::take(&mut activities),
+                "the step has `soft_fail`, so its failure does not fail the build",
+            );
+        }
         jobs.push(CiJob {
             name,
             file: file.clone(),
@@ -238,6 +245,30 @@ fn walk(
 mod tests {
     use crate::collect::files::ci::testing::{kinds, run, unresolved};
     use crate::facts::files::{ActivityKind, CiSystem, UnresolvedKind};
+
+    #[test]
+    fn a_soft_failing_step_counts_for_nothing() {
+        for soft in ["true", "\n      - exit_status: 1"] {
+            let main =
+                format!("steps:\n  - label: t\n    command: cargo test\n    soft_fail: {soft}\n");
+            let ci = run(&[(".buildkite/pipeline.yml", main.as_str())]);
+            let p = &ci.facts.pipelines[0];
+            assert!(kinds(p).is_empty(), "{soft}: {:?}", kinds(p));
+            assert!(
+                p.unresolved
+                    .iter()
+                    .any(|u| u.activity == Some(ActivityKind::Tests)
+                        && u.reason.contains("soft_fail")),
+                "{:?}",
+                p.unresolved
+            );
+        }
+        let ci = run(&[(
+            ".buildkite/pipeline.yml",
+            "steps:\n  - label: t\n    command: cargo test\n    soft_fail: false\n",
+        )]);
+        assert_eq!(kinds(&ci.facts.pipelines[0]).len(), 1);
+    }
 
     #[test]
     fn steps_groups_commands_and_scripts() {
