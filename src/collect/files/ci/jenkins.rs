@@ -247,6 +247,9 @@ struct Step {
     dir: Option<String>,
     /// `returnStatus: true`: the step returns the status instead of failing.
     status_returned: bool,
+    /// The block that catches its failure (`try`, `catchError(buildResult: 'SUCCESS')`,
+    /// `warnError`), when there is one.
+    caught: Option<&'static str>,
 }
 
 const STEPS: &[&str] = &["sh", "bat", "powershell", "pwsh"];
@@ -259,6 +262,9 @@ fn scan(tokens: &[Token]) -> Scan {
     let mut dirs: Vec<(usize, String)> = Vec::new();
     let mut pending_stage: Option<(String, u32)> = None;
     let mut pending_dir: Option<String> = None;
+    // Blocks that catch a failure: (depth inside, what catches it).
+    let mut guards: Vec<(usize, &'static str)> = Vec::new();
+    let mut pending_guard: Option<&'static str> = None;
     let ident = |i: usize| match tokens.get(i).map(|t| &t.tok) {
         Some(Tok::Ident(s)) => Some(s.as_str()),
         _ => None,
@@ -286,11 +292,15 @@ fn scan(tokens: &[Token]) -> Scan {
                 if let Some(d) = pending_dir.take() {
                     dirs.push((depth, d));
                 }
+                if let Some(g) = pending_guard.take() {
+                    guards.push((depth, g));
+                }
             }
             Tok::Punct('}') => {
                 depth = depth.saturating_sub(1);
                 stages.retain(|(d, _, _)| *d <= depth);
                 dirs.retain(|(d, _)| *d <= depth);
+                guards.retain(|(d, _)| *d <= depth);
             }
             Tok::Punct('@') if ident(i + 1) == Some("Library") => {
                 let mut j = i + 2;
@@ -341,6 +351,22 @@ fn scan(tokens: &[Token]) -> Scan {
                             out.disabled.push(*l);
                         }
                     }
+                    "try" if !after_dot && punct(i + 1, '{') => pending_guard = Some("try"),
+                    "warnError" if !after_dot => pending_guard = Some("warnError"),
+                    // `catchError { … }` fails the build; with another `buildResult` (or
+                    // one that is not a literal) the build may pass.
+                    "catchError" if !after_dot && punct(i + 1, '(') => {
+                        let mut j = i + 2;
+                        while j < tokens.len() && !punct(j, ')') {
+                            if ident(j) == Some("buildResult")
+                                && punct(j + 1, ':')
+                                && string(j + 2).is_none_or(|(r, _)| r != "FAILURE")
+                            {
+                                pending_guard = Some("catchError");
+                            }
+                            j += 1;
+                        }
+                    }
                     "stage" if !after_dot => {
                         pending_stage = first_string(i + 1);
                     }
@@ -377,6 +403,7 @@ fn scan(tokens: &[Token]) -> Scan {
                                     });
                             out.steps.push(Step {
                                 status_returned,
+                                caught: guards.last().map(|(_, g)| *g),
                                 stage,
                                 step: step.to_string(),
                                 line,
@@ -572,6 +599,15 @@ fn steps(
                 "the step has `returnStatus: true`, so its failure is not a failure of the build",
             );
         }
+        if let Some(guard) = s.caught {
+            acc.demote(
+                std::mem::take(&mut found),
+                &format!(
+                    "the step stands in a `{guard}` block, which catches its failure: the \
+                     build may pass whatever the outcome"
+                ),
+            );
+        }
         let job = match jobs.iter_mut().find(|j| j.name == name) {
             Some(j) => j,
             None => {
@@ -738,6 +774,36 @@ pipeline {
         assert_eq!(got, want);
         let s = scan(&lex(text).unwrap());
         assert_eq!(s.libraries, [(2, "shared@main".to_string())]);
+    }
+
+    #[test]
+    fn a_step_whose_failure_a_block_catches_counts_for_nothing() {
+        for block in [
+            "try {\n  sh 'cargo test'\n} catch (e) {\n  echo 'failed'\n}",
+            "catchError(buildResult: 'SUCCESS', stageResult: 'FAILURE') {\n  sh 'cargo test'\n}",
+            "warnError('tests') {\n  sh 'cargo test'\n}",
+        ] {
+            let jf = format!("node {{\n  stage('T') {{\n{block}\n  }}\n}}\n");
+            let ci = run(&[("Jenkinsfile", jf.as_str())]);
+            let p = &ci.facts.pipelines[0];
+            assert!(kinds(p).is_empty(), "{block}: {:?}", kinds(p));
+            assert!(
+                p.unresolved
+                    .iter()
+                    .any(|u| u.activity == Some(ActivityKind::Tests)),
+                "{block}"
+            );
+        }
+        // `catchError` that fails the build, and a step after the `try` block, count.
+        for block in [
+            "catchError(buildResult: 'FAILURE') {\n  sh 'cargo test'\n}",
+            "catchError {\n  sh 'cargo test'\n}",
+            "try {\n  echo 'x'\n} finally {\n  echo 'y'\n}\nsh 'cargo test'",
+        ] {
+            let jf = format!("node {{\n  stage('T') {{\n{block}\n  }}\n}}\n");
+            let ci = run(&[("Jenkinsfile", jf.as_str())]);
+            assert_eq!(kinds(&ci.facts.pipelines[0]).len(), 1, "{block}");
+        }
     }
 
     #[test]
