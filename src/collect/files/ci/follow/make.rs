@@ -621,6 +621,41 @@ impl Follower<'_, '_> {
                 merge(&mut out, self.target(acc, &here, mk, path, p, built));
             }
             let auto = Auto { prereqs, ..auto };
+            // `.ONESHELL:`: the whole recipe is one `sh -c`, whose status is its last
+            // command's; a `-` prefix ignores its failure.
+            let oneshell = mk
+                .value
+                .rules
+                .iter()
+                .any(|r| r.targets.iter().any(|t| t == ".ONESHELL"));
+            if oneshell && let Some((first, _)) = rule.recipe.first() {
+                let mut script = String::new();
+                let mut expected = *first;
+                let mut ignored = false;
+                for (line, text) in &rule.recipe {
+                    while expected < *line {
+                        script.push('\n');
+                        expected += 1;
+                    }
+                    let expanded = mk.value.expand(text, &auto);
+                    let command = expanded
+                        .trim_start_matches(|c: char| "@-+".contains(c) || c.is_whitespace());
+                    ignored |= expanded[..expanded.len() - command.len()].contains('-');
+                    script.push_str(command);
+                }
+                let by_recipe = here.run_by(super::Shell::PLAIN);
+                let found = self.block(acc, &by_recipe, file, *first, &script, Lang::Shell);
+                if ignored {
+                    acc.demote(
+                        found,
+                        "make ignores the failure of a recipe with the `-` prefix, so it passes \
+                         whatever the outcome",
+                    );
+                } else {
+                    merge(&mut out, found);
+                }
+                continue;
+            }
             for (line, text) in &rule.recipe {
                 let expanded = mk.value.expand(text, &auto);
                 let prefix: String = expanded

@@ -415,3 +415,24 @@ fn a_just_line_whose_failure_just_ignores_counts_for_nothing() {
     );
     assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
 }
+
+#[test]
+fn a_makefile_with_oneshell_runs_a_recipe_as_one_script() {
+    // One `sh -c` for the whole recipe: only its last command's status is make's.
+    let mk = ".ONESHELL:\ncheck:\n\tcargo test\n\techo done\nlast:\n\techo start\n\tcargo clippy\n";
+    let p = job("make check", &[("Makefile", mk)]);
+    assert!(kinds(&p).is_empty(), "{:?}", kinds(&p));
+    assert_eq!(undecided(&p), [(ActivityKind::Tests, 3)]);
+    let p = job("make last", &[("Makefile", mk)]);
+    assert_eq!(
+        chain_of(&p),
+        [
+            ".gitlab-ci.yml:3 make last",
+            "Makefile:5 last:",
+            "Makefile:7 cargo clippy"
+        ]
+    );
+    // Without it, each line is its own shell, checked by make.
+    let p = job("make check", &[("Makefile", &mk[".ONESHELL:\n".len()..])]);
+    assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
+}
