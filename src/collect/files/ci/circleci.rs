@@ -64,6 +64,8 @@ struct Reader<'c, 'f, 'r, 'a> {
     file: &'c FileRef,
     doc: &'c Node,
     acc: Acc,
+    /// The shell of the job being read, for steps that name none.
+    shell: Shell,
 }
 
 impl Reader<'_, '_, '_, '_> {
@@ -105,7 +107,7 @@ impl Reader<'_, '_, '_, '_> {
                     // CircleCI's default shell is `/bin/bash -eo pipefail`; a step that names
                     // its own follows that shell's rules, which are not read.
                     let shell = match get(body, "shell") {
-                        None => Shell::STRICT,
+                        None => self.shell,
                         Some(_) => Shell::PLAIN,
                     };
                     merge(
@@ -270,6 +272,7 @@ pub(super) fn read(repo: &Repo<'_>, follower: &Follower<'_, '_>) -> Vec<Pipeline
         file: &t.file,
         doc: &doc,
         acc: Acc::default(),
+        shell: Shell::STRICT,
     };
     if let Some(setup) = doc.get("setup")
         && setup.as_str() == Some("true")
@@ -310,6 +313,7 @@ pub(super) fn read(repo: &Repo<'_>, follower: &Follower<'_, '_>) -> Vec<Pipeline
             continue;
         };
         let cwd = working_directory("", get(def, "working_directory").and_then(Node::as_str));
+        r.shell = job_shell(&doc, def);
         let activities = match get(def, "steps") {
             Some(steps) => r.steps(steps, &cwd, &[], &mut Vec::new()),
             None => Vec::new(),
@@ -326,10 +330,66 @@ pub(super) fn read(repo: &Repo<'_>, follower: &Follower<'_, '_>) -> Vec<Pipeline
     vec![acc.finish(CiSystem::Circleci, t.file, None, jobs)]
 }
 
+/// The shell a job's `run` steps use when they name none: CircleCI's `/bin/bash -eo
+/// pipefail`, unless the job or its executor names a shell, or the job may run on Windows
+/// (PowerShell): then a shell whose rules are not read.
+fn job_shell(doc: &Node, def: &Node) -> Shell {
+    let windows = |n: Option<&Node>| {
+        n.is_some_and(|n| {
+            let mut texts = vec![n];
+            let mut found = false;
+            while let Some(t) = texts.pop() {
+                match t.as_str() {
+                    Some(s) => found |= s.to_ascii_lowercase().contains("win"),
+                    None => {
+                        texts.extend(t.items());
+                        texts.extend(t.entries().iter().map(|(_, v)| v));
+                    }
+                }
+            }
+            found
+        })
+    };
+    let executor = get(def, "executor");
+    let name = executor.and_then(|e| e.as_str().or_else(|| get(e, "name")?.as_str()));
+    let defined = name.and_then(|n| doc.get("executors").and_then(|x| get(x, n)));
+    let named_shell =
+        get(def, "shell").is_some() || defined.is_some_and(|d| get(d, "shell").is_some());
+    if named_shell || windows(executor) || windows(get(def, "machine")) || windows(defined) {
+        Shell::PLAIN
+    } else {
+        Shell::STRICT
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::collect::files::ci::testing::{kinds, run, unresolved};
     use crate::facts::files::{ActivityKind, CiSystem, UnresolvedKind};
+
+    #[test]
+    fn a_job_shell_or_a_windows_executor_is_no_strict_bash() {
+        let config = |job: &str| {
+            format!(
+                "version: 2.1\nexecutors:\n  w:\n    machine:\n      image: windows-server-2022-gui:current\n  sh:\n    docker: [{{image: rust}}]\n    shell: /bin/sh\njobs:\n  t:\n{job}    steps:\n      - run: |\n          cargo test\n          echo done\nworkflows:\n  w:\n    jobs: [t]\n"
+            )
+        };
+        let tests = |job: &str| {
+            let text = config(job);
+            let ci = run(&[(".circleci/config.yml", text.as_str())]);
+            kinds(&ci.facts.pipelines[0]).len()
+        };
+        assert_eq!(tests("    docker: [{image: rust}]\n"), 1);
+        for job in [
+            "    docker: [{image: rust}]\n    shell: /bin/bash\n",
+            "    executor: w\n",
+            "    executor: sh\n",
+            "    executor: win/default\n",
+            "    machine:\n      image: windows-server-2022-gui:current\n",
+        ] {
+            assert_eq!(tests(job), 0, "{job}");
+        }
+    }
 
     const CONFIG: &str = "version: 2.1
 orbs:
