@@ -97,7 +97,7 @@ fn an_embedded_os_whose_workflows_run_make_targets() {
         ),
         (
             "libraries/Makefile",
-            "test:\n\tfor d in */; do (cd $$d && cargo test); done\n",
+            "test:\n\tfor d in */; do (cd $$d && cargo test) || exit 1; done\n",
         ),
     ]);
     assert_eq!(f.ci.systems, [CiSystem::GithubActions]);
@@ -123,6 +123,23 @@ fn an_embedded_os_whose_workflows_run_make_targets() {
     let (o, m) = outcome(&f, "ci-audits-dependencies");
     assert_eq!(o, Outcome::Fail, "{m}");
     assert!(m.contains("GitHub Actions: 1"), "{m}");
+    // A recipe line is `sh -c` without `-e`: a loop that does not stop at a failing round
+    // passes whenever the last round does, so its tests are undecided.
+    let f = repo(&[
+        (".github/workflows/ci.yml", WORKFLOW),
+        ("Makefile", MAKEFILE),
+        (
+            "boards/Makefile",
+            "clippy:\n\tcargo clippy --all-targets -- -D warnings\n",
+        ),
+        (
+            "libraries/Makefile",
+            "test:\n\tfor d in */; do (cd $$d && cargo test); done\n",
+        ),
+    ]);
+    let (o, m) = outcome(&f, "ci-runs-tests");
+    assert_eq!(o, Outcome::Unknown, "{m}");
+    assert!(m.contains("only the last round's status"), "{m}");
 }
 
 #[test]
