@@ -873,12 +873,22 @@ mod tests {
     fn the_newest_assessment_is_told_by_its_time_not_its_text() {
         // 10:00+02:00 is 08:00 UTC, older than 09:00Z although its text sorts after it.
         let got = run(vec![
-            input("late-text.json", "w", None, "c", "2026-02-01T10:00:00+02:00"),
+            input(
+                "late-text.json",
+                "w",
+                None,
+                "c",
+                "2026-02-01T10:00:00+02:00",
+            ),
             input("newer.json", "w", None, "c", "2026-02-01T09:00:00Z"),
         ]);
         assert_eq!(got.excluded.len(), 1, "{:?}", got.excluded);
         assert_eq!(got.excluded[0].input, "late-text.json");
-        assert!(got.excluded[0].reason.contains("assessed again in newer.json"));
+        assert!(
+            got.excluded[0]
+                .reason
+                .contains("assessed again in newer.json")
+        );
     }
 
     #[test]
