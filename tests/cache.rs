@@ -272,6 +272,17 @@ fn a_cache_that_is_a_symbolic_link_or_cannot_be_written_is_no_error() {
         std::os::unix::fs::symlink(elsewhere.path(), cache_dir(dir)).unwrap();
         assert!(check(dir, home.path(), &[]) == uncached);
         assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+        // A relative CARGO_TARGET_DIR whose first folder the repository holds as a link.
+        std::os::unix::fs::symlink(elsewhere.path(), dir.join("build")).unwrap();
+        let mut cmd = common::command(dir, home.path());
+        cmd.env("CARGO_TARGET_DIR", "build/ci")
+            .args(["--advisory-db"])
+            .arg(common::fixture_advisory_db())
+            .args(["--current-time", NOW, "check", "--format", "json"]);
+        let run = cmd.output().unwrap();
+        assert!(matches!(run.status.code(), Some(0 | 1)));
+        assert!(run.stdout == uncached);
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
     }
 }
 

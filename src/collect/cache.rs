@@ -118,8 +118,20 @@ impl Cache {
         // A `target` or `sdl-cache` that is a symbolic link could send reads and writes
         // anywhere; the operator's CARGO_TARGET_DIR itself may be one.
         let mut check = vec![dir.clone()];
-        if std::env::var_os("CARGO_TARGET_DIR").is_none_or(|d| d.is_empty()) {
-            check.push(workspace_root.join("target"));
+        match std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+            None => check.push(workspace_root.join("target")),
+            // A relative CARGO_TARGET_DIR (`build/ci`) is found from the current folder, often
+            // the repository, which may hold `build` as a link: each of its folders is checked.
+            Some(d) if Path::new(&d).is_relative() => {
+                let mut prefix = PathBuf::new();
+                for c in Path::new(&d).components() {
+                    prefix.push(c);
+                    if matches!(c, std::path::Component::Normal(_)) {
+                        check.push(prefix.clone());
+                    }
+                }
+            }
+            Some(_) => {}
         }
         for p in &check {
             if let Ok(meta) = p.symlink_metadata()

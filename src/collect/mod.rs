@@ -104,9 +104,11 @@ fn open_options() -> gix::open::Options {
 pub(crate) fn open_repository(dir: &Path) -> Result<gix::Repository, OpenError> {
     if dir.join(".git").symlink_metadata().is_ok() {
         no_special_files(&dir.join(".git"))?;
-    } else {
+    } else if dir.join("HEAD").symlink_metadata().is_ok() {
         no_special_files(dir)?;
     }
+    // Neither `.git` nor `HEAD`: no repository, bare or not, that gix would read; the folder
+    // (an exported advisory database of a thousand files) is not walked for nothing.
     let repo = gix::open_opts(dir, open_options()).map_err(|e| OpenError::Git(Box::new(e)))?;
     check_git_dir(&repo)?;
     Ok(repo)

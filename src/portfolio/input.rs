@@ -24,6 +24,18 @@ pub(crate) struct ReportView {
     pub evidence: EvidenceView,
 }
 
+impl ReportView {
+    /// When the report was made, for ordering: the instant (`…+02:00` and `…Z` compared as
+    /// times, not as text), then the text; a date that does not parse is older than any that
+    /// does.
+    pub(crate) fn made_at(&self) -> (Option<time::OffsetDateTime>, &str) {
+        (
+            crate::timefmt::parse(&self.generated_at).ok(),
+            &self.generated_at,
+        )
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct AssessedView {
     #[serde(default)]

@@ -305,7 +305,7 @@ pub(crate) fn merge(
     inputs.sort_by(|a, b| {
         (product_key(&a.report), release_key(&a.report))
             .cmp(&(product_key(&b.report), release_key(&b.report)))
-            .then_with(|| b.report.generated_at.cmp(&a.report.generated_at))
+            .then_with(|| b.report.made_at().cmp(&a.report.made_at()))
             .then_with(|| a.sha256.cmp(&b.sha256))
             .then_with(|| a.given.cmp(&b.given))
     });
@@ -361,8 +361,8 @@ pub(crate) fn merge(
     for releases in by_product.values_mut() {
         releases.sort_by(|a, b| {
             a.report
-                .generated_at
-                .cmp(&b.report.generated_at)
+                .made_at()
+                .cmp(&b.report.made_at())
                 .then_with(|| a.report.product.version.cmp(&b.report.product.version))
                 .then_with(|| a.sha256.cmp(&b.sha256))
         });
@@ -867,6 +867,28 @@ mod tests {
         assert_eq!(forward.products.len(), 2);
         assert_eq!(forward.products[0].releases.len(), 2);
         assert_eq!(forward.products[1].remote.as_deref(), Some("https://x/w"));
+    }
+
+    #[test]
+    fn the_newest_assessment_is_told_by_its_time_not_its_text() {
+        // 10:00+02:00 is 08:00 UTC, older than 09:00Z although its text sorts after it.
+        let got = run(vec![
+            input(
+                "late-text.json",
+                "w",
+                None,
+                "c",
+                "2026-02-01T10:00:00+02:00",
+            ),
+            input("newer.json", "w", None, "c", "2026-02-01T09:00:00Z"),
+        ]);
+        assert_eq!(got.excluded.len(), 1, "{:?}", got.excluded);
+        assert_eq!(got.excluded[0].input, "late-text.json");
+        assert!(
+            got.excluded[0]
+                .reason
+                .contains("assessed again in newer.json")
+        );
     }
 
     #[test]

@@ -247,9 +247,9 @@ struct Step {
     dir: Option<String>,
     /// `returnStatus: true`: the step returns the status instead of failing.
     status_returned: bool,
-    /// The block that catches its failure (`try`, `catchError(buildResult: 'SUCCESS')`,
-    /// `warnError`), when there is one.
-    caught: Option<&'static str>,
+    /// Why a failure of the step does not fail the build: it stands in `try { … } catch`, in
+    /// `warnError`, or in `catchError` with a build result other than FAILURE.
+    caught: Option<String>,
 }
 
 const STEPS: &[&str] = &["sh", "bat", "powershell", "pwsh"];
@@ -262,9 +262,10 @@ fn scan(tokens: &[Token]) -> Scan {
     let mut dirs: Vec<(usize, String)> = Vec::new();
     let mut pending_stage: Option<(String, u32)> = None;
     let mut pending_dir: Option<String> = None;
-    // Blocks that catch a failure: (depth inside, what catches it).
-    let mut guards: Vec<(usize, &'static str)> = Vec::new();
-    let mut pending_guard: Option<&'static str> = None;
+    // Blocks whose failures the script catches: (depth inside, first step inside, why; None
+    // for a `try`, whose catch is known only at its end).
+    let mut catchers: Vec<(usize, usize, Option<String>)> = Vec::new();
+    let mut pending_catch: Option<Option<String>> = None;
     let ident = |i: usize| match tokens.get(i).map(|t| &t.tok) {
         Some(Tok::Ident(s)) => Some(s.as_str()),
         _ => None,
@@ -292,15 +293,31 @@ fn scan(tokens: &[Token]) -> Scan {
                 if let Some(d) = pending_dir.take() {
                     dirs.push((depth, d));
                 }
-                if let Some(g) = pending_guard.take() {
-                    guards.push((depth, g));
+                if let Some(why) = pending_catch.take() {
+                    catchers.push((depth, out.steps.len(), why));
                 }
             }
             Tok::Punct('}') => {
+                while let Some((d, first, why)) = catchers.last().cloned()
+                    && d >= depth
+                {
+                    catchers.pop();
+                    let why = why.or_else(|| {
+                        (ident(i + 1) == Some("catch")).then(|| {
+                            "it stands in `try { … } catch`: the pipeline script catches its \
+                             failure"
+                                .to_string()
+                        })
+                    });
+                    if let Some(why) = why {
+                        for step in &mut out.steps[first..] {
+                            step.caught.get_or_insert_with(|| why.clone());
+                        }
+                    }
+                }
                 depth = depth.saturating_sub(1);
                 stages.retain(|(d, _, _)| *d <= depth);
                 dirs.retain(|(d, _)| *d <= depth);
-                guards.retain(|(d, _)| *d <= depth);
             }
             Tok::Punct('@') if ident(i + 1) == Some("Library") => {
                 let mut j = i + 2;
@@ -351,24 +368,41 @@ fn scan(tokens: &[Token]) -> Scan {
                             out.disabled.push(*l);
                         }
                     }
-                    "try" if !after_dot && punct(i + 1, '{') => pending_guard = Some("try"),
-                    "warnError" if !after_dot => pending_guard = Some("warnError"),
-                    // `catchError { … }` fails the build; with another `buildResult` (or
-                    // one that is not a literal) the build may pass.
-                    "catchError" if !after_dot && punct(i + 1, '(') => {
-                        let mut j = i + 2;
-                        while j < tokens.len() && !punct(j, ')') {
-                            if ident(j) == Some("buildResult")
-                                && punct(j + 1, ':')
-                                && string(j + 2).is_none_or(|(r, _)| r != "FAILURE")
-                            {
-                                pending_guard = Some("catchError");
-                            }
-                            j += 1;
-                        }
-                    }
                     "stage" if !after_dot => {
                         pending_stage = first_string(i + 1);
+                    }
+                    "try" if !after_dot && punct(i + 1, '{') => pending_catch = Some(None),
+                    "warnError" if !after_dot => {
+                        pending_catch = Some(Some(
+                            "it stands in `warnError`: a failure marks the build unstable and \
+                             the pipeline goes on"
+                                .to_string(),
+                        ));
+                    }
+                    "catchError" if !after_dot => {
+                        // `catchError(buildResult: 'SUCCESS') { … }`: the build passes whatever
+                        // fails inside; by default it is marked FAILURE.
+                        let mut result = None;
+                        if punct(i + 1, '(') {
+                            let mut j = i + 2;
+                            while j < tokens.len() && !punct(j, ')') {
+                                if ident(j) == Some("buildResult") && punct(j + 1, ':') {
+                                    result = Some(
+                                        string(j + 2)
+                                            .map(|(v, _)| v)
+                                            .or_else(|| ident(j + 2).map(str::to_string))
+                                            .unwrap_or_default(),
+                                    );
+                                }
+                                j += 1;
+                            }
+                        }
+                        pending_catch = Some(result.filter(|r| r != "FAILURE").map(|r| {
+                            format!(
+                                "it stands in `catchError` with buildResult `{r}`: the build \
+                                 does not fail for it"
+                            )
+                        }));
                     }
                     "dir" if !after_dot => {
                         pending_dir = first_string(i + 1).map(|(s, _)| s);
@@ -402,8 +436,8 @@ fn scan(tokens: &[Token]) -> Scan {
                                             && ident(j + 2) == Some("true")
                                     });
                             out.steps.push(Step {
+                                caught: None,
                                 status_returned,
-                                caught: guards.last().map(|(_, g)| *g),
                                 stage,
                                 step: step.to_string(),
                                 line,
@@ -599,14 +633,8 @@ fn steps(
                 "the step has `returnStatus: true`, so its failure is not a failure of the build",
             );
         }
-        if let Some(guard) = s.caught {
-            acc.demote(
-                std::mem::take(&mut found),
-                &format!(
-                    "the step stands in a `{guard}` block, which catches its failure: the \
-                     build may pass whatever the outcome"
-                ),
-            );
+        if let Some(why) = &s.caught {
+            acc.demote(std::mem::take(&mut found), why);
         }
         let job = match jobs.iter_mut().find(|j| j.name == name) {
             Some(j) => j,
@@ -777,41 +805,43 @@ pipeline {
     }
 
     #[test]
-    fn a_step_whose_failure_a_block_catches_counts_for_nothing() {
-        for block in [
-            "try {\n  sh 'cargo test'\n} catch (e) {\n  echo 'failed'\n}",
-            "catchError(buildResult: 'SUCCESS', stageResult: 'FAILURE') {\n  sh 'cargo test'\n}",
-            "warnError('tests') {\n  sh 'cargo test'\n}",
-        ] {
-            let jf = format!("node {{\n  stage('T') {{\n{block}\n  }}\n}}\n");
-            let ci = run(&[("Jenkinsfile", jf.as_str())]);
-            let p = &ci.facts.pipelines[0];
-            assert!(kinds(p).is_empty(), "{block}: {:?}", kinds(p));
-            assert!(
-                p.unresolved
-                    .iter()
-                    .any(|u| u.activity == Some(ActivityKind::Tests)),
-                "{block}"
-            );
-        }
-        // `catchError` that fails the build, and a step after the `try` block, count.
-        for block in [
-            "catchError(buildResult: 'FAILURE') {\n  sh 'cargo test'\n}",
-            "catchError {\n  sh 'cargo test'\n}",
-            "try {\n  echo 'x'\n} finally {\n  echo 'y'\n}\nsh 'cargo test'",
-        ] {
-            let jf = format!("node {{\n  stage('T') {{\n{block}\n  }}\n}}\n");
-            let ci = run(&[("Jenkinsfile", jf.as_str())]);
-            assert_eq!(kinds(&ci.facts.pipelines[0]).len(), 1, "{block}");
-        }
-    }
-
-    #[test]
     fn unterminated_strings_are_errors_not_panics() {
         assert!(lex("sh '''\ncargo test\n").is_err());
         assert!(lex("/* open").is_err());
         assert!(lex("sh \"${x\"").is_err());
         assert!(lex("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn failures_the_script_catches_count_for_nothing() {
+        let jf = "node {\n\
+                  stage('Caught') {\n\
+                    try {\n      sh 'cargo test'\n    } catch (e) {\n      echo 'ignored'\n    }\n\
+                    catchError(buildResult: 'SUCCESS', stageResult: 'FAILURE') {\n      sh 'cargo clippy'\n    }\n\
+                    warnError('audit') {\n      sh 'cargo audit'\n    }\n\
+                  }\n\
+                  stage('Gating') {\n\
+                    try {\n      sh 'cargo nextest run'\n    } finally {\n      echo 'done'\n    }\n\
+                    catchError {\n      sh 'cargo deny check'\n    }\n\
+                  }\n\
+                  }\n";
+        let ci = run(&[("Jenkinsfile", jf)]);
+        let p = &ci.facts.pipelines[0];
+        let got: Vec<(String, ActivityKind)> = kinds(p)
+            .into_iter()
+            .map(|(job, kind, _)| (job, kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Gating".to_string(), ActivityKind::Tests),
+                ("Gating".to_string(), ActivityKind::DependencyAudit),
+            ]
+        );
+        let u = unresolved(p);
+        for want in ["`try { … } catch`", "buildResult `SUCCESS`", "`warnError`"] {
+            assert!(u.iter().any(|(_, why)| why.contains(want)), "{want}: {u:?}");
+        }
     }
 
     #[test]

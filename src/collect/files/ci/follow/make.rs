@@ -109,12 +109,45 @@ fn split(line: &str) -> Split {
     Split::Neither
 }
 
-/// Parse a Makefile. Never fails: what it does not understand ends the current rule.
+/// The value of a conditional directive whose arguments are literal (`ifeq (0,1)`,
+/// `ifneq "a" "a"`); `None` when it depends on a variable, the environment or the command line
+/// (`ifdef`, anything with `$`).
+fn literal_condition(directive: &str) -> Option<bool> {
+    let (kind, rest) = directive.trim().split_once(char::is_whitespace)?;
+    let equal = match kind {
+        "ifeq" => true,
+        "ifneq" => false,
+        _ => return None,
+    };
+    let rest = rest.trim();
+    if rest.contains('$') {
+        return None;
+    }
+    let (a, b) = if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        let (a, b) = inner.split_once(',')?;
+        // `(a,b)`: spaces before the comma count, those after it do not (make trims them).
+        (a.trim_start().to_string(), b.trim_start().to_string())
+    } else {
+        let quoted: Vec<&str> = rest.split(['"', '\'']).collect();
+        // `"a" "b"` or `'a' 'b'`: [``, a, ` `, b, ``].
+        match quoted.as_slice() {
+            ["", a, sep, b, ""] if sep.trim().is_empty() => (a.to_string(), b.to_string()),
+            _ => return None,
+        }
+    };
+    Some((a == b) == equal)
+}
+
+/// Parse a Makefile. Never fails: what it does not understand ends the current rule. A branch
+/// of a conditional whose arguments are literal and false is skipped, as make skips it.
 pub(super) fn parse(text: &str, file: usize) -> Makefile {
     let mut mk = Makefile::default();
     let lines: Vec<&str> = text.lines().collect();
     let mut current: Option<usize> = None;
     let mut in_define = false;
+    // Per open conditional: the value of the branch being read (None when unknown), and
+    // whether an earlier branch was literally true.
+    let mut conditionals: Vec<(Option<bool>, bool)> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -125,6 +158,40 @@ pub(super) fn parse(text: &str, file: usize) -> Makefile {
             if t.starts_with("endef") {
                 in_define = false;
             }
+            continue;
+        }
+        let skipping = conditionals.iter().any(|(v, _)| *v == Some(false));
+        if skipping && !raw.starts_with('\t') {
+            // Only the directives that open and close conditionals are read in a skipped
+            // branch.
+            let t = strip_comment(raw).trim();
+            let word = t.split_whitespace().next().unwrap_or_default();
+            match word {
+                "ifeq" | "ifneq" | "ifdef" | "ifndef" => conditionals.push((Some(false), true)),
+                "endif" => {
+                    conditionals.pop();
+                }
+                "else" => {
+                    // A conditional opened inside the skipped branch stays skipped (it is
+                    // marked as having had a true branch).
+                    if let Some(top) = conditionals.last_mut() {
+                        let inner = t["else".len()..].trim();
+                        *top = if top.1 {
+                            (Some(false), true)
+                        } else if inner.is_empty() {
+                            (Some(true), true)
+                        } else {
+                            let v = literal_condition(inner);
+                            (v, v == Some(true))
+                        };
+                    }
+                }
+                "define" => in_define = true,
+                _ => {}
+            }
+            continue;
+        }
+        if skipping {
             continue;
         }
         if raw.starts_with('\t')
@@ -164,6 +231,33 @@ pub(super) fn parse(text: &str, file: usize) -> Makefile {
             in_define = true;
             current = None;
             continue;
+        }
+        match first {
+            "ifeq" | "ifneq" | "ifdef" | "ifndef" => {
+                let v = literal_condition(t);
+                conditionals.push((v, v == Some(true)));
+                continue;
+            }
+            "else" => {
+                if let Some(top) = conditionals.last_mut() {
+                    let inner = t["else".len()..].trim();
+                    *top = match top {
+                        (_, true) | (Some(true), _) => (Some(false), true),
+                        (None, _) => (None, false),
+                        (Some(false), _) if inner.is_empty() => (Some(true), true),
+                        (Some(false), _) => {
+                            let v = literal_condition(inner);
+                            (v, v == Some(true))
+                        }
+                    };
+                }
+                continue;
+            }
+            "endif" => {
+                conditionals.pop();
+                continue;
+            }
+            _ => {}
         }
         if DIRECTIVES.contains(&first) || first == "export" {
             continue;
@@ -791,6 +885,34 @@ mod tests {
         assert_eq!((rule.line, stem.as_deref()), (15, Some("x")));
         assert!(mk.rules_for("foo").is_empty());
         assert!(mk.rules_for("not").is_empty());
+    }
+
+    #[test]
+    fn branches_of_literally_false_conditionals_are_skipped() {
+        let text = "ifeq (0,1)\ntest:\n\tcargo test\nelse\nlint:\n\tcargo clippy\nendif\n\
+                    ifneq \"a\" \"a\"\nA = 1\naudit:\n\tcargo audit\nifdef X\nnested:\n\tcargo fuzz run x\nelse\nmore:\nendif\nendif\n\
+                    fmt:\nifeq (yes,no)\n\tcargo fmt --check\nendif\n\techo fmt\n\
+                    ifdef CI\nci:\n\tcargo nextest run\nelse\nlocal:\n\tcargo test\nendif\n\
+                    ifeq ($(OS),Linux)\nlinux:\n\tcargo deny check\nendif\n\
+                    ifeq (1,1)\nyes:\nelse ifeq (2,2)\nno:\nelse\nneither:\nendif\n";
+        let mk = parse(text, 0);
+        let targets: Vec<&str> = mk.rules.iter().map(|r| r.targets[0].as_str()).collect();
+        // Conditions on variables are taken both ways (whether they hold is not known).
+        assert_eq!(targets, ["lint", "fmt", "ci", "local", "linux", "yes"]);
+        assert!(!mk.vars.contains_key("A"));
+        assert_eq!(
+            mk.rules_for("fmt")[0].0.recipe,
+            vec![(23, "echo fmt".into())]
+        );
+        for (text, want) in [
+            ("ifeq (a, a)", Some(true)),
+            ("ifeq (a ,a)", Some(false)),
+            ("ifneq 'x' 'y'", Some(true)),
+            ("ifeq ($(A),)", None),
+            ("ifdef A", None),
+        ] {
+            assert_eq!(literal_condition(text), want, "{text}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! passes whatever the command says shows nothing. What decides it is the shell's options
 //! (`errexit`, `pipefail`, as the runner starts the shell and as `set` changes them) and where
 //! the command stands: in a condition, in a branch that never runs, before `&&`, in the middle
-//! of a pipe, before other commands when nothing stops at a failure (threat model TM-1,
+//! of a pipe, before other commands when nothing stops at a failure (threat model TM-30,
 //! process record OI-33).
 
 use super::super::commands::Command;

@@ -436,3 +436,34 @@ fn a_makefile_with_oneshell_runs_a_recipe_as_one_script() {
     let p = job("make check", &[("Makefile", &mk[".ONESHELL:\n".len()..])]);
     assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
 }
+
+#[test]
+fn recipes_that_pretend_run_nothing() {
+    // A make function prints the text; a literally false conditional drops the line; a
+    // script file without `set -e` goes on after a failing test.
+    for (makefile, script) in [
+        ("test:\n\t$(info cargo test)\n", None),
+        ("test:\nifeq (0,1)\n\tcargo test\nendif\n\techo ok\n", None),
+        (
+            "test:\n\t./ci.sh\n",
+            Some("#!/bin/sh\ncargo test\necho done\n"),
+        ),
+        ("test:\n\tcargo test; echo done\n", None),
+    ] {
+        let mut files = vec![("Makefile", makefile)];
+        if let Some(s) = script {
+            files.push(("ci.sh", s));
+        }
+        let p = job("make test", &files);
+        assert!(kinds(&p).is_empty(), "{makefile}: {:?}", kinds(&p));
+    }
+    // The same script with `set -e` runs the tests.
+    let p = job(
+        "make test",
+        &[
+            ("Makefile", "test:\n\t./ci.sh\n"),
+            ("ci.sh", "#!/bin/sh\nset -e\ncargo test\necho done\n"),
+        ],
+    );
+    assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
+}
