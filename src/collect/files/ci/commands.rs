@@ -643,10 +643,10 @@ fn parse_all(line: &str) -> (Vec<Command>, Vec<String>, bool) {
         // but closing nothing. `)` is an operator wherever it stands.
         let alone = w
             .iter()
-            .all(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done"));
+            .all(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done" | "esac"));
         while w
             .last()
-            .is_some_and(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done"))
+            .is_some_and(|k| matches!(k.as_str(), ")" | "}" | "fi" | "done" | "esac"))
         {
             let k = w.pop().unwrap_or_default();
             if alone || k == ")" {
@@ -711,7 +711,7 @@ fn parse_all(line: &str) -> (Vec<Command>, Vec<String>, bool) {
             }
         }
         // `done < list`, `} > log`: a closer with its redirections.
-        if w.len() == 1 && matches!(w[0].as_str(), "}" | "fi" | "done") {
+        if w.len() == 1 && matches!(w[0].as_str(), "}" | "fi" | "done" | "esac") {
             closes.insert(0, w.remove(0));
         }
         if w.is_empty() {
@@ -931,11 +931,11 @@ fn parse_all(line: &str) -> (Vec<Command>, Vec<String>, bool) {
             let argv = c.argv();
             match argv.first().map(String::as_str) {
                 Some("false") => fails = true,
-                Some("exit") if argv.get(1).is_none_or(|code| code != "0") => {
+                Some("exit") if argv.get(1).is_none_or(|c| failure_code(c)) => {
                     fails = true;
                     exits |= subshells == 0;
                 }
-                Some("return") if argv.get(1).is_none_or(|code| code != "0") => fails = true,
+                Some("return") if argv.get(1).is_none_or(|c| failure_code(c)) => fails = true,
                 _ => {}
             }
             subshells = subshells.saturating_sub(c.closes.iter().filter(|k| *k == ")").count());
@@ -947,6 +947,12 @@ fn parse_all(line: &str) -> (Vec<Command>, Vec<String>, bool) {
         }
     }
     (out, pending, dangling)
+}
+
+/// Whether `exit CODE` surely fails: `$?` after a failure, or a literal code that is not 0
+/// modulo 256 (`exit 256` succeeds); a variable may hold 0.
+fn failure_code(code: &str) -> bool {
+    code == "$?" || code.parse::<i64>().is_ok_and(|n| n.rem_euclid(256) != 0)
 }
 
 /// Whether the line starts with an unconditional `exit` (`exit`, `exit 0; cargo test`): not

@@ -216,6 +216,9 @@ impl Flow {
             "fi" => self.pop(&["if"], self.judged),
             "done" => self.pop(&["while", "until", "for"], self.judged),
             "}" => self.pop(&["{"], self.judged),
+            "esac" => self.pop(&["case"], self.judged),
+            // In a `case`, `a)` ends a pattern, not a subshell.
+            ")" if self.in_case() => {}
             ")" => self.pop(&["("], self.judged),
             "|" | "||" | "&&" | "&" => self.operator(e),
             _ => {}
@@ -250,6 +253,10 @@ impl Flow {
                 *slot = Some(why.to_string());
             }
         }
+    }
+
+    fn in_case(&self) -> bool {
+        self.frames.last().is_some_and(|f| f.kind == "case")
     }
 
     fn push(&mut self, kind: &'static str, condition: bool) {
@@ -306,9 +313,15 @@ impl Flow {
         let id = self.judged;
         self.judged += 1;
         self.late.push(None);
+        // `case WORD in`: its branches are read as a compound command until `esac`.
+        if cmd.program() == Some("case") {
+            self.push("case", false);
+        }
         for e in &cmd.closes {
             if e == ")" {
-                self.pop(&["("], id);
+                if !self.in_case() {
+                    self.pop(&["("], id);
+                }
             } else {
                 self.event(e);
             }
@@ -842,6 +855,26 @@ mod tests {
             Shell::STRICT,
             "cargo test"
         ));
+    }
+
+    #[test]
+    fn a_case_is_a_compound_command_and_exit_codes_are_read() {
+        let script = "case \"$X\" in\n  a)\n    cargo test\n    ;;\nesac || true\necho x";
+        assert!(!counts(script, Shell::ERREXIT, "cargo test"));
+        let script = "case \"$X\" in\n  a)\n    cargo test\n    ;;\nesac\necho x";
+        assert!(counts(script, Shell::ERREXIT, "cargo test"));
+        // A pattern's `)` closes no subshell: `set -e` in it stays inside.
+        let script = "( case \"$X\" in\n  a)\n    echo a ;;\nesac\nset -e )\ncargo test\necho x";
+        assert!(!counts(script, Shell::PLAIN, "cargo test"));
+        // `exit 256` and `exit $code` may succeed; `exit $?` and `exit 3` fail.
+        for alt in ["exit 256", "exit $code"] {
+            let script = format!("cargo test || {alt}\necho x");
+            assert!(!counts(&script, Shell::PLAIN, "cargo test"), "{script}");
+        }
+        for alt in ["exit $?", "exit 3", "exit"] {
+            let script = format!("cargo test || {alt}\necho x");
+            assert!(counts(&script, Shell::PLAIN, "cargo test"), "{script}");
+        }
     }
 
     #[test]
