@@ -487,6 +487,13 @@ impl<'r, 'a> Follower<'r, 'a> {
                 }
                 let ends_block = |j: usize| Some(n) == last && j + 1 == count;
                 let unreached = flow.judge(&cmds, i, &ends_block);
+                // `trap cleanup EXIT`: the function's body is the trap's action.
+                if cmd.program() == Some("trap")
+                    && let Some((_, _, body)) = cmd.argv().get(1).and_then(|f| functions.get(f))
+                {
+                    let action: Vec<&str> = body.iter().map(|l| l.text.as_str()).collect();
+                    flow.trap_action(&action.join("; "), &cmd.text);
+                }
                 let here = ctx.at(&cwd).with(link(file, at, &cmd.text));
                 // What a command prints into `buildkite-agent pipeline upload` is a pipeline
                 // generated at run time (the upload records it): its text is not run here.

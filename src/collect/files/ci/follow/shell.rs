@@ -480,6 +480,11 @@ impl Flow {
         let Some(action) = argv.get(1) else {
             return;
         };
+        self.trap_action(action, &cmd.text);
+    }
+
+    /// The trap `trap` runs `action` (a function's body, when it names one).
+    pub(crate) fn trap_action(&mut self, action: &str, trap: &str) {
         let words: Vec<&str> = action
             .split(|c: char| c.is_whitespace() || c == ';')
             .filter(|w| !w.is_empty())
@@ -490,8 +495,8 @@ impl Flow {
                     .get(k + 1)
                     .is_some_and(|code| !matches!(code.parse::<u8>(), Ok(n) if n != 0))
         });
-        if lenient {
-            self.trapped = Some(cmd.text.clone());
+        if lenient && self.trapped.is_none() {
+            self.trapped = Some(trap.to_string());
         }
     }
 }

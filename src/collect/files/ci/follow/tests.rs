@@ -467,3 +467,25 @@ fn recipes_that_pretend_run_nothing() {
     );
     assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
 }
+
+#[test]
+fn a_trap_whose_function_exits_with_success_hides_failures() {
+    let p = job(
+        "./ci.sh",
+        &[(
+            "ci.sh",
+            "#!/bin/bash -e\ncleanup() {\n  rm -rf tmp\n  exit 0\n}\ntrap cleanup EXIT\ncargo test\necho done\n",
+        )],
+    );
+    assert!(kinds(&p).is_empty(), "{:?}", kinds(&p));
+    assert_eq!(undecided(&p), [(ActivityKind::Tests, 7)]);
+    // A cleanup that keeps the status hides nothing.
+    let p = job(
+        "./ci.sh",
+        &[(
+            "ci.sh",
+            "#!/bin/bash -e\ncleanup() {\n  rm -rf tmp\n}\ntrap cleanup EXIT\ncargo test\necho done\n",
+        )],
+    );
+    assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
+}
