@@ -414,8 +414,12 @@ pub(super) fn lines(text: &str) -> Vec<Line> {
                 })
             }
         }
-        // A line that ends with `|`, `||` or `&&` goes on on the next one.
-        let continued = continued || current.as_ref().is_some_and(|l| dangles(&l.text));
+        // A line that ends with `|`, `||` or `&&` goes on on the next one (after the body of
+        // a here-document it opens, which is left out as text).
+        let continued = continued
+            || current
+                .as_ref()
+                .is_some_and(|l| dangles(&l.text) && heredoc(&l.text).is_none());
         if !continued && let Some(l) = current.take() {
             until = heredoc(&l.text);
             out.push(l);

@@ -899,6 +899,12 @@ mod tests {
             Shell::ERREXIT,
             "cargo test"
         ));
+        // The body of a here-document is text, even after a line that ends with `|`.
+        let r = reasons(
+            "cat <<EOF |\ncargo test\nEOF\ntee notes\necho x",
+            Shell::ERREXIT,
+        );
+        assert!(!r.iter().any(|(t, _)| t.contains("cargo test")), "{r:?}");
         // A `|` in a comment continues nothing.
         assert!(counts(
             "# a | b\nset -e\ncargo test\necho x",
