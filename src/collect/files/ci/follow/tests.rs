@@ -374,7 +374,10 @@ fn recipes_that_pretend_run_nothing() {
     for (makefile, script) in [
         ("test:\n\t$(info cargo test)\n", None),
         ("test:\nifeq (0,1)\n\tcargo test\nendif\n\techo ok\n", None),
-        ("test:\n\t./ci.sh\n", Some("#!/bin/sh\ncargo test\necho done\n")),
+        (
+            "test:\n\t./ci.sh\n",
+            Some("#!/bin/sh\ncargo test\necho done\n"),
+        ),
         ("test:\n\tcargo test; echo done\n", None),
     ] {
         let mut files = vec![("Makefile", makefile)];
