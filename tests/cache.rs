@@ -16,12 +16,8 @@ const NOW: &str = "2026-06-01T00:00:00Z";
 /// `check --format json` (the report) in `dir` with `home` as CARGO_HOME and the fixture
 /// database; stdout.
 fn check(dir: &Path, home: &Path, extra: &[&str]) -> Vec<u8> {
-    let mut cmd = common::command(dir, home);
-    cmd.env_remove("CARGO_TARGET_DIR")
-        .args(["--advisory-db"])
-        .arg(common::fixture_advisory_db())
-        .args(["--current-time", NOW, "check", "--format", "json"])
-        .args(extra);
+    let mut cmd = check_command(dir, home);
+    cmd.args(extra);
     let run = cmd.output().unwrap();
     assert!(
         matches!(run.status.code(), Some(0 | 1)),
@@ -30,6 +26,16 @@ fn check(dir: &Path, home: &Path, extra: &[&str]) -> Vec<u8> {
     );
     assert!(run.stderr.is_empty() || !text(&run.stderr).contains("warning: the cache"));
     run.stdout
+}
+
+/// The command of [`check`], without CARGO_TARGET_DIR, before its extra arguments.
+fn check_command(dir: &Path, home: &Path) -> std::process::Command {
+    let mut cmd = common::command(dir, home);
+    cmd.env_remove("CARGO_TARGET_DIR")
+        .args(["--advisory-db"])
+        .arg(common::fixture_advisory_db())
+        .args(["--current-time", NOW, "check", "--format", "json"]);
+    cmd
 }
 
 fn cache_dir(dir: &Path) -> PathBuf {
@@ -250,12 +256,7 @@ fn a_cache_that_is_a_symbolic_link_or_cannot_be_written_is_no_error() {
     std::fs::remove_file(dir.join("target")).unwrap();
     // An entry that cannot be replaced (a folder in its place): a warning, the same bytes.
     std::fs::create_dir_all(cache_dir(dir).join("git-commits.bin")).unwrap();
-    let mut cmd = common::command(dir, home.path());
-    cmd.env_remove("CARGO_TARGET_DIR")
-        .args(["--advisory-db"])
-        .arg(common::fixture_advisory_db())
-        .args(["--current-time", NOW, "check", "--format", "json"]);
-    let run = cmd.output().unwrap();
+    let run = check_command(dir, home.path()).output().unwrap();
     assert!(matches!(run.status.code(), Some(0 | 1)));
     assert!(run.stdout == uncached);
     assert!(
@@ -274,12 +275,10 @@ fn a_cache_that_is_a_symbolic_link_or_cannot_be_written_is_no_error() {
         assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
         // A relative CARGO_TARGET_DIR whose first folder the repository holds as a link.
         std::os::unix::fs::symlink(elsewhere.path(), dir.join("build")).unwrap();
-        let mut cmd = common::command(dir, home.path());
-        cmd.env("CARGO_TARGET_DIR", "build/ci")
-            .args(["--advisory-db"])
-            .arg(common::fixture_advisory_db())
-            .args(["--current-time", NOW, "check", "--format", "json"]);
-        let run = cmd.output().unwrap();
+        let run = check_command(dir, home.path())
+            .env("CARGO_TARGET_DIR", "build/ci")
+            .output()
+            .unwrap();
         assert!(matches!(run.status.code(), Some(0 | 1)));
         assert!(run.stdout == uncached);
         assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
