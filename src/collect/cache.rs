@@ -234,6 +234,27 @@ impl Cache {
         result
     }
 
+    /// [`Cache::put`] of what `payload` makes, on a thread of its own, so that a large entry
+    /// is encoded and written while the run goes on; [`finish_writes`] waits for it. One after
+    /// another with `CARGO_SDL_SEQUENTIAL=1`.
+    pub(crate) fn put_later(
+        self: &std::sync::Arc<Self>,
+        slot: &'static str,
+        key: [u8; 32],
+        payload: impl FnOnce() -> Vec<u8> + Send + 'static,
+    ) {
+        if crate::collect::sequential() {
+            self.put(slot, &key, &payload());
+            return;
+        }
+        let cache = self.clone();
+        let handle = std::thread::spawn(move || cache.put(slot, &key, &payload()));
+        PENDING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(handle);
+    }
+
     /// Record a warning for the command's stderr (the library never prints): once per run.
     fn warn(&self, what: &str) {
         if !self.quiet && !self.warned.swap(true, Ordering::Relaxed) {
@@ -265,6 +286,20 @@ impl Cache {
         if serde_json::from_slice::<T>(&bytes).ok().as_ref() == Some(value) {
             self.put(slot, key, &bytes);
         }
+    }
+}
+
+/// Entries being written by [`Cache::put_later`].
+static PENDING: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Wait for every entry [`Cache::put_later`] is writing (a report is returned only once its
+/// run's cache is complete, so that the next run finds it).
+pub(crate) fn finish_writes() {
+    let pending = std::mem::take(&mut *PENDING.lock().unwrap_or_else(|e| e.into_inner()));
+    for handle in pending {
+        // A write that panicked wrote nothing usable: the next run does the work again.
+        let _ = handle.join();
     }
 }
 

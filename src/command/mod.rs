@@ -234,6 +234,7 @@ pub fn build_report_in(
         now,
     );
     let assessed = assessed(&facts, ws, now, clock);
+    collect::cache::finish_writes();
     let mut report = Report::new(
         catalog,
         &config,

@@ -477,7 +477,10 @@ impl Memo {
         *slot = Some((*key, graph.clone()));
         drop(slot);
         if let Some(cache) = &self.cache {
-            cache.put(SLOT, key, &graph.encode());
+            // Encoded and written beside the rest of the run (a hundred thousand records are
+            // megabytes); the report waits for it before it is returned.
+            let (graph, key) = (graph.clone(), *key);
+            cache.put_later(SLOT, key, move || graph.encode());
         }
     }
 }
