@@ -305,8 +305,24 @@ impl Flow {
             && !cmd.ignored
             && !cmds.get(i + 1).is_some_and(|n| n.piped);
         if let Some(f) = self.frames.last_mut().filter(|f| f.condition) {
+            // The condition's status is its last list's (`false || false`, `x && false`): the
+            // list is evaluated as `skipped` does, from what is literal in it.
+            let joined = f.conditions > 0 && i > 0 && (cmds[i - 1].and_then || cmds[i - 1].or_else);
+            let in_pipe = cmd.piped || cmds.get(i + 1).is_some_and(|n| n.piped);
+            let own = (!in_pipe).then(|| literal(cmd)).flatten();
+            let mine = |v: bool| (v, cmd.text.clone());
+            f.literal = if joined {
+                let and = cmds[i - 1].and_then;
+                match f.literal.take() {
+                    // The status so far decides that this command does not run.
+                    Some((v, text)) if v != and => Some((v, text)),
+                    Some(_) => own.map(mine),
+                    None => own.filter(|v| *v != and).map(mine),
+                }
+            } else {
+                own.map(mine)
+            };
             f.conditions += 1;
-            f.literal = literal(cmd).map(|v| (v, cmd.text.clone()));
         }
         self.set_options(cmd);
         self.trap(cmd);
@@ -552,9 +568,10 @@ fn never(condition: &str) -> String {
     )
 }
 
-/// The literal value of a condition just closed: one command, literally true or false.
+/// The literal value of a condition just closed: that of its last list, when the commands
+/// that decide it are literally true or false.
 fn close_condition(f: &Frame) -> Option<(bool, String)> {
-    (f.conditions == 1).then(|| f.literal.clone()).flatten()
+    f.literal.clone()
 }
 
 /// `false`, `! true`, `[ 0 = 1 ]`, `test a != a`, `[[ -n "" ]]`: a command whose status is
@@ -732,6 +749,27 @@ mod tests {
             .unwrap_or_else(|| panic!("{t}: {r:?}"))
             .1
             .is_none()
+    }
+
+    #[test]
+    fn conditions_of_several_commands_are_read_as_the_shell_reads_them() {
+        for script in [
+            "if false || false; then cargo test; fi\necho done",
+            "if [ \"$CI\" = 1 ] && false; then cargo test; fi\necho done",
+            "if cargo build; false; then cargo test; fi\necho done",
+            "while true && false; do cargo test; done\necho done",
+            "if true || [ \"$X\" ]; then :; else cargo test; fi\necho done",
+        ] {
+            assert!(!counts(script, Shell::ERREXIT, "cargo test"), "{script}");
+        }
+        for script in [
+            "if false || [ \"$CI\" = 1 ]; then cargo test; fi\necho done",
+            "if [ \"$CI\" = 1 ] || false; then cargo test; fi\necho done",
+            "if false; true; then cargo test; fi\necho done",
+            "if false | true; then cargo test; fi\necho done",
+        ] {
+            assert!(counts(script, Shell::ERREXIT, "cargo test"), "{script}");
+        }
     }
 
     #[test]
