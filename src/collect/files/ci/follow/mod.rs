@@ -413,7 +413,9 @@ impl<'r, 'a> Follower<'r, 'a> {
     }
 
     /// [`Follower::block`] over lines, with the shell functions defined so far, run by
-    /// `ctx.shell`; and the shell's options at the end (`set` may have changed them).
+    /// `ctx.shell`; the shell's options at the end (`set` may have changed them); and whether
+    /// the lines end the shell (an unconditional `exit`), so that a function or sourced file
+    /// that does ends its caller too.
     #[allow(clippy::too_many_arguments)]
     fn lines_by(
         &self,
@@ -424,7 +426,7 @@ impl<'r, 'a> Follower<'r, 'a> {
         lines: Vec<commands::Line>,
         lang: Lang,
         functions: &mut Functions,
-    ) -> (Vec<Activity>, Shell) {
+    ) -> (Vec<Activity>, Shell, bool) {
         let mut out = Vec::new();
         if lang == Lang::Other {
             // A script in another language: its commands cannot be told from its text (a
@@ -445,7 +447,7 @@ impl<'r, 'a> Follower<'r, 'a> {
                     );
                 }
             }
-            return (out, ctx.shell);
+            return (out, ctx.shell, false);
         }
         let mut cwd = ctx.cwd.clone();
         // Compound commands open at this line (`if`, `case`, loops, braces): an `exit` outside
@@ -470,8 +472,10 @@ impl<'r, 'a> Follower<'r, 'a> {
         // What each command found, kept until the block is read: an operator after a compound
         // command (`{ cargo test; } || true`) decides about the commands before it.
         let mut seen: Vec<Judged> = Vec::new();
-        for (n, (l, cmds, trailing)) in items.into_iter().enumerate() {
+        let mut exited = false;
+        'lines: for (n, (l, cmds, trailing)) in items.into_iter().enumerate() {
             if depth <= 0 && commands::exits(&l.text) {
+                exited = true;
                 break;
             }
             depth += commands::nesting(&l.text);
@@ -483,7 +487,7 @@ impl<'r, 'a> Follower<'r, 'a> {
                 let cmd = &cmds[i];
                 if !acc.tick(&ctx.chain) {
                     settle(acc, &mut out, seen, &flow);
-                    return (out, flow.shell());
+                    return (out, flow.shell(), false);
                 }
                 let ends_block = |j: usize| Some(n) == last && j + 1 == count;
                 let unreached = flow.judge(&cmds, i, &ends_block);
@@ -527,10 +531,14 @@ impl<'r, 'a> Follower<'r, 'a> {
                     if let Some(inner) = here.enter(format!("fn:{}:{name}", f.path)) {
                         let mut scope = functions.clone();
                         let inner = inner.run_by(flow.shell());
-                        let (activities, left) =
+                        let (activities, left, gone) =
                             self.lines_by(acc, &inner, &f, first, body, lang, &mut scope);
                         found.extend(activities);
                         flow.set_shell(left);
+                        // `finish() { exit 0; }; finish; cargo test`: nothing after the call
+                        // runs (wherever the call stands: if it may not run, what follows is
+                        // unknown rather than a pass).
+                        exited |= gone;
                     }
                 } else if let Some(sourced) = sourced(cmd) {
                     // `. lib.sh`: its functions are defined here, and the options it sets stay.
@@ -543,8 +551,9 @@ impl<'r, 'a> Follower<'r, 'a> {
                             functions,
                         );
                         found.extend(activities);
-                        if let Some(left) = left {
+                        if let Some((left, gone)) = left {
                             flow.set_shell(left);
+                            exited |= gone;
                         }
                     }
                 } else {
@@ -558,11 +567,14 @@ impl<'r, 'a> Follower<'r, 'a> {
                     text: l.text.clone(),
                 });
                 previous = Some(cmd.clone());
+                if exited {
+                    break 'lines;
+                }
             }
             flow.events(&trailing);
         }
         settle(acc, &mut out, seen, &flow);
-        (out, flow.shell())
+        (out, flow.shell(), exited)
     }
 
     /// Whether `cmd`, run in `cwd`, is aimed at a folder that is neither the assessed
@@ -783,7 +795,7 @@ impl<'r, 'a> Follower<'r, 'a> {
         ctx: &Ctx,
         word: &str,
         functions: &mut Functions,
-    ) -> (Vec<Activity>, Option<Shell>) {
+    ) -> (Vec<Activity>, Option<(Shell, bool)>) {
         self.script_in(acc, ctx, word, functions, true)
     }
 
@@ -796,7 +808,7 @@ impl<'r, 'a> Follower<'r, 'a> {
         word: &str,
         functions: &mut Functions,
         sourced: bool,
-    ) -> (Vec<Activity>, Option<Shell>) {
+    ) -> (Vec<Activity>, Option<(Shell, bool)>) {
         let path = match place(&ctx.cwd, word) {
             Place::Repo(p) => p,
             Place::BuildOutput => return (Vec::new(), None),
@@ -829,7 +841,7 @@ impl<'r, 'a> Follower<'r, 'a> {
         } else {
             inner.run_by(Shell::of_script(&t.text))
         };
-        let (found, left) = self.lines_by(
+        let (found, left, gone) = self.lines_by(
             acc,
             &inner,
             &t.file,
@@ -838,7 +850,7 @@ impl<'r, 'a> Follower<'r, 'a> {
             lang,
             functions,
         );
-        (found, Some(left))
+        (found, Some((left, gone && sourced)))
     }
 
     /// `buildkite-agent pipeline upload [file]`: a file of the repository is static (read as a

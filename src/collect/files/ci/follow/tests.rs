@@ -489,3 +489,33 @@ fn a_trap_whose_function_exits_with_success_hides_failures() {
     );
     assert_eq!(kinds(&p).len(), 1, "{:?}", kinds(&p));
 }
+
+#[test]
+fn a_function_or_sourced_file_that_exits_ends_its_caller() {
+    for (script, files) in [
+        ("finish() { exit 0; }\nfinish\ncargo test", vec![]),
+        (
+            "finish() {\n  echo bye\n  exit 0\n}\nfinish; cargo test",
+            vec![],
+        ),
+        (
+            ". ./ci/done.sh\ncargo test",
+            vec![("ci/done.sh", "exit 0\n")],
+        ),
+    ] {
+        let mut all = vec![("ci.sh", script)];
+        all.extend(files);
+        let p = job("sh -e ./ci.sh", &all);
+        assert!(kinds(&p).is_empty(), "{script}: {:?}", kinds(&p));
+    }
+    // A function that returns, and a script run as a program that exits, end nothing.
+    for (script, files) in [
+        ("check() { return 0; }\ncheck\ncargo test", vec![]),
+        ("./ci/done.sh\ncargo test", vec![("ci/done.sh", "exit 0\n")]),
+    ] {
+        let mut all = vec![("ci.sh", script)];
+        all.extend(files);
+        let p = job("sh -e ./ci.sh", &all);
+        assert_eq!(kinds(&p).len(), 1, "{script}: {:?}", kinds(&p));
+    }
+}
