@@ -394,16 +394,10 @@ impl Follower<'_, '_> {
                         command,
                         Lang::Shell,
                     );
-                    if prefix.contains('-') {
-                        // `-cargo test`: just goes on whatever the line's status.
-                        acc.demote(
-                            found,
-                            "just ignores the failure of a line with the `-` prefix, so it \
-                             passes whatever the outcome",
-                        );
-                    } else {
-                        merge(&mut out, found);
-                    }
+                    // `-cargo test`: just goes on whatever the line's status.
+                    let why = "just ignores the failure of a line with the `-` prefix, so it \
+                               passes whatever the outcome";
+                    super::keep(acc, &mut out, found, prefix.contains('-').then_some(why));
                 }
             }
         }

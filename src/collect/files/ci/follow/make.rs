@@ -739,15 +739,9 @@ impl Follower<'_, '_> {
                 }
                 let by_recipe = here.run_by(super::Shell::PLAIN);
                 let found = self.block(acc, &by_recipe, file, *first, &script, Lang::Shell);
-                if ignored {
-                    acc.demote(
-                        found,
-                        "make ignores the failure of a recipe with the `-` prefix, so it passes \
-                         whatever the outcome",
-                    );
-                } else {
-                    merge(&mut out, found);
-                }
+                let why = "make ignores the failure of a recipe with the `-` prefix, so it passes \
+                           whatever the outcome";
+                super::keep(acc, &mut out, found, ignored.then_some(why));
                 continue;
             }
             for (line, text) in &rule.recipe {
@@ -767,15 +761,11 @@ impl Follower<'_, '_> {
                             l.text = crate::collect::files::ci::clip(text.trim());
                         }
                     }
-                    // `-cargo test`: make ignores the failure of the line.
-                    acc.demote(
-                        found,
-                        "make ignores the failure of a line with the `-` prefix, so it passes \
-                         whatever the outcome",
-                    );
-                } else {
-                    merge(&mut out, found);
                 }
+                // `-cargo test`: make ignores the failure of the line.
+                let why = "make ignores the failure of a line with the `-` prefix, so it passes \
+                           whatever the outcome";
+                super::keep(acc, &mut out, found, prefix.contains('-').then_some(why));
             }
         }
         out

@@ -286,6 +286,15 @@ fn merge(out: &mut Vec<Activity>, more: Vec<Activity>) {
     }
 }
 
+/// What a recipe line (or recipe) found: kept, or undecided for `ignored`, the reason its
+/// failure does not count (a `-` prefix).
+fn keep(acc: &mut Acc, out: &mut Vec<Activity>, found: Vec<Activity>, ignored: Option<&str>) {
+    match ignored {
+        Some(why) => acc.demote(found, why),
+        None => merge(out, found),
+    }
+}
+
 impl<'r, 'a> Follower<'r, 'a> {
     pub(in crate::collect::files) fn new(repo: &'r Repo<'a>) -> Self {
         Follower {
