@@ -87,6 +87,8 @@ struct Frame {
     first: usize,
     /// `! { …; }`: its status is negated, so no failure inside it fails anything.
     negated: bool,
+    /// `case WORD in` with a literal WORD: the branches whose literal pattern differs never run.
+    subject: Option<String>,
 }
 
 /// The state of a block being read: the shell's options and the compound commands open.
@@ -270,6 +272,7 @@ impl Flow {
             taken: None,
             first: self.judged,
             negated,
+            subject: None,
         });
     }
 
@@ -330,8 +333,41 @@ impl Flow {
         self.judged += 1;
         self.late.push(None);
         // `case WORD in`: its branches are read as a compound command until `esac`.
+        let literal_word = |w: &str| !w.contains(['$', '`', '*', '?', '[']);
         if cmd.program() == Some("case") {
             self.push("case", false);
+            if let [_, word, keyword] = cmd.argv()
+                && keyword == "in"
+                && literal_word(word)
+                && let Some(f) = self.frames.last_mut()
+            {
+                f.subject = Some(word.clone());
+            }
+        } else if self.in_case() {
+            // A pattern (`a)` alone, or `a) cmd` on its line) starts a branch: it never runs
+            // when the case's word and the one pattern are literals that differ.
+            let words = &cmd.words;
+            let pattern = match (words.as_slice(), cmd.closes.first()) {
+                ([p], Some(c)) if c == ")" => Some(p.clone()),
+                ([first, ..], _) if first.len() > 1 && first.ends_with(')') => {
+                    Some(first.trim_end_matches(')').to_string())
+                }
+                _ => None,
+            };
+            let alone = !cmd.piped && !cmds.get(i + 1).is_some_and(|n| n.piped);
+            if let Some(pattern) = pattern
+                && let Some(f) = self.frames.last_mut()
+            {
+                f.never = match &f.subject {
+                    Some(subject) if alone && literal_word(&pattern) && pattern != *subject => {
+                        Some(format!(
+                            "it stands in the branch `{pattern})` of a case on `{subject}`, \
+                             which it never matches: it never runs"
+                        ))
+                    }
+                    _ => None,
+                };
+            }
         }
         for e in &cmd.closes {
             if e == ")" {
@@ -898,6 +934,21 @@ mod tests {
             Shell::STRICT,
             "cargo test"
         ));
+    }
+
+    #[test]
+    fn a_case_branch_that_never_matches_never_runs() {
+        let script = "case linux in\n  windows)\n    cargo test\n    ;;\n  linux)\n    cargo clippy\n    ;;\nesac\necho x";
+        assert!(!counts(script, Shell::ERREXIT, "cargo test"));
+        assert!(counts(script, Shell::ERREXIT, "cargo clippy"));
+        // A pattern or word that is not literal may match: its branch counts.
+        for script in [
+            "case \"$OS\" in\n  windows)\n    cargo test\n    ;;\nesac\necho x",
+            "case linux in\n  lin*)\n    cargo test\n    ;;\nesac\necho x",
+            "case linux in\n  windows|linux)\n    cargo test\n    ;;\nesac\necho x",
+        ] {
+            assert!(counts(script, Shell::ERREXIT, "cargo test"), "{script}");
+        }
     }
 
     #[test]
