@@ -32,6 +32,9 @@ pub enum Limit {
     Document,
     /// A cited file copied byte for byte into the evidence package.
     Copy,
+    /// An entry of the incremental cache (the commit records of a 1,000,000-commit history are
+    /// about 100 MB).
+    Cache,
 }
 
 impl Limit {
@@ -44,6 +47,7 @@ impl Limit {
             Limit::Lockfile => 8 * MIB,
             Limit::Sbom => 16 * MIB,
             Limit::Copy => 256 * MIB,
+            Limit::Cache => 1024 * MIB,
         }
     }
 
@@ -56,6 +60,7 @@ impl Limit {
             Limit::Sbom => "an SBOM",
             Limit::Document => "an analysed document",
             Limit::Copy => "a file copied into the package",
+            Limit::Cache => "a cache entry",
         }
     }
 }

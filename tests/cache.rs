@@ -38,6 +38,21 @@ fn check_command(dir: &Path, home: &Path) -> std::process::Command {
     cmd
 }
 
+/// The path-dependency workspace of the supply fixtures, committed once.
+fn path_workspace() -> tempfile::TempDir {
+    let ws = tempfile::tempdir().unwrap();
+    let dir = ws.path();
+    common::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/supply/pathws"),
+        dir,
+    );
+    let who = common::git::Identity::of("Alice", "alice@example.org", "1767225600 +0000");
+    common::git_as(dir, &who, &["init", "-q"]);
+    common::git_as(dir, &who, &["add", "-A"]);
+    common::git_as(dir, &who, &["commit", "-q", "-m", "initial"]);
+    ws
+}
+
 fn cache_dir(dir: &Path) -> PathBuf {
     dir.join("target/sdl-cache")
 }
@@ -328,16 +343,8 @@ fn cargo_metadata_is_reused_until_a_manifest_changes() {
     if !common::require_tool("git") || !common::require_tool("cargo") {
         return;
     }
-    let ws = tempfile::tempdir().unwrap();
+    let ws = path_workspace();
     let dir = ws.path();
-    common::copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/supply/pathws"),
-        dir,
-    );
-    let who = common::git::Identity::of("Alice", "alice@example.org", "1767225600 +0000");
-    common::git_as(dir, &who, &["init", "-q"]);
-    common::git_as(dir, &who, &["add", "-A"]);
-    common::git_as(dir, &who, &["commit", "-q", "-m", "initial"]);
     let home = common::cargo_home(false);
     let uncached = check(dir, home.path(), &["--no-cache"]);
     assert!(check(dir, home.path(), &[]) == uncached);
@@ -369,16 +376,8 @@ fn cargo_metadata_follows_discovered_targets() {
     if !common::require_tool("git") || !common::require_tool("cargo") {
         return;
     }
-    let ws = tempfile::tempdir().unwrap();
+    let ws = path_workspace();
     let dir = ws.path();
-    common::copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/supply/pathws"),
-        dir,
-    );
-    let who = common::git::Identity::of("Alice", "alice@example.org", "1767225600 +0000");
-    common::git_as(dir, &who, &["init", "-q"]);
-    common::git_as(dir, &who, &["add", "-A"]);
-    common::git_as(dir, &who, &["commit", "-q", "-m", "initial"]);
     let home = common::cargo_home(false);
     let before = check(dir, home.path(), &[]);
     assert!(entries(dir).contains_key("cargo-metadata.bin"));

@@ -344,9 +344,15 @@ fn git_date(path: &Path) -> Option<(String, OffsetDateTime)> {
     ))
 }
 
+/// The `SNAPSHOT` file beside an exported copy, read checked (a regular file within the cap).
+fn snapshot(path: &Path) -> Option<Vec<u8>> {
+    crate::repo_fs::read_operator_file(&path.join("SNAPSHOT"), crate::repo_fs::Limit::Config).ok()
+}
+
 /// A `SNAPSHOT` file beside an exported copy: `commit <id>` and `date <RFC 3339>` lines.
 fn snapshot_date(path: &Path) -> Option<(Option<String>, OffsetDateTime)> {
-    let text = std::fs::read_to_string(path.join("SNAPSHOT")).ok()?;
+    let bytes = snapshot(path)?;
+    let text = String::from_utf8_lossy(&bytes);
     let mut commit = None;
     let mut date = None;
     for line in text.lines() {
@@ -522,9 +528,7 @@ fn database_fingerprint(path: &Path) -> [u8; 32] {
     if let Some((commit, when)) = git_date(path) {
         k = k.str(&commit).str(&crate::timefmt::rfc3339(when));
     }
-    if let Ok(snapshot) =
-        crate::repo_fs::read_operator_file(&path.join("SNAPSHOT"), crate::repo_fs::Limit::Config)
-    {
+    if let Some(snapshot) = snapshot(path) {
         k = k.bytes(&snapshot);
     }
     let mut stack = vec![path.join("crates"), path.join("rust")];

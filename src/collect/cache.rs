@@ -36,8 +36,6 @@ use sha2::Digest;
 pub(crate) const FORMAT: u32 = 1;
 
 const MAGIC: &[u8; 16] = b"cargo-sdl-cache\n";
-/// No entry is read beyond this size (a 1,000,000-commit history is about 100 MB).
-const MAX_ENTRY: u64 = 1024 * 1024 * 1024;
 const TAG_LEN: usize = 32;
 
 /// The cache of one run.
@@ -160,15 +158,11 @@ impl Cache {
     pub(crate) fn get(&self, slot: &str, key: &[u8; 32]) -> Option<Vec<u8>> {
         let path = self.path(slot);
         let meta = path.symlink_metadata().ok()?;
-        if !meta.is_file() || meta.len() > MAX_ENTRY {
+        if !meta.is_file() || meta.len() > crate::repo_fs::Limit::Cache.bytes() {
             return None;
         }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        std::fs::File::open(&path)
-            .ok()?
-            .take(MAX_ENTRY)
-            .read_to_end(&mut bytes)
-            .ok()?;
+        // Opened without blocking and checked again once open (a FIFO put in its place).
+        let bytes = crate::repo_fs::read_operator_file(&path, crate::repo_fs::Limit::Cache).ok()?;
         self.open_entry(slot, key, bytes)
     }
 

@@ -131,9 +131,10 @@ fn check_git_dir(repo: &gix::Repository) -> Result<(), OpenError> {
     let registered_worktree = git
         .parent()
         .is_some_and(|p| p.file_name().is_some_and(|n| n == "worktrees"))
-        && std::fs::read_to_string(git.join("gitdir"))
+        && crate::repo_fs::read_operator_file(&git.join("gitdir"), crate::repo_fs::Limit::Config)
             .ok()
             .map(|back| {
+                let back = String::from_utf8_lossy(&back);
                 let back = Path::new(back.trim());
                 git.join(back).canonicalize().ok() == work.join(".git").canonicalize().ok()
             })
